@@ -1,0 +1,50 @@
+import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
+import type { Request, Response } from 'express';
+import { type RouteSpec, param, route, userOf } from '../http/routes.js';
+import { readCookie } from '../http/authenticate.js';
+import { type AuthService, SESSION_COOKIE } from './auth-service.js';
+
+function sessionCookieOptions(req: Request) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' };
+}
+
+/** Sign-in, sign-out, CSRF tokens and the current user's API keys (envdesk additions, Connect style). */
+export function authRoutes(auth: AuthService): RouteSpec[] {
+  return [
+    route('get', '/v1/user', 'session:own', (req, res) => {
+      res.json(userOf(req).user);
+    }),
+
+    route('post', '/v1/auth/login', 'public', async (req, res) => {
+      const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body));
+      res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });
+      res.json(user);
+    }),
+
+    route('post', '/v1/auth/logout', 'public', async (req: Request, res: Response) => {
+      const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+      if (token) await auth.logout(token);
+      res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
+      res.status(204).end();
+    }),
+
+    route('get', '/v1/auth/csrf', 'session:own', (req, res) => {
+      // Key-authenticated callers need no token; they get one anyway so a client need not branch.
+      res.json({ token: req.auth.session?.csrfToken ?? null });
+    }),
+
+    route('get', '/v1/user/keys', 'session:own', async (req, res) => {
+      res.json(await auth.listKeys(userOf(req)));
+    }),
+
+    route('post', '/v1/user/keys', 'session:own', async (req, res) => {
+      const { name } = parseOrThrow(CreateApiKeyInputSchema, req.body ?? {});
+      res.json(await auth.createKey(userOf(req), name));
+    }),
+
+    route('delete', '/v1/user/keys/:id', 'session:own', async (req, res) => {
+      await auth.removeKey(userOf(req), param(req, 'id'));
+      res.status(204).end();
+    }),
+  ];
+}

@@ -1,0 +1,101 @@
+import {
+  type Actor,
+  type ApiKey,
+  type CreatedApiKey,
+  type LoginInput,
+  type User,
+  invalidLogin,
+  notFound,
+} from '@envdesk/domain';
+import type { Store } from '../db/store.js';
+import { type Clock, rfc3339 } from '../clock.js';
+import { type RequestAuth, anonymous } from '../http/request-auth.js';
+import type { UserRecord } from '../users/users-store.js';
+import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
+
+export const SESSION_COOKIE = 'envdesk_session';
+const SESSION_HOURS = 12;
+/** Writing last-used times on every request would turn each read into a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface AuthServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+export function createAuthService({ store, clock }: AuthServiceDeps) {
+  const now = () => rfc3339(clock.now());
+
+  async function actorFor(record: UserRecord): Promise<Actor> {
+    return { guid: record.user.guid, role: record.user.user_role, groupGuids: await store.groups.groupGuidsOf(record.id) };
+  }
+
+  async function signedIn(record: UserRecord, via: 'key' | 'session', session: RequestAuth['session']): Promise<RequestAuth> {
+    if (record.user.locked) return { ...anonymous, rejection: invalidLogin('This account is locked.') };
+    return { actor: await actorFor(record), user: record, via, session, rejection: null };
+  }
+
+  return {
+    async authenticateKey(key: string): Promise<RequestAuth> {
+      const found = await store.credentials.findApiKeyOwner(sha256(key));
+      if (!found) return { ...anonymous, rejection: invalidLogin('The API key is not valid.') };
+      const current = clock.now();
+      if (!found.lastUsedTime || current.getTime() - Date.parse(found.lastUsedTime) > TOUCH_INTERVAL_MS) {
+        await store.credentials.touchApiKey(found.keyId, rfc3339(current));
+      }
+      return signedIn(found.owner, 'key', null);
+    },
+
+    async authenticateSession(token: string): Promise<RequestAuth> {
+      const session = await store.credentials.findSession(sha256(token));
+      if (!session || session.expiresTime < now()) {
+        return { ...anonymous, rejection: invalidLogin('Your session has ended; sign in again.') };
+      }
+      return signedIn(session.owner, 'session', session);
+    },
+
+    /** Checks the password and opens a session; the same answer for unknown users and wrong passwords. */
+    async login(input: LoginInput): Promise<{ token: string; user: User; expires: Date }> {
+      const record = await store.users.findByUsername(input.username);
+      const valid = record?.passwordHash ? await verifyPassword(input.password, record.passwordHash) : false;
+      if (!record || !valid) throw invalidLogin('The username or password is not correct.');
+      if (record.user.locked) throw invalidLogin('This account is locked.');
+      const token = newSecret(32);
+      const current = clock.now();
+      const expires = new Date(current.getTime() + SESSION_HOURS * 3600_000);
+      await store.transaction(async (tx) => {
+        await tx.credentials.removeExpiredSessions(rfc3339(current));
+        await tx.credentials.insertSession(record.id, sha256(token), newSecret(24), rfc3339(current), rfc3339(expires));
+        await tx.users.markActive(record.id, rfc3339(current));
+      });
+      const user = (await store.users.findById(record.id))?.user ?? record.user;
+      return { token, user, expires };
+    },
+
+    async logout(token: string): Promise<void> {
+      await store.credentials.removeSession(sha256(token));
+    },
+
+    listKeys: (owner: UserRecord): Promise<ApiKey[]> => store.credentials.listApiKeys(owner.id),
+
+    /** The key text is returned here once and never again: only its hash is kept. */
+    async createKey(owner: UserRecord, name: string): Promise<CreatedApiKey> {
+      const key = newSecret(24);
+      const created = await store.credentials.insertApiKey(owner.id, name, sha256(key), now());
+      return { ...created, key };
+    },
+
+    async removeKey(owner: UserRecord, id: string): Promise<void> {
+      const removed = /^\d+$/.test(id) && (await store.credentials.removeApiKey(owner.id, Number(id)));
+      if (!removed) throw notFound('API key');
+    },
+
+    /** Used by first start: a key chosen by the operator, stored hashed like any other. */
+    async importKey(owner: UserRecord, name: string, key: string): Promise<void> {
+      await store.credentials.insertApiKey(owner.id, name, sha256(key), now());
+    },
+
+    hashPassword,
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

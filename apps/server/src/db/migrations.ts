@@ -1,0 +1,113 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Dialect } from './database.js';
+
+type Builder = Kysely<unknown>;
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // The one place the dialects differ: how an auto-incrementing key is declared.
+  const withId = (table: ReturnType<Builder['schema']['createTable']>) =>
+    dialect === 'postgres'
+      ? table.addColumn('id', 'serial', (col) => col.primaryKey())
+      : table.addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement());
+
+  return {
+    '0001-foundation': {
+      async up(db: Builder) {
+        await withId(db.schema.createTable('users'))
+          .addColumn('guid', 'text', (col) => col.notNull().unique())
+          .addColumn('username', 'text', (col) => col.notNull())
+          .addColumn('username_key', 'text', (col) => col.notNull().unique())
+          .addColumn('email', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('first_name', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('last_name', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('user_role', 'text', (col) => col.notNull())
+          .addColumn('password_hash', 'text')
+          .addColumn('confirmed', 'integer', (col) => col.notNull().defaultTo(1))
+          .addColumn('locked', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('updated_time', 'text', (col) => col.notNull())
+          .addColumn('active_time', 'text')
+          .execute();
+
+        await withId(db.schema.createTable('groups'))
+          .addColumn('guid', 'text', (col) => col.notNull().unique())
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('name_key', 'text', (col) => col.notNull().unique())
+          .addColumn('owner_guid', 'text')
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('group_members')
+          .addColumn('group_id', 'integer', (col) => col.notNull().references('groups.id').onDelete('cascade'))
+          .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'user_id'])
+          .execute();
+
+        await withId(db.schema.createTable('api_keys'))
+          .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('key_hash', 'text', (col) => col.notNull().unique())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('last_used_time', 'text')
+          .execute();
+
+        await withId(db.schema.createTable('sessions'))
+          .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+          .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('csrf_token', 'text', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('expires_time', 'text', (col) => col.notNull())
+          .execute();
+
+        await withId(db.schema.createTable('environments'))
+          .addColumn('guid', 'text', (col) => col.notNull().unique())
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('title', 'text')
+          .addColumn('description', 'text')
+          .addColumn('matching', 'text', (col) => col.notNull())
+          .addColumn('supervisor', 'text')
+          .addColumn('managed_by', 'text')
+          .addColumn('python', 'text', (col) => col.notNull())
+          .addColumn('r', 'text', (col) => col.notNull())
+          .addColumn('quarto', 'text', (col) => col.notNull())
+          .addColumn('tensorflow', 'text', (col) => col.notNull())
+          .addColumn('nodejs', 'text', (col) => col.notNull())
+          .addColumn('volume_mounts', 'text', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('updated_time', 'text', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('environments_name').on('environments').column('name').execute();
+
+        await withId(db.schema.createTable('environment_permissions'))
+          .addColumn('guid', 'text', (col) => col.notNull().unique())
+          .addColumn('environment_id', 'integer', (col) =>
+            col.notNull().references('environments.id').onDelete('cascade'),
+          )
+          .addColumn('user_guid', 'text')
+          .addColumn('group_guid', 'text')
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addUniqueConstraint('environment_permissions_user', ['environment_id', 'user_guid'])
+          .addUniqueConstraint('environment_permissions_group', ['environment_id', 'group_guid'])
+          .execute();
+
+        await db.schema
+          .createTable('revisions')
+          .addColumn('name', 'text', (col) => col.primaryKey())
+          .addColumn('value', 'integer', (col) => col.notNull())
+          .execute();
+        await sql`insert into revisions (name, value) values ('environments', 0)`.execute(db);
+      },
+    },
+  };
+}
+
+/** Brings the schema up to date; safe to run from several processes (Kysely locks the migration table). */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

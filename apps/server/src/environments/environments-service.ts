@@ -1,0 +1,162 @@
+import {
+  type Action,
+  type Actor,
+  ApiError,
+  type CreateEnvironmentInput,
+  type CreateEnvironmentPermissionInput,
+  type Environment,
+  type EnvironmentPermission,
+  ErrorCode,
+  type UpdateEnvironmentInput,
+  can,
+  configManaged,
+  notFound,
+  permissionDenied,
+} from '@envdesk/domain';
+import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Store } from '../db/store.js';
+import { createEnvironmentListCache } from './environment-list-cache.js';
+import type { EnvironmentFields } from './environments-store.js';
+
+export interface EnvironmentsServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+const noInstallations = () => ({ installations: [] });
+
+/** What a create body leaves out, filled with the defaults Connect uses. */
+export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string | null = null): EnvironmentFields {
+  return {
+    name: input.name,
+    title: input.title ?? null,
+    description: input.description ?? null,
+    matching: input.matching ?? 'any',
+    supervisor: input.supervisor ?? null,
+    managed_by: managedBy,
+    python: input.python ?? noInstallations(),
+    r: input.r ?? noInstallations(),
+    quarto: input.quarto ?? noInstallations(),
+    tensorflow: input.tensorflow ?? noInstallations(),
+    nodejs: input.nodejs ?? noInstallations(),
+    volume_mounts: input.volume_mounts ?? [],
+  };
+}
+
+function assertCan(actor: Actor, action: Action): void {
+  if (!can(actor, action)) throw permissionDenied();
+}
+
+export function createEnvironmentsService({ store, clock }: EnvironmentsServiceDeps) {
+  const now = () => rfc3339(clock.now());
+  const listCache = createEnvironmentListCache(store);
+
+  /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
+  async function visible(actor: Actor, guid: string): Promise<Environment> {
+    assertCan(actor, 'environments:read');
+    const environment = await store.environments.findByGuid(guid);
+    if (!environment) throw notFound('Environment');
+    if (actor.role !== 'administrator') {
+      const grants = await store.environments.grantsOf(guid);
+      if (!can(actor, 'environments:read', { grants })) throw notFound('Environment');
+    }
+    return environment;
+  }
+
+  async function editable(actor: Actor, guid: string): Promise<Environment> {
+    assertCan(actor, 'environments:write');
+    const environment = await store.environments.findByGuid(guid);
+    if (!environment) throw notFound('Environment');
+    if (environment.managed_by) throw configManaged(environment.managed_by);
+    return environment;
+  }
+
+  async function permissionTarget(actor: Actor, guid: string): Promise<Environment> {
+    assertCan(actor, 'environment-permissions:manage');
+    const environment = await store.environments.findByGuid(guid);
+    if (!environment) throw notFound('Environment');
+    return environment;
+  }
+
+  return {
+    listJson(actor: Actor): Promise<Buffer> {
+      assertCan(actor, 'environments:read');
+      return listCache.listJson(actor);
+    },
+
+    get: visible,
+
+    async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
+      assertCan(actor, 'environments:write');
+      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), now()));
+    },
+
+    /** PUT: fields present replace, absent fields keep; the image never changes in place. */
+    async update(actor: Actor, guid: string, input: UpdateEnvironmentInput): Promise<Environment> {
+      const current = await editable(actor, guid);
+      const { name, cluster_name, matching, ...rest } = input;
+      if (name !== undefined && name !== current.name) {
+        throw new ApiError(
+          ErrorCode.InvalidEnvironmentName,
+          'The image name of an environment cannot change; create a new environment for another image.',
+          { field: 'name' },
+        );
+      }
+      if (cluster_name !== undefined && cluster_name !== current.cluster_name) {
+        throw new ApiError(ErrorCode.InvalidEnvironmentClusterName, 'The cluster name cannot change.', { field: 'cluster_name' });
+      }
+      const changes: Partial<EnvironmentFields> = Object.fromEntries(
+        Object.entries(rest).filter(([, value]) => value !== undefined),
+      );
+      if (matching !== undefined) changes.matching = matching ?? 'any';
+      const updated = await store.transaction((tx) => tx.environments.update(guid, changes, now()));
+      if (!updated) throw notFound('Environment');
+      return updated;
+    },
+
+    async remove(actor: Actor, guid: string): Promise<void> {
+      await editable(actor, guid);
+      await store.transaction((tx) => tx.environments.remove(guid));
+    },
+
+    async listPermissions(actor: Actor, guid: string): Promise<EnvironmentPermission[]> {
+      await permissionTarget(actor, guid);
+      return store.environments.listPermissions(guid);
+    },
+
+    async getPermission(actor: Actor, guid: string, permissionGuid: string): Promise<EnvironmentPermission> {
+      await permissionTarget(actor, guid);
+      const permission = await store.environments.findPermission(guid, permissionGuid);
+      if (!permission) throw notFound('Environment permission');
+      return permission;
+    },
+
+    /** Allowed on file-managed environments too: the file never holds access control. */
+    async addPermission(actor: Actor, guid: string, input: CreateEnvironmentPermissionInput): Promise<EnvironmentPermission> {
+      await permissionTarget(actor, guid);
+      const grant = { user_guid: input.user_guid ?? null, group_guid: input.group_guid ?? null };
+      if (grant.user_guid && !(await store.users.findByGuid(grant.user_guid))) {
+        throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No user has the GUID ${grant.user_guid}.`, { field: 'user_guid' });
+      }
+      if (grant.group_guid && !(await store.groups.findByGuid(grant.group_guid))) {
+        throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No group has the GUID ${grant.group_guid}.`, { field: 'group_guid' });
+      }
+      try {
+        return await store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, now()));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const field = grant.user_guid ? 'user_guid' : 'group_guid';
+        throw new ApiError(ErrorCode.DuplicateEnvironmentPermission, `That ${field === 'user_guid' ? 'user' : 'group'} already has a permission on this environment.`, { field });
+      }
+    },
+
+    async removePermission(actor: Actor, guid: string, permissionGuid: string): Promise<void> {
+      await permissionTarget(actor, guid);
+      const permission = await store.environments.findPermission(guid, permissionGuid);
+      if (!permission) throw notFound('Environment permission');
+      await store.transaction((tx) => tx.environments.removePermission(permissionGuid));
+    },
+  };
+}
+export type EnvironmentsService = ReturnType<typeof createEnvironmentsService>;

@@ -1,0 +1,207 @@
+import type {
+  Environment,
+  EnvironmentGrant,
+  EnvironmentPermission,
+  Installations,
+  Matching,
+  VolumeMount,
+} from '@envdesk/domain';
+import { type Kysely, sql } from 'kysely';
+import type { Database, EnvironmentRow } from '../db/schema.js';
+
+/** Everything about an environment that is written; `id` and times are the store's. */
+export interface EnvironmentFields {
+  name: string;
+  title: string | null;
+  description: string | null;
+  matching: Matching;
+  supervisor: string | null;
+  managed_by: string | null;
+  python: Installations;
+  r: Installations;
+  quarto: Installations;
+  tensorflow: Installations;
+  nodejs: Installations;
+  volume_mounts: VolumeMount[];
+}
+
+export interface EnvironmentWithGrants {
+  environment: Environment;
+  grants: EnvironmentGrant[];
+}
+
+const jsonColumns = ['python', 'r', 'quarto', 'tensorflow', 'nodejs', 'volume_mounts'] as const;
+
+/** Row → Connect's wire shape (ids as strings, every key present). */
+export function toEnvironment(row: EnvironmentRow): Environment {
+  return {
+    id: String(row.id),
+    guid: row.guid,
+    created_time: row.created_time,
+    updated_time: row.updated_time,
+    title: row.title,
+    description: row.description,
+    cluster_name: 'Kubernetes',
+    name: row.name,
+    environment_type: 'Kubernetes',
+    matching: row.matching as Matching,
+    supervisor: row.supervisor,
+    managed_by: row.managed_by,
+    python: JSON.parse(row.python) as Installations,
+    quarto: JSON.parse(row.quarto) as Installations,
+    r: JSON.parse(row.r) as Installations,
+    tensorflow: JSON.parse(row.tensorflow) as Installations,
+    nodejs: JSON.parse(row.nodejs) as Installations,
+    volume_mounts: JSON.parse(row.volume_mounts) as VolumeMount[],
+  };
+}
+
+function toColumns(fields: Partial<EnvironmentFields>) {
+  const columns: Record<string, unknown> = { ...fields };
+  for (const column of jsonColumns) {
+    if (fields[column] !== undefined) columns[column] = JSON.stringify(fields[column]);
+  }
+  return columns as Partial<Omit<EnvironmentRow, 'id' | 'guid' | 'created_time'>>;
+}
+
+export function createEnvironmentsStore(db: Kysely<Database>) {
+  const bumpRevision = () => sql`update revisions set value = value + 1 where name = 'environments'`.execute(db);
+
+  const toPermission = (row: {
+    id: number;
+    guid: string;
+    environment_guid: string;
+    user_guid: string | null;
+    group_guid: string | null;
+  }): EnvironmentPermission => ({ ...row, id: String(row.id) });
+
+  const permissionsQuery = () =>
+    db
+      .selectFrom('environment_permissions as p')
+      .innerJoin('environments as e', 'e.id', 'p.environment_id')
+      .select(['p.id', 'p.guid', 'e.guid as environment_guid', 'p.user_guid', 'p.group_guid']);
+
+  return {
+    /** Bumped by every write to environments or their permissions; list caches key on it. */
+    async revision(): Promise<number> {
+      const row = await db.selectFrom('revisions').select('value').where('name', '=', 'environments').executeTakeFirst();
+      return Number(row?.value ?? 0);
+    },
+
+    async list(): Promise<Environment[]> {
+      const rows = await db.selectFrom('environments').selectAll().orderBy('id').execute();
+      return rows.map(toEnvironment);
+    },
+
+    async listWithGrants(): Promise<EnvironmentWithGrants[]> {
+      const [rows, grantRows] = await Promise.all([
+        db.selectFrom('environments').selectAll().orderBy('id').execute(),
+        db.selectFrom('environment_permissions').select(['environment_id', 'user_guid', 'group_guid']).execute(),
+      ]);
+      const grantsById = new Map<number, EnvironmentGrant[]>();
+      for (const { environment_id, ...grant } of grantRows) {
+        const grants = grantsById.get(environment_id) ?? [];
+        grants.push(grant);
+        grantsById.set(environment_id, grants);
+      }
+      return rows.map((row) => ({ environment: toEnvironment(row), grants: grantsById.get(row.id) ?? [] }));
+    },
+
+    async findByGuid(guid: string): Promise<Environment | undefined> {
+      const row = await db.selectFrom('environments').selectAll().where('guid', '=', guid).executeTakeFirst();
+      return row && toEnvironment(row);
+    },
+
+    async count(): Promise<number> {
+      const row = await db.selectFrom('environments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async insert(guid: string, fields: EnvironmentFields, now: string): Promise<Environment> {
+      const row = await db
+        .insertInto('environments')
+        .values({ ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>), guid, created_time: now, updated_time: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await bumpRevision();
+      return toEnvironment(row);
+    },
+
+    async update(guid: string, changes: Partial<EnvironmentFields>, now: string): Promise<Environment | undefined> {
+      const row = await db
+        .updateTable('environments')
+        .set({ ...toColumns(changes), updated_time: now })
+        .where('guid', '=', guid)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await bumpRevision();
+      return row && toEnvironment(row);
+    },
+
+    async remove(guid: string): Promise<boolean> {
+      const result = await db.deleteFrom('environments').where('guid', '=', guid).executeTakeFirst();
+      const removed = Number(result.numDeletedRows) > 0;
+      if (removed) await bumpRevision();
+      return removed;
+    },
+
+    async grantsOf(environmentGuid: string): Promise<EnvironmentGrant[]> {
+      return db
+        .selectFrom('environment_permissions as p')
+        .innerJoin('environments as e', 'e.id', 'p.environment_id')
+        .select(['p.user_guid', 'p.group_guid'])
+        .where('e.guid', '=', environmentGuid)
+        .execute();
+    },
+
+    async listPermissions(environmentGuid: string): Promise<EnvironmentPermission[]> {
+      const rows = await permissionsQuery().where('e.guid', '=', environmentGuid).orderBy('p.id').execute();
+      return rows.map(toPermission);
+    },
+
+    async findPermission(environmentGuid: string, permissionGuid: string): Promise<EnvironmentPermission | undefined> {
+      const row = await permissionsQuery()
+        .where('e.guid', '=', environmentGuid)
+        .where('p.guid', '=', permissionGuid)
+        .executeTakeFirst();
+      return row && toPermission(row);
+    },
+
+    async insertPermission(
+      guid: string,
+      environmentGuid: string,
+      grant: EnvironmentGrant,
+      now: string,
+    ): Promise<EnvironmentPermission> {
+      const environment = await db
+        .selectFrom('environments')
+        .select('id')
+        .where('guid', '=', environmentGuid)
+        .executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('environment_permissions')
+        .values({ guid, environment_id: environment.id, user_guid: grant.user_guid, group_guid: grant.group_guid, created_time: now })
+        .returning(['id', 'guid', 'user_guid', 'group_guid'])
+        .executeTakeFirstOrThrow();
+      await bumpRevision();
+      return toPermission({ ...row, environment_guid: environmentGuid });
+    },
+
+    async removePermission(permissionGuid: string): Promise<boolean> {
+      const result = await db.deleteFrom('environment_permissions').where('guid', '=', permissionGuid).executeTakeFirst();
+      const removed = Number(result.numDeletedRows) > 0;
+      if (removed) await bumpRevision();
+      return removed;
+    },
+
+    /** Grants that name a deleted user or group go with it. */
+    async removeGrantsOf(principalGuid: string): Promise<void> {
+      const result = await db
+        .deleteFrom('environment_permissions')
+        .where((eb) => eb.or([eb('user_guid', '=', principalGuid), eb('group_guid', '=', principalGuid)]))
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) > 0) await bumpRevision();
+    },
+  };
+}
+export type EnvironmentsStore = ReturnType<typeof createEnvironmentsStore>;

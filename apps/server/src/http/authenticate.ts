@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import { type AuthService, SESSION_COOKIE } from '../auth/auth-service.js';
+import { anonymous } from './request-auth.js';
+
+const KEY_HEADER = /^Key\s+(\S+)\s*$/i;
+
+/** `Authorization: Key …` (or X-RSC-Authorization, used beside other schemes), else the session cookie. */
+export function readApiKey(header: string | undefined): string | null {
+  return header ? (KEY_HEADER.exec(header)?.[1] ?? null) : null;
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+  }
+  return null;
+}
+
+/** Finds out who is asking; refusing is left to each route's guard (public routes ignore bad credentials). */
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const key = readApiKey(req.get('authorization')) ?? readApiKey(req.get('x-rsc-authorization'));
+    if (key) {
+      req.auth = await auth.authenticateKey(key);
+      return next();
+    }
+    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+    req.auth = token ? await auth.authenticateSession(token) : anonymous;
+    next();
+  };
+}

@@ -1,0 +1,44 @@
+import { ApiError, ErrorCode } from '@envdesk/domain';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+interface BodyParserError {
+  type: string;
+  message: string;
+}
+
+const isBodyParserError = (error: unknown): error is BodyParserError =>
+  typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
+
+/** Anything thrown → Connect's `{code, error, payload}`; only unexpected errors are logged, as 500s. */
+export function toApiError(error: unknown, logger: Logger): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isBodyParserError(error)) {
+    switch (error.type) {
+      case 'entity.parse.failed':
+        return new ApiError(ErrorCode.InvalidJson, `The request body is not valid JSON: ${error.message}`);
+      case 'entity.too.large':
+        return new ApiError(ErrorCode.BadRequest, 'The request body is too large.', null, 413);
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return new ApiError(ErrorCode.CannotParseRequestBody, error.message, null, 415);
+      default:
+        return new ApiError(ErrorCode.CannotParseRequestBody, `The request body cannot be read: ${error.message}`);
+    }
+  }
+  logger.error({ err: error }, 'unexpected error');
+  return new ApiError(ErrorCode.InternalFailure, 'An internal error occurred; the server log has the details.');
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const apiError = toApiError(error, logger);
+    res.status(apiError.status).json(apiError.toJSON());
+  };
+}
+
+/** Unknown paths under `/__api__` answer Connect's JSON 404, never the web app's HTML. */
+export const apiNotFound: RequestHandler = (req, _res, next) => {
+  next(new ApiError(ErrorCode.ObjectDoesNotExist, `There is no API endpoint ${req.method} ${req.originalUrl.split('?')[0]}.`));
+};

@@ -1,0 +1,21 @@
+import type { Actor, ApiError } from '@envdesk/domain';
+import type { SessionRecord } from '../auth/credentials-store.js';
+import type { UserRecord } from '../users/users-store.js';
+
+/** Who sent a request, as the authenticate middleware found out. */
+export interface RequestAuth {
+  readonly actor: Actor | null;
+  readonly user: UserRecord | null;
+  readonly via: 'key' | 'session' | null;
+  readonly session: SessionRecord | null;
+  /** Set when credentials were sent but refused (unknown key, expired session, locked account). */
+  readonly rejection: ApiError | null;
+}
+
+export const anonymous: RequestAuth = { actor: null, user: null, via: null, session: null, rejection: null };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth: RequestAuth;
+  }
+}

@@ -1,0 +1,77 @@
+import { type Action, ApiError, ErrorCode, authRequired, can, permissionDenied } from '@envdesk/domain';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { sameSecret } from '../auth/secrets.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Every API route declares who may call it; `public` routes need no sign-in. */
+export type Access = Action | 'public';
+
+export interface RouteSpec {
+  readonly method: Method;
+  /** Express path under `/__api__`, e.g. `/v1/environments/:guid`. */
+  readonly path: string;
+  readonly access: Access;
+  readonly handler: (req: Request, res: Response) => Promise<void> | void;
+}
+
+export const route = (method: Method, path: string, access: Access, handler: RouteSpec['handler']): RouteSpec => ({
+  method,
+  path,
+  access,
+  handler,
+});
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The one place role rules are enforced for a route: sign-in, CSRF for cookie-authenticated
+ * writes, then `can(actor, action)`. Services check the subject-level rules (which environment).
+ */
+export function guard(access: Access): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (access === 'public') return next();
+    const { actor, rejection, via, session } = req.auth;
+    if (!actor) throw rejection ?? authRequired();
+    // A Key header wins over cookies and needs no token (rsconnect-python replays cookies on writes).
+    if (via === 'session' && WRITES.has(req.method)) {
+      const token = req.get('x-csrf-token');
+      if (!token || !session || !sameSecret(token, session.csrfToken)) {
+        throw new ApiError(
+          ErrorCode.PermissionDenied,
+          'Missing or invalid X-CSRF-Token header; fetch one from GET /__api__/v1/auth/csrf.',
+          { field: 'X-CSRF-Token' },
+        );
+      }
+    }
+    if (!can(actor, access)) throw permissionDenied();
+    next();
+  };
+}
+
+export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+  for (const spec of routes) {
+    router[spec.method](spec.path, guard(spec.access), async (req, res) => {
+      await spec.handler(req, res);
+    });
+  }
+}
+
+/** The signed-in actor of a guarded route. */
+export function actorOf(req: Request) {
+  const { actor } = req.auth;
+  if (!actor) throw authRequired();
+  return actor;
+}
+
+export function userOf(req: Request) {
+  const { user } = req.auth;
+  if (!user) throw authRequired();
+  return user;
+}
+
+/** A path parameter as a string (Express 5 types them loosely). */
+export function param(req: Request, name: string): string {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value : undefined));
+
+const flag = z
+  .string()
+  .optional()
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase()));
+
+/** Every setting comes from an environment variable; README § Settings lists them. */
+const SettingsSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3939),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ENVDESK_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalText,
+    ENVDESK_BOOTSTRAP_USERNAME: optionalText,
+    ENVDESK_BOOTSTRAP_PASSWORD: optionalText,
+    ENVDESK_BOOTSTRAP_API_KEY: optionalText,
+    ENVDESK_DEMO: flag,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ENVDESK_WEB_DIR: optionalText,
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.ENVDESK_DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    bootstrap: {
+      username: env.ENVDESK_BOOTSTRAP_USERNAME,
+      password: env.ENVDESK_BOOTSTRAP_PASSWORD,
+      apiKey: env.ENVDESK_BOOTSTRAP_API_KEY,
+    },
+    demo: env.ENVDESK_DEMO,
+    logLevel: env.LOG_LEVEL,
+    webDir: env.ENVDESK_WEB_DIR,
+  }));
+
+export type Settings = z.output<typeof SettingsSchema>;
+
+/** Reads the settings, or throws one message naming every wrong variable. */
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = SettingsSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid settings: ${problems.join('; ')}`);
+}

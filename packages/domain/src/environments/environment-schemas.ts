@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { ErrorCode } from '../errors.js';
+import type { IssuePath } from '../validation.js';
+import { parseVersion } from '../versions/version.js';
+import { imageReferenceProblem } from './image-reference.js';
+
+export const CLUSTER_NAME = 'Kubernetes';
+export const LANGUAGES = ['python', 'r', 'quarto', 'tensorflow', 'nodejs'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const MatchingSchema = z.enum(['any', 'exact', 'none'], {
+  error: 'must be one of any, exact, none',
+});
+export type Matching = z.infer<typeof MatchingSchema>;
+
+export const AbsolutePathSchema = z
+  .string()
+  .max(4096)
+  .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
+  .refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments')
+  .refine((path) => !/[\0\n\r]/.test(path), 'must not contain control characters');
+
+export const VersionTextSchema = z
+  .string()
+  .trim()
+  .refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)');
+
+export const ImageNameSchema = z
+  .string()
+  .trim()
+  .superRefine((name, ctx) => {
+    const problem = imageReferenceProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: `image name ${problem}` });
+  });
+
+export const InstallationSchema = z.object({
+  version: VersionTextSchema,
+  /** Absolute path of the interpreter executable inside the image. */
+  path: AbsolutePathSchema,
+});
+export type Installation = z.infer<typeof InstallationSchema>;
+
+export const InstallationsSchema = z.object({ installations: z.array(InstallationSchema) });
+export type Installations = z.infer<typeof InstallationsSchema>;
+
+/** Connect itself answers `null` and `{installations: null}` in places; both mean "none". */
+const InstallationsInputSchema = z
+  .object({ installations: z.array(InstallationSchema).nullish() })
+  .nullable()
+  .transform((value): Installations => ({ installations: value?.installations ?? [] }));
+
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const NfsVolumeSourceSchema = z.object({
+  volume_type: z.literal('nfs'),
+  nfs_host: z
+    .string()
+    .trim()
+    .min(1, 'is required for an nfs volume')
+    .max(253)
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address'),
+  nfs_export_path: AbsolutePathSchema,
+});
+
+export const PvcVolumeSourceSchema = z.object({
+  volume_type: z.literal('pvc'),
+  pvc_name: z
+    .string()
+    .trim()
+    .min(1, 'is required for a pvc volume')
+    .max(253)
+    .regex(KUBERNETES_NAME, 'must be a Kubernetes resource name (lower case letters, digits, "-" and ".")'),
+});
+
+export const VolumeSourceSchema = z.discriminatedUnion('volume_type', [NfsVolumeSourceSchema, PvcVolumeSourceSchema], {
+  error: 'volume_type must be nfs or pvc',
+});
+
+export const VolumeTargetSchema = z.object({
+  /** Where the volume appears inside the container. */
+  path: AbsolutePathSchema,
+  read_only: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
+});
+
+export const VolumeMountSchema = z.object({ source: VolumeSourceSchema, target: VolumeTargetSchema });
+export type VolumeMount = z.infer<typeof VolumeMountSchema>;
+
+const VolumeMountsSchema = z.array(VolumeMountSchema).superRefine((mounts, ctx) => {
+  const seen = new Set<string>();
+  mounts.forEach((mount, index) => {
+    if (seen.has(mount.target.path)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'target', 'path'], message: 'is already the target of another volume mount' });
+    }
+    seen.add(mount.target.path);
+  });
+});
+
+const VolumeMountsInputSchema = VolumeMountsSchema.nullable().transform((mounts) => mounts ?? []);
+
+/** The environment record as Connect answers it: every key present, absent values `null`, `id` a string. */
+export const EnvironmentSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  guid: z.uuid(),
+  created_time: z.string(),
+  updated_time: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  cluster_name: z.literal(CLUSTER_NAME),
+  name: z.string(),
+  environment_type: z.literal(CLUSTER_NAME),
+  matching: MatchingSchema,
+  supervisor: z.string().nullable(),
+  /** Non-null when a declarative file owns the record; the API then refuses PUT and DELETE. */
+  managed_by: z.string().nullable(),
+  python: InstallationsSchema,
+  quarto: InstallationsSchema,
+  r: InstallationsSchema,
+  tensorflow: InstallationsSchema,
+  nodejs: InstallationsSchema,
+  volume_mounts: z.array(VolumeMountSchema),
+});
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+/** Fields an administrator may set; shared by create and update (PUT). */
+const editableEnvironmentFields = {
+  title: z.string().trim().min(1, 'must not be empty').max(255).nullable().optional(),
+  description: z.string().max(4096).nullable().optional(),
+  matching: MatchingSchema.nullable().optional(),
+  supervisor: AbsolutePathSchema.nullable().optional(),
+  python: InstallationsInputSchema.optional(),
+  quarto: InstallationsInputSchema.optional(),
+  r: InstallationsInputSchema.optional(),
+  tensorflow: InstallationsInputSchema.optional(),
+  nodejs: InstallationsInputSchema.optional(),
+  volume_mounts: VolumeMountsInputSchema.optional(),
+};
+
+export const CreateEnvironmentInputSchema = z.object({
+  name: ImageNameSchema,
+  cluster_name: z.literal(CLUSTER_NAME, { error: `must be "${CLUSTER_NAME}"` }).optional(),
+  ...editableEnvironmentFields,
+});
+export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInputSchema>;
+
+/**
+ * PUT body: fields present replace, absent fields keep their value. `name` and `cluster_name` are
+ * accepted only unchanged, because rsconnect-python sends the whole record back.
+ */
+export const UpdateEnvironmentInputSchema = z.object({
+  name: z.string().optional(),
+  cluster_name: z.string().optional(),
+  ...editableEnvironmentFields,
+});
+export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentInputSchema>;
+
+const installationCodes: Record<string, ErrorCode> = {
+  path: ErrorCode.InvalidInstallationPath,
+  version: ErrorCode.InvalidInstallationVersion,
+};
+
+const fieldCodes: Record<string, ErrorCode> = {
+  title: ErrorCode.InvalidEnvironmentTitle,
+  description: ErrorCode.InvalidEnvironmentDescription,
+  cluster_name: ErrorCode.InvalidEnvironmentClusterName,
+  name: ErrorCode.InvalidEnvironmentName,
+  matching: ErrorCode.UnknownEnvironmentMatchingType,
+  supervisor: ErrorCode.InvalidEnvironmentSupervisor,
+  volume_mounts: ErrorCode.EnvironmentsInvalidVolume,
+};
+
+/** Connect's error code for a problem at `path` of an environment body (codes 168–177, 254). */
+export function environmentErrorCode(path: IssuePath): ErrorCode {
+  const [field, , , leaf] = path;
+  if (typeof field !== 'string') return ErrorCode.BadRequest;
+  if ((LANGUAGES as readonly string[]).includes(field)) {
+    return installationCodes[String(leaf)] ?? ErrorCode.InvalidInstallationVersion;
+  }
+  return fieldCodes[field] ?? ErrorCode.BadRequest;
+}
