@@ -1,0 +1,120 @@
+import { CreatedApiKeySchema, ErrorCode, UserSchema } from '@envdesk/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+
+describe('sign-in, sessions, CSRF and API keys', () => {
+  let server: TestServer;
+  let publisher: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    publisher = await server.addUser('publisher');
+  });
+  afterAll(() => server.close());
+
+  async function signIn(user: TestUser) {
+    const response = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: user.username, password: user.password } });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    const session = cookie.split(';')[0]!;
+    const csrf = (await server.request('GET', '/__api__/v1/auth/csrf', { as: null, headers: { cookie: session } })).body.token as string;
+    return { cookie, session, csrf };
+  }
+
+  it('signs in with a password: an HttpOnly, SameSite=Lax session cookie, and the user', async () => {
+    const response = await server.request('POST', '/__api__/v1/auth/login', {
+      as: null,
+      body: { username: publisher.username.toUpperCase(), password: publisher.password },
+    });
+    expect(response.status).toBe(200);
+    expect(UserSchema.parse(response.body).guid).toBe(publisher.guid);
+    expect(response.headers.get('set-cookie')).toMatch(/envdesk_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+  });
+
+  it.each([
+    ['a wrong password', { password: 'wrong-password' }],
+    ['an unknown user', { username: 'nobody-here' }],
+  ])('refuses %s with 401, code 30, and the same message', async (_label, change) => {
+    const response = await server.request('POST', '/__api__/v1/auth/login', {
+      as: null,
+      body: { username: publisher.username, password: publisher.password, ...change },
+    });
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ code: ErrorCode.InvalidLogin, error: 'The username or password is not correct.', payload: null });
+  });
+
+  it('names the missing field of a login body', async () => {
+    const response = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: 'x' } });
+    expect(response.status).toBe(400);
+    expect(response.body.payload.field).toBe('password');
+  });
+
+  it('refuses a locked account at sign-in and on its keys', async () => {
+    const locked = await server.addUser('publisher', { locked: true });
+    const login = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: locked.username, password: locked.password } });
+    expect(login.status).toBe(401);
+    expect(login.body.error).toMatch(/locked/);
+    expect((await server.request('GET', '/__api__/v1/user', { as: locked })).status).toBe(401);
+  });
+
+  it('needs the CSRF token on cookie-authenticated writes, and not with a Key header', async () => {
+    const { session, csrf } = await signIn(server.admin);
+    const body = { name: `team-${Date.now()}` };
+    const without = await server.request('POST', '/__api__/v1/groups', { as: null, headers: { cookie: session }, body });
+    expect(without.status).toBe(403);
+    expect(without.body.payload).toEqual({ field: 'X-CSRF-Token' });
+    const wrong = await server.request('POST', '/__api__/v1/groups', { as: null, headers: { cookie: session, 'x-csrf-token': 'nope' }, body });
+    expect(wrong.status).toBe(403);
+    const withToken = await server.request('POST', '/__api__/v1/groups', { as: null, headers: { cookie: session, 'x-csrf-token': csrf }, body });
+    expect(withToken.status).toBe(200);
+    // rsconnect-python replays cookies on writes: the key decides, and no token is needed.
+    const keyAndCookie = await server.request('POST', '/__api__/v1/groups', { headers: { cookie: session }, body: { name: `${body.name}-2` } });
+    expect(keyAndCookie.status).toBe(200);
+    // Reads need no token.
+    expect((await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } })).body.username).toBe('admin');
+  });
+
+  it('signs out: the session stops working and the cookie is cleared', async () => {
+    const { session, csrf } = await signIn(publisher);
+    const out = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: session, 'x-csrf-token': csrf } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/envdesk_session=;/);
+    const after = await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe(ErrorCode.InvalidLogin);
+  });
+
+  it('accepts the key in X-RSC-Authorization too', async () => {
+    const response = await server.request('GET', '/__api__/v1/user', { as: null, headers: { 'x-rsc-authorization': `Key ${publisher.key}` } });
+    expect(response.body.guid).toBe(publisher.guid);
+  });
+
+  it('shows a new API key once, lists it without its secret, and revokes it', async () => {
+    const created = await server.request('POST', '/__api__/v1/user/keys', { as: publisher, body: { name: 'laptop' } });
+    expect(created.status).toBe(200);
+    const key = CreatedApiKeySchema.parse(created.body);
+    expect((await server.request('GET', '/__api__/v1/user', { key: key.key })).body.guid).toBe(publisher.guid);
+
+    const listed = await server.request('GET', '/__api__/v1/user/keys', { as: publisher });
+    expect(listed.body.find((item: { id: string }) => item.id === key.id)).toEqual({
+      id: key.id,
+      name: 'laptop',
+      created_time: key.created_time,
+      last_used_time: expect.any(String),
+    });
+    expect(listed.text).not.toContain(key.key);
+
+    expect((await server.request('DELETE', `/__api__/v1/user/keys/${key.id}`, { as: server.admin })).status).toBe(404);
+    expect((await server.request('DELETE', `/__api__/v1/user/keys/${key.id}`, { as: publisher })).status).toBe(204);
+    const revoked = await server.request('GET', '/__api__/v1/user', { key: key.key });
+    expect(revoked.status).toBe(401);
+  });
+
+  it('stores keys and passwords only as hashes', async () => {
+    const rows = await server.database.connection.db.selectFrom('api_keys').select('key_hash').execute();
+    expect(rows.map((row) => row.key_hash)).not.toContain(publisher.key);
+    const user = await server.database.connection.db.selectFrom('users').select('password_hash').where('guid', '=', publisher.guid).executeTakeFirstOrThrow();
+    expect(user.password_hash).toMatch(/^scrypt\$/);
+    expect(user.password_hash).not.toContain(publisher.password);
+  });
+});

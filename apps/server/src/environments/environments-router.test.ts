@@ -1,0 +1,191 @@
+import { EnvironmentPermissionSchema, EnvironmentSchema, ErrorCode } from '@envdesk/domain';
+import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newGuid, rfc3339 } from '../clock.js';
+import { testDialects } from '../test/test-database.js';
+import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+import { fieldsForCreate } from './environments-service.js';
+
+describe.each(testDialects)('environments API on %s', (dialect) => {
+  let server: TestServer;
+  let publisher: TestUser;
+  let viewer: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ dialect });
+    publisher = await server.addUser('publisher');
+    viewer = await server.addUser('viewer');
+  });
+  afterAll(() => server.close());
+
+  const create = async (overrides: Parameters<typeof aCreateEnvironmentInput>[0] = {}) => {
+    const response = await server.request('POST', '/__api__/v1/environments', { body: aCreateEnvironmentInput(overrides) });
+    expect(response.status).toBe(200);
+    return EnvironmentSchema.parse(response.body);
+  };
+  const listAs = async (user: TestUser) => {
+    const response = await server.request('GET', '/__api__/v1/environments', { as: user });
+    expect(response.status).toBe(200);
+    return (response.body as unknown[]).map((item) => EnvironmentSchema.parse(item));
+  };
+
+  it('creates with 200 and answers GET with exactly what POST answered', async () => {
+    const created = await create({ title: 'Round trip', supervisor: '/usr/local/bin/supervisor.sh' });
+    expect(created).toMatchObject({ id: expect.stringMatching(/^\d+$/), cluster_name: 'Kubernetes', environment_type: 'Kubernetes', managed_by: null });
+    expect(created.tensorflow).toEqual({ installations: [] });
+    const fetched = await server.request('GET', `/__api__/v1/environments/${created.guid}`);
+    expect(fetched.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(fetched.body).toEqual(created);
+  });
+
+  it('accepts the cookbook curl: --data sends a form content type and "key" in lower case', async () => {
+    const response = await server.request('POST', '/__api__/v1/environments', {
+      rawBody: JSON.stringify({
+        title: 'Custom image classifier',
+        cluster_name: 'Kubernetes',
+        name: 'registry.example.com/image-classifier:jammy',
+        matching: 'exact',
+        python: { installations: [{ version: '3.9.14', path: '/opt/python/3.9.14/bin/python' }] },
+      }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `key ${server.admin.key}` },
+      as: null,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ matching: 'exact', description: null, quarto: { installations: [] } });
+  });
+
+  it('fills Connect defaults for a minimal body', async () => {
+    const response = await server.request('POST', '/__api__/v1/environments', { body: { name: 'ghcr.io/org/minimal:1' } });
+    expect(response.body).toMatchObject({ title: null, matching: 'any', supervisor: null, volume_mounts: [], python: { installations: [] } });
+  });
+
+  it('rejects a bad body naming the field, and creates nothing', async () => {
+    const before = (await listAs(server.admin)).length;
+    const response = await server.request('POST', '/__api__/v1/environments', {
+      body: aCreateEnvironmentInput({ python: { installations: [{ version: '3.11', path: 'relative/python' }] } }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: ErrorCode.InvalidInstallationPath, payload: { field: 'python.installations[0].path' } });
+    expect(response.body.error).toContain('python.installations[0].path');
+    expect((await listAs(server.admin)).length).toBe(before);
+  });
+
+  it.each([
+    ['not JSON', '{"name": ', ErrorCode.InvalidJson],
+    ['a JSON string', '"ghcr.io/x"', ErrorCode.InvalidJson],
+    ['an array', '[]', ErrorCode.BadRequest],
+  ])('answers %s with a 400 in Connect shape, never a 500', async (_label, rawBody, code) => {
+    const response = await server.request('POST', '/__api__/v1/environments', { rawBody, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code, error: expect.any(String) });
+    expect(response.body).toHaveProperty('payload');
+  });
+
+  it('PUT replaces fields present, keeps fields absent, and clears fields sent as null', async () => {
+    const created = await create({ title: 'Before', description: 'keep me', supervisor: '/bin/sup' });
+    const response = await server.request('PUT', `/__api__/v1/environments/${created.guid}`, {
+      body: { title: 'After', supervisor: null, r: { installations: [{ version: '4.5.0', path: '/opt/R/4.5.0/bin/R' }] } },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ title: 'After', description: 'keep me', supervisor: null, python: created.python });
+    expect(response.body.r.installations).toEqual([{ version: '4.5.0', path: '/opt/R/4.5.0/bin/R' }]);
+  });
+
+  it('PUT accepts the unchanged name (clients send the whole record) but refuses a new image', async () => {
+    const created = await create();
+    const same = await server.request('PUT', `/__api__/v1/environments/${created.guid}`, { body: { ...created, title: 'Renamed' } });
+    expect(same.status).toBe(200);
+    expect(same.body.title).toBe('Renamed');
+    const changed = await server.request('PUT', `/__api__/v1/environments/${created.guid}`, { body: { name: 'ghcr.io/org/other:1' } });
+    expect(changed.status).toBe(400);
+    expect(changed.body).toMatchObject({ code: ErrorCode.InvalidEnvironmentName, payload: { field: 'name' } });
+  });
+
+  it('a rejected PUT changes nothing, even its valid fields', async () => {
+    const created = await create({ title: 'Stable' });
+    const response = await server.request('PUT', `/__api__/v1/environments/${created.guid}`, { body: { title: 'Changed', matching: 'sometimes' } });
+    expect(response.body.code).toBe(ErrorCode.UnknownEnvironmentMatchingType);
+    expect((await server.request('GET', `/__api__/v1/environments/${created.guid}`)).body).toEqual(created);
+  });
+
+  it('DELETE answers 204, then the environment is gone (404, code 4)', async () => {
+    const created = await create();
+    const removed = await server.request('DELETE', `/__api__/v1/environments/${created.guid}`);
+    expect(removed.status).toBe(204);
+    expect(removed.text).toBe('');
+    const fetched = await server.request('GET', `/__api__/v1/environments/${created.guid}`);
+    expect(fetched.status).toBe(404);
+    expect(fetched.body).toEqual({ code: ErrorCode.ObjectDoesNotExist, error: 'Environment does not exist.', payload: null });
+  });
+
+  it('refuses PUT and DELETE of a file-managed environment with 409 / 265, but accepts permission changes', async () => {
+    const managed = await server.store.environments.insert(
+      newGuid(),
+      fieldsForCreate({ name: 'ghcr.io/org/managed:1', title: 'From the file' }, 'config-file'),
+      rfc3339(new Date()),
+    );
+    for (const [method, body] of [['PUT', { title: 'x' }], ['DELETE', undefined]] as const) {
+      const response = await server.request(method, `/__api__/v1/environments/${managed.guid}`, { body });
+      expect(response.status).toBe(409);
+      expect(response.body).toMatchObject({ code: ErrorCode.EnvironmentIsConfigManaged, error: expect.stringContaining('config-file') });
+    }
+    const granted = await server.request('POST', `/__api__/v1/environments/${managed.guid}/permissions`, { body: { user_guid: publisher.guid } });
+    expect(granted.status).toBe(200);
+  });
+
+  it('shows publishers only the environments permitted to them, and viewers none', async () => {
+    const open = await create({ title: 'Open to all' });
+    const restricted = await create({ title: 'Restricted' });
+    const other = await server.addUser('publisher');
+    await server.request('POST', `/__api__/v1/environments/${restricted.guid}/permissions`, { body: { user_guid: other.guid } });
+
+    const seenByPublisher = (await listAs(publisher)).map((environment) => environment.guid);
+    expect(seenByPublisher).toContain(open.guid);
+    expect(seenByPublisher).not.toContain(restricted.guid);
+    expect((await listAs(other)).map((environment) => environment.guid)).toContain(restricted.guid);
+    expect((await server.request('GET', `/__api__/v1/environments/${restricted.guid}`, { as: publisher })).status).toBe(404);
+    expect((await server.request('GET', `/__api__/v1/environments/${restricted.guid}`, { as: other })).status).toBe(200);
+
+    const denied = await server.request('GET', '/__api__/v1/environments', { as: viewer });
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ code: ErrorCode.PermissionDenied });
+  });
+
+  it('grants through a group reach its members, and the list follows permission changes', async () => {
+    const environment = await create({ title: 'Group only' });
+    const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `analysts-${dialect}` } })).body;
+    await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { body: { user_guid: publisher.guid } });
+    const grant = await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } });
+    expect(EnvironmentPermissionSchema.parse(grant.body)).toMatchObject({ group_guid: group.guid, user_guid: null, environment_guid: environment.guid });
+    expect((await listAs(publisher)).map((e) => e.guid)).toContain(environment.guid);
+
+    await server.request('DELETE', `/__api__/v1/groups/${group.guid}/members/${publisher.guid}`);
+    expect((await listAs(publisher)).map((e) => e.guid)).not.toContain(environment.guid);
+  });
+
+  it('manages permissions: exactly one principal, no duplicates, known principals only', async () => {
+    const environment = await create();
+    const path = `/__api__/v1/environments/${environment.guid}/permissions`;
+    const both = await server.request('POST', path, { body: { user_guid: publisher.guid, group_guid: publisher.guid } });
+    expect(both.body).toMatchObject({ code: ErrorCode.InvalidEnvironmentPermission, payload: { field: 'user_guid' } });
+    const unknown = await server.request('POST', path, { body: { user_guid: newGuid() } });
+    expect(unknown.body).toMatchObject({ code: ErrorCode.InvalidEnvironmentPermission });
+
+    const first = await server.request('POST', path, { body: { user_guid: publisher.guid } });
+    expect(first.status).toBe(200);
+    const again = await server.request('POST', path, { body: { user_guid: publisher.guid } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe(ErrorCode.DuplicateEnvironmentPermission);
+
+    expect((await server.request('GET', path)).body).toEqual([first.body]);
+    expect((await server.request('GET', `${path}/${first.body.guid}`)).body).toEqual(first.body);
+    expect((await server.request('DELETE', `${path}/${first.body.guid}`)).status).toBe(204);
+    expect((await server.request('GET', `${path}/${first.body.guid}`)).status).toBe(404);
+  });
+
+  it('answers unknown API paths with Connect JSON, not the web app', async () => {
+    const response = await server.request('GET', '/__api__/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ code: ErrorCode.ObjectDoesNotExist, payload: null });
+  });
+});

@@ -1,0 +1,123 @@
+import { ErrorCode, type UserRole } from '@envdesk/domain';
+import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+
+type Expectation = 'public' | readonly UserRole[];
+const everyone: readonly UserRole[] = ['administrator', 'publisher', 'viewer'];
+const staff: readonly UserRole[] = ['administrator', 'publisher'];
+const admins: readonly UserRole[] = ['administrator'];
+
+/**
+ * Who may call each API route. Written out by hand on purpose: a route added to the server
+ * without a line here fails the first test, so no route ships without a decided rule.
+ */
+const expected: Record<string, Expectation> = {
+  'GET /server_settings': 'public',
+  'POST /v1/auth/login': 'public',
+  'POST /v1/auth/logout': 'public',
+  'GET /v1/auth/csrf': everyone,
+  'GET /v1/user': everyone,
+  'GET /v1/user/keys': everyone,
+  'POST /v1/user/keys': everyone,
+  'DELETE /v1/user/keys/:id': everyone,
+  'GET /v1/users': staff,
+  'POST /v1/users': admins,
+  'GET /v1/users/:guid': staff,
+  'PUT /v1/users/:guid': admins,
+  'POST /v1/users/:guid/lock': admins,
+  'GET /v1/groups': staff,
+  'POST /v1/groups': admins,
+  'GET /v1/groups/:guid': staff,
+  'DELETE /v1/groups/:guid': admins,
+  'GET /v1/groups/:guid/members': staff,
+  'POST /v1/groups/:guid/members': admins,
+  'DELETE /v1/groups/:guid/members/:user': admins,
+  'GET /v1/environments': staff,
+  'POST /v1/environments': admins,
+  'GET /v1/environments/:guid': staff,
+  'PUT /v1/environments/:guid': admins,
+  'DELETE /v1/environments/:guid': admins,
+  'GET /v1/environments/:guid/permissions': admins,
+  'POST /v1/environments/:guid/permissions': admins,
+  'GET /v1/environments/:guid/permissions/:permission': admins,
+  'DELETE /v1/environments/:guid/permissions/:permission': admins,
+};
+
+type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;
+const callers: Caller[] = ['anonymous', 'invalid key', 'locked user', 'viewer', 'publisher', 'administrator'];
+
+describe('every API route × every kind of caller', () => {
+  let server: TestServer;
+  let users: Record<UserRole | 'locked user', TestUser>;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    users = {
+      administrator: server.admin,
+      publisher: await server.addUser('publisher'),
+      viewer: await server.addUser('viewer'),
+      'locked user': await server.addUser('administrator', { locked: true }),
+    };
+  });
+  afterAll(() => server.close());
+
+  it('has a decided rule for every registered route, and no rule for a route that is gone', () => {
+    const registered = server.app.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`);
+    expect([...registered].sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  /** Fresh records for each request, so one caller's DELETE cannot change what the next one sees. */
+  async function pathFor(path: string): Promise<string> {
+    const environment = (await server.request('POST', '/__api__/v1/environments', { body: aCreateEnvironmentInput() })).body;
+    const member = await server.addUser('publisher');
+    const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `g-${member.username}` } })).body;
+    await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { body: { user_guid: member.guid } });
+    const permission = (
+      await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } })
+    ).body;
+    const guid = path.startsWith('/v1/users') ? member.guid : path.startsWith('/v1/groups') ? group.guid : environment.guid;
+    return path
+      .replace(':guid', guid)
+      .replace(':permission', permission.guid)
+      .replace(':user', member.guid)
+      .replace(':id', '999999');
+  }
+
+  const cases = Object.entries(expected).flatMap(([key, rule]) => callers.map((caller) => [key, caller, rule] as const));
+
+  it.each(cases)('%s as %s', async (key, caller, rule) => {
+    const [method, template] = key.split(' ') as [string, string];
+    const path = await pathFor(template);
+    const auth =
+      caller === 'anonymous'
+        ? { as: null }
+        : caller === 'invalid key'
+          ? { key: 'not-a-real-key' }
+          : { as: users[caller] };
+    const response = await server.request(method, `/__api__${path}`, { ...auth, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
+
+    expect(response.status).toBeLessThan(500);
+    expect(response.headers.get('content-type') ?? 'application/json').toMatch(/application\/json/);
+    if (rule === 'public') {
+      expect([401, 403]).not.toContain(response.status);
+    } else if (caller === 'anonymous') {
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe(ErrorCode.AuthRequired);
+    } else if (caller === 'invalid key' || caller === 'locked user') {
+      expect(response.status).toBe(401);
+      expect(response.body.code).toBe(ErrorCode.InvalidLogin);
+    } else if (rule.includes(caller)) {
+      expect([401, 403]).not.toContain(response.status);
+    } else {
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ code: ErrorCode.PermissionDenied, error: expect.any(String), payload: null });
+    }
+  });
+
+  it('answers the liveness ping to anyone', async () => {
+    const response = await fetch(`${server.url}/__ping__`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings } from './settings.js';
+
+describe('readSettings', () => {
+  it('has the documented defaults', () => {
+    expect(readSettings({})).toMatchObject({ port: 3939, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, demo: false, logLevel: 'info' });
+  });
+  it('reads every variable', () => {
+    const settings = readSettings({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      ENVDESK_DATA_DIR: '/var/lib/envdesk',
+      DATABASE_URL: 'postgres://u:p@db/envdesk',
+      ENVDESK_BOOTSTRAP_USERNAME: 'root',
+      ENVDESK_DEMO: '1',
+      LOG_LEVEL: 'warn',
+    });
+    expect(settings).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/envdesk', demo: true, logLevel: 'warn', bootstrap: { username: 'root' } });
+  });
+  it('names every wrong variable', () => {
+    expect(() => readSettings({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
+  });
+});

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { UserRole } from '@envdesk/domain';
+import { pino } from 'pino';
+import { type App, createApp } from '../app.js';
+import { hashPassword } from '../auth/secrets.js';
+import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
+import type { Dialect } from '../db/database.js';
+import { type Store, createStore } from '../db/store.js';
+import { type TestDatabase, openTestDatabase } from './test-database.js';
+
+export interface TestUser {
+  readonly guid: string;
+  readonly username: string;
+  readonly password: string;
+  readonly key: string;
+  readonly role: UserRole;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly store: Store;
+  readonly app: App;
+  readonly database: TestDatabase;
+  readonly admin: TestUser;
+  /** Adds a user with a password and an API key, straight through the store. */
+  addUser(role: UserRole, overrides?: { username?: string; locked?: boolean }): Promise<TestUser>;
+  /** fetch against the server, JSON in and out, as a given user (or anonymous). */
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  readonly as?: TestUser | null;
+  readonly key?: string;
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The parsed body, or undefined when it is empty. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+}
+
+let userCounter = 0;
+
+export async function startTestServer(options: { dialect?: Dialect; clock?: Clock } = {}): Promise<TestServer> {
+  const database = await openTestDatabase(options.dialect ?? 'sqlite');
+  const store = createStore(database.connection);
+  const clock = options.clock ?? systemClock;
+  const app = createApp({ store, logger: pino({ level: 'silent' }), clock, webDir: null, version: 'test' });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function addUser(role: UserRole, overrides: { username?: string; locked?: boolean } = {}): Promise<TestUser> {
+    const username = overrides.username ?? `${role}${++userCounter}`;
+    const password = `pw-${username}-secret`;
+    const record = await store.users.insert(
+      newGuid(),
+      { username, email: `${username}@example.org`, first_name: username, last_name: 'Test', user_role: role },
+      await hashPassword(password),
+      rfc3339(clock.now()),
+    );
+    const { key } = await app.services.auth.createKey(record, 'test');
+    if (overrides.locked) await store.users.setLocked(record.user.guid, true, rfc3339(clock.now()));
+    return { guid: record.user.guid, username, password, key, role };
+  }
+
+  const admin = await addUser('administrator', { username: 'admin' });
+
+  async function request(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> {
+    const key = opts.key ?? (opts.as === null ? undefined : (opts.as ?? admin).key);
+    const headers: Record<string, string> = { ...opts.headers };
+    if (key) headers.authorization = `Key ${key}`;
+    let body: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed };
+  }
+
+  return {
+    url,
+    store,
+    app,
+    database,
+    admin,
+    addUser,
+    request,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.cleanup();
+    },
+  };
+}
