@@ -12,6 +12,8 @@ import { authenticate } from './http/authenticate.js';
 import { apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { requestLog } from './logger.js';
+import type { FileSync } from './sync/file-sync.js';
+import { syncRoutes } from './sync/sync-router.js';
 import { systemRoutes } from './system/system-router.js';
 import { createUsersService } from './users/users-service.js';
 import { usersRoutes } from './users/users-router.js';
@@ -24,6 +26,9 @@ export interface AppDeps {
   /** Folder of the built web app; null serves the API only. */
   readonly webDir: string | null;
   readonly version: string;
+  /** The declarative file's sync loop, when ENVDESK_ENVIRONMENTS_FILE is set. */
+  readonly fileSync?: FileSync | null;
+  readonly environmentsFile?: string | null;
 }
 
 export interface App {
@@ -44,16 +49,19 @@ const readsAsJson = (req: IncomingMessage) => {
 };
 
 /** Wires middleware and routers; `main.ts` adds settings and `listen`, tests a temporary database. */
-export function createApp({ store, logger, clock = systemClock, webDir, version }: AppDeps): App {
+export function createApp(deps: AppDeps): App {
+  const { store, logger, clock = systemClock, webDir, version, fileSync = null, environmentsFile = null } = deps;
   const services = {
     auth: createAuthService({ store, clock }),
-    environments: createEnvironmentsService({ store, clock }),
+    environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
   };
   const routes = [
     ...systemRoutes({ version }),
     ...authRoutes(services.auth),
     ...usersRoutes(services.users),
+    // Before the environment routes, or `/v1/environments/:guid` would take "sync" for a GUID.
+    ...syncRoutes(fileSync),
     ...environmentsRoutes(services.environments),
   ];
 

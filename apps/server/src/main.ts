@@ -1,11 +1,13 @@
 import { createApp } from './app.js';
 import { addDemoData } from './bootstrap/demo-data.js';
 import { ensureAdministrator } from './bootstrap/first-start.js';
+import { applyLegacyBootstrap } from './bootstrap/legacy-cluster-definitions.js';
 import { systemClock } from './clock.js';
 import { openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
 import { readSettings } from './settings.js';
+import { createFileSync } from './sync/file-sync.js';
 import { ENVDESK_VERSION } from './version.js';
 import { defaultWebDir } from './web/web-app.js';
 
@@ -17,12 +19,17 @@ async function main(): Promise<void> {
   const store = createStore(connection);
   const clock = systemClock;
 
+  const fileSync = settings.environmentsFile
+    ? createFileSync({ store, logger, clock, path: settings.environmentsFile, pollMs: settings.environmentsPollMs })
+    : null;
   const { app, services } = createApp({
     store,
     logger,
     clock,
     webDir: settings.webDir ?? defaultWebDir(),
     version: ENVDESK_VERSION,
+    fileSync,
+    environmentsFile: settings.environmentsFile ?? null,
   });
 
   const wasEmpty = await ensureAdministrator({
@@ -38,6 +45,16 @@ async function main(): Promise<void> {
     logger.info('added demo data (ENVDESK_DEMO)');
   }
 
+  // The declarative file wins over the deprecated bootstrap (seed: "Migrating from legacy bootstrapping").
+  if (fileSync) {
+    if (settings.clusterDefinitions) {
+      logger.info({ file: settings.clusterDefinitions }, 'ENVDESK_ENVIRONMENTS_FILE is set: the legacy cluster definitions are skipped');
+    }
+    await fileSync.start();
+  } else if (settings.clusterDefinitions) {
+    await applyLegacyBootstrap(store, clock, logger, settings.clusterDefinitions);
+  }
+
   const server = app.listen(settings.port, settings.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -50,6 +67,7 @@ async function main(): Promise<void> {
 
   const stop = () => {
     logger.info('stopping');
+    void fileSync?.stop();
     server.close(() => void connection.close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -23,6 +23,9 @@ const SettingsSchema = z
     ENVDESK_DEMO: flag,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ENVDESK_WEB_DIR: optionalText,
+    ENVDESK_ENVIRONMENTS_FILE: optionalText,
+    ENVDESK_ENVIRONMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+    ENVDESK_CLUSTER_DEFINITIONS: optionalText,
   })
   .transform((env) => ({
     port: env.PORT,
@@ -37,6 +40,9 @@ const SettingsSchema = z
     demo: env.ENVDESK_DEMO,
     logLevel: env.LOG_LEVEL,
     webDir: env.ENVDESK_WEB_DIR,
+    environmentsFile: env.ENVDESK_ENVIRONMENTS_FILE,
+    environmentsPollMs: env.ENVDESK_ENVIRONMENTS_POLL_MS,
+    clusterDefinitions: env.ENVDESK_CLUSTER_DEFINITIONS,
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

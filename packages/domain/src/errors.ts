@@ -87,11 +87,12 @@ export const authRequired = (): ApiError =>
 export const invalidLogin = (message = 'Invalid login.'): ApiError =>
   new ApiError(ErrorCode.InvalidLogin, message);
 
-export const configManaged = (source: string): ApiError =>
+/** 409 for edits of a file-managed environment; `file` names the file to edit instead. */
+export const configManaged = (file: string, managedBy: string): ApiError =>
   new ApiError(
     ErrorCode.EnvironmentIsConfigManaged,
-    `This environment is managed by the configuration file ${source}; change it there. Its access control can still be edited.`,
-    { managed_by: source },
+    `This environment is managed by the configuration file ${file}; change it there. Its access control can still be edited.`,
+    { managed_by: managedBy, file },
   );
 
 export type Result<T, E = ApiError> = { ok: true; value: T } | { ok: false; error: E };

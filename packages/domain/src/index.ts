@@ -6,3 +6,6 @@ export * from './environments/environment-schemas.js';
 export * from './environments/environment-permission-schemas.js';
 export * from './users/user-schemas.js';
 export * from './access/can.js';
+export * from './sync/environments-file.js';
+export * from './sync/plan-sync.js';
+export * from './sync/legacy-cluster-definitions.js';

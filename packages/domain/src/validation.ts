@@ -20,6 +20,12 @@ function valueAt(input: unknown, path: IssuePath): unknown {
   return value;
 }
 
+/** A zod issue's message, saying "is required" when the field is simply missing. */
+export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  const missing = issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+  return missing ? 'is required' : issue.message;
+}
+
 /**
  * Parses `input`, or returns an ApiError in Connect's shape naming the first wrong field
  * (`payload.field`) and listing every problem found (`payload.issues`), so a form can mark each field.
@@ -31,11 +37,11 @@ export function parseInput<S extends z.ZodType>(
 ): Result<z.output<S>> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  const issues = parsed.error.issues.map((issue) => {
-    const field = formatPath(issue.path);
-    const missing = issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined;
-    return { field, message: missing ? 'is required' : issue.message, path: issue.path };
-  });
+  const issues = parsed.error.issues.map((issue) => ({
+    field: formatPath(issue.path),
+    message: issueMessage(issue, input),
+    path: issue.path,
+  }));
   const first = issues[0]!;
   const subject = first.field || 'request body';
   return err(

@@ -19,7 +19,7 @@ describe('first start', () => {
     const auth = createAuthService({ store, clock: systemClock });
     const printed: string[] = [];
     const run = () =>
-      ensureAdministrator({ store, auth, clock: systemClock, settings: { bootstrap }, logger: pino({ level: 'silent' }), announce: (text) => printed.push(text) });
+      ensureAdministrator({ store, auth, clock: systemClock, settings: { bootstrap: { username: undefined, password: undefined, apiKey: undefined, ...bootstrap } }, logger: pino({ level: 'silent' }), announce: (text) => printed.push(text) });
     return { store, auth, printed, run };
   }
 

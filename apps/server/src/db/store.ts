@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { createCredentialsStore } from '../auth/credentials-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
 import { createGroupsStore } from '../users/groups-store.js';
@@ -15,7 +15,15 @@ export interface Store {
   readonly credentials: ReturnType<typeof createCredentialsStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: waits until no other process holds the same lock, and holds it until the
+   * transaction ends, so replicas doing the same work run one after the other.
+   */
+  lock(name: 'environment-sync'): Promise<void>;
 }
+
+/** PostgreSQL advisory lock keys (any fixed 64-bit numbers; they only need to differ). */
+const LOCK_KEYS = { 'environment-sync': 7_331_001 } as const;
 
 function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
@@ -26,6 +34,16 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     credentials: createCredentialsStore(db),
     transaction: (work) =>
       inTransaction ? work(store) : db.transaction().execute((trx) => work(storeOver(trx, dialect, true))),
+    async lock(name) {
+      if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');
+      if (dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(${LOCK_KEYS[name]})`.execute(db);
+      } else {
+        // SQLite has one writer at a time: a write as the first statement takes that lock now
+        // (waiting up to busy_timeout) instead of failing later when the transaction upgrades.
+        await sql`update revisions set value = value where name = 'environments'`.execute(db);
+      }
+    },
   };
   return store;
 }

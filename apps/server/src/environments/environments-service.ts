@@ -10,6 +10,7 @@ import {
   type UpdateEnvironmentInput,
   can,
   configManaged,
+  definitionFrom,
   notFound,
   permissionDenied,
 } from '@envdesk/domain';
@@ -22,33 +23,20 @@ import type { EnvironmentFields } from './environments-store.js';
 export interface EnvironmentsServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
+  /** The declarative file, named in the 409 that refuses edits of the environments it owns. */
+  readonly environmentsFile?: string | null;
 }
-
-const noInstallations = () => ({ installations: [] });
 
 /** What a create body leaves out, filled with the defaults Connect uses. */
 export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string | null = null): EnvironmentFields {
-  return {
-    name: input.name,
-    title: input.title ?? null,
-    description: input.description ?? null,
-    matching: input.matching ?? 'any',
-    supervisor: input.supervisor ?? null,
-    managed_by: managedBy,
-    python: input.python ?? noInstallations(),
-    r: input.r ?? noInstallations(),
-    quarto: input.quarto ?? noInstallations(),
-    tensorflow: input.tensorflow ?? noInstallations(),
-    nodejs: input.nodejs ?? noInstallations(),
-    volume_mounts: input.volume_mounts ?? [],
-  };
+  return { ...definitionFrom(input), managed_by: managedBy };
 }
 
 function assertCan(actor: Actor, action: Action): void {
   if (!can(actor, action)) throw permissionDenied();
 }
 
-export function createEnvironmentsService({ store, clock }: EnvironmentsServiceDeps) {
+export function createEnvironmentsService({ store, clock, environmentsFile = null }: EnvironmentsServiceDeps) {
   const now = () => rfc3339(clock.now());
   const listCache = createEnvironmentListCache(store);
 
@@ -68,7 +56,7 @@ export function createEnvironmentsService({ store, clock }: EnvironmentsServiceD
     assertCan(actor, 'environments:write');
     const environment = await store.environments.findByGuid(guid);
     if (!environment) throw notFound('Environment');
-    if (environment.managed_by) throw configManaged(environment.managed_by);
+    if (environment.managed_by) throw configManaged(environmentsFile ?? environment.managed_by, environment.managed_by);
     return environment;
   }
 

@@ -1,5 +1,6 @@
 import type {
   Environment,
+  EnvironmentDefinition,
   EnvironmentGrant,
   EnvironmentPermission,
   Installations,
@@ -10,19 +11,9 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, EnvironmentRow } from '../db/schema.js';
 
 /** Everything about an environment that is written; `id` and times are the store's. */
-export interface EnvironmentFields {
-  name: string;
-  title: string | null;
-  description: string | null;
-  matching: Matching;
-  supervisor: string | null;
+export interface EnvironmentFields extends EnvironmentDefinition {
+  /** Who owns the record when not the API: the declarative file's source name. */
   managed_by: string | null;
-  python: Installations;
-  r: Installations;
-  quarto: Installations;
-  tensorflow: Installations;
-  nodejs: Installations;
-  volume_mounts: VolumeMount[];
 }
 
 export interface EnvironmentWithGrants {

@@ -33,6 +33,7 @@ const expected: Record<string, Expectation> = {
   'GET /v1/groups/:guid/members': staff,
   'POST /v1/groups/:guid/members': admins,
   'DELETE /v1/groups/:guid/members/:user': admins,
+  'GET /v1/environments/sync': admins,
   'GET /v1/environments': staff,
   'POST /v1/environments': admins,
   'GET /v1/environments/:guid': staff,

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
 import type { Dialect } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
+import { type FileSync, createFileSync } from '../sync/file-sync.js';
 import { type TestDatabase, openTestDatabase } from './test-database.js';
 
 export interface TestUser {
@@ -23,6 +24,8 @@ export interface TestServer {
   readonly app: App;
   readonly database: TestDatabase;
   readonly admin: TestUser;
+  /** The declarative file's sync, when started with `environmentsFile` (polled by hand: `pollNow()`). */
+  readonly fileSync: FileSync | null;
   /** Adds a user with a password and an API key, straight through the store. */
   addUser(role: UserRole, overrides?: { username?: string; locked?: boolean }): Promise<TestUser>;
   /** fetch against the server, JSON in and out, as a given user (or anonymous). */
@@ -48,11 +51,28 @@ export interface TestResponse {
 
 let userCounter = 0;
 
-export async function startTestServer(options: { dialect?: Dialect; clock?: Clock } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  readonly dialect?: Dialect;
+  readonly clock?: Clock;
+  /** Sync this declarative file; the server is started only after its first sync succeeds. */
+  readonly environmentsFile?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(options.dialect ?? 'sqlite');
   const store = createStore(database.connection);
   const clock = options.clock ?? systemClock;
-  const app = createApp({ store, logger: pino({ level: 'silent' }), clock, webDir: null, version: 'test' });
+  const logger = pino({ level: 'silent' });
+  const environmentsFile = options.environmentsFile ?? null;
+  // A long poll interval: tests call pollNow() so they never wait on a timer.
+  const fileSync = environmentsFile ? createFileSync({ store, logger, clock, path: environmentsFile, pollMs: 3_600_000 }) : null;
+  if (fileSync) {
+    await fileSync.start().catch(async (error: unknown) => {
+      await database.cleanup();
+      throw error;
+    });
+  }
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -100,9 +120,11 @@ export async function startTestServer(options: { dialect?: Dialect; clock?: Cloc
     app,
     database,
     admin,
+    fileSync,
     addUser,
     request,
     async close() {
+      await fileSync?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.cleanup();
     },

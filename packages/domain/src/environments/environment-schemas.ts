@@ -138,6 +138,57 @@ const editableEnvironmentFields = {
   volume_mounts: VolumeMountsInputSchema.optional(),
 };
 
+/**
+ * Everything an administrator (or the declarative file) decides about an environment, with
+ * defaults filled in: what the store writes, and what a sync compares.
+ */
+export interface EnvironmentDefinition {
+  name: string;
+  title: string | null;
+  description: string | null;
+  matching: Matching;
+  supervisor: string | null;
+  python: Installations;
+  r: Installations;
+  quarto: Installations;
+  tensorflow: Installations;
+  nodejs: Installations;
+  volume_mounts: VolumeMount[];
+}
+
+export const DEFINITION_FIELDS = [
+  'name',
+  'title',
+  'description',
+  'matching',
+  'supervisor',
+  'python',
+  'r',
+  'quarto',
+  'tensorflow',
+  'nodejs',
+  'volume_mounts',
+] as const satisfies ReadonlyArray<keyof EnvironmentDefinition>;
+
+const noInstallations = (): Installations => ({ installations: [] });
+
+/** A create body (or a file entry) with Connect's defaults for what it leaves out. */
+export function definitionFrom(input: CreateEnvironmentInput): EnvironmentDefinition {
+  return {
+    name: input.name,
+    title: input.title ?? null,
+    description: input.description ?? null,
+    matching: input.matching ?? 'any',
+    supervisor: input.supervisor ?? null,
+    python: input.python ?? noInstallations(),
+    r: input.r ?? noInstallations(),
+    quarto: input.quarto ?? noInstallations(),
+    tensorflow: input.tensorflow ?? noInstallations(),
+    nodejs: input.nodejs ?? noInstallations(),
+    volume_mounts: input.volume_mounts ?? [],
+  };
+}
+
 export const CreateEnvironmentInputSchema = z.object({
   name: ImageNameSchema,
   cluster_name: z.literal(CLUSTER_NAME, { error: `must be "${CLUSTER_NAME}"` }).optional(),

@@ -1,0 +1,28 @@
+import type { Environment, FileEntry, SyncPlan } from '@envdesk/domain';
+
+/** A plan as a person reads it: one line per change, then a count. */
+export function describePlan(plan: SyncPlan, entries: readonly FileEntry[], current: readonly Environment[]): string {
+  const nameOf = new Map(current.map((environment) => [environment.guid, environment.name]));
+  const lines = plan.actions.map((action) => {
+    switch (action.kind) {
+      case 'create':
+        return `+ create  ${action.definition.name}${action.guid ? ` (guid ${action.guid})` : ''}  [entry ${action.entry}]`;
+      case 'update':
+        return `~ update  ${nameOf.get(action.guid)} (${action.guid}): ${Object.keys(action.changes).join(', ')}  [entry ${action.entry}]`;
+      case 'adopt': {
+        const fields = Object.keys(action.changes);
+        return `> adopt   ${nameOf.get(action.guid)} (${action.guid})${fields.length ? `: ${fields.join(', ')}` : ''}  [entry ${action.entry}]`;
+      }
+      case 'delete':
+        return `- delete  ${action.name} (${action.guid})`;
+    }
+  });
+  const count = (kind: string) => plan.actions.filter((action) => action.kind === kind).length;
+  lines.push(
+    '',
+    `${entries.length} entries: ${count('create')} to create, ${count('update')} to update, ${count('adopt')} to adopt, ` +
+      `${count('delete')} to delete, ${plan.unchanged} unchanged.`,
+    plan.actions.length === 0 ? 'Nothing to do.' : 'Nothing was changed: this is a plan.',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,84 @@
+import { readEnvironmentsFile, toFileEntries } from '@envdesk/domain';
+import { planSync } from '@envdesk/domain';
+import YAML from 'yaml';
+import { readLegacyFile } from '../bootstrap/legacy-cluster-definitions.js';
+import { openDatabase } from '../db/database.js';
+import { createStore } from '../db/store.js';
+import { readSettings } from '../settings.js';
+import { SyncFailure } from '../sync/file-sync.js';
+import { parseDocument, readEnvironmentsFileText } from '../sync/environments-file-reader.js';
+import { describePlan } from './describe-plan.js';
+
+const USAGE = `Usage: envdesk environments <command>
+
+  plan FILE            show what syncing FILE would change in the configured database, without changing it
+  export [--json]      print the current environments in the declarative file format (YAML, or JSON)
+  convert-legacy FILE  print the declarative list for a Launcher.ClusterDefinitions file
+
+The database is the one envdesk uses: DATABASE_URL, else SQLite in ENVDESK_DATA_DIR (./data).
+`;
+
+type Output = (text: string) => void;
+
+async function withStore<T>(work: (store: ReturnType<typeof createStore>) => Promise<T>): Promise<T> {
+  const settings = readSettings(process.env);
+  const connection = await openDatabase(settings);
+  try {
+    return await work(createStore(connection));
+  } finally {
+    await connection.close();
+  }
+}
+
+async function plan(file: string, out: Output): Promise<number> {
+  const read = await readEnvironmentsFileText(file);
+  if (read.kind !== 'read') throw new SyncFailure(read.kind === 'missing' ? `${file} does not exist` : read.message);
+  const parsed = parseDocument(read.text);
+  if (!parsed.ok) throw new SyncFailure(`${file} is ${parsed.message}`);
+  const entries = readEnvironmentsFile(parsed.document);
+  if (!entries.ok) throw new SyncFailure(`${file} has invalid entries`, entries.error);
+  const current = await withStore((store) => store.environments.list());
+  const planned = planSync(entries.value, current);
+  if (!planned.ok) throw new SyncFailure(`${file} cannot be applied`, planned.error);
+  out(describePlan(planned.value, entries.value, current));
+  return 0;
+}
+
+/** Runs one command; returns the exit code. Exported for the tests, which run it in-process. */
+export async function runCli(args: readonly string[], out: Output, errOut: Output): Promise<number> {
+  const [group, command, argument] = args;
+  try {
+    if (group !== 'environments' || !command) {
+      (group === undefined || group === 'help' || group === '--help' ? out : errOut)(USAGE);
+      return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
+    }
+    switch (command) {
+      case 'plan':
+        if (!argument) break;
+        return await plan(argument, out);
+      case 'export': {
+        const environments = await withStore((store) => store.environments.list());
+        const entries = toFileEntries(environments);
+        out(argument === '--json' ? `${JSON.stringify(entries, null, 2)}\n` : YAML.stringify({ executionEnvironments: entries }));
+        return 0;
+      }
+      case 'convert-legacy': {
+        if (!argument) break;
+        const { raw } = await readLegacyFile(argument);
+        out(YAML.stringify({ executionEnvironments: raw }));
+        return 0;
+      }
+    }
+    errOut(USAGE);
+    return 2;
+  } catch (error) {
+    errOut(`envdesk: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const isMain = import.meta.url.endsWith('/dist/cli/envdesk.js');
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  process.exitCode = code;
+}

@@ -1,0 +1,71 @@
+import {
+  type FileEntry,
+  type FileProblem,
+  type Result,
+  type SyncAction,
+  err,
+  ok,
+  planSync,
+} from '@envdesk/domain';
+import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import type { Store } from '../db/store.js';
+
+/** The value of `managed_by` on file-managed environments. */
+export const FILE_MANAGER = 'config-file';
+
+export interface SyncChange {
+  readonly kind: SyncAction['kind'];
+  readonly guid: string;
+  readonly name: string;
+  /** Fields written (for create: all; for delete: none). */
+  readonly fields: readonly string[];
+}
+
+export interface SyncOutcome {
+  readonly changes: readonly SyncChange[];
+  readonly unchanged: number;
+}
+
+/**
+ * Plans and applies one sync in one transaction, under a database lock so that replicas syncing
+ * the same file serialise and the later ones find nothing left to do. On a planning problem
+ * nothing is written.
+ */
+export async function applySync(
+  store: Store,
+  entries: readonly FileEntry[],
+  clock: Clock,
+): Promise<Result<SyncOutcome, FileProblem[]>> {
+  return store.transaction(async (tx) => {
+    await tx.lock('environment-sync');
+    const current = await tx.environments.list();
+    const planned = planSync(entries, current);
+    if (!planned.ok) return err(planned.error);
+    const now = rfc3339(clock.now());
+    const names = new Map(current.map((environment) => [environment.guid, environment.name]));
+    const changes: SyncChange[] = [];
+    for (const action of planned.value.actions) {
+      switch (action.kind) {
+        case 'create': {
+          const created = await tx.environments.insert(action.guid ?? newGuid(), { ...action.definition, managed_by: FILE_MANAGER }, now);
+          changes.push({ kind: 'create', guid: created.guid, name: created.name, fields: Object.keys(action.definition) });
+          break;
+        }
+        case 'update':
+        case 'adopt':
+          await tx.environments.update(
+            action.guid,
+            action.kind === 'adopt' ? { ...action.changes, managed_by: FILE_MANAGER } : action.changes,
+            now,
+          );
+          changes.push({ kind: action.kind, guid: action.guid, name: names.get(action.guid) ?? '', fields: Object.keys(action.changes) });
+          break;
+        case 'delete':
+          await tx.environments.remove(action.guid);
+          changes.push({ kind: 'delete', guid: action.guid, name: action.name, fields: [] });
+          break;
+      }
+    }
+    return ok({ changes, unchanged: planned.value.unchanged });
+  });
+}

@@ -1,0 +1,196 @@
+import { rmSync } from 'node:fs';
+import { EnvironmentSchema, ErrorCode } from '@envdesk/domain';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newGuid, rfc3339 } from '../clock.js';
+import { fieldsForCreate } from '../environments/environments-service.js';
+import { configMapVolume, tempFolder } from '../test/files.js';
+import { testDialects } from '../test/test-database.js';
+import { type TestServer, startTestServer } from '../test/test-server.js';
+
+const R44 = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
+const R43 = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';
+const entry = (name: string, extra: Record<string, unknown> = {}) => ({ name, title: name.split(':')[1], ...extra });
+
+describe.each(testDialects)('declarative file sync on %s', (dialect) => {
+  let server: TestServer | undefined;
+  let folder: ReturnType<typeof tempFolder>;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    folder.cleanup();
+  });
+
+  async function start(content: unknown) {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', content);
+    server = await startTestServer({ dialect, environmentsFile: file });
+    return file;
+  }
+
+  const environments = async () => {
+    const response = await server!.request('GET', '/__api__/v1/environments');
+    return (response.body as unknown[]).map((item) => EnvironmentSchema.parse(item));
+  };
+  const byName = async (name: string) => (await environments()).filter((environment) => environment.name === name);
+  /** Everything a sync could touch, to compare before and after. */
+  const dump = async () => {
+    const db = server!.database.connection.db;
+    return JSON.stringify([
+      await db.selectFrom('environments').selectAll().orderBy('guid').execute(),
+      await db.selectFrom('environment_permissions').selectAll().orderBy('guid').execute(),
+    ]);
+  };
+
+  it('creates file-managed environments at start, read-only in the API but open to permission changes', async () => {
+    const file = await start({ executionEnvironments: [entry(R44), entry(R43)] });
+    const [managed] = await byName(R44);
+    expect(managed).toMatchObject({ managed_by: 'config-file', title: 'r4.4-py3.11' });
+    const put = await server!.request('PUT', `/__api__/v1/environments/${managed!.guid}`, { body: { title: 'x' } });
+    expect(put.status).toBe(409);
+    expect(put.body).toMatchObject({ code: ErrorCode.EnvironmentIsConfigManaged, payload: { file } });
+    expect(put.body.error).toContain(file);
+    const publisher = await server!.addUser('publisher');
+    const grant = await server!.request('POST', `/__api__/v1/environments/${managed!.guid}/permissions`, { body: { user_guid: publisher.guid } });
+    expect(grant.status).toBe(200);
+  });
+
+  it('applies an edited file on the next poll and reports what changed', async () => {
+    await start([entry(R44), entry(R43)]);
+    folder.write('environments.yaml', [entry(R44, { title: 'Renamed', matching: 'exact' })]);
+    await server!.fileSync!.pollNow();
+    expect((await byName(R44))[0]).toMatchObject({ title: 'Renamed', matching: 'exact' });
+    expect(await byName(R43)).toEqual([]);
+    const status = await server!.request('GET', '/__api__/v1/environments/sync');
+    expect(status.body).toMatchObject({ enabled: true, last_error: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(status.body.last_changes.map((change: { kind: string; fields: string[] }) => [change.kind, change.fields])).toEqual([
+      ['update', ['title', 'matching']],
+      ['delete', []],
+    ]);
+  });
+
+  it('adopts an unmanaged environment by name, keeping its GUID and permissions; leaves others alone', async () => {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', []);
+    server = await startTestServer({ dialect, environmentsFile: file });
+    const made = (await server.request('POST', '/__api__/v1/environments', { body: { name: R44, title: 'Made in the UI' } })).body;
+    const other = (await server.request('POST', '/__api__/v1/environments', { body: { name: 'ghcr.io/org/untouched:1' } })).body;
+    const publisher = await server.addUser('publisher');
+    await server.request('POST', `/__api__/v1/environments/${made.guid}/permissions`, { body: { user_guid: publisher.guid } });
+
+    folder.write('environments.yaml', [entry(R44)]);
+    await server.fileSync!.pollNow();
+    const [adopted] = await byName(R44);
+    expect(adopted).toMatchObject({ guid: made.guid, managed_by: 'config-file', title: 'r4.4-py3.11' });
+    expect((await server.request('GET', `/__api__/v1/environments/${made.guid}/permissions`)).body).toHaveLength(1);
+    expect((await server.request('GET', `/__api__/v1/environments/${other.guid}`)).body).toEqual(other);
+
+    folder.write('environments.yaml', []);
+    await server.fileSync!.pollNow();
+    expect(await byName(R44)).toEqual([]);
+    expect((await server.request('GET', `/__api__/v1/environments/${other.guid}`)).status).toBe(200);
+  });
+
+  it('creates an entry with a GUID under that GUID, beside an unmanaged one of the same image', async () => {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', []);
+    server = await startTestServer({ dialect, environmentsFile: file });
+    const unmanaged = (await server.request('POST', '/__api__/v1/environments', { body: { name: R44 } })).body;
+    const guid = newGuid();
+    folder.write('environments.yaml', [{ guid, ...entry(R44) }]);
+    await server.fileSync!.pollNow();
+    const both = await byName(R44);
+    expect(both.map((environment) => [environment.guid, environment.managed_by]).sort()).toEqual(
+      [[guid, 'config-file'], [unmanaged.guid, null]].sort(),
+    );
+  });
+
+  it('fails, listing the GUIDs, when several unmanaged environments share the name, and changes nothing', async () => {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', []);
+    server = await startTestServer({ dialect, environmentsFile: file });
+    const a = (await server.request('POST', '/__api__/v1/environments', { body: { name: R44 } })).body;
+    const b = (await server.request('POST', '/__api__/v1/environments', { body: { name: R44 } })).body;
+    const before = await dump();
+    folder.write('environments.yaml', [entry(R44)]);
+    await server.fileSync!.pollNow();
+    expect(await dump()).toBe(before);
+    const { last_error } = (await server.request('GET', '/__api__/v1/environments/sync')).body;
+    expect(last_error.message).toContain(a.guid);
+    expect(last_error.message).toContain(b.guid);
+  });
+
+  it('leaves the database identical when the file turns invalid, shows the error, and recovers', async () => {
+    await start([entry(R44), entry(R43)]);
+    const publisher = await server!.addUser('publisher');
+    const [managed] = await byName(R44);
+    await server!.request('POST', `/__api__/v1/environments/${managed!.guid}/permissions`, { body: { user_guid: publisher.guid } });
+    const before = await dump();
+
+    // One good change and one bad entry: the good change must not land either.
+    folder.write('environments.yaml', [entry(R44, { title: 'Would change' }), { name: R43, matching: 'sometimes' }]);
+    await server!.fileSync!.pollNow();
+    expect(await dump()).toBe(before);
+    const status = (await server!.request('GET', '/__api__/v1/environments/sync')).body;
+    expect(status.last_error).toMatchObject({ problems: [{ entry: 1, field: 'matching' }] });
+    expect(status.last_error.message).toContain('entry 1, matching');
+
+    folder.write('environments.yaml', 'executionEnvironments: [unclosed');
+    await server!.fileSync!.pollNow();
+    expect(await dump()).toBe(before);
+    expect((await server!.request('GET', '/__api__/v1/environments/sync')).body.last_error.message).toContain('not valid YAML');
+
+    folder.write('environments.yaml', [entry(R44, { title: 'Fixed' }), entry(R43)]);
+    await server!.fileSync!.pollNow();
+    expect((await server!.request('GET', '/__api__/v1/environments/sync')).body.last_error).toBeNull();
+    expect((await byName(R44))[0]?.title).toBe('Fixed');
+  });
+
+  it('removes every file-managed environment when the file is removed, or emptied', async () => {
+    const file = await start([entry(R44), entry(R43)]);
+    const unmanaged = (await server!.request('POST', '/__api__/v1/environments', { body: { name: 'ghcr.io/org/ui:1' } })).body;
+    folder.write('environments.yaml', '');
+    await server!.fileSync!.pollNow();
+    expect((await environments()).map((environment) => environment.guid)).toEqual([unmanaged.guid]);
+
+    folder.write('environments.yaml', [entry(R44)]);
+    await server!.fileSync!.pollNow();
+    expect(await byName(R44)).toHaveLength(1);
+    rmSync(file);
+    await server!.fileSync!.pollNow();
+    expect((await environments()).map((environment) => environment.guid)).toEqual([unmanaged.guid]);
+  });
+
+  it('follows a ConfigMap-style symlink swap', async () => {
+    folder = tempFolder();
+    const volume = configMapVolume(folder.dir, 'environments.yaml');
+    volume.publish([entry(R44)]);
+    server = await startTestServer({ dialect, environmentsFile: volume.file });
+    expect(await byName(R44)).toHaveLength(1);
+    volume.publish([entry(R43)]);
+    await server.fileSync!.pollNow();
+    expect(await byName(R44)).toEqual([]);
+    expect(await byName(R43)).toHaveLength(1);
+  });
+
+  it('refuses to start on an invalid file, naming the entry and field, with nothing written', async () => {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', [entry(R44), { name: R43, python: { installations: [{ version: '3.10', path: 'python' }] } }]);
+    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 1, python\.installations\[0\]\.path/);
+    const missing = folder.path('absent.yaml');
+    await expect(startTestServer({ dialect, environmentsFile: missing })).rejects.toThrow(/does not exist/);
+  });
+
+  it('rejects access control in the file', async () => {
+    folder = tempFolder();
+    const file = folder.write('environments.yaml', [entry(R44, { permissions: [{ group_guid: newGuid() }] })]);
+    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 0, permissions: access control is not supported/);
+  });
+
+  it('reads a saved API response as the file, ignoring its read-only fields', async () => {
+    folder = tempFolder();
+    const saved = { ...fieldsForCreate({ name: R44, title: 'Saved' }), id: '7', guid: newGuid(), created_time: rfc3339(new Date()), updated_time: rfc3339(new Date()), cluster_name: 'Kubernetes', environment_type: 'Kubernetes', managed_by: null };
+    const file = folder.write('environments.json', JSON.stringify([saved]));
+    server = await startTestServer({ dialect, environmentsFile: file });
+    expect((await byName(R44))[0]).toMatchObject({ guid: saved.guid, title: 'Saved', managed_by: 'config-file' });
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+
+/** A temporary folder for declarative files, removed by `cleanup`. */
+export function tempFolder() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-files-'));
+  return {
+    dir,
+    path: (name: string) => path.join(dir, name),
+    /** Writes YAML (or raw text) atomically, as an editor or Helm would. */
+    write(name: string, content: unknown) {
+      const target = path.join(dir, name);
+      const text = typeof content === 'string' ? content : YAML.stringify(content);
+      writeFileSync(`${target}.tmp`, text);
+      renameSync(`${target}.tmp`, target);
+      return target;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The layout kubelet gives a ConfigMap volume: `file -> ..data/file`, `..data -> ..<version>`,
+ * updated by writing a new version folder and renaming a new `..data` link over the old one.
+ */
+export function configMapVolume(root: string, fileName: string) {
+  let version = 0;
+  const publish = (text: string) => {
+    version += 1;
+    const folder = `..2026_11_23_${version}`;
+    mkdirSync(path.join(root, folder), { recursive: true });
+    writeFileSync(path.join(root, folder, fileName), text);
+    symlinkSync(folder, path.join(root, '..data_tmp'));
+    renameSync(path.join(root, '..data_tmp'), path.join(root, '..data'));
+  };
+  return {
+    file: path.join(root, fileName),
+    publish(content: unknown) {
+      const first = version === 0;
+      publish(typeof content === 'string' ? content : YAML.stringify(content));
+      if (first) symlinkSync(path.join('..data', fileName), path.join(root, fileName));
+    },
+  };
+}

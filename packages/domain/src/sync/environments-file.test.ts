@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { anEnvironment } from '../testing/builders.js';
+import { describeProblem, readEnvironmentsFile } from './environments-file.js';
+import { convertLegacyDefinitions } from './legacy-cluster-definitions.js';
+
+const minimal = { name: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11' };
+
+describe('readEnvironmentsFile', () => {
+  it.each([
+    ['a top-level list', [minimal]],
+    ['Helm values', { executionEnvironments: [minimal] }],
+    ['a saved GET /v1/environments response', [anEnvironment()]],
+  ])('reads %s', (_label, document) => {
+    const result = readEnvironmentsFile(document);
+    expect(result.ok && result.value).toHaveLength(1);
+  });
+
+  it('ignores the read-only fields of a saved response but keeps its GUID', () => {
+    const saved = anEnvironment({ managed_by: 'someone', title: 'Saved' });
+    const result = readEnvironmentsFile([saved]);
+    expect(result.ok && result.value[0]).toMatchObject({ guid: saved.guid, definition: { title: 'Saved', name: saved.name } });
+  });
+
+  it('fills defaults for what an entry leaves out (only name is required)', () => {
+    const result = readEnvironmentsFile([minimal]);
+    expect(result.ok && result.value[0]?.definition).toMatchObject({ matching: 'any', title: null, python: { installations: [] } });
+  });
+
+  it.each([null, { executionEnvironments: null }, []])('reads %j as an empty file', (document) => {
+    expect(readEnvironmentsFile(document)).toEqual({ ok: true, value: [] });
+  });
+
+  it('rejects permissions with a pointer to the API and the tab', () => {
+    const result = readEnvironmentsFile([{ ...minimal, permissions: [{ group_guid: 'x' }] }]);
+    expect(!result.ok && result.error).toEqual([
+      { entry: 0, field: 'permissions', message: expect.stringContaining('through the API or the Environments tab') },
+    ]);
+  });
+
+  it('reports every bad entry with its index and field', () => {
+    const result = readEnvironmentsFile([
+      minimal,
+      { title: 'no name' },
+      { ...minimal, guid: 'not-a-uuid', matchng: 'any' },
+      { ...minimal, python: { installations: [{ version: '3.11', path: 'bin/python' }] } },
+    ]);
+    expect(!result.ok && result.error.map(describeProblem)).toEqual(
+      expect.arrayContaining([
+        'entry 1, name: is required',
+        'entry 2, matchng: is not an environment field',
+        'entry 2, guid: must be an RFC 4122 version 4 UUID (generate one with uuidgen)',
+        'entry 3, python.installations[0].path: must be an absolute path (starting with /)',
+      ]),
+    );
+    expect(!result.ok && result.error).toHaveLength(4);
+  });
+
+  it('points a legacy file at the converter', () => {
+    const result = readEnvironmentsFile({ name: 'Kubernetes', images: [minimal] });
+    expect(!result.ok && result.error[0]?.message).toContain('convert-legacy');
+  });
+
+  it('rejects a document of another shape', () => {
+    expect(readEnvironmentsFile('just text').ok).toBe(false);
+    expect(readEnvironmentsFile({ executionEnvironments: 'x' }).ok).toBe(false);
+  });
+});
+
+describe('convertLegacyDefinitions', () => {
+  it('unwraps the images list into declarative entries', () => {
+    const image = { name: 'my-org/content-base:r4.1-py3.10', matching: 'any', supervisor: '/scripts/connect-supervisor.sh' };
+    const result = convertLegacyDefinitions({ name: 'Kubernetes', images: [image] });
+    expect(result).toEqual({ ok: true, value: [image] });
+    expect(readEnvironmentsFile(result.ok ? result.value : null).ok).toBe(true);
+  });
+
+  it('requires the Kubernetes wrapper', () => {
+    const result = convertLegacyDefinitions({ name: 'Local', images: [] });
+    expect(!result.ok && result.error[0]).toMatchObject({ field: 'name' });
+  });
+});

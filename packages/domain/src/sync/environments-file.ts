@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import {
+  CreateEnvironmentInputSchema,
+  type Environment,
+  type EnvironmentDefinition,
+  definitionFrom,
+} from '../environments/environment-schemas.js';
+import { type Result, err, ok } from '../errors.js';
+import { formatPath, issueMessage } from '../validation.js';
+
+/** One problem in the declarative file: which entry (0-based), which field, and why. */
+export interface FileProblem {
+  readonly entry: number | null;
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export function describeProblem(problem: FileProblem): string {
+  const where = [problem.entry === null ? null : `entry ${problem.entry}`, problem.field].filter(Boolean).join(', ');
+  return where ? `${where}: ${problem.message}` : problem.message;
+}
+
+/** A definition from the file, and the GUID it pins when it gives one. */
+export interface FileEntry {
+  readonly guid: string | null;
+  readonly definition: EnvironmentDefinition;
+}
+
+/** RFC 4122 version 4, as the seed requires of GUIDs in the file. */
+const V4_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** Fields `GET /v1/environments` answers that a file may carry (a saved response) but never sets. */
+const READ_ONLY_FIELDS = ['id', 'created_time', 'updated_time', 'managed_by', 'environment_type'] as const;
+
+const ACCESS_CONTROL_FIELDS = ['permissions', 'access_control', 'acl'] as const;
+
+const EntrySchema = CreateEnvironmentInputSchema.extend({
+  guid: z
+    .string()
+    .regex(V4_UUID, 'must be an RFC 4122 version 4 UUID (generate one with uuidgen)')
+    .transform((guid) => guid.toLowerCase())
+    .optional(),
+  ...Object.fromEntries(READ_ONLY_FIELDS.map((field) => [field, z.unknown().optional()])),
+  ...Object.fromEntries(
+    ACCESS_CONTROL_FIELDS.map((field) => [
+      field,
+      z
+        .unknown()
+        .refine((value) => value === undefined, {
+          message: 'access control is not supported in the file; manage permissions through the API or the Environments tab',
+        })
+        .optional(),
+    ]),
+  ),
+}).strict();
+
+/** The three shapes the seed accepts: a list, Helm values (`executionEnvironments`), or a saved API response. */
+function entriesOf(document: unknown): Result<unknown[], FileProblem[]> {
+  if (document === null || document === undefined) return ok([]);
+  if (Array.isArray(document)) return ok(document);
+  if (typeof document === 'object' && 'executionEnvironments' in document) {
+    const list = (document as { executionEnvironments: unknown }).executionEnvironments;
+    if (list === null || list === undefined) return ok([]);
+    if (Array.isArray(list)) return ok(list);
+    return err([{ entry: null, field: 'executionEnvironments', message: 'must be a list of environments' }]);
+  }
+  if (typeof document === 'object' && 'images' in document) {
+    return err([
+      {
+        entry: null,
+        field: 'images',
+        message:
+          'this is the deprecated Launcher.ClusterDefinitions shape; convert it with `envdesk environments convert-legacy FILE`',
+      },
+    ]);
+  }
+  return err([
+    { entry: null, field: null, message: 'expected a list of environments, or an object with an executionEnvironments list' },
+  ]);
+}
+
+/** Validates a parsed YAML/JSON document; returns every problem found, not just the first. */
+export function readEnvironmentsFile(document: unknown): Result<FileEntry[], FileProblem[]> {
+  const listed = entriesOf(document);
+  if (!listed.ok) return listed;
+  const problems: FileProblem[] = [];
+  const entries: FileEntry[] = [];
+  listed.value.forEach((raw, index) => {
+    const parsed = EntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        if (unknownKeys.length > 0) {
+          for (const key of unknownKeys) problems.push({ entry: index, field: key, message: 'is not an environment field' });
+        } else {
+          problems.push({ entry: index, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
+        }
+      }
+      return;
+    }
+    entries.push({ guid: parsed.data.guid ?? null, definition: definitionFrom(parsed.data) });
+  });
+  return problems.length > 0 ? err(problems) : ok(entries);
+}
+
+/** The current environments in the file format: the starting point for adopting declarative management. */
+export function toFileEntries(environments: readonly Environment[]): Array<Record<string, unknown>> {
+  return environments.map((environment) => {
+    const { guid, name, title, description, matching, supervisor, python, r, quarto, tensorflow, nodejs, volume_mounts } =
+      environment;
+    const entry: Record<string, unknown> = { guid, name, title, description, matching, supervisor };
+    for (const [language, installations] of Object.entries({ python, r, quarto, tensorflow, nodejs })) {
+      if (installations.installations.length > 0) entry[language] = installations;
+    }
+    if (volume_mounts.length > 0) entry.volume_mounts = volume_mounts;
+    for (const key of Object.keys(entry)) if (entry[key] === null) delete entry[key];
+    return entry;
+  });
+}

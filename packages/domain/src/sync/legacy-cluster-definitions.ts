@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { type Result, err, ok } from '../errors.js';
+import { formatPath } from '../validation.js';
+import type { FileProblem } from './environments-file.js';
+
+/**
+ * The deprecated Launcher.ClusterDefinitions shape (`name: Kubernetes`, `images: [...]`). Each
+ * image becomes one declarative entry, without the wrapper (seed: "Migrating from legacy bootstrapping").
+ */
+const LegacySchema = z.object({
+  name: z.literal('Kubernetes', { error: 'must be "Kubernetes"' }),
+  images: z.array(z.record(z.string(), z.unknown())).nullish(),
+});
+
+export function convertLegacyDefinitions(document: unknown): Result<Array<Record<string, unknown>>, FileProblem[]> {
+  const parsed = LegacySchema.safeParse(document);
+  if (!parsed.success) {
+    return err(parsed.error.issues.map((issue) => ({ entry: null, field: formatPath(issue.path) || null, message: issue.message })));
+  }
+  return ok((parsed.data.images ?? []).map((image) => ({ ...image })));
+}

@@ -1,0 +1,129 @@
+import {
+  DEFINITION_FIELDS,
+  type Environment,
+  type EnvironmentDefinition,
+} from '../environments/environment-schemas.js';
+import { type Result, err, ok } from '../errors.js';
+import type { FileEntry, FileProblem } from './environments-file.js';
+
+type DefinitionField = (typeof DEFINITION_FIELDS)[number];
+
+export type SyncAction =
+  /** `guid` is null when the server should pick one. */
+  | { readonly kind: 'create'; readonly entry: number; readonly guid: string | null; readonly definition: EnvironmentDefinition }
+  | { readonly kind: 'update'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
+  /** An unmanaged environment becomes file-managed, keeping its GUID, permissions and content references. */
+  | { readonly kind: 'adopt'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
+  | { readonly kind: 'delete'; readonly guid: string; readonly name: string };
+
+export interface SyncPlan {
+  readonly actions: readonly SyncAction[];
+  /** File-managed environments the file already describes exactly. */
+  readonly unchanged: number;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The fields of `current` that `wanted` changes (name never: it is matched on, not changed). */
+export function changedFields(current: Environment, wanted: EnvironmentDefinition): Partial<EnvironmentDefinition> {
+  const changes: Partial<Record<DefinitionField, unknown>> = {};
+  for (const field of DEFINITION_FIELDS) {
+    if (field !== 'name' && !same(current[field], wanted[field])) changes[field] = wanted[field];
+  }
+  return changes as Partial<EnvironmentDefinition>;
+}
+
+function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const byGuid = new Map<string, number>();
+  const byName = new Map<string, number[]>();
+  entries.forEach((entry, index) => {
+    if (entry.guid) {
+      const first = byGuid.get(entry.guid);
+      if (first !== undefined) {
+        problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of entry ${first}` });
+      } else byGuid.set(entry.guid, index);
+    }
+    byName.set(entry.definition.name, [...(byName.get(entry.definition.name) ?? []), index]);
+  });
+  // The seed: duplicate names in the file are rejected unless each such entry has its own GUID.
+  for (const [name, indexes] of byName) {
+    if (indexes.length < 2) continue;
+    for (const index of indexes) {
+      if (!entries[index]?.guid) {
+        const others = indexes.filter((other) => other !== index).join(', ');
+        problems.push({
+          entry: index,
+          field: 'name',
+          message: `${name} is also the name of entry ${others}; entries that share a name each need a guid`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Plans a declarative sync (seed: "Environment matching and adoption"): what to create, update,
+ * adopt and delete so that the file-managed environments are exactly the file's entries, or every
+ * problem that stops the sync. Unmanaged environments appear only when adopted.
+ */
+export function planSync(entries: readonly FileEntry[], current: readonly Environment[]): Result<SyncPlan, FileProblem[]> {
+  const problems = duplicateProblems(entries);
+  const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
+  const claimed = new Set<string>();
+  const actions: SyncAction[] = [];
+  let unchanged = 0;
+
+  const claim = (index: number, entry: FileEntry, environment: Environment) => {
+    claimed.add(environment.guid);
+    const changes = changedFields(environment, entry.definition);
+    if (environment.managed_by === null) actions.push({ kind: 'adopt', entry: index, guid: environment.guid, changes });
+    else if (Object.keys(changes).length > 0) actions.push({ kind: 'update', entry: index, guid: environment.guid, changes });
+    else unchanged++;
+  };
+
+  // GUIDs first: an entry with a GUID matches by GUID only, and claims that record before any name match.
+  entries.forEach((entry, index) => {
+    if (!entry.guid) return;
+    const environment = byGuid.get(entry.guid);
+    if (!environment) {
+      actions.push({ kind: 'create', entry: index, guid: entry.guid, definition: entry.definition });
+      claimed.add(entry.guid);
+    } else if (environment.name !== entry.definition.name) {
+      problems.push({
+        entry: index,
+        field: 'name',
+        message: `the environment ${entry.guid} has the image ${environment.name}; an image never changes in place — remove this entry and add one for the new image without this guid`,
+      });
+    } else claim(index, entry, environment);
+  });
+
+  entries.forEach((entry, index) => {
+    if (entry.guid) return;
+    const { name } = entry.definition;
+    const named = current.filter((environment) => environment.name === name);
+    const managed = named.filter((environment) => environment.managed_by !== null);
+    const unmanaged = named.filter((environment) => environment.managed_by === null);
+    const candidates = managed.length > 0 ? managed : unmanaged;
+    if (candidates.length === 0) {
+      actions.push({ kind: 'create', entry: index, guid: null, definition: entry.definition });
+    } else if (candidates.length > 1) {
+      const guids = candidates.map((environment) => environment.guid).join(', ');
+      problems.push({
+        entry: index,
+        field: 'name',
+        message: `several environments have the image ${name} (${guids}); add the guid of the one to manage to this entry`,
+      });
+    } else claim(index, entry, candidates[0]!);
+  });
+
+  if (problems.length > 0) return err(problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
+
+  for (const environment of current) {
+    if (environment.managed_by !== null && !claimed.has(environment.guid)) {
+      actions.push({ kind: 'delete', guid: environment.guid, name: environment.name });
+    }
+  }
+  return ok({ actions, unchanged });
+}
