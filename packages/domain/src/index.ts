@@ -9,3 +9,4 @@ export * from './access/can.js';
 export * from './sync/environments-file.js';
 export * from './sync/plan-sync.js';
 export * from './sync/legacy-cluster-definitions.js';
+export * from './content/content-schemas.js';

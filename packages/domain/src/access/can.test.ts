@@ -16,6 +16,9 @@ describe('can (role level)', () => {
     'users:write': [true, false, false],
     'groups:read': [true, true, false],
     'groups:write': [true, false, false],
+    'content:read': [true, true, true],
+    'content:write': [true, true, false],
+    'tasks:read': [true, true, true],
     'system:manage': [true, false, false],
   };
 

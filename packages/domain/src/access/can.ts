@@ -26,6 +26,9 @@ export type Action =
   | 'users:write'
   | 'groups:read'
   | 'groups:write'
+  | 'content:read'
+  | 'content:write'
+  | 'tasks:read'
   | 'system:manage';
 
 const rolesByAction: Record<Action, readonly UserRole[]> = {
@@ -38,6 +41,11 @@ const rolesByAction: Record<Action, readonly UserRole[]> = {
   'users:write': ['administrator'],
   'groups:read': ['administrator', 'publisher'],
   'groups:write': ['administrator'],
+  // Everyone signed in may see content records; runtime fields only owners and administrators.
+  'content:read': ['administrator', 'publisher', 'viewer'],
+  // Publishers act on their own content only; the content service checks ownership.
+  'content:write': ['administrator', 'publisher'],
+  'tasks:read': ['administrator', 'publisher', 'viewer'],
   'system:manage': ['administrator'],
 };
 

@@ -1,0 +1,63 @@
+import type { User } from '@envdesk/domain';
+import type { ReactNode } from 'react';
+import { AppFrame } from '../components/app-frame';
+import { NotFoundPage } from '../components/not-found-page';
+import { useCurrentUser } from '../features/auth/api/current-user';
+import { useLogout } from '../features/auth/api/logout';
+import { HOME_PATH, SIGN_IN_PATH, signInPath } from '../features/auth/return-path';
+import { SignInPage } from '../features/auth/sign-in-page';
+import { ContentPage } from '../features/content/content-page';
+import { EnvironmentsPage } from '../features/environments/environments-page';
+import { errorMessage } from '../lib/api-client';
+import { Redirect, useLocation } from '../lib/router';
+
+/** The signed-in pages by path; anything else is "Page not found". */
+const pages: Record<string, (user: User) => ReactNode> = {
+  '/environments': (user) => <EnvironmentsPage user={user} />,
+  '/content': () => <ContentPage />,
+};
+
+export function AppRoutes() {
+  const { pathname } = useLocation();
+  if (pathname === SIGN_IN_PATH) return <SignInPage />;
+  if (pathname === '/') return <Redirect to={HOME_PATH} />;
+  return <SignedIn render={(user) => (pages[pathname] ?? (() => <NotFoundPage />))(user)} />;
+}
+
+/** Shows its page to a signed-in user; sends anybody else to sign in, to come back here after. */
+function SignedIn({ render }: { render: (user: User) => ReactNode }) {
+  const { href } = useLocation();
+  const currentUser = useCurrentUser();
+  const logout = useLogout();
+
+  if (currentUser.isPending) {
+    return (
+      <main id="main" className="splash">
+        <p role="status">Loading envdesk…</p>
+      </main>
+    );
+  }
+  if (currentUser.isError) {
+    return (
+      <main id="main" className="splash">
+        <div role="alert" className="alert alert-error">
+          <p>envdesk could not start. {errorMessage(currentUser.error)}</p>
+          <button type="button" className="button" onClick={() => void currentUser.refetch()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (!currentUser.data) return <Redirect to={signInPath(href)} />;
+  return (
+    <AppFrame
+      user={currentUser.data}
+      onSignOut={() => logout.mutate()}
+      signingOut={logout.isPending}
+      signOutError={logout.isError ? `Signing out failed. ${errorMessage(logout.error)}` : null}
+    >
+      {render(currentUser.data)}
+    </AppFrame>
+  );
+}

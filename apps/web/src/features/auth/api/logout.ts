@@ -1,0 +1,30 @@
+import { ApiError } from '@envdesk/domain';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiClient } from '../../../lib/api-client';
+import { navigate } from '../../../lib/router';
+import { SIGN_IN_PATH } from '../return-path';
+import { authKeys } from './current-user';
+
+export async function logout(): Promise<void> {
+  await apiClient.post('/v1/auth/logout');
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  const signedOut = () => {
+    apiClient.forgetCsrfToken();
+    // Leave first: were the user cleared while still on a signed-in page, that page would
+    // send them to the sign-in page with a `next` pointing back at it.
+    navigate(SIGN_IN_PATH);
+    queryClient.clear();
+    queryClient.setQueryData(authKeys.currentUser(), null);
+  };
+  return useMutation({
+    mutationFn: logout,
+    onSuccess: signedOut,
+    onError: (error) => {
+      // The session was already gone: the person is signed out all the same.
+      if (error instanceof ApiError && error.status === 401) signedOut();
+    },
+  });
+}

@@ -1,0 +1,22 @@
+import { type Environment, EnvironmentSchema } from '@envdesk/domain';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiClient } from '../../../lib/api-client';
+
+export const environmentKeys = {
+  all: ['environments'] as const,
+  list: () => [...environmentKeys.all, 'list'] as const,
+};
+
+const EnvironmentListSchema = z.array(EnvironmentSchema);
+
+export async function listEnvironments(signal?: AbortSignal): Promise<Environment[]> {
+  return EnvironmentListSchema.parse(await apiClient.get('/v1/environments', { signal }));
+}
+
+export const environmentListQueryOptions = () =>
+  queryOptions({ queryKey: environmentKeys.list(), queryFn: ({ signal }) => listEnvironments(signal) });
+
+export function useEnvironmentList({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...environmentListQueryOptions(), enabled });
+}

@@ -1,0 +1,77 @@
+import { ApiError, ErrorCode } from '@envdesk/domain';
+import { describe, expect, it } from 'vitest';
+import { fakeFetch, json } from '../testing/fake-fetch';
+import { CSRF_HEADER, createApiClient } from './api-client';
+
+const csrfRejection = json(403, {
+  code: ErrorCode.PermissionDenied,
+  error: 'Missing or invalid X-CSRF-Token header.',
+  payload: { field: CSRF_HEADER },
+});
+
+describe('api client', () => {
+  it('asks for the CSRF token once and sends it on every write, never on reads', async () => {
+    const server = fakeFetch({
+      'GET /__api__/v1/auth/csrf': () => json(200, { token: 'token-1' }),
+      'POST /__api__/v1/things': () => json(200, { ok: true }),
+      'GET /__api__/v1/things': () => json(200, []),
+    });
+    const client = createApiClient({ fetch: server.fetch });
+
+    await client.post('/v1/things', { body: { a: 1 } });
+    await client.post('/v1/things', { body: { a: 2 } });
+    await client.get('/v1/things');
+
+    expect(server.requests.map((r) => `${r.method} ${r.path} ${r.headers.get(CSRF_HEADER)}`)).toEqual([
+      'GET /__api__/v1/auth/csrf null',
+      'POST /__api__/v1/things token-1',
+      'POST /__api__/v1/things token-1',
+      'GET /__api__/v1/things null',
+    ]);
+    expect(server.requests[1]?.body).toEqual({ a: 1 });
+  });
+
+  it('fetches a fresh token and retries once when the server refuses the cached one', async () => {
+    let issued = 0;
+    const server = fakeFetch({
+      'GET /__api__/v1/auth/csrf': () => json(200, { token: `token-${++issued}` }),
+      'DELETE /__api__/v1/things/1': (request) => (request.headers.get(CSRF_HEADER) === 'token-2' ? json(204) : csrfRejection),
+    });
+    const client = createApiClient({ fetch: server.fetch });
+
+    await expect(client.delete('/v1/things/1')).resolves.toBeUndefined();
+    expect(server.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
+  });
+
+  it('gives up after one retry and throws the refusal as an ApiError', async () => {
+    const server = fakeFetch({
+      'GET /__api__/v1/auth/csrf': () => json(200, { token: 'stale' }),
+      'PUT /__api__/v1/things/1': () => csrfRejection,
+    });
+    const client = createApiClient({ fetch: server.fetch });
+
+    const error = await client.put('/v1/things/1', { body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: ErrorCode.PermissionDenied, status: 403, payload: { field: CSRF_HEADER } });
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+  });
+
+  it('rebuilds the server error, and names the status when the body is not an API error', async () => {
+    const server = fakeFetch({
+      'GET /__api__/v1/user': () => json(401, { code: ErrorCode.AuthRequired, error: 'You must sign in.', payload: null }),
+      'GET /__api__/v1/broken': () => json(502, 'Bad gateway'),
+    });
+    const client = createApiClient({ fetch: server.fetch });
+
+    await expect(client.get('/v1/user')).rejects.toMatchObject({ code: ErrorCode.AuthRequired, message: 'You must sign in.', status: 401 });
+    await expect(client.get('/v1/broken')).rejects.toMatchObject({ code: ErrorCode.InternalFailure, status: 502 });
+  });
+
+  it('sends no token when signing in, as there is no session yet', async () => {
+    const server = fakeFetch({ 'POST /__api__/v1/auth/login': () => json(200, {}) });
+    const client = createApiClient({ fetch: server.fetch });
+
+    await client.post('/v1/auth/login', { body: { username: 'a', password: 'b' }, csrf: false });
+    expect(server.requests.map((r) => r.path)).toEqual(['/__api__/v1/auth/login']);
+  });
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { ImageNameSchema } from '../environments/environment-schemas.js';
+
+/** Connect's content name rule: letters, digits, `.`, `_` and `-`; unique per owner. */
+export const ContentNameSchema = z
+  .string()
+  .trim()
+  .min(3, 'must be at least 3 characters')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'may hold letters, digits, ".", "_" and "-"');
+
+/** The runtime choice fields a publisher sets (seed: "Publisher selection"). */
+const runtimeChoiceFields = {
+  /** An image for the content: every environment with that image is a candidate. */
+  default_image_name: ImageNameSchema.nullable().optional(),
+  /** One environment chosen for the content; wins over `default_image_name`. */
+  default_environment_guid: z.uuid('must be an environment GUID').nullable().optional(),
+  /** false: use the packages baked into the image, install nothing. */
+  default_r_environment_management: z.boolean().nullable().optional(),
+  default_py_environment_management: z.boolean().nullable().optional(),
+};
+
+export const CreateContentInputSchema = z.object({
+  name: ContentNameSchema.optional(),
+  title: z.string().trim().max(1024).nullable().optional(),
+  description: z.string().max(4096).nullable().optional(),
+  ...runtimeChoiceFields,
+});
+export type CreateContentInput = z.infer<typeof CreateContentInputSchema>;
+
+export const UpdateContentInputSchema = z.object({
+  name: ContentNameSchema.optional(),
+  title: z.string().trim().max(1024).nullable().optional(),
+  description: z.string().max(4096).nullable().optional(),
+  ...runtimeChoiceFields,
+});
+export type UpdateContentInput = z.infer<typeof UpdateContentInputSchema>;
+
+export const ContentOwnerSchema = z.object({
+  guid: z.uuid(),
+  username: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+});
+
+/** The content record in Connect's shape: every key present, runtime fields null for those without rights. */
+export const ContentSchema = z.object({
+  guid: z.uuid(),
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  description: z.string(),
+  access_type: z.string(),
+  locked: z.boolean(),
+  locked_message: z.string(),
+  created_time: z.string(),
+  last_deployed_time: z.string().nullable(),
+  bundle_id: z.string().nullable(),
+  app_mode: z.string(),
+  content_category: z.string(),
+  parameterized: z.boolean(),
+  cluster_name: z.string().nullable(),
+  default_image_name: z.string().nullable(),
+  default_environment_guid: z.string().nullable(),
+  default_r_environment_management: z.boolean().nullable(),
+  default_py_environment_management: z.boolean().nullable(),
+  environment_guid: z.string().nullable(),
+  image_name: z.string().nullable(),
+  r_version: z.string().nullable(),
+  py_version: z.string().nullable(),
+  quarto_version: z.string().nullable(),
+  r_environment_management: z.boolean().nullable(),
+  py_environment_management: z.boolean().nullable(),
+  /** envdesk: the runtime choice changed since the last build, so the next deploy rebuilds. */
+  needs_rebuild: z.boolean(),
+  owner_guid: z.uuid(),
+  owner: ContentOwnerSchema,
+  content_url: z.string(),
+  dashboard_url: z.string(),
+  app_role: z.enum(['owner', 'editor', 'viewer', 'none']),
+});
+export type Content = z.infer<typeof ContentSchema>;
+
+export const ListContentQuerySchema = z.object({
+  name: z.string().optional(),
+  owner_guid: z.string().optional(),
+});
+
+export const DeployInputSchema = z.object({
+  bundle_id: z.union([z.string().regex(/^\d+$/, 'must be a bundle id'), z.number().int().positive().transform(String)]).nullish(),
+  /** false: a draft deploy that builds without activating (Connect ≥ 2025.06). */
+  activate: z.boolean().optional(),
+});
+export type DeployInput = z.infer<typeof DeployInputSchema>;
+
+export const TaskQuerySchema = z.object({
+  first: z.coerce.number().int().min(0).default(0),
+  /** Seconds to wait for the task to finish (long poll); capped by the server. */
+  wait: z.coerce.number().min(0).default(0),
+});
+
+export const TaskSchema = z.object({
+  id: z.string(),
+  output: z.array(z.string()),
+  result: z.unknown().nullable(),
+  finished: z.boolean(),
+  code: z.number().int(),
+  error: z.string(),
+  last: z.number().int(),
+});
+export type Task = z.infer<typeof TaskSchema>;

@@ -1,0 +1,66 @@
+import { defineConfig } from '@playwright/test';
+import { accounts } from './e2e/accounts.js';
+
+/**
+ * End-to-end journeys against the built app (`npm run build` first), served by the real server on
+ * a fresh SQLite folder with the demo data. Chromium comes from Debian: `playwright install` cannot
+ * download here (STACK.md §7).
+ */
+
+const port = Number(process.env.E2E_PORT ?? 39391);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// A fixed path, not a temporary folder: Playwright evaluates this file in the runner and again in
+// every worker (STACK.md §9.11). The server command empties it, so each run starts from scratch.
+const dataDir = 'test-results/e2e-data';
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Artifacts get their own folder: Playwright empties its output folder, and test-results/ also
+  // holds vitest.json and this run's data folder.
+  outputDir: 'test-results/playwright',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'debian-chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: `rm -rf ${dataDir} && node apps/server/dist/main.js`,
+    url: `${baseURL}/__ping__`,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ENVDESK_DATA_DIR: dataDir,
+      ENVDESK_BOOTSTRAP_USERNAME: accounts.admin.username,
+      ENVDESK_BOOTSTRAP_PASSWORD: accounts.admin.password,
+      ENVDESK_BOOTSTRAP_API_KEY: accounts.admin.apiKey,
+      ENVDESK_DEMO: '1',
+      LOG_LEVEL: 'warn',
+    },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});
