@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { authRoutes } from './auth/auth-router.js';
 import { type Clock, systemClock } from './clock.js';
+import { contentRoutes } from './content/content-router.js';
+import { createContentService } from './content/content-service.js';
 import type { Store } from './db/store.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
@@ -39,6 +41,7 @@ export interface App {
     readonly auth: ReturnType<typeof createAuthService>;
     readonly environments: ReturnType<typeof createEnvironmentsService>;
     readonly users: ReturnType<typeof createUsersService>;
+    readonly content: ReturnType<typeof createContentService>;
   };
 }
 
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): App {
     auth: createAuthService({ store, clock }),
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
+    content: createContentService({ store, clock }),
   };
   const routes = [
     ...systemRoutes({ version }),
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps): App {
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" for a GUID.
     ...syncRoutes(fileSync),
     ...environmentsRoutes(services.environments),
+    ...contentRoutes(services.content),
   ];
 
   const app = express();

@@ -99,6 +99,72 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`insert into revisions (name, value) values ('environments', 0)`.execute(db);
       },
     },
+
+    '0002-content': {
+      async up(db: Builder) {
+        await withId(db.schema.createTable('content'))
+          .addColumn('guid', 'text', (col) => col.notNull().unique())
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('title', 'text')
+          .addColumn('description', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('owner_id', 'integer', (col) => col.notNull().references('users.id'))
+          .addColumn('default_image_name', 'text')
+          .addColumn('default_environment_guid', 'text')
+          .addColumn('default_r_environment_management', 'integer')
+          .addColumn('default_py_environment_management', 'integer')
+          .addColumn('bundle_id', 'integer')
+          .addColumn('app_mode', 'text', (col) => col.notNull().defaultTo('unknown'))
+          .addColumn('content_category', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('parameterized', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('environment_guid', 'text')
+          .addColumn('image_name', 'text')
+          .addColumn('r_version', 'text')
+          .addColumn('py_version', 'text')
+          .addColumn('quarto_version', 'text')
+          .addColumn('r_environment_management', 'integer')
+          .addColumn('py_environment_management', 'integer')
+          .addColumn('needs_rebuild', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('last_deployed_time', 'text')
+          .addUniqueConstraint('content_owner_name', ['owner_id', 'name'])
+          .execute();
+
+        await withId(db.schema.createTable('bundles'))
+          .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('size', 'integer', (col) => col.notNull())
+          .addColumn('archive_md5', 'text', (col) => col.notNull())
+          .addColumn('archive_sha1', 'text', (col) => col.notNull())
+          .addColumn('manifest', 'text', (col) => col.notNull())
+          .addColumn('archive', dialect === 'postgres' ? 'bytea' : 'blob', (col) => col.notNull())
+          .addColumn('active', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('environment_guid', 'text')
+          .addColumn('image_name', 'text')
+          .addColumn('r_version', 'text')
+          .addColumn('py_version', 'text')
+          .addColumn('quarto_version', 'text')
+          .addColumn('r_environment_management', 'integer')
+          .addColumn('py_environment_management', 'integer')
+          .addColumn('build_plan', 'text')
+          .execute();
+        await db.schema.createIndex('bundles_content').on('bundles').column('content_id').execute();
+
+        await db.schema
+          .createTable('tasks')
+          .addColumn('id', 'text', (col) => col.primaryKey())
+          .addColumn('user_id', 'integer', (col) => col.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('content_id', 'integer', (col) => col.references('content.id').onDelete('set null'))
+          .addColumn('output', 'text', (col) => col.notNull().defaultTo('[]'))
+          .addColumn('finished', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('code', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('error', 'text', (col) => col.notNull().defaultTo(''))
+          .addColumn('result', 'text')
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('finished_time', 'text')
+          .execute();
+      },
+    },
   };
 }
 

@@ -13,6 +13,9 @@ export interface Database {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
   revisions: RevisionsTable;
+  content: ContentTable;
+  bundles: BundlesTable;
+  tasks: TasksTable;
 }
 
 export interface EnvironmentsTable {
@@ -101,3 +104,71 @@ export interface RevisionsTable {
   name: string;
   value: number;
 }
+
+export interface ContentTable {
+  id: Generated<number>;
+  guid: string;
+  name: string;
+  title: string | null;
+  description: Generated<string>;
+  owner_id: number;
+  default_image_name: string | null;
+  default_environment_guid: string | null;
+  default_r_environment_management: number | null;
+  default_py_environment_management: number | null;
+  /** The active bundle. */
+  bundle_id: number | null;
+  app_mode: Generated<string>;
+  content_category: Generated<string>;
+  parameterized: Generated<number>;
+  environment_guid: string | null;
+  image_name: string | null;
+  r_version: string | null;
+  py_version: string | null;
+  quarto_version: string | null;
+  r_environment_management: number | null;
+  py_environment_management: number | null;
+  needs_rebuild: Generated<number>;
+  created_time: string;
+  last_deployed_time: string | null;
+}
+export type ContentRow = Selectable<ContentTable>;
+
+export interface BundlesTable {
+  id: Generated<number>;
+  content_id: number;
+  created_time: string;
+  created_by: string | null;
+  size: number;
+  archive_md5: string;
+  archive_sha1: string;
+  /** manifest.json as uploaded (JSON text). */
+  manifest: string;
+  archive: Buffer;
+  active: Generated<number>;
+  environment_guid: string | null;
+  image_name: string | null;
+  r_version: string | null;
+  py_version: string | null;
+  quarto_version: string | null;
+  r_environment_management: number | null;
+  py_environment_management: number | null;
+  /** What the build step would hand to Kubernetes (JSON text). */
+  build_plan: string | null;
+}
+export type BundleRow = Selectable<BundlesTable>;
+
+export interface TasksTable {
+  id: string;
+  user_id: number;
+  content_id: number | null;
+  /** The log lines so far (JSON array text). */
+  output: Generated<string>;
+  finished: Generated<number>;
+  code: Generated<number>;
+  error: Generated<string>;
+  result: string | null;
+  created_time: string;
+  finished_time: string | null;
+}
+export type TaskRow = Selectable<TasksTable>;

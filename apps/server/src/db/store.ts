@@ -1,6 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { createCredentialsStore } from '../auth/credentials-store.js';
+import { createBundlesStore } from '../bundles/bundles-store.js';
+import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
+import { createTasksStore } from '../tasks/tasks-store.js';
 import { createGroupsStore } from '../users/groups-store.js';
 import { createUsersStore } from '../users/users-store.js';
 import type { DatabaseConnection, Dialect } from './database.js';
@@ -13,6 +16,9 @@ export interface Store {
   readonly users: ReturnType<typeof createUsersStore>;
   readonly groups: ReturnType<typeof createGroupsStore>;
   readonly credentials: ReturnType<typeof createCredentialsStore>;
+  readonly content: ReturnType<typeof createContentStore>;
+  readonly bundles: ReturnType<typeof createBundlesStore>;
+  readonly tasks: ReturnType<typeof createTasksStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -32,6 +38,9 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     users: createUsersStore(db),
     groups: createGroupsStore(db),
     credentials: createCredentialsStore(db),
+    content: createContentStore(db),
+    bundles: createBundlesStore(db),
+    tasks: createTasksStore(db),
     transaction: (work) =>
       inTransaction ? work(store) : db.transaction().execute((trx) => work(storeOver(trx, dialect, true))),
     async lock(name) {

@@ -43,6 +43,11 @@ const expected: Record<string, Expectation> = {
   'POST /v1/environments/:guid/permissions': admins,
   'GET /v1/environments/:guid/permissions/:permission': admins,
   'DELETE /v1/environments/:guid/permissions/:permission': admins,
+  'GET /v1/content': everyone,
+  'POST /v1/content': staff,
+  'GET /v1/content/:guid': everyone,
+  'PATCH /v1/content/:guid': staff,
+  'DELETE /v1/content/:guid': staff,
 };
 
 type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;
@@ -51,12 +56,13 @@ const callers: Caller[] = ['anonymous', 'invalid key', 'locked user', 'viewer', 
 describe('every API route × every kind of caller', () => {
   let server: TestServer;
   let users: Record<UserRole | 'locked user', TestUser>;
+  let publisher: TestUser;
 
   beforeAll(async () => {
     server = await startTestServer();
     users = {
       administrator: server.admin,
-      publisher: await server.addUser('publisher'),
+      publisher: (publisher = await server.addUser('publisher')),
       viewer: await server.addUser('viewer'),
       'locked user': await server.addUser('administrator', { locked: true }),
     };
@@ -77,7 +83,14 @@ describe('every API route × every kind of caller', () => {
     const permission = (
       await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } })
     ).body;
-    const guid = path.startsWith('/v1/users') ? member.guid : path.startsWith('/v1/groups') ? group.guid : environment.guid;
+    const content = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body;
+    const guid = path.startsWith('/v1/users')
+      ? member.guid
+      : path.startsWith('/v1/groups')
+        ? group.guid
+        : path.startsWith('/v1/content')
+          ? content.guid
+          : environment.guid;
     return path
       .replace(':guid', guid)
       .replace(':permission', permission.guid)

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Actor,
+  ApiError,
+  type CreateContentInput,
+  ErrorCode,
+  type UpdateContentInput,
+  can,
+  isPermittedToUse,
+  notFound,
+  permissionDenied,
+} from '@envdesk/domain';
+import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Store } from '../db/store.js';
+import { ownsOrAdministers } from './content-presenter.js';
+import type { ContentFields, ContentRecord } from './content-store.js';
+
+const RUNTIME_CHOICE = [
+  'default_image_name',
+  'default_environment_guid',
+  'default_r_environment_management',
+  'default_py_environment_management',
+] as const;
+
+/** The owner as an actor: selection and permission checks are about who owns the content. */
+export async function ownerActor(store: Store, record: ContentRecord): Promise<Actor> {
+  const owner = await store.users.findById(record.owner.id);
+  return {
+    guid: record.owner.guid,
+    role: owner?.user.user_role ?? 'viewer',
+    groupGuids: await store.groups.groupGuidsOf(record.owner.id),
+  };
+}
+
+export function createContentService({ store, clock }: { store: Store; clock: Clock }) {
+  const now = () => rfc3339(clock.now());
+
+  async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
+    if (!can(actor, 'content:read')) throw permissionDenied();
+    const record = await store.content.findByGuid(guid);
+    if (!record) throw notFound('Content');
+    return record;
+  }
+
+  /** Publishers act on their own content, administrators on all. */
+  async function writable(actor: Actor, guid: string): Promise<ContentRecord> {
+    if (!can(actor, 'content:write')) throw permissionDenied();
+    const record = await readable(actor, guid);
+    if (!ownsOrAdministers(actor, record)) throw permissionDenied();
+    return record;
+  }
+
+  /** A chosen environment must exist and be one the owner may use (PRODUCT.md §2). */
+  async function checkRuntimeChoice(owner: Actor, input: UpdateContentInput): Promise<void> {
+    const guid = input.default_environment_guid;
+    if (!guid) return;
+    const environment = await store.environments.findByGuid(guid);
+    const permitted = environment && isPermittedToUse(owner, await store.environments.grantsOf(guid));
+    if (!environment || !permitted) {
+      throw new ApiError(ErrorCode.InvalidParameter, 'No environment the content owner may use has that GUID.', {
+        field: 'default_environment_guid',
+      });
+    }
+    if (environment.matching === 'none') {
+      throw new ApiError(ErrorCode.InvalidParameter, `The environment "${environment.title ?? environment.name}" is disabled (matching: none).`, {
+        field: 'default_environment_guid',
+      });
+    }
+  }
+
+  const duplicateName = (name: string) =>
+    new ApiError(ErrorCode.DuplicateName, `You already have content named "${name}".`, { field: 'name' });
+
+  return {
+    readable,
+    writable,
+
+    async list(actor: Actor, filter: { name?: string | undefined; owner_guid?: string | undefined }): Promise<ContentRecord[]> {
+      if (!can(actor, 'content:read')) throw permissionDenied();
+      return store.content.list({ name: filter.name, ownerGuid: filter.owner_guid });
+    },
+
+    /** `POST /v1/content` with `{}` works: Connect's clients rely on a generated name. */
+    async create(actor: Actor, owner: { id: number }, input: CreateContentInput): Promise<ContentRecord> {
+      if (!can(actor, 'content:write')) throw permissionDenied();
+      await checkRuntimeChoice(actor, input);
+      const guid = newGuid();
+      const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
+      const { name: _name, ...fields } = input;
+      try {
+        await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, now()));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw duplicateName(name);
+        throw error;
+      }
+      return (await store.content.findByGuid(guid))!;
+    },
+
+    /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
+    async update(actor: Actor, guid: string, input: UpdateContentInput): Promise<ContentRecord> {
+      const record = await writable(actor, guid);
+      await checkRuntimeChoice(await ownerActor(store, record), input);
+      const fields: ContentFields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+      const changesRuntime = RUNTIME_CHOICE.some((key) => {
+        const current = record.row[key];
+        const wanted = input[key];
+        if (wanted === undefined) return false;
+        const currentValue = typeof current === 'number' ? current === 1 : current;
+        return currentValue !== wanted;
+      });
+      if (changesRuntime && record.row.bundle_id !== null) fields.needs_rebuild = true;
+      try {
+        await store.transaction((tx) => tx.content.update(guid, fields));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw duplicateName(input.name ?? '');
+        throw error;
+      }
+      return (await store.content.findByGuid(guid))!;
+    },
+
+    async remove(actor: Actor, guid: string): Promise<void> {
+      await writable(actor, guid);
+      await store.transaction((tx) => tx.content.remove(guid));
+    },
+  };
+}
+export type ContentService = ReturnType<typeof createContentService>;
