@@ -79,26 +79,38 @@ function entriesOf(document: unknown): Result<unknown[], FileProblem[]> {
   ]);
 }
 
-/** Validates a parsed YAML/JSON document; returns every problem found, not just the first. */
-export function readEnvironmentsFile(document: unknown): Result<FileEntry[], FileProblem[]> {
+/** Validates one entry of the file (`index` is only for the problems' messages). */
+export function readFileEntry(raw: unknown, index: number): Result<FileEntry, FileProblem[]> {
+  const parsed = EntrySchema.safeParse(raw);
+  if (parsed.success) return ok({ guid: parsed.data.guid ?? null, definition: definitionFrom(parsed.data) });
+  const problems: FileProblem[] = [];
+  for (const issue of parsed.error.issues) {
+    const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    if (unknownKeys.length > 0) {
+      for (const key of unknownKeys) problems.push({ entry: index, field: key, message: 'is not an environment field' });
+    } else {
+      problems.push({ entry: index, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
+    }
+  }
+  return err(problems);
+}
+
+/**
+ * Validates a parsed YAML/JSON document; returns every problem found, not just the first.
+ * `readEntry` lets a caller that re-reads the same file memoise unchanged entries.
+ */
+export function readEnvironmentsFile(
+  document: unknown,
+  readEntry: (raw: unknown, index: number) => Result<FileEntry, FileProblem[]> = readFileEntry,
+): Result<FileEntry[], FileProblem[]> {
   const listed = entriesOf(document);
   if (!listed.ok) return listed;
   const problems: FileProblem[] = [];
   const entries: FileEntry[] = [];
   listed.value.forEach((raw, index) => {
-    const parsed = EntrySchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        if (unknownKeys.length > 0) {
-          for (const key of unknownKeys) problems.push({ entry: index, field: key, message: 'is not an environment field' });
-        } else {
-          problems.push({ entry: index, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
-        }
-      }
-      return;
-    }
-    entries.push({ guid: parsed.data.guid ?? null, definition: definitionFrom(parsed.data) });
+    const read = readEntry(raw, index);
+    if (read.ok) entries.push(read.value);
+    else problems.push(...read.error);
   });
   return problems.length > 0 ? err(problems) : ok(entries);
 }

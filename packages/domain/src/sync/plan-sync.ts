@@ -23,9 +23,12 @@ export interface SyncPlan {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const definitionOf = (source: EnvironmentDefinition) => DEFINITION_FIELDS.map((field) => source[field]);
 
 /** The fields of `current` that `wanted` changes (name never: it is matched on, not changed). */
 export function changedFields(current: Environment, wanted: EnvironmentDefinition): Partial<EnvironmentDefinition> {
+  // One comparison of the whole definition first: at 10,000 entries almost all are unchanged.
+  if (same(definitionOf(current), definitionOf(wanted))) return {};
   const changes: Partial<Record<DefinitionField, unknown>> = {};
   for (const field of DEFINITION_FIELDS) {
     if (field !== 'name' && !same(current[field], wanted[field])) changes[field] = wanted[field];
@@ -71,6 +74,9 @@ function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
 export function planSync(entries: readonly FileEntry[], current: readonly Environment[]): Result<SyncPlan, FileProblem[]> {
   const problems = duplicateProblems(entries);
   const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
+  // Indexed by name: scanning all environments for every entry is quadratic at 10,000 entries.
+  const byName = new Map<string, Environment[]>();
+  for (const environment of current) byName.set(environment.name, [...(byName.get(environment.name) ?? []), environment]);
   const claimed = new Set<string>();
   const actions: SyncAction[] = [];
   let unchanged = 0;
@@ -102,7 +108,7 @@ export function planSync(entries: readonly FileEntry[], current: readonly Enviro
   entries.forEach((entry, index) => {
     if (entry.guid) return;
     const { name } = entry.definition;
-    const named = current.filter((environment) => environment.name === name);
+    const named = byName.get(name) ?? [];
     const managed = named.filter((environment) => environment.managed_by !== null);
     const unmanaged = named.filter((environment) => environment.managed_by === null);
     const candidates = managed.length > 0 ? managed : unmanaged;

@@ -70,3 +70,24 @@ export function aUser(overrides: Partial<User> = {}): User {
 export function anActor(overrides: Partial<Actor> = {}): Actor {
   return { guid: aGuid(), role: 'publisher', groupGuids: [], ...overrides };
 }
+
+// Imported here, not at the top, so that builders for selection stay one appended block.
+import type { Manifest } from '../selection/manifest-schema.js';
+
+/**
+ * A bundle's manifest.json as rsconnect-python writes it for a Python app; override `platform`,
+ * `python`, `quarto` or `environment` for other bundles (`python: null` for an R-only bundle).
+ */
+export function aManifest(overrides: Partial<Manifest> = {}): Manifest {
+  return {
+    version: 1,
+    locale: 'en_US.UTF-8',
+    metadata: { appmode: 'python-shiny', entrypoint: 'app' },
+    python: {
+      version: '3.11.3',
+      package_manager: { name: 'pip', version: '23.0.1', package_file: 'requirements.txt' },
+    },
+    files: { 'app.py': { checksum: 'f7e4b3b7ff0ada525ec388d037ff6c6a' }, 'requirements.txt': { checksum: 'c82f1a9894e5510b2f0c16fa63aaa004' } },
+    ...overrides,
+  };
+}

@@ -71,8 +71,8 @@ function versionProblem(text: string): string {
   if (text === '') return 'a version is missing after the operator';
   if (text.includes('!')) return `${text}: epochs are not supported`;
   if (text.includes('+')) return `${text}: local versions are not supported`;
-  if (/(post|dev|rev|r)\d*$/i.test(text) && /^\d/.test(text)) return `${text}: post- and dev-releases are not supported`;
-  if (text.includes('*')) return `${text}: a wildcard must be the last segment, as in ==3.11.*`;
+  if (/[-_.]?(post|dev)\d*$/i.test(text)) return `${text}: post- and dev-releases are not supported`;
+  if (/^\d+(\.\d+)*\.\*./.test(text)) return `${text}: a wildcard must be the last segment, as in ==3.11.*`;
   return `${text} is not a version`;
 }
 
@@ -142,6 +142,17 @@ export function parseSpecifierSet(text: string): Result<SpecifierSet, string> {
   });
 }
 
+/**
+ * A Python, R or Quarto version as a bundle reports it. Stricter than parseVersion, which reads
+ * `3.x` as 3 with the pre-release tag `x`: a tag must be a pre-release spelling (a, b, rc, dev, …).
+ */
+export function parseLanguageVersion(text: string): Version | null {
+  const version = parseVersion(text);
+  if (version === null) return null;
+  if (version.prerelease !== null && !PRERELEASE_TAG_PATTERN.test(version.prerelease)) return null;
+  return version;
+}
+
 /** [rank, number, text] of a pre-release tag: `a1` < `b2` < `rc1` < `rc10`; `devel` sorts first. */
 function prereleaseKey(tag: string): [number, number, string] {
   const match = PRERELEASE_TAG_PATTERN.exec(tag);
@@ -179,8 +190,9 @@ function formatVersion(version: Version): string {
   return version.parts.join('.') + (version.prerelease ?? '');
 }
 
-function satisfiesSpecifier(text: string, version: Version, spec: Specifier): boolean {
-  if (spec.operator === '===') return text.trim().toLowerCase() === spec.text.toLowerCase();
+/** `text` is the version as written; null means "format `version`" (only `===` needs it). */
+function satisfiesSpecifier(text: string | null, version: Version, spec: Specifier): boolean {
+  if (spec.operator === '===') return (text ?? formatVersion(version)).trim().toLowerCase() === spec.text.toLowerCase();
   const target = spec.version!;
   const order = comparePep440(version, target);
   switch (spec.operator) {
@@ -208,9 +220,11 @@ function satisfiesSpecifier(text: string, version: Version, spec: Specifier): bo
  * `set`. A version that does not parse satisfies only `===` with the same text.
  */
 export function satisfiesSpecifiers(version: string | Version, set: SpecifierSet): boolean {
-  const text = typeof version === 'string' ? version : formatVersion(version);
+  const text = typeof version === 'string' ? version : null;
   const parsed = typeof version === 'string' ? parseVersion(version) : version;
-  if (parsed === null) return set.specifiers.every((spec) => spec.operator === '===' && satisfiesSpecifier(text, { parts: [], prerelease: null }, spec));
+  if (parsed === null) {
+    return set.specifiers.every((spec) => spec.operator === '===' && satisfiesSpecifier(text ?? '', { parts: [], prerelease: null }, spec));
+  }
   if (parsed.prerelease !== null && !set.allowsPrereleases) return false;
   return set.specifiers.every((spec) => satisfiesSpecifier(text, parsed, spec));
 }

@@ -1,0 +1,4 @@
+export * from './manifest-schema.js';
+export * from './version-matching.js';
+export * from './select-environment.js';
+export { environmentLabel } from './deploy-log.js';

@@ -1,0 +1,358 @@
+import { type Actor, type EnvironmentGrant, isPermittedToUse } from '../access/can.js';
+import type { Environment } from '../environments/environment-schemas.js';
+import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
+import { type Version, parseVersion } from '../versions/version.js';
+import { bundleSummary, failureLog, successLog } from './deploy-log.js';
+import type { Manifest } from './manifest-schema.js';
+import {
+  type InstalledVersion,
+  LANGUAGE_LABELS,
+  type LanguageRequirement,
+  SELECTION_LANGUAGES,
+  type ScoredVersion,
+  type SelectionLanguage,
+  type VersionMatching,
+  chooseInstallation,
+  compareScored,
+} from './version-matching.js';
+
+export interface SelectionInput {
+  manifest: Manifest;
+  content: {
+    default_environment_guid: string | null;
+    default_image_name: string | null;
+    default_r_environment_management: boolean | null;
+    default_py_environment_management: boolean | null;
+  };
+  /** The content's owner: permissions are checked for them, whoever deploys. */
+  owner: Actor;
+  /** Every environment with its permission entries, in creation order. */
+  environments: ReadonlyArray<{ environment: Environment; grants: readonly EnvironmentGrant[] }>;
+  matching: VersionMatching;
+}
+
+export interface CandidateInstallation {
+  language: SelectionLanguage;
+  version: string;
+  path: string;
+}
+
+export interface Candidate {
+  environment: Environment;
+  accepted: boolean;
+  /** 1 = selected, 2 = next best, …; null when rejected. */
+  rank: number | null;
+  /** Why the environment was rejected, in plain words; empty when accepted. */
+  reasons: string[];
+  /** The installation chosen for each language the bundle uses (R, Python, Quarto order); empty when rejected. */
+  installations: CandidateInstallation[];
+}
+
+export type SelectionRequestKind = 'manifest-image' | 'content-environment' | 'content-image' | 'automatic';
+
+export interface SelectionResult {
+  request: { kind: SelectionRequestKind; description: string };
+  bundle: { r: string | null; python: string | null; quarto: string | null; rRequires: string | null; pythonRequires: string | null };
+  /** Every environment: accepted ones in rank order first, then rejected ones in creation order. */
+  candidates: Candidate[];
+  selected: Candidate | null;
+  /** When nothing is selected: one sentence saying what was asked and that no candidate qualified. */
+  failure: string | null;
+  environmentManagement: { r: boolean; python: boolean };
+  /** Deploy-log lines, one per decision (spec/selection-reference.md "The deploy log"). */
+  log: string[];
+}
+
+/** rsconnect-python writes this Quarto version when `quarto inspect` reports none: it means "unknown". */
+const UNKNOWN_QUARTO_VERSION = '99.9.9';
+
+/** "none of the 3 environments with that image qualifies" / "the one environment with that image does not qualify" */
+const noneOf = (count: number, scope: string): string =>
+  count === 1 ? `the one environment${scope} does not qualify` : `none of the ${count} environments${scope} qualifies`;
+
+/** Which environments a deploy looks at, and how to say so. */
+interface SelectionRequest {
+  readonly kind: SelectionRequestKind;
+  readonly description: string;
+  readonly includes: (environment: Environment) => boolean;
+  /** The reason given to an environment the request leaves out. */
+  readonly outsideReason: string;
+  /** How to say that nothing is within the request (the failure's second half). */
+  readonly nothingInScope: string;
+  /** The failure's second half when some environments were within the request. */
+  readonly noneQualifies: (count: number) => string;
+  readonly requested: boolean;
+}
+
+/**
+ * The order of precedence (spec/selection-reference.md "Which environments are considered"):
+ * the manifest's request wins over the content's settings, so re-activating an old bundle keeps
+ * the image it was made for (seed "Publisher selection"); then the content's chosen environment,
+ * then its chosen image; else automatic selection among `matching: any`.
+ *
+ * envdesk's choice: a manifest `environment.identifier` (an environment guid) is a manifest
+ * request like `image`, reported with the kind `manifest-image`; when a manifest gives both,
+ * an environment must have that guid and that image.
+ */
+function requestOf(manifest: Manifest, content: SelectionInput['content']): SelectionRequest {
+  const image = manifest.environment?.image ?? null;
+  const identifier = manifest.environment?.identifier ?? null;
+  if (identifier !== null) {
+    const withImage = image === null ? '' : ` with the image ${image}`;
+    return {
+      kind: 'manifest-image',
+      description: `the bundle's manifest requests the environment ${identifier}${withImage}`,
+      includes: (environment) => environment.guid === identifier && (image === null || environment.name === image),
+      outsideReason: image === null ? 'not the requested environment' : 'not the requested environment and image',
+      nothingInScope: image === null ? 'no such environment exists' : 'no environment has that guid and image',
+      noneQualifies: () => 'that environment does not qualify',
+      requested: true,
+    };
+  }
+  if (image !== null) {
+    return {
+      kind: 'manifest-image',
+      description: `the bundle's manifest requests the image ${image}`,
+      includes: (environment) => environment.name === image,
+      outsideReason: 'not the requested image',
+      nothingInScope: 'no environment uses that image',
+      noneQualifies: (count) => noneOf(count, ' with that image'),
+      requested: true,
+    };
+  }
+  const chosenGuid = content.default_environment_guid;
+  if (chosenGuid !== null) {
+    return {
+      kind: 'content-environment',
+      description: `the content's settings request the environment ${chosenGuid}`,
+      includes: (environment) => environment.guid === chosenGuid,
+      outsideReason: 'not the requested environment',
+      nothingInScope: 'no such environment exists',
+      noneQualifies: () => 'that environment does not qualify',
+      requested: true,
+    };
+  }
+  const chosenImage = content.default_image_name;
+  if (chosenImage !== null) {
+    return {
+      kind: 'content-image',
+      description: `the content's settings request the image ${chosenImage}`,
+      includes: (environment) => environment.name === chosenImage,
+      outsideReason: 'not the requested image',
+      nothingInScope: 'no environment uses that image',
+      noneQualifies: (count) => noneOf(count, ' with that image'),
+      requested: true,
+    };
+  }
+  return {
+    kind: 'automatic',
+    description: 'automatic selection considers every environment with matching any',
+    includes: () => true,
+    outsideReason: '',
+    nothingInScope: 'there are no environments',
+    noneQualifies: (count) => noneOf(count, ''),
+    requested: false,
+  };
+}
+
+interface BundleRequirements {
+  readonly requirements: LanguageRequirement[];
+  /** Problems with the manifest's versions or constraints (only when it bypassed ManifestSchema). */
+  readonly problems: string[];
+}
+
+/** The languages the bundle uses, in ranking order R, Python, Quarto, with what each needs. */
+function requirementsOf(manifest: Manifest, matching: VersionMatching): BundleRequirements {
+  const requirements: LanguageRequirement[] = [];
+  const problems: string[] = [];
+  const declared: Record<SelectionLanguage, { version: string | null; requires: string | null }> = {
+    r: { version: manifest.platform ?? null, requires: manifest.environment?.r?.requires ?? null },
+    python: { version: manifest.python?.version ?? null, requires: manifest.environment?.python?.requires ?? null },
+    quarto: { version: manifest.quarto?.version ?? null, requires: null },
+  };
+  for (const language of SELECTION_LANGUAGES) {
+    const { requires } = declared[language];
+    const versionText = language === 'quarto' && declared.quarto.version === UNKNOWN_QUARTO_VERSION ? null : declared[language].version;
+    if (declared[language].version === null && requires === null) continue;
+    const label = LANGUAGE_LABELS[language];
+    const version = versionText === null ? null : parseLanguageVersion(versionText);
+    if (versionText !== null && version === null) problems.push(`the bundle's ${label} version "${versionText}" is not a version`);
+    const constraint = requires === null ? null : parseSpecifierSet(requires);
+    if (constraint && !constraint.ok) problems.push(`the bundle's ${label} constraint "${requires}" is not valid: ${constraint.error}`);
+    requirements.push({
+      language,
+      version,
+      versionText: version === null ? null : versionText,
+      constraint: constraint?.ok ? constraint.value : null,
+      constraintText: requires?.trim() ?? null,
+      matching: matching[language],
+    });
+  }
+  return { requirements, problems };
+}
+
+interface Installed extends InstalledVersion {
+  readonly path: string;
+}
+
+type VersionReader = (text: string) => Version | null;
+
+/** parseVersion, remembered for one selection: a site's images share a few dozen version strings. */
+function versionReader(): VersionReader {
+  const known = new Map<string, Version | null>();
+  return (text) => {
+    let version = known.get(text);
+    if (version === undefined) {
+      version = parseVersion(text);
+      known.set(text, version);
+    }
+    return version;
+  };
+}
+
+function installedVersions(environment: Environment, language: SelectionLanguage, read: VersionReader): Installed[] {
+  const installed: Installed[] = [];
+  for (const { version: text, path } of environment[language].installations) {
+    const version = read(text);
+    if (version) installed.push({ text, version, path });
+  }
+  return installed;
+}
+
+const releaseText = (requirement: LanguageRequirement, length: number): string =>
+  Array.from({ length }, (_, i) => requirement.version?.parts[i] ?? 0).join('.');
+
+/** Why no installation of `installed` is compatible with `requirement`. */
+function incompatibility(requirement: LanguageRequirement, installed: readonly Installed[]): string {
+  const label = LANGUAGE_LABELS[requirement.language];
+  if (installed.length === 0) return `no ${label} installation`;
+  const versions = installed.map((each) => each.text).join(', ');
+  if (requirement.constraint) {
+    return `${label} ${versions} ${installed.length === 1 ? 'does' : 'do'} not satisfy ${requirement.constraintText}`;
+  }
+  const wanted = releaseText(requirement, requirement.matching === 'exact' ? 3 : 2);
+  return `no ${label} ${wanted} installation (has ${versions})`;
+}
+
+interface Evaluation {
+  readonly index: number;
+  readonly environment: Environment;
+  readonly reasons: string[];
+  /** Per used language (R, Python, Quarto order) when accepted; empty when rejected. */
+  readonly chosen: Installed[];
+  readonly scores: ScoredVersion[];
+}
+
+function evaluate(
+  entry: SelectionInput['environments'][number],
+  index: number,
+  request: SelectionRequest,
+  owner: Actor,
+  bundle: BundleRequirements,
+  read: VersionReader,
+): Evaluation {
+  const { environment, grants } = entry;
+  if (!request.includes(environment)) return { index, environment, reasons: [request.outsideReason], chosen: [], scores: [] };
+  const reasons: string[] = [];
+  if (environment.matching === 'none') reasons.push('matching is none');
+  // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
+  if (environment.matching === 'exact' && !request.requested) reasons.push('matching is exact (used only when requested)');
+  if (!isPermittedToUse(owner, grants)) {
+    reasons.push(owner.role === 'viewer' ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
+  }
+  if (bundle.problems.length > 0) reasons.push(...bundle.problems);
+  const chosen: Installed[] = [];
+  const scores: ScoredVersion[] = [];
+  for (const requirement of bundle.requirements) {
+    const installed = installedVersions(environment, requirement.language, read);
+    const best = chooseInstallation(requirement, installed);
+    if (best) {
+      chosen.push(best.installed);
+      scores.push(best.score);
+    } else {
+      reasons.push(incompatibility(requirement, installed));
+    }
+  }
+  return reasons.length === 0 ? { index, environment, reasons, chosen, scores } : { index, environment, reasons, chosen: [], scores: [] };
+}
+
+/** Language by language (R, Python, Quarto) the closer installation wins; a full tie goes to the environment created first. */
+function rankCandidates(accepted: Evaluation[]): Evaluation[] {
+  return [...accepted].sort((a, b) => {
+    for (let i = 0; i < a.scores.length; i++) {
+      const order = compareScored(a.scores[i]!, b.scores[i]!);
+      if (order !== 0) return order;
+    }
+    return a.index - b.index;
+  });
+}
+
+function failureSentence(request: SelectionRequest, inScope: number, requirements: readonly LanguageRequirement[]): string {
+  const asked = request.description.charAt(0).toUpperCase() + request.description.slice(1);
+  if (inScope === 0) return `${asked}, but ${request.nothingInScope}.`;
+  const bundle = requirements.length === 0 ? 'a bundle that uses no R, Python or Quarto' : `a bundle with ${bundleSummary(requirements)}`;
+  return `${asked}, but ${request.noneQualifies(inScope)} for ${bundle}.`;
+}
+
+/**
+ * Chooses the environment a bundle builds and runs in, and says why — for the deploy log and for
+ * the dashboard's "why this environment?" view. Pure: the caller loads the environments, their
+ * grants and the settings. The rules, each with a table test, are spec/selection-reference.md.
+ */
+export function selectEnvironment(input: SelectionInput): SelectionResult {
+  const { manifest, content, owner, environments, matching } = input;
+  const request = requestOf(manifest, content);
+  const bundle = requirementsOf(manifest, matching);
+
+  const read = versionReader();
+  const evaluations = environments.map((entry, index) => evaluate(entry, index, request, owner, bundle, read));
+  const accepted = rankCandidates(evaluations.filter((evaluation) => evaluation.reasons.length === 0));
+  const toCandidate = (evaluation: Evaluation, rank: number | null): Candidate => ({
+    environment: evaluation.environment,
+    accepted: rank !== null,
+    rank,
+    reasons: evaluation.reasons,
+    installations: evaluation.chosen.map((installed, i) => ({
+      language: bundle.requirements[i]!.language,
+      version: installed.text,
+      path: installed.path,
+    })),
+  });
+  const candidates = [
+    ...accepted.map((evaluation, i) => toCandidate(evaluation, i + 1)),
+    ...evaluations.filter((evaluation) => evaluation.reasons.length > 0).map((evaluation) => toCandidate(evaluation, null)),
+  ];
+  const selected = candidates[0]?.accepted ? candidates[0] : null;
+
+  // Content settings win over the manifest, which wins over the default (seed: immutable-environments cookbook).
+  const environmentManagement = {
+    r: content.default_r_environment_management ?? manifest.environment?.environment_management?.r ?? true,
+    python: content.default_py_environment_management ?? manifest.environment?.environment_management?.python ?? true,
+  };
+
+  let failure: string | null = null;
+  let log: string[];
+  if (selected) {
+    log = successLog(bundle.requirements, selected, environmentManagement);
+  } else {
+    const inScope = candidates.filter((candidate) => request.includes(candidate.environment));
+    failure = failureSentence(request, inScope.length, bundle.requirements);
+    log = failureLog(failure, inScope, environments.length - inScope.length, request.outsideReason);
+  }
+
+  return {
+    request: { kind: request.kind, description: request.description },
+    bundle: {
+      r: manifest.platform ?? null,
+      python: manifest.python?.version ?? null,
+      quarto: manifest.quarto?.version ?? null,
+      rRequires: manifest.environment?.r?.requires ?? null,
+      pythonRequires: manifest.environment?.python?.requires ?? null,
+    },
+    candidates,
+    selected,
+    failure,
+    environmentManagement,
+    log,
+  };
+}
