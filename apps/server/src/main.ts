@@ -20,7 +20,14 @@ async function main(): Promise<void> {
   const clock = systemClock;
 
   const fileSync = settings.environmentsFile
-    ? createFileSync({ store, logger, clock, path: settings.environmentsFile, pollMs: settings.environmentsPollMs })
+    ? createFileSync({
+        store,
+        logger,
+        clock,
+        path: settings.environmentsFile,
+        pollMs: settings.environmentsPollMs,
+        watch: settings.environmentsWatch,
+      })
     : null;
   const { app, services } = createApp({
     store,

@@ -26,6 +26,10 @@ const SettingsSchema = z
     ENVDESK_ENVIRONMENTS_FILE: optionalText,
     ENVDESK_ENVIRONMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
     ENVDESK_CLUSTER_DEFINITIONS: optionalText,
+    ENVDESK_ENVIRONMENTS_WATCH: z
+      .string()
+      .optional()
+      .transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -43,6 +47,7 @@ const SettingsSchema = z
     environmentsFile: env.ENVDESK_ENVIRONMENTS_FILE,
     environmentsPollMs: env.ENVDESK_ENVIRONMENTS_POLL_MS,
     clusterDefinitions: env.ENVDESK_CLUSTER_DEFINITIONS,
+    environmentsWatch: env.ENVDESK_ENVIRONMENTS_WATCH,
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

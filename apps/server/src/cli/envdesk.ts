@@ -1,12 +1,11 @@
 import { readEnvironmentsFile, toFileEntries } from '@envdesk/domain';
 import { planSync } from '@envdesk/domain';
-import YAML from 'yaml';
 import { readLegacyFile } from '../bootstrap/legacy-cluster-definitions.js';
 import { openDatabase } from '../db/database.js';
 import { createStore } from '../db/store.js';
 import { readSettings } from '../settings.js';
 import { SyncFailure } from '../sync/file-sync.js';
-import { parseDocument, readEnvironmentsFileText } from '../sync/environments-file-reader.js';
+import { parseDocument, readEnvironmentsFileText, toYaml } from '../sync/environments-file-reader.js';
 import { describePlan } from './describe-plan.js';
 
 const USAGE = `Usage: envdesk environments <command>
@@ -59,13 +58,13 @@ export async function runCli(args: readonly string[], out: Output, errOut: Outpu
       case 'export': {
         const environments = await withStore((store) => store.environments.list());
         const entries = toFileEntries(environments);
-        out(argument === '--json' ? `${JSON.stringify(entries, null, 2)}\n` : YAML.stringify({ executionEnvironments: entries }));
+        out(argument === '--json' ? `${JSON.stringify(entries, null, 2)}\n` : toYaml({ executionEnvironments: entries }));
         return 0;
       }
       case 'convert-legacy': {
         if (!argument) break;
         const { raw } = await readLegacyFile(argument);
-        out(YAML.stringify({ executionEnvironments: raw }));
+        out(toYaml({ executionEnvironments: raw }));
         return 0;
       }
     }

@@ -1,9 +1,12 @@
-import { type FileProblem, describeProblem, readEnvironmentsFile } from '@envdesk/domain';
+import { type FSWatcher, watch } from 'node:fs';
+import { dirname } from 'node:path';
+import { type FileEntry, type FileProblem, describeProblem, readEnvironmentsFile, readFileEntry } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { type SyncChange, applySync } from './apply-sync.js';
 import { type FileRead, fileSignature, parseDocument, readEnvironmentsFileText } from './environments-file-reader.js';
+import { createIncrementalYamlReader } from './incremental-yaml.js';
 
 /** What `GET /v1/environments/sync` reports. */
 export interface SyncStatus {
@@ -31,6 +34,26 @@ export interface FileSyncOptions {
   readonly clock: Clock;
   readonly path: string;
   readonly pollMs: number;
+  /** Also watch the file's folder for changes (default); polling alone when false. */
+  readonly watch?: boolean;
+}
+
+/**
+ * Watching the folder (not the file) sees editors' renames and ConfigMap link swaps at once; the
+ * poll stays as the fallback where events are not delivered (some network filesystems).
+ */
+function watchForChanges(path: string, onChange: () => void): FSWatcher | null {
+  try {
+    let debounce: NodeJS.Timeout | null = null;
+    const watcher = watch(dirname(path), () => {
+      if (debounce) clearTimeout(debounce);
+      debounce = setTimeout(onChange, 20);
+    });
+    watcher.on('error', () => watcher.close());
+    return watcher;
+  } catch {
+    return null;
+  }
 }
 
 /** Rehash even when the file looks untouched, in case it was rewritten within one timestamp tick. */
@@ -41,21 +64,34 @@ const REHASH_EVERY_MS = 30_000;
  * that must succeed, then a poll that re-syncs when the content hash changes. A failing poll is
  * logged, reported in the status and retried next time, with the database untouched.
  */
-export function createFileSync({ store, logger, clock, path, pollMs }: FileSyncOptions) {
+export function createFileSync({ store, logger, clock, path, pollMs, watch: watchFolder = true }: FileSyncOptions) {
   let status: SyncStatus = { file: path, poll_ms: pollMs, hash: null, last_sync_time: null, last_changes: [], last_error: null };
   let signature: string | null = null;
   let lastHashTime = 0;
   let appliedHash: string | null | undefined;
   let timer: NodeJS.Timeout | null = null;
+  let watcher: FSWatcher | null = null;
   let running: Promise<void> | null = null;
+  let again = false;
+  // Re-reading a 10,000-entry file after a one-line edit should cost one entry's work, not 10,000.
+  const readYaml = createIncrementalYamlReader();
+  let validEntries = new Map<string, FileEntry>();
 
   async function syncContent(read: FileRead): Promise<void> {
     if (read.kind === 'unreadable') throw new SyncFailure(read.message);
     let entries: Parameters<typeof applySync>[1] = [];
     if (read.kind === 'read') {
-      const parsed = parseDocument(read.text);
+      const parsed = parseDocument(read.text, readYaml);
       if (!parsed.ok) throw new SyncFailure(`${path} is ${parsed.message}`);
-      const file = readEnvironmentsFile(parsed.document);
+      const memo = new Map<string, FileEntry>();
+      const file = readEnvironmentsFile(parsed.document, (raw, index) => {
+        const key = JSON.stringify(raw);
+        const known = validEntries.get(key);
+        const result = known ? { ok: true as const, value: known } : readFileEntry(raw, index);
+        if (result.ok) memo.set(key, result.value);
+        return result;
+      });
+      validEntries = memo;
       if (!file.ok) throw new SyncFailure(`${path} has invalid entries`, file.error);
       entries = file.value;
     }
@@ -92,6 +128,22 @@ export function createFileSync({ store, logger, clock, path, pollMs }: FileSyncO
     }
   }
 
+  /** Polls one at a time; a request during a poll runs once more right after it. */
+  function pollSoon(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = poll().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        void pollSoon();
+      }
+    });
+    return running;
+  }
+
   return {
     /** The start-up sync: throws a SyncFailure naming each bad entry and field, so the server refuses to start. */
     async start(): Promise<void> {
@@ -101,22 +153,27 @@ export function createFileSync({ store, logger, clock, path, pollMs }: FileSyncO
       if (read.kind === 'missing') throw new SyncFailure(`the environments file ${path} does not exist`);
       await syncContent(read);
       const loop = () => {
-        running = poll().finally(() => {
-          running = null;
+        void pollSoon().finally(() => {
           if (timer) timer = setTimeout(loop, pollMs);
         });
       };
       timer = setTimeout(loop, pollMs);
+      if (watchFolder) watcher = watchForChanges(path, () => void pollSoon());
     },
 
-    /** One poll now (tests and benchmarks use it instead of waiting). */
-    pollNow: poll,
+    /** Polls now and waits until no poll is left to run (tests and benchmarks use it instead of waiting). */
+    async pollNow(): Promise<void> {
+      await pollSoon();
+      while (running) await running;
+    },
 
     status: (): SyncStatus => status,
 
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       timer = null;
+      watcher?.close();
+      watcher = null;
       await running;
     },
   };

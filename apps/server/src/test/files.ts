@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
+import { toYaml } from '../sync/environments-file-reader.js';
 
 /** A temporary folder for declarative files, removed by `cleanup`. */
 export function tempFolder() {
@@ -12,7 +12,7 @@ export function tempFolder() {
     /** Writes YAML (or raw text) atomically, as an editor or Helm would. */
     write(name: string, content: unknown) {
       const target = path.join(dir, name);
-      const text = typeof content === 'string' ? content : YAML.stringify(content);
+      const text = typeof content === 'string' ? content : toYaml(content);
       writeFileSync(`${target}.tmp`, text);
       renameSync(`${target}.tmp`, target);
       return target;
@@ -39,7 +39,7 @@ export function configMapVolume(root: string, fileName: string) {
     file: path.join(root, fileName),
     publish(content: unknown) {
       const first = version === 0;
-      publish(typeof content === 'string' ? content : YAML.stringify(content));
+      publish(typeof content === 'string' ? content : toYaml(content));
       if (first) symlinkSync(path.join('..data', fileName), path.join(root, fileName));
     },
   };
