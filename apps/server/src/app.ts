@@ -5,9 +5,14 @@ import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { authRoutes } from './auth/auth-router.js';
 import { type Clock, systemClock } from './clock.js';
+import { bundlesRoutes } from './bundles/bundles-router.js';
+import { createBundlesService } from './bundles/bundles-service.js';
 import { contentRoutes } from './content/content-router.js';
 import { createContentService } from './content/content-service.js';
 import type { Store } from './db/store.js';
+import { deployRoutes, selectionRoutes } from './deploy/deploy-router.js';
+import { createDeployService } from './deploy/deploy-service.js';
+import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
@@ -17,6 +22,8 @@ import { requestLog } from './logger.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { systemRoutes } from './system/system-router.js';
+import { createTasksService } from './tasks/tasks-service.js';
+import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import { createUsersService } from './users/users-service.js';
 import { usersRoutes } from './users/users-router.js';
 import { webApp } from './web/web-app.js';
@@ -31,6 +38,9 @@ export interface AppDeps {
   /** The declarative file's sync loop, when ENVDESK_ENVIRONMENTS_FILE is set. */
   readonly fileSync?: FileSync | null;
   readonly environmentsFile?: string | null;
+  /** R / Python / Quarto version matching for selection (Connect's defaults when absent). */
+  readonly versionMatching?: VersionMatching;
+  readonly bundleMaxBytes?: number;
 }
 
 export interface App {
@@ -42,6 +52,7 @@ export interface App {
     readonly environments: ReturnType<typeof createEnvironmentsService>;
     readonly users: ReturnType<typeof createUsersService>;
     readonly content: ReturnType<typeof createContentService>;
+    readonly deploy: ReturnType<typeof createDeployService>;
   };
 }
 
@@ -54,20 +65,30 @@ const readsAsJson = (req: IncomingMessage) => {
 /** Wires middleware and routers; `main.ts` adds settings and `listen`, tests a temporary database. */
 export function createApp(deps: AppDeps): App {
   const { store, logger, clock = systemClock, webDir, version, fileSync = null, environmentsFile = null } = deps;
+  const matching = deps.versionMatching ?? DEFAULT_VERSION_MATCHING;
+  const bundleMaxBytes = deps.bundleMaxBytes ?? 200 * 1024 * 1024;
+  const content = createContentService({ store, clock });
   const services = {
     auth: createAuthService({ store, clock }),
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
-    content: createContentService({ store, clock }),
+    content,
+    deploy: createDeployService({ store, clock, content, matching, logger }),
   };
+  const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
+  const tasks = createTasksService({ store });
+  const selection = createSelectionService({ store, content, matching });
   const routes = [
     ...systemRoutes({ version }),
     ...authRoutes(services.auth),
     ...usersRoutes(services.users),
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" for a GUID.
     ...syncRoutes(fileSync),
+    ...selectionRoutes(selection),
     ...environmentsRoutes(services.environments),
     ...contentRoutes(services.content),
+    ...bundlesRoutes(bundles),
+    ...deployRoutes(services.deploy, tasks),
   ];
 
   const app = express();
@@ -83,6 +104,9 @@ export function createApp(deps: AppDeps): App {
   });
 
   const api = express.Router();
+  // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
+  // before the JSON parser, which then leaves the request alone.
+  api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
   api.use(express.json({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);

@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     version: ENVDESK_VERSION,
     fileSync,
     environmentsFile: settings.environmentsFile ?? null,
+    versionMatching: settings.versionMatching,
+    bundleMaxBytes: settings.bundleMaxBytes,
   });
 
   const wasEmpty = await ensureAdministrator({

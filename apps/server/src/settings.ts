@@ -26,6 +26,10 @@ const SettingsSchema = z
     ENVDESK_ENVIRONMENTS_FILE: optionalText,
     ENVDESK_ENVIRONMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
     ENVDESK_CLUSTER_DEFINITIONS: optionalText,
+    ENVDESK_R_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
+    ENVDESK_PYTHON_VERSION_MATCHING: z.enum(['major-minor', 'exact']).default('major-minor'),
+    ENVDESK_QUARTO_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
+    ENVDESK_BUNDLE_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
     ENVDESK_ENVIRONMENTS_WATCH: z
       .string()
       .optional()
@@ -48,6 +52,13 @@ const SettingsSchema = z
     environmentsPollMs: env.ENVDESK_ENVIRONMENTS_POLL_MS,
     clusterDefinitions: env.ENVDESK_CLUSTER_DEFINITIONS,
     environmentsWatch: env.ENVDESK_ENVIRONMENTS_WATCH,
+    /** Connect's R.VersionMatching, Python.VersionMatching and Quarto version matching. */
+    versionMatching: {
+      r: env.ENVDESK_R_VERSION_MATCHING,
+      python: env.ENVDESK_PYTHON_VERSION_MATCHING,
+      quarto: env.ENVDESK_QUARTO_VERSION_MATCHING,
+    },
+    bundleMaxBytes: env.ENVDESK_BUNDLE_MAX_BYTES,
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -59,6 +59,9 @@ function openSqlite(dataDir: string): DatabaseConnection {
 
 function openPostgres(url: string): DatabaseConnection {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server ends (a restart, an administrator) is dropped from the pool and
+  // the next query opens a new one; without a listener, Node would end the whole process instead.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

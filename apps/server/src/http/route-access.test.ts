@@ -48,6 +48,14 @@ const expected: Record<string, Expectation> = {
   'GET /v1/content/:guid': everyone,
   'PATCH /v1/content/:guid': staff,
   'DELETE /v1/content/:guid': staff,
+  'POST /v1/content/:guid/bundles': staff,
+  'GET /v1/content/:guid/bundles': staff,
+  'GET /v1/content/:guid/bundles/:id': staff,
+  'GET /v1/content/:guid/bundles/:id/download': staff,
+  'DELETE /v1/content/:guid/bundles/:id': staff,
+  'POST /v1/content/:guid/deploy': staff,
+  'GET /v1/tasks/:id': everyone,
+  'POST /v1/environments/select': staff,
 };
 
 type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;

@@ -42,18 +42,23 @@ export interface FileSyncOptions {
  * Watching the folder (not the file) sees editors' renames and ConfigMap link swaps at once; the
  * poll stays as the fallback where events are not delivered (some network filesystems).
  */
-function watchForChanges(path: string, onChange: () => void): FSWatcher | null {
+function watchForChanges(path: string, onChange: () => void): { close(): void } | null {
+  let debounce: NodeJS.Timeout | null = null;
+  let watcher: FSWatcher;
   try {
-    let debounce: NodeJS.Timeout | null = null;
-    const watcher = watch(dirname(path), () => {
+    watcher = watch(dirname(path), () => {
       if (debounce) clearTimeout(debounce);
       debounce = setTimeout(onChange, 20);
     });
-    watcher.on('error', () => watcher.close());
-    return watcher;
   } catch {
     return null;
   }
+  const close = () => {
+    if (debounce) clearTimeout(debounce);
+    watcher.close();
+  };
+  watcher.on('error', close);
+  return { close };
 }
 
 /** Rehash even when the file looks untouched, in case it was rewritten within one timestamp tick. */
@@ -70,7 +75,8 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
   let lastHashTime = 0;
   let appliedHash: string | null | undefined;
   let timer: NodeJS.Timeout | null = null;
-  let watcher: FSWatcher | null = null;
+  let watcher: { close(): void } | null = null;
+  let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
   // Re-reading a 10,000-entry file after a one-line edit should cost one entry's work, not 10,000.
@@ -130,6 +136,7 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
 
   /** Polls one at a time; a request during a poll runs once more right after it. */
   function pollSoon(): Promise<void> {
+    if (stopped) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -170,6 +177,7 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
     status: (): SyncStatus => status,
 
     async stop(): Promise<void> {
+      stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
       watcher?.close();

@@ -37,7 +37,7 @@ export interface RequestOptions {
   readonly as?: TestUser | null;
   readonly key?: string;
   readonly body?: unknown;
-  readonly rawBody?: string;
+  readonly rawBody?: string | Uint8Array;
   readonly headers?: Record<string, string>;
 }
 
@@ -98,7 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const key = opts.key ?? (opts.as === null ? undefined : (opts.as ?? admin).key);
     const headers: Record<string, string> = { ...opts.headers };
     if (key) headers.authorization = `Key ${key}`;
-    let body: string | undefined = opts.rawBody;
+    let body: string | Uint8Array | undefined = opts.rawBody;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';

@@ -109,3 +109,15 @@ export const TaskSchema = z.object({
   last: z.number().int(),
 });
 export type Task = z.infer<typeof TaskSchema>;
+
+/** `POST /v1/environments/select` (envdesk): which environment would a bundle get, and why. */
+export const ExplainSelectionInputSchema = z.object({
+  /** A manifest.json document, as a bundle would carry it. */
+  manifest: z.record(z.string(), z.unknown(), { error: 'must be a manifest.json object' }),
+  /** Whose content: its runtime choice and its owner's permissions apply. Without it, the caller's. */
+  content_guid: z.uuid('must be a content GUID').optional(),
+  /** Try a runtime choice before saving it (the content page's picker). */
+  default_environment_guid: z.uuid().nullable().optional(),
+  default_image_name: z.string().nullable().optional(),
+});
+export type ExplainSelectionInput = z.infer<typeof ExplainSelectionInputSchema>;

@@ -1,0 +1,117 @@
+import { ErrorCode } from '@envdesk/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleArchive, cookbookManifest } from '../test/bundles.js';
+import { tarGz } from '../test/tar.js';
+import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+
+describe('bundles API', () => {
+  let server: TestServer;
+  let publisher: TestUser;
+  let contentGuid: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    publisher = await server.addUser('publisher');
+    contentGuid = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+  });
+  afterAll(async () => {
+    await server.app.services.deploy.settle();
+    await server.close();
+  });
+
+  const upload = (body: Uint8Array, headers: Record<string, string> = {}) =>
+    server.request('POST', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher, rawBody: body, headers });
+
+  it.each([
+    ['with no Content-Type (rsconnect-python, posit-sdk)', {}],
+    ['as application/gzip (connectapi)', { 'content-type': 'application/gzip' }],
+    ['as application/x-gzip (rsconnect R)', { 'content-type': 'application/x-gzip' }],
+    ['as application/octet-stream', { 'content-type': 'application/octet-stream' }],
+  ])('accepts a bundle sent %s', async (_label, headers) => {
+    const archive = bundleArchive();
+    const response = await upload(archive, headers);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ content_guid: contentGuid, size: archive.length, active: false, metadata: { archive_md5: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+  });
+
+  it('accepts a bundle streamed in chunks with no Content-Length (rsconnect-python)', async () => {
+    const archive = bundleArchive();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(archive.subarray(0, 100));
+        controller.enqueue(archive.subarray(100));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/__api__/v1/content/${contentGuid}/bundles`, {
+      method: 'POST',
+      headers: { authorization: `Key ${publisher.key}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { size: number }).size).toBe(archive.length);
+  });
+
+  it('accepts the multipart form rsconnect-python sends with git metadata', async () => {
+    const form = new FormData();
+    form.append('archive', new Blob([bundleArchive()], { type: 'application/x-tar' }), 'bundle.tar.gz');
+    form.append('metadata', JSON.stringify({ source: 'git', source_repo: 'https://example.org/repo' }));
+    const response = await fetch(`${server.url}/__api__/v1/content/${contentGuid}/bundles`, {
+      method: 'POST',
+      headers: { authorization: `Key ${publisher.key}` },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['plain text', Buffer.from('hello'), ErrorCode.BadRequest, 'archive'],
+    ['an archive escaping with ..', tarGz([{ path: '../evil.sh', content: 'x' }, { path: 'manifest.json', content: '{}' }]), ErrorCode.BadRequest, 'archive'],
+    ['an archive without manifest.json', tarGz([{ path: 'app.R', content: 'x' }]), ErrorCode.InvalidManifest, 'manifest.json'],
+    ['a manifest that is not JSON', tarGz([{ path: 'manifest.json', content: '{nope' }]), ErrorCode.InvalidManifest, 'manifest.json'],
+    ['a manifest with a bad Python version', bundleArchive(cookbookManifest({ python: { version: 'three' } })), ErrorCode.InvalidManifest, 'manifest.json'],
+    ['an empty body', Buffer.alloc(0), ErrorCode.BundleMissing, 'archive'],
+  ])('refuses %s with a clear error and stores nothing', async (_label, body, code, field) => {
+    const before = (await server.request('GET', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher })).body.length;
+    const response = await upload(body);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code, payload: { field } });
+    const after = (await server.request('GET', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher })).body.length;
+    expect(after).toBe(before);
+  });
+
+  it('names the wrong manifest field', async () => {
+    const response = await upload(bundleArchive(cookbookManifest({ python: { version: 'three' } })));
+    expect(response.body.error).toContain('python.version');
+  });
+
+  it('lists newest first, downloads the same bytes, and will not delete the active bundle', async () => {
+    await server.request('POST', '/__api__/v1/environments', {
+      body: { name: 'ghcr.io/org/any:1', r: { installations: [{ version: '4.2.3', path: '/opt/R/bin/R' }] }, python: { installations: [{ version: '3.9.14', path: '/opt/py/bin/python' }] } },
+    });
+    const archive = bundleArchive();
+    const older = (await upload(archive)).body;
+    const newer = (await upload(archive)).body;
+    const listed = (await server.request('GET', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher })).body;
+    expect(listed[0].id).toBe(newer.id);
+
+    const download = await fetch(`${server.url}/__api__/v1/content/${contentGuid}/bundles/${older.id}/download`, {
+      headers: { authorization: `Key ${publisher.key}` },
+    });
+    expect(download.headers.get('content-type')).toBe('application/gzip');
+    expect(Buffer.from(await download.arrayBuffer()).equals(archive)).toBe(true);
+
+    const deploy = await server.request('POST', `/__api__/v1/content/${contentGuid}/deploy`, { as: publisher, body: { bundle_id: older.id } });
+    await server.request('GET', `/__api__/v1/tasks/${deploy.body.task_id}?wait=10`, { as: publisher });
+    const refused = await server.request('DELETE', `/__api__/v1/content/${contentGuid}/bundles/${older.id}`, { as: publisher });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe(ErrorCode.DeleteActiveBundle);
+    expect((await server.request('DELETE', `/__api__/v1/content/${contentGuid}/bundles/${newer.id}`, { as: publisher })).status).toBe(204);
+  });
+
+  it('keeps other publishers away from the bundles', async () => {
+    const stranger = await server.addUser('publisher');
+    const response = await server.request('POST', `/__api__/v1/content/${contentGuid}/bundles`, { as: stranger, rawBody: bundleArchive() });
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,127 @@
+import {
+  type Actor,
+  ApiError,
+  type DeployInput,
+  ErrorCode,
+  type VersionMatching,
+  parseManifest,
+  selectEnvironment,
+} from '@envdesk/domain';
+import type { Logger } from 'pino';
+import { newSecret } from '../auth/secrets.js';
+import { type Clock, rfc3339 } from '../clock.js';
+import { ownerActor, type ContentService } from '../content/content-service.js';
+import type { Store } from '../db/store.js';
+import type { BundleSummary } from '../bundles/bundles-store.js';
+import type { ContentRecord } from '../content/content-store.js';
+import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
+
+export interface DeployDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly content: ContentService;
+  readonly matching: VersionMatching;
+  readonly logger: Logger;
+}
+
+const bool = (value: number | null) => (value === null ? null : value === 1);
+
+export function createDeployService({ store, clock, content, matching, logger }: DeployDeps) {
+  const now = () => rfc3339(clock.now());
+  const running = new Set<Promise<void>>();
+
+  /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
+  async function run(taskId: string, record: ContentRecord, bundle: BundleSummary, activate: boolean): Promise<void> {
+    const output: string[] = [];
+    const say = async (...lines: string[]) => {
+      output.push(...lines);
+      await store.tasks.setOutput(taskId, output);
+    };
+    const fail = (error: string) => store.tasks.finish(taskId, { code: 1, error, result: null, output }, now());
+
+    await say(`Deploying bundle ${bundle.id} of "${record.row.title ?? record.row.name}"${activate ? '' : ' as a draft (not activated)'}.`);
+    const manifest = parseManifest(JSON.parse(bundle.manifest));
+    if (!manifest.ok) return fail(manifest.error);
+    const selection = selectEnvironment({
+      manifest: manifest.value,
+      content: {
+        default_environment_guid: record.row.default_environment_guid,
+        default_image_name: record.row.default_image_name,
+        default_r_environment_management: bool(record.row.default_r_environment_management),
+        default_py_environment_management: bool(record.row.default_py_environment_management),
+      },
+      owner: await ownerActor(store, record),
+      environments: await store.environments.listWithGrants(),
+      matching,
+    });
+    await say(...selection.log);
+    const selected = selection.selected;
+    if (!selected) return fail(selection.failure ?? 'No environment can run this bundle.');
+
+    const environment = selected.environment;
+    const plan = buildPlan(environment, selected, selection);
+    await say(...buildPlanLog(plan));
+    const versions = Object.fromEntries(selected.installations.map((installation) => [installation.language, installation.version]));
+    const runtime = {
+      environment_guid: environment.guid,
+      image_name: environment.name,
+      r_version: versions.r ?? null,
+      py_version: versions.python ?? null,
+      quarto_version: versions.quarto ?? null,
+      r_environment_management: versions.r ? selection.environmentManagement.r : null,
+      py_environment_management: versions.python ? selection.environmentManagement.python : null,
+    };
+    await store.transaction(async (tx) => {
+      await tx.bundles.recordBuild(bundle.id, { ...runtime, build_plan: plan });
+      if (!activate) return;
+      await tx.bundles.activate(record.row.id, bundle.id);
+      const metadata = manifest.value.metadata;
+      await tx.content.recordDeploy(
+        record.row.id,
+        {
+          ...runtime,
+          bundle_id: bundle.id,
+          app_mode: metadata?.appmode ?? 'unknown',
+          content_category: metadata?.content_category ?? '',
+          parameterized: metadata?.has_parameters === true,
+        },
+        now(),
+      );
+    });
+    output.push(activate ? launchLine(manifest.value.metadata?.appmode) : 'The draft is built; it is not active.');
+    await store.tasks.finish(taskId, { code: 0, error: '', result: null, output }, now());
+  }
+
+  return {
+    /** Starts a deploy task and answers at once with its id (clients poll GET /v1/tasks/{id}). */
+    async deploy(actor: Actor, userId: number, contentGuid: string, input: DeployInput): Promise<string> {
+      const record = await content.writable(actor, contentGuid);
+      const bundle = input.bundle_id
+        ? await store.bundles.find(record.row.id, Number(input.bundle_id))
+        : await store.bundles.latest(record.row.id);
+      if (!bundle) {
+        throw new ApiError(
+          ErrorCode.BundleMissing,
+          input.bundle_id ? `The content has no bundle ${input.bundle_id}.` : 'The content has no bundle yet; upload one first.',
+          { field: 'bundle_id' },
+        );
+      }
+      const taskId = newSecret(12);
+      await store.tasks.insert(taskId, userId, record.row.id, now());
+      const task = run(taskId, record, bundle, input.activate !== false)
+        .catch(async (error: unknown) => {
+          logger.error({ err: error, task: taskId }, 'deploy task failed');
+          await store.tasks.finish(taskId, { code: 1, error: 'The deploy failed inside envdesk; the server log has the details.', result: null, output: [] }, now());
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+      return taskId;
+    },
+
+    /** Waits for the deploys under way (a graceful stop, and tests). */
+    async settle(): Promise<void> {
+      await Promise.all([...running]);
+    },
+  };
+}
+export type DeployService = ReturnType<typeof createDeployService>;

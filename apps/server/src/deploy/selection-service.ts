@@ -1,0 +1,61 @@
+import {
+  type Actor,
+  ApiError,
+  ErrorCode,
+  type ExplainSelectionInput,
+  type SelectionResult,
+  type VersionMatching,
+  parseManifest,
+  selectEnvironment,
+} from '@envdesk/domain';
+import { type ContentService, ownerActor } from '../content/content-service.js';
+import type { Store } from '../db/store.js';
+
+const bool = (value: number | null) => (value === null ? null : value === 1);
+
+/** The same ranking a deploy uses, without deploying: for the content page and the picker. */
+export function createSelectionService({ store, content, matching }: { store: Store; content: ContentService; matching: VersionMatching }) {
+  return {
+    async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
+      const manifest = parseManifest(input.manifest);
+      if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
+      const record = input.content_guid ? await content.writable(actor, input.content_guid) : null;
+      const row = record?.row;
+      return selectEnvironment({
+        manifest: manifest.value,
+        content: {
+          default_environment_guid: input.default_environment_guid !== undefined ? input.default_environment_guid : (row?.default_environment_guid ?? null),
+          default_image_name: input.default_image_name !== undefined ? input.default_image_name : (row?.default_image_name ?? null),
+          default_r_environment_management: bool(row?.default_r_environment_management ?? null),
+          default_py_environment_management: bool(row?.default_py_environment_management ?? null),
+        },
+        owner: record ? await ownerActor(store, record) : actor,
+        environments: await store.environments.listWithGrants(),
+        matching,
+      });
+    },
+  };
+}
+export type SelectionService = ReturnType<typeof createSelectionService>;
+
+/** The explainer's answer: the ranked candidates with compact environment summaries. */
+export function presentSelection(result: SelectionResult) {
+  return {
+    request: result.request,
+    bundle: result.bundle,
+    selected_guid: result.selected?.environment.guid ?? null,
+    failure: result.failure,
+    environment_management: result.environmentManagement,
+    candidates: result.candidates.map((candidate) => ({
+      guid: candidate.environment.guid,
+      name: candidate.environment.name,
+      title: candidate.environment.title,
+      matching: candidate.environment.matching,
+      accepted: candidate.accepted,
+      rank: candidate.rank,
+      reasons: candidate.reasons,
+      installations: candidate.installations,
+    })),
+    log: result.log,
+  };
+}
