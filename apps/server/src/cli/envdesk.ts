@@ -1,5 +1,5 @@
 import { readEnvironmentsFile, toFileEntries } from '@envdesk/domain';
-import { planSync } from '@envdesk/domain';
+import { asCurrent, planSync } from '@envdesk/domain';
 import { readLegacyFile } from '../bootstrap/legacy-cluster-definitions.js';
 import { openDatabase } from '../db/database.js';
 import { createStore } from '../db/store.js';
@@ -37,7 +37,7 @@ async function plan(file: string, out: Output): Promise<number> {
   const entries = readEnvironmentsFile(parsed.document);
   if (!entries.ok) throw new SyncFailure(`${file} has invalid entries`, entries.error);
   const current = await withStore((store) => store.environments.list());
-  const planned = planSync(entries.value, current);
+  const planned = planSync(entries.value, asCurrent(current));
   if (!planned.ok) throw new SyncFailure(`${file} cannot be applied`, planned.error);
   out(describePlan(planned.value, entries.value, current));
   return 0;

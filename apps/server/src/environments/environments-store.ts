@@ -1,11 +1,13 @@
-import type {
-  Environment,
-  EnvironmentDefinition,
-  EnvironmentGrant,
-  EnvironmentPermission,
-  Installations,
-  Matching,
-  VolumeMount,
+import {
+  type CurrentEnvironment,
+  type Environment,
+  type EnvironmentDefinition,
+  type EnvironmentGrant,
+  type EnvironmentPermission,
+  type Installations,
+  type Matching,
+  type VolumeMount,
+  fingerprintOf,
 } from '@envdesk/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database, EnvironmentRow } from '../db/schema.js';
@@ -96,6 +98,37 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
         grantsById.set(environment_id, grants);
       }
       return rows.map((row) => ({ environment: toEnvironment(row), grants: grantsById.get(row.id) ?? [] }));
+    },
+
+    /** For a sync: fingerprints from the stored JSON text, full records parsed only on demand. */
+    async listForSync(): Promise<CurrentEnvironment[]> {
+      const rows = await db.selectFrom('environments').selectAll().orderBy('id').execute();
+      return rows.map((row) => ({
+        guid: row.guid,
+        name: row.name,
+        managed_by: row.managed_by,
+        fingerprint: fingerprintOf([row.title, row.description, row.matching, row.supervisor], jsonColumns.map((column) => row[column])),
+        full: () => toEnvironment(row),
+      }));
+    },
+
+    /** Many new environments in few statements, with one revision bump (a first sync of a large file). */
+    async insertMany(rows: ReadonlyArray<{ guid: string; fields: EnvironmentFields }>, now: string): Promise<void> {
+      const BATCH = 500;
+      for (let start = 0; start < rows.length; start += BATCH) {
+        await db
+          .insertInto('environments')
+          .values(
+            rows.slice(start, start + BATCH).map(({ guid, fields }) => ({
+              ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>),
+              guid,
+              created_time: now,
+              updated_time: now,
+            })),
+          )
+          .execute();
+      }
+      if (rows.length > 0) await bumpRevision();
     },
 
     async findByGuid(guid: string): Promise<Environment | undefined> {

@@ -9,6 +9,7 @@ import {
 } from '@envdesk/domain';
 import { type Clock, newGuid, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
+import type { EnvironmentFields } from '../environments/environments-store.js';
 
 /** The value of `managed_by` on file-managed environments. */
 export const FILE_MANAGER = 'config-file';
@@ -38,17 +39,19 @@ export async function applySync(
 ): Promise<Result<SyncOutcome, FileProblem[]>> {
   return store.transaction(async (tx) => {
     await tx.lock('environment-sync');
-    const current = await tx.environments.list();
+    const current = await tx.environments.listForSync();
     const planned = planSync(entries, current);
     if (!planned.ok) return err(planned.error);
     const now = rfc3339(clock.now());
     const names = new Map(current.map((environment) => [environment.guid, environment.name]));
     const changes: SyncChange[] = [];
+    const creations: Array<{ guid: string; fields: EnvironmentFields }> = [];
     for (const action of planned.value.actions) {
       switch (action.kind) {
         case 'create': {
-          const created = await tx.environments.insert(action.guid ?? newGuid(), { ...action.definition, managed_by: FILE_MANAGER }, now);
-          changes.push({ kind: 'create', guid: created.guid, name: created.name, fields: Object.keys(action.definition) });
+          const guid = action.guid ?? newGuid();
+          creations.push({ guid, fields: { ...action.definition, managed_by: FILE_MANAGER } });
+          changes.push({ kind: 'create', guid, name: action.definition.name, fields: Object.keys(action.definition) });
           break;
         }
         case 'update':
@@ -66,6 +69,7 @@ export async function applySync(
           break;
       }
     }
+    await tx.environments.insertMany(creations, now);
     return ok({ changes, unchanged: planned.value.unchanged });
   });
 }

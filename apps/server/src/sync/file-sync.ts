@@ -82,6 +82,8 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
   // Re-reading a 10,000-entry file after a one-line edit should cost one entry's work, not 10,000.
   const readYaml = createIncrementalYamlReader();
   let validEntries = new Map<string, FileEntry>();
+  // Items the YAML reader reused are the very same objects: no need to serialise them for the memo.
+  let validObjects = new WeakMap<object, { entry: FileEntry; key: string }>();
 
   async function syncContent(read: FileRead): Promise<void> {
     if (read.kind === 'unreadable') throw new SyncFailure(read.message);
@@ -90,14 +92,21 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
       const parsed = parseDocument(read.text, readYaml);
       if (!parsed.ok) throw new SyncFailure(`${path} is ${parsed.message}`);
       const memo = new Map<string, FileEntry>();
+      const objects = new WeakMap<object, { entry: FileEntry; key: string }>();
       const file = readEnvironmentsFile(parsed.document, (raw, index) => {
-        const key = JSON.stringify(raw);
-        const known = validEntries.get(key);
+        const isObject = typeof raw === 'object' && raw !== null;
+        const seen = isObject ? validObjects.get(raw) : undefined;
+        const key = seen?.key ?? JSON.stringify(raw);
+        const known = seen?.entry ?? validEntries.get(key);
         const result = known ? { ok: true as const, value: known } : readFileEntry(raw, index);
-        if (result.ok) memo.set(key, result.value);
+        if (result.ok) {
+          if (isObject) objects.set(raw, { entry: result.value, key });
+          memo.set(key, result.value);
+        }
         return result;
       });
       validEntries = memo;
+      validObjects = objects;
       if (!file.ok) throw new SyncFailure(`${path} has invalid entries`, file.error);
       entries = file.value;
     }

@@ -65,6 +65,18 @@ export function createIncrementalYamlReader() {
     }
     const next = new Map<string, unknown>();
     const values: unknown[] = [];
+    // Nothing cached (the first read): one whole parse is about twice as fast as 10,000 small ones,
+    // and its items line up one to one with the split's.
+    if (cache.size === 0) {
+      const whole = yaml.load(text, CORE) as unknown;
+      const list = split.wrapped ? (whole as { executionEnvironments?: unknown } | null)?.executionEnvironments : whole;
+      if (Array.isArray(list) && list.length === split.items.length) {
+        split.items.forEach((item, index) => next.set(item, list[index]));
+        cache = next;
+        return whole;
+      }
+      return whole;
+    }
     for (const item of split.items) {
       let value = cache.get(item) ?? next.get(item);
       if (value === undefined) {

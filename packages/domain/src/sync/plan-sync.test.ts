@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type Environment, definitionFrom } from '../environments/environment-schemas.js';
 import { aCreateEnvironmentInput, aGuid, anEnvironment } from '../testing/builders.js';
 import { type FileEntry, readEnvironmentsFile, toFileEntries } from './environments-file.js';
-import { type SyncPlan, planSync } from './plan-sync.js';
+import { type SyncPlan, asCurrent, planSync as planOver } from './plan-sync.js';
+
+const planSync = (entries: FileEntry[], current: Environment[]) => planOver(entries, asCurrent(current));
 
 const IMAGE_A = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
 const IMAGE_B = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';

@@ -16,6 +16,52 @@ export type SyncAction =
   | { readonly kind: 'adopt'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
   | { readonly kind: 'delete'; readonly guid: string; readonly name: string };
 
+/**
+ * An environment as the planner needs it: matched on guid and name, compared by fingerprint, and
+ * read in full only when the fingerprints differ (at 10,000 entries almost none do).
+ */
+export interface CurrentEnvironment {
+  readonly guid: string;
+  readonly name: string;
+  readonly managed_by: string | null;
+  readonly fingerprint: string;
+  full(): Environment;
+}
+
+const SEPARATOR = '\u0000';
+const JSON_FIELDS = ['python', 'r', 'quarto', 'tensorflow', 'nodejs', 'volume_mounts'] as const;
+
+/**
+ * A text equal for equal definitions, built the way the store keeps them (structured fields as
+ * JSON text), so the store can build it from its columns without parsing them.
+ */
+export function fingerprintOf(scalars: readonly unknown[], jsonTexts: readonly string[]): string {
+  return [JSON.stringify(scalars), ...jsonTexts].join(SEPARATOR);
+}
+
+const fingerprints = new WeakMap<EnvironmentDefinition, string>();
+export function definitionFingerprint(definition: EnvironmentDefinition): string {
+  let fingerprint = fingerprints.get(definition);
+  if (fingerprint === undefined) {
+    fingerprint = fingerprintOf(
+      [definition.title, definition.description, definition.matching, definition.supervisor],
+      JSON_FIELDS.map((field) => JSON.stringify(definition[field])),
+    );
+    fingerprints.set(definition, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** Full records as planner input (the CLI and tests; the sync reads fingerprints from the store). */
+export const asCurrent = (environments: readonly Environment[]): CurrentEnvironment[] =>
+  environments.map((environment) => ({
+    guid: environment.guid,
+    name: environment.name,
+    managed_by: environment.managed_by,
+    fingerprint: definitionFingerprint(environment),
+    full: () => environment,
+  }));
+
 export interface SyncPlan {
   readonly actions: readonly SyncAction[];
   /** File-managed environments the file already describes exactly. */
@@ -23,12 +69,9 @@ export interface SyncPlan {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const definitionOf = (source: EnvironmentDefinition) => DEFINITION_FIELDS.map((field) => source[field]);
 
 /** The fields of `current` that `wanted` changes (name never: it is matched on, not changed). */
 export function changedFields(current: Environment, wanted: EnvironmentDefinition): Partial<EnvironmentDefinition> {
-  // One comparison of the whole definition first: at 10,000 entries almost all are unchanged.
-  if (same(definitionOf(current), definitionOf(wanted))) return {};
   const changes: Partial<Record<DefinitionField, unknown>> = {};
   for (const field of DEFINITION_FIELDS) {
     if (field !== 'name' && !same(current[field], wanted[field])) changes[field] = wanted[field];
@@ -71,19 +114,20 @@ function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
  * adopt and delete so that the file-managed environments are exactly the file's entries, or every
  * problem that stops the sync. Unmanaged environments appear only when adopted.
  */
-export function planSync(entries: readonly FileEntry[], current: readonly Environment[]): Result<SyncPlan, FileProblem[]> {
+export function planSync(entries: readonly FileEntry[], current: readonly CurrentEnvironment[]): Result<SyncPlan, FileProblem[]> {
   const problems = duplicateProblems(entries);
   const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
   // Indexed by name: scanning all environments for every entry is quadratic at 10,000 entries.
-  const byName = new Map<string, Environment[]>();
+  const byName = new Map<string, CurrentEnvironment[]>();
   for (const environment of current) byName.set(environment.name, [...(byName.get(environment.name) ?? []), environment]);
   const claimed = new Set<string>();
   const actions: SyncAction[] = [];
   let unchanged = 0;
 
-  const claim = (index: number, entry: FileEntry, environment: Environment) => {
+  const claim = (index: number, entry: FileEntry, environment: CurrentEnvironment) => {
     claimed.add(environment.guid);
-    const changes = changedFields(environment, entry.definition);
+    const changes =
+      environment.fingerprint === definitionFingerprint(entry.definition) ? {} : changedFields(environment.full(), entry.definition);
     if (environment.managed_by === null) actions.push({ kind: 'adopt', entry: index, guid: environment.guid, changes });
     else if (Object.keys(changes).length > 0) actions.push({ kind: 'update', entry: index, guid: environment.guid, changes });
     else unchanged++;
