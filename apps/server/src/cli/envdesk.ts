@@ -19,8 +19,10 @@ The database is the one envdesk uses: DATABASE_URL, else SQLite in ENVDESK_DATA_
 
 type Output = (text: string) => void;
 
-async function withStore<T>(work: (store: ReturnType<typeof createStore>) => Promise<T>): Promise<T> {
-  const settings = readSettings(process.env);
+type Env = Record<string, string | undefined>;
+
+async function withStore<T>(env: Env, work: (store: ReturnType<typeof createStore>) => Promise<T>): Promise<T> {
+  const settings = readSettings(env);
   const connection = await openDatabase(settings);
   try {
     return await work(createStore(connection));
@@ -29,14 +31,14 @@ async function withStore<T>(work: (store: ReturnType<typeof createStore>) => Pro
   }
 }
 
-async function plan(file: string, out: Output): Promise<number> {
+async function plan(file: string, out: Output, env: Env): Promise<number> {
   const read = await readEnvironmentsFileText(file);
   if (read.kind !== 'read') throw new SyncFailure(read.kind === 'missing' ? `${file} does not exist` : read.message);
   const parsed = parseDocument(read.text);
   if (!parsed.ok) throw new SyncFailure(`${file} is ${parsed.message}`);
   const entries = readEnvironmentsFile(parsed.document);
   if (!entries.ok) throw new SyncFailure(`${file} has invalid entries`, entries.error);
-  const current = await withStore((store) => store.environments.list());
+  const current = await withStore(env, (store) => store.environments.list());
   const planned = planSync(entries.value, asCurrent(current));
   if (!planned.ok) throw new SyncFailure(`${file} cannot be applied`, planned.error);
   out(describePlan(planned.value, entries.value, current));
@@ -44,7 +46,7 @@ async function plan(file: string, out: Output): Promise<number> {
 }
 
 /** Runs one command; returns the exit code. Exported for the tests, which run it in-process. */
-export async function runCli(args: readonly string[], out: Output, errOut: Output): Promise<number> {
+export async function runCli(args: readonly string[], out: Output, errOut: Output, env: Env = process.env): Promise<number> {
   const [group, command, argument] = args;
   try {
     if (group !== 'environments' || !command) {
@@ -54,9 +56,9 @@ export async function runCli(args: readonly string[], out: Output, errOut: Outpu
     switch (command) {
       case 'plan':
         if (!argument) break;
-        return await plan(argument, out);
+        return await plan(argument, out, env);
       case 'export': {
-        const environments = await withStore((store) => store.environments.list());
+        const environments = await withStore(env, (store) => store.environments.list());
         const entries = toFileEntries(environments);
         out(argument === '--json' ? `${JSON.stringify(entries, null, 2)}\n` : toYaml({ executionEnvironments: entries }));
         return 0;
