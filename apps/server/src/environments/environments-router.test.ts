@@ -183,6 +183,17 @@ describe.each(testDialects)('environments API on %s', (dialect) => {
     expect((await server.request('GET', `${path}/${first.body.guid}`)).status).toBe(404);
   });
 
+  it('lists the content that chose or runs on an environment, before it is deleted', async () => {
+    const environment = await create({ title: 'In use' });
+    const chosen = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: { name: `uses-it-${dialect}`, default_environment_guid: environment.guid } })).body;
+    await server.request('POST', '/__api__/v1/content', { as: publisher, body: { name: `unrelated-${dialect}` } });
+    const using = await server.request('GET', `/__api__/v1/environments/${environment.guid}/content`);
+    expect(using.body).toEqual([
+      { guid: chosen.guid, name: `uses-it-${dialect}`, title: null, owner_guid: publisher.guid, owner_username: publisher.username, chosen: true, running: false },
+    ]);
+    expect((await server.request('GET', `/__api__/v1/environments/${environment.guid}/content`, { as: publisher })).status).toBe(403);
+  });
+
   it('answers unknown API paths with Connect JSON, not the web app', async () => {
     const response = await server.request('GET', '/__api__/v1/nothing-here');
     expect(response.status).toBe(404);

@@ -36,6 +36,10 @@ export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
       res.status(204).end();
     }),
 
+    route('get', '/v1/environments/:guid/content', 'environments:write', async (req, res) => {
+      res.json(await service.contentUsing(actorOf(req), param(req, 'guid')));
+    }),
+
     route('get', '/v1/environments/:guid/permissions', 'environment-permissions:manage', async (req, res) => {
       res.json(await service.listPermissions(actorOf(req), param(req, 'guid')));
     }),

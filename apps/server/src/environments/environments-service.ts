@@ -108,6 +108,25 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
       await store.transaction((tx) => tx.environments.remove(guid));
     },
 
+    /** Content that chose this environment or last ran on it: what a delete would leave without it. */
+    async contentUsing(actor: Actor, guid: string) {
+      await editable(actor, guid).catch((error: unknown) => {
+        // File-managed environments cannot be deleted, but who uses them is still worth knowing.
+        if (error instanceof ApiError && error.code === ErrorCode.EnvironmentIsConfigManaged) return;
+        throw error;
+      });
+      const records = await store.content.usingEnvironment(guid);
+      return records.map(({ row, owner }) => ({
+        guid: row.guid,
+        name: row.name,
+        title: row.title,
+        owner_guid: owner.guid,
+        owner_username: owner.username,
+        chosen: row.default_environment_guid === guid,
+        running: row.environment_guid === guid,
+      }));
+    },
+
     async listPermissions(actor: Actor, guid: string): Promise<EnvironmentPermission[]> {
       await permissionTarget(actor, guid);
       return store.environments.listPermissions(guid);
