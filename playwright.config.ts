@@ -1,18 +1,16 @@
 import { defineConfig } from '@playwright/test';
 import { accounts } from './e2e/accounts.js';
+import { chromiumLaunchOptions } from './e2e/chromium.js';
+import { dataDir, environmentsFile, environmentsFileFixture, environmentsPollMs } from './e2e/e2e-server.js';
 
 /**
  * End-to-end journeys against the built app (`npm run build` first), served by the real server on
- * a fresh SQLite folder with the demo data. Chromium comes from Debian: `playwright install` cannot
- * download here (STACK.md §7).
+ * a fresh SQLite folder with the demo data and a declarative environments file. Chromium comes from
+ * Debian: `playwright install` cannot download here (STACK.md §7).
  */
 
 const port = Number(process.env.E2E_PORT ?? 39391);
 const baseURL = `http://127.0.0.1:${port}`;
-
-// A fixed path, not a temporary folder: Playwright evaluates this file in the runner and again in
-// every worker (STACK.md §9.11). The server command empties it, so each run starts from scratch.
-const dataDir = 'test-results/e2e-data';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,23 +28,12 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [{ name: 'debian-chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `rm -rf ${dataDir} && node apps/server/dist/main.js`,
+    // The server empties nothing itself: each run starts from a fresh folder and the fixture file.
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && cp ${environmentsFileFixture} ${environmentsFile} && node apps/server/dist/main.js`,
     url: `${baseURL}/__ping__`,
     env: {
       PORT: String(port),
@@ -56,6 +43,8 @@ export default defineConfig({
       ENVDESK_BOOTSTRAP_PASSWORD: accounts.admin.password,
       ENVDESK_BOOTSTRAP_API_KEY: accounts.admin.apiKey,
       ENVDESK_DEMO: '1',
+      ENVDESK_ENVIRONMENTS_FILE: environmentsFile,
+      ENVDESK_ENVIRONMENTS_POLL_MS: String(environmentsPollMs),
       LOG_LEVEL: 'warn',
     },
     reuseExistingServer: false,

@@ -37,7 +37,7 @@ test.describe('signing in and out', () => {
     const main = page.getByRole('main');
     await expect(main.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
     await expect(main.getByText(/^\d+ environments?$/)).toBeVisible();
-    await expect(main.getByRole('listitem').filter({ hasText: 'R 4.4 / Python 3.11' })).toBeVisible();
+    await expect(main.getByRole('row').filter({ hasText: 'R 4.4 / Python 3.11' })).toBeVisible();
 
     await nav.getByRole('link', { name: 'Content' }).click();
     await expect(page).toHaveURL(/\/content$/);

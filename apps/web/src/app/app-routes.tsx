@@ -1,5 +1,5 @@
 import type { User } from '@envdesk/domain';
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense, lazy } from 'react';
 import { AppFrame } from '../components/app-frame';
 import { NotFoundPage } from '../components/not-found-page';
 import { useCurrentUser } from '../features/auth/api/current-user';
@@ -11,17 +11,43 @@ import { EnvironmentsPage } from '../features/environments/environments-page';
 import { errorMessage } from '../lib/api-client';
 import { Redirect, useLocation } from '../lib/router';
 
+// The form is the largest part of the app and only administrators use most of it: it loads on first use.
+const EnvironmentFormPage = lazy(() =>
+  import('../features/environments/environment-form-page').then((module) => ({ default: module.EnvironmentFormPage })),
+);
+
 /** The signed-in pages by path; anything else is "Page not found". */
 const pages: Record<string, (user: User) => ReactNode> = {
   '/environments': (user) => <EnvironmentsPage user={user} />,
   '/content': () => <ContentPage />,
 };
 
+const ENVIRONMENT_PAGE = /^\/environments\/([^/]+)$/;
+
+function pageFor(pathname: string): ((user: User) => ReactNode) | undefined {
+  const page = pages[pathname];
+  if (page) return page;
+  const environment = ENVIRONMENT_PAGE.exec(pathname)?.[1];
+  if (environment === undefined) return undefined;
+  const guid = environment === 'new' ? null : decodeURIComponent(environment);
+  return (user) => (
+    <Suspense
+      fallback={
+        <p role="status" className="muted">
+          Loading…
+        </p>
+      }
+    >
+      <EnvironmentFormPage key={environment} user={user} guid={guid} />
+    </Suspense>
+  );
+}
+
 export function AppRoutes() {
   const { pathname } = useLocation();
   if (pathname === SIGN_IN_PATH) return <SignInPage />;
   if (pathname === '/') return <Redirect to={HOME_PATH} />;
-  return <SignedIn render={(user) => (pages[pathname] ?? (() => <NotFoundPage />))(user)} />;
+  return <SignedIn render={(user) => (pageFor(pathname) ?? (() => <NotFoundPage />))(user)} />;
 }
 
 /** Shows its page to a signed-in user; sends anybody else to sign in, to come back here after. */

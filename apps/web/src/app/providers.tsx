@@ -1,5 +1,6 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { AnnouncerProvider } from '../components/announcer';
 import { authKeys } from '../features/auth/api/current-user';
 import { createQueryClient } from '../lib/query-client';
 
@@ -13,5 +14,9 @@ export function createAppQueryClient(): QueryClient {
 
 export function AppProviders({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createAppQueryClient());
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      <AnnouncerProvider>{children}</AnnouncerProvider>
+    </QueryClientProvider>
+  );
 }

@@ -54,7 +54,10 @@ export function AppFrame({ user, onSignOut, signingOut, signOutError, children }
               .filter((item) => offers(user, item.needs))
               .map((item) => (
                 <li key={item.to}>
-                  <Link to={item.to} aria-current={pathname === item.to ? 'page' : undefined}>
+                  <Link
+                    to={item.to}
+                    aria-current={pathname === item.to ? 'page' : pathname.startsWith(`${item.to}/`) ? 'true' : undefined}
+                  >
                     {item.label}
                   </Link>
                 </li>

@@ -1,32 +1,139 @@
-import type { User } from '@envdesk/domain';
+import type { Environment, User } from '@envdesk/domain';
+import type { SortingState } from '@tanstack/react-table';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useAnnounce } from '../../components/announcer';
+import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
+import { Link, navigate, useLocation } from '../../lib/router';
+import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from './api/list-environments';
+import { useSyncStatus } from './api/sync-status';
+import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
+import { displayTitle, environmentColumns } from './components/environment-columns';
+import { SyncStatusBanner } from './components/sync-status-banner';
+import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
+import { type EnvironmentSort, SORT_COLUMNS, type SortColumn, sortEnvironments } from './environment-sort';
+import { NEW_ENVIRONMENT_PATH, rememberListHref, sortOf, viewFrom, viewHref } from './environments-view';
+
+const ROW_HEIGHT = 56;
+/** Typing replaces the URL this long after the last keystroke, so history is not rewritten per key. */
+const URL_DELAY_MS = 300;
+
+const COLUMN_NAMES: Record<SortColumn, string> = {
+  title: 'Title',
+  name: 'Image',
+  python: 'Python',
+  r: 'R',
+  quarto: 'Quarto',
+  matching: 'Matching',
+  managed: 'Managed',
+  updated: 'Updated',
+};
+
+const countFormat = new Intl.NumberFormat('en');
 
 export function EnvironmentsPage({ user }: { user: User }) {
-  const allowed = offers(user, 'environments:read');
+  if (!offers(user, 'environments:read')) {
+    return (
+      <Page title="Environments">
+        <div className="notice">
+          <p>The Environments page is not available to your role.</p>
+          <p className="muted">Administrators manage environments and publishers choose them for their content. Ask an administrator if you need access.</p>
+        </div>
+      </Page>
+    );
+  }
+  const canWrite = offers(user, 'environments:write');
   return (
-    <Page title="Environments">
-      {allowed ? <EnvironmentList /> : <p className="notice">The Environments page is not available to your role.</p>}
+    <Page
+      title="Environments"
+      lead="Container images, and the Python, R and Quarto installations in them, that content builds and runs in."
+      actions={
+        canWrite && (
+          <Link to={NEW_ENVIRONMENT_PATH} className="button button-primary">
+            Add environment
+          </Link>
+        )
+      }
+    >
+      {canWrite && <SyncStatusBanner />}
+      <EnvironmentList canWrite={canWrite} />
     </Page>
   );
 }
 
-/** A first look at the list; the searchable table comes with the environments issue. */
-function EnvironmentList() {
-  const environments = useEnvironmentList();
-
-  if (environments.isPending) {
-    return (
-      <p role="status" className="muted">
-        Loading environments…
-      </p>
-    );
+/** Search entries are built once per environment object, so a new sort or search reuses them. */
+const searchEntries = new WeakMap<Environment, SearchEntry>();
+function cachedSearchEntry(environment: Environment): SearchEntry {
+  let entry = searchEntries.get(environment);
+  if (!entry) {
+    entry = searchEntryOf(environment);
+    searchEntries.set(environment, entry);
   }
+  return entry;
+}
+
+const EMPTY: Environment[] = [];
+
+function EnvironmentList({ canWrite }: { canWrite: boolean }) {
+  const { href, searchParams } = useLocation();
+  const view = useMemo(() => viewFrom(searchParams), [searchParams]);
+  const sort = sortOf(view);
+  const environments = useEnvironmentList();
+  const syncStatus = useSyncStatus({ enabled: canWrite });
+  const announce = useAnnounce();
+  const deletion = useDeleteEnvironment();
+  const [deleting, setDeleting] = useState<Environment | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+
+  // The box shows what is typed at once; the URL follows shortly after, and Back / a link set the box.
+  const [query, setQuery] = useState(view.query);
+  const [urlQuery, setUrlQuery] = useState(view.query);
+  if (view.query !== urlQuery) {
+    setUrlQuery(view.query);
+    setQuery(view.query);
+  }
+  const wantedHref = viewHref({ query, sort: view.sort });
+  useEffect(() => {
+    if (wantedHref === href) return;
+    const timer = setTimeout(() => navigate(wantedHref, { replace: true }), URL_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [wantedHref, href]);
+  useEffect(() => rememberListHref(wantedHref), [wantedHref]);
+
+  const data = environments.data ?? EMPTY;
+  const sorted = useMemo(() => sortEnvironments(data, sort), [data, sort]);
+  const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
+  const rows = useMemo(() => searchEnvironments(entries, query), [entries, query]);
+  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
+  const managedFile = syncStatus.data?.file ?? null;
+  const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting }), [canWrite, managedFile]);
+
+  const onSortingChange = (next: SortingState) => {
+    const [first] = next;
+    if (!first || !(SORT_COLUMNS as readonly string[]).includes(first.id)) return;
+    const chosen: EnvironmentSort = { column: first.id as SortColumn, descending: first.desc };
+    // A new order is a step Back can undo; it carries the search typed so far.
+    navigate(viewHref({ query, sort: chosen }));
+  };
+
+  const confirmDelete = () => {
+    if (!deleting) return;
+    const environment = deleting;
+    setDeleting(null);
+    search.current?.focus();
+    deletion.mutate(environment, {
+      onSuccess: () => announce(`Deleted “${displayTitle(environment)}”.`),
+      onError: (error) => announce(`“${displayTitle(environment)}” was not deleted. ${errorMessage(error)}`, 'error'),
+    });
+  };
+
+  if (environments.isPending) return <TableSkeleton />;
   if (environments.isError) {
     return (
-      <div role="alert" className="alert alert-error">
+      <div role="alert" className="alert alert-error state-panel">
         <p>The environments could not be loaded. {errorMessage(environments.error)}</p>
         <button type="button" className="button" onClick={() => void environments.refetch()}>
           Try again
@@ -34,22 +141,90 @@ function EnvironmentList() {
       </div>
     );
   }
-  const count = environments.data.length;
+  if (data.length === 0) return <EmptyState canWrite={canWrite} />;
+
+  const total = countFormat.format(data.length);
+  const noun = data.length === 1 ? 'environment' : 'environments';
+  const count = rows.length === data.length ? `${total} ${noun}` : `${countFormat.format(rows.length)} of ${total} ${noun}`;
+  const sortText = `Sorted by ${COLUMN_NAMES[sort.column]}, ${sort.descending ? 'descending' : 'ascending'}.`;
+
   return (
-    <>
-      <p className="muted">
-        {count === 1 ? '1 environment' : `${count} environments`}
-      </p>
-      {count > 0 && (
-        <ul className="simple-list" aria-label="Environments">
-          {environments.data.map((environment) => (
-            <li key={environment.guid}>
-              <span className="simple-list-title">{environment.title ?? environment.name}</span>
-              <span className="simple-list-detail">{environment.name}</span>
-            </li>
-          ))}
-        </ul>
+    <section className="environments" aria-label="Environment list" data-search={query}>
+      <div className="toolbar">
+        <div className="search-field">
+          <label htmlFor="environment-search">Search environments</label>
+          <input
+            ref={search}
+            id="environment-search"
+            type="search"
+            value={query}
+            placeholder="Title, image, GUID, supervisor or version (e.g. 3.11)"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="environment-count"
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        </div>
+        <p id="environment-count" className="toolbar-count" role="status">
+          {count}
+        </p>
+        <p className="visually-hidden" aria-live="polite">
+          {sortText}
+        </p>
+      </div>
+      {rows.length === 0 ? (
+        <div className="state-panel">
+          <p>No environments match “{query.trim()}”.</p>
+          <p className="muted">Search looks at titles, descriptions, image names, GUIDs, supervisor paths and installation versions.</p>
+          <button type="button" className="button" onClick={() => setQuery('')}>
+            Clear search
+          </button>
+        </div>
+      ) : (
+        <DataTable
+          label="Environments"
+          columns={columns}
+          rows={rows}
+          getRowId={(environment) => environment.guid}
+          sorting={sorting}
+          onSortingChange={onSortingChange}
+          rowHeight={ROW_HEIGHT}
+          height="max(22rem, calc(100vh - 19rem))"
+        />
       )}
-    </>
+      {deleting && <DeleteEnvironmentDialog environment={deleting} onConfirm={confirmDelete} onCancel={() => setDeleting(null)} />}
+    </section>
+  );
+}
+
+function EmptyState({ canWrite }: { canWrite: boolean }) {
+  return (
+    <div className="state-panel state-empty">
+      <h2>No environments yet</h2>
+      {canWrite ? (
+        <>
+          <p className="muted">An environment describes a container image and the Python, R and Quarto installations inside it.</p>
+          <Link to={NEW_ENVIRONMENT_PATH} className="button button-primary">
+            Add the first environment
+          </Link>
+        </>
+      ) : (
+        <p className="muted">No environments are available to you yet. Ask an administrator to add one or to give you access.</p>
+      )}
+    </div>
+  );
+}
+
+function TableSkeleton() {
+  return (
+    <div className="skeleton" aria-busy="true">
+      <p role="status" className="visually-hidden">
+        Loading environments…
+      </p>
+      <div className="skeleton-toolbar" />
+      {Array.from({ length: 6 }, (_, index) => (
+        <div key={index} className="skeleton-row" />
+      ))}
+    </div>
   );
 }

@@ -6,6 +6,9 @@ import { apiClient } from '../../../lib/api-client';
 export const environmentKeys = {
   all: ['environments'] as const,
   list: () => [...environmentKeys.all, 'list'] as const,
+  detail: (guid: string) => [...environmentKeys.all, 'detail', guid] as const,
+  permissions: (guid: string) => [...environmentKeys.all, 'permissions', guid] as const,
+  syncStatus: () => [...environmentKeys.all, 'sync-status'] as const,
 };
 
 const EnvironmentListSchema = z.array(EnvironmentSchema);

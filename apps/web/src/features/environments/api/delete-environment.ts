@@ -1,0 +1,34 @@
+import type { Environment } from '@envdesk/domain';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiClient } from '../../../lib/api-client';
+import { environmentKeys, environmentListQueryOptions } from './list-environments';
+
+export async function deleteEnvironment(guid: string): Promise<void> {
+  await apiClient.delete(`/v1/environments/${encodeURIComponent(guid)}`);
+}
+
+/**
+ * Removes the row at once and puts it back if the server refuses: deleting is confirmed first, so
+ * showing its outcome early is safe.
+ */
+export function useDeleteEnvironment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (environment: Environment) => deleteEnvironment(environment.guid),
+    onMutate: async (environment) => {
+      const { queryKey } = environmentListQueryOptions();
+      await queryClient.cancelQueries({ queryKey });
+      const previous = queryClient.getQueryData(queryKey);
+      queryClient.setQueryData(queryKey, (list) => list?.filter((item) => item.guid !== environment.guid));
+      return { previous };
+    },
+    onError: (_error, _environment, context) => {
+      if (context?.previous) queryClient.setQueryData(environmentListQueryOptions().queryKey, context.previous);
+    },
+    onSuccess: (_data, environment) => {
+      queryClient.removeQueries({ queryKey: environmentKeys.detail(environment.guid) });
+      queryClient.removeQueries({ queryKey: environmentKeys.permissions(environment.guid) });
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: environmentKeys.list() }),
+  });
+}

@@ -1,0 +1,37 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiClient } from '../../../lib/api-client';
+import { environmentKeys } from './list-environments';
+
+/**
+ * `GET /v1/environments/{guid}/content` (envdesk, administrators): the content that chose an
+ * environment or last ran on it. The server shapes it in its environments service; this reads it.
+ */
+const ContentUsingEnvironmentSchema = z.array(
+  z.object({
+    guid: z.string(),
+    name: z.string(),
+    title: z.string().nullable(),
+    owner_username: z.string(),
+    /** The content's settings ask for this environment. */
+    chosen: z.boolean(),
+    /** The content's last build ran in it. */
+    running: z.boolean(),
+  }),
+);
+export type ContentUsingEnvironment = z.infer<typeof ContentUsingEnvironmentSchema>;
+
+export async function listContentUsingEnvironment(guid: string, signal?: AbortSignal): Promise<ContentUsingEnvironment> {
+  return ContentUsingEnvironmentSchema.parse(await apiClient.get(`/v1/environments/${encodeURIComponent(guid)}/content`, { signal }));
+}
+
+export const contentUsingEnvironmentQueryOptions = (guid: string) =>
+  queryOptions({
+    queryKey: [...environmentKeys.all, 'content', guid] as const,
+    queryFn: ({ signal }) => listContentUsingEnvironment(guid, signal),
+    staleTime: 0,
+  });
+
+export function useContentUsingEnvironment(guid: string) {
+  return useQuery(contentUsingEnvironmentQueryOptions(guid));
+}

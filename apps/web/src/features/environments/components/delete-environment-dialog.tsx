@@ -1,0 +1,54 @@
+import type { Environment } from '@envdesk/domain';
+import { ConfirmDialog } from '../../../components/dialog';
+import { useContentUsingEnvironment } from '../api/environment-content';
+import { displayTitle } from './environment-columns';
+
+export interface DeleteEnvironmentDialogProps {
+  readonly environment: Environment;
+  readonly onConfirm: () => void;
+  readonly onCancel: () => void;
+}
+
+const SHOWN_CONTENT = 8;
+
+/** What would lose this environment (PRODUCT.md §3); asked when the dialog opens, never blocking it. */
+function ContentUsing({ environment }: { environment: Environment }) {
+  const content = useContentUsingEnvironment(environment.guid);
+  if (content.isPending) return <p className="muted">Checking which content uses it…</p>;
+  if (content.isError) return <p className="muted">Which content uses it could not be checked.</p>;
+  if (content.data.length === 0) return <p>No content uses this environment.</p>;
+  const count = content.data.length;
+  return (
+    <>
+      <p>
+        {count === 1 ? 'One content item uses' : `${count} content items use`} this environment and will need another one the next time
+        {count === 1 ? ' it is' : ' they are'} built:
+      </p>
+      <ul className="dialog-list" aria-label="Content using this environment">
+        {content.data.slice(0, SHOWN_CONTENT).map((item) => (
+          <li key={item.guid}>
+            <strong>{item.title ?? item.name}</strong> <span className="muted">by {item.owner_username}</span>
+            <span className="muted">
+              {' '}
+              ({[item.chosen && 'chosen in its settings', item.running && 'runs in it now'].filter(Boolean).join(', ')})
+            </span>
+          </li>
+        ))}
+      </ul>
+      {count > SHOWN_CONTENT && <p className="muted">and {count - SHOWN_CONTENT} more.</p>}
+    </>
+  );
+}
+
+/** Names the environment and its image, so nobody deletes the wrong one of two similar titles. */
+export function DeleteEnvironmentDialog({ environment, onConfirm, onCancel }: DeleteEnvironmentDialogProps) {
+  return (
+    <ConfirmDialog title={`Delete “${displayTitle(environment)}”?`} confirmLabel="Delete environment" onConfirm={onConfirm} onCancel={onCancel}>
+      <p>
+        The environment for the image <span className="mono">{environment.name}</span> will be removed, together with its access control.
+        This cannot be undone.
+      </p>
+      <ContentUsing environment={environment} />
+    </ConfirmDialog>
+  );
+}

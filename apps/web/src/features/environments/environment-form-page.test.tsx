@@ -1,0 +1,159 @@
+import { ErrorCode } from '@envdesk/domain';
+import { aGuid, aUser, anEnvironment } from '@envdesk/domain/testing';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json } from '../../testing/fake-fetch';
+import { fakeLayout } from '../../testing/layout';
+import { renderAppAt } from '../../testing/render-app';
+
+const admin = aUser({ user_role: 'administrator' });
+const publisher = aUser({ user_role: 'publisher' });
+const group = { guid: aGuid(), name: 'data-science', owner_guid: null };
+const syncOk = { enabled: true, file: '/etc/envdesk/environments.yaml', last_error: null };
+const page = (results: unknown[]) => ({ results, current_page: 1, total: results.length });
+
+let restoreLayout: () => void;
+beforeAll(() => {
+  restoreLayout = fakeLayout();
+});
+afterAll(() => restoreLayout());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('adding an environment', () => {
+  it('validates as you type, then creates the environment and its group permission', async () => {
+    const created = anEnvironment({ title: 'Py 3.12', name: 'ghcr.io/org/py:3.12' });
+    const server = renderAppAt('/environments/new', admin, {
+      'GET /__api__/v1/environments': () => json(200, []),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+      'GET /__api__/v1/groups': () => json(200, page([group])),
+      'GET /__api__/v1/users': () => json(200, page([])),
+      'POST /__api__/v1/environments': () => json(200, created),
+      [`POST /__api__/v1/environments/${created.guid}/permissions`]: (request) =>
+        json(200, { id: '1', guid: aGuid(), environment_guid: created.guid, user_guid: null, group_guid: (request.body as { group_guid: string }).group_guid }),
+    });
+    const user = userEvent.setup();
+
+    await user.type(await screen.findByLabelText('Title'), 'Py 3.12');
+    await user.type(screen.getByLabelText('Image name'), 'ghcr.io/org/py:3.12');
+    const row = screen.getByRole('group', { name: 'Installation 1' });
+    await user.type(within(row).getByLabelText('Version'), '3.12.4');
+    await user.type(within(row).getByLabelText('Path'), 'usr/bin/python3');
+    expect(within(row).getByText('Path must be an absolute path (starting with /).')).toBeTruthy();
+    expect(within(row).getByLabelText('Path').getAttribute('aria-invalid')).toBe('true');
+    await user.clear(within(row).getByLabelText('Path'));
+    await user.type(within(row).getByLabelText('Path'), '/usr/bin/python3');
+    expect(within(row).queryByText(/must be an absolute path/)).toBeNull();
+
+    await user.type(screen.getByRole('combobox', { name: 'Add a user or group' }), 'data');
+    await user.click(await screen.findByRole('option', { name: /data-science/ }));
+    expect(within(screen.getByRole('list', { name: 'Users and groups with access' })).getByText('data-science')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Add environment' }));
+    expect(await screen.findByText('Added “Py 3.12”.')).toBeTruthy();
+    await waitFor(() => expect(window.location.pathname).toBe('/environments'));
+
+    const post = server.requests.find((request) => request.method === 'POST' && request.path === '/__api__/v1/environments');
+    expect(post?.body).toMatchObject({
+      name: 'ghcr.io/org/py:3.12',
+      title: 'Py 3.12',
+      matching: 'any',
+      python: { installations: [{ version: '3.12.4', path: '/usr/bin/python3' }] },
+      r: { installations: [] },
+      volume_mounts: [],
+    });
+    const grant = server.requests.find((request) => request.path.endsWith('/permissions'));
+    expect(grant?.body).toEqual({ group_guid: group.guid });
+  });
+
+  it("puts the server's errors on the fields they name and disables Save while saving", async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    renderAppAt('/environments/new', admin, {
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+      'POST /__api__/v1/environments': async () => {
+        await answered;
+        return json(400, {
+          code: ErrorCode.InvalidInstallationVersion,
+          error: 'Invalid python.installations[0].version: is not installed in the image.',
+          payload: { field: 'python.installations[0].version', issues: [{ field: 'python.installations[0].version', message: 'is not installed in the image' }] },
+        });
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Image name'), 'ghcr.io/org/py:3.12');
+    const row = screen.getByRole('group', { name: 'Installation 1' });
+    await user.type(within(row).getByLabelText('Version'), '3.12.4');
+    await user.type(within(row).getByLabelText('Path'), '/usr/bin/python3');
+
+    await user.click(screen.getByRole('button', { name: 'Add environment' }));
+    expect(screen.getByRole('button', { name: 'Saving…' })).toHaveProperty('disabled', true);
+    answer();
+
+    expect(await within(row).findByText('Version is not installed in the image.')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('Not saved: the server found problems with the fields marked below.');
+    await waitFor(() => expect(document.activeElement).toBe(within(row).getByLabelText('Version')));
+    // Editing the field clears the server's complaint about it.
+    await user.type(within(row).getByLabelText('Version'), '1');
+    expect(within(row).queryByText('Version is not installed in the image.')).toBeNull();
+  });
+});
+
+describe('an existing environment', () => {
+  it('opens a file-managed one read-only with the reason, and saves only its access control', async () => {
+    const managed = anEnvironment({ title: 'From the file', managed_by: 'config-file' });
+    const server = renderAppAt(`/environments/${managed.guid}`, admin, {
+      [`GET /__api__/v1/environments/${managed.guid}`]: () => json(200, managed),
+      [`GET /__api__/v1/environments/${managed.guid}/permissions`]: () => json(200, []),
+      'GET /__api__/v1/environments': () => json(200, [managed]),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+      'GET /__api__/v1/groups': () => json(200, page([group])),
+      'GET /__api__/v1/users': () => json(200, page([])),
+      [`POST /__api__/v1/environments/${managed.guid}/permissions`]: () =>
+        json(200, { id: '1', guid: aGuid(), environment_guid: managed.guid, user_guid: null, group_guid: group.guid }),
+    });
+    const user = userEvent.setup();
+
+    expect(await screen.findByRole('heading', { name: 'From the file', level: 1 })).toBeTruthy();
+    expect(screen.getByRole('note').textContent).toContain('This environment is defined in /etc/envdesk/environments.yaml');
+    expect(screen.getByLabelText('Title').hasAttribute('readonly')).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Add installation' })).toBeNull();
+    expect(screen.getByText('Everyone with the publisher role can use this environment.')).toBeTruthy();
+
+    await user.type(screen.getByRole('combobox', { name: 'Add a user or group' }), 'data');
+    await user.keyboard('{ArrowDown}');
+    await screen.findByRole('option', { name: /data-science/ });
+    await user.keyboard('{Enter}');
+    await user.click(screen.getByRole('button', { name: 'Save access control' }));
+
+    expect(await screen.findByText('Saved access control of “From the file”.')).toBeTruthy();
+    expect(server.requests.some((request) => request.method === 'PUT')).toBe(false);
+    expect(server.requests.filter((request) => request.method === 'POST').map((request) => request.body)).toEqual([{ group_guid: group.guid }]);
+  });
+
+  it('shows a publisher the details read-only, without access control', async () => {
+    const environment = anEnvironment({ title: 'Shared runtime' });
+    const server = renderAppAt(`/environments/${environment.guid}`, publisher, {
+      [`GET /__api__/v1/environments/${environment.guid}`]: () => json(200, environment),
+    });
+    expect(await screen.findByRole('heading', { name: 'Shared runtime', level: 1 })).toBeTruthy();
+    expect(screen.getByText('Only administrators can change environments.')).toBeTruthy();
+    expect(screen.queryByText('Access control')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Save/ })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Back to environments' })).toBeTruthy();
+    expect(server.requests.some((request) => request.path.endsWith('/permissions'))).toBe(false);
+  });
+
+  it('says so when the environment does not exist', async () => {
+    const missing = aGuid();
+    renderAppAt(`/environments/${missing}`, admin, {
+      [`GET /__api__/v1/environments/${missing}`]: () => json(404, { code: ErrorCode.ObjectDoesNotExist, error: 'Environment does not exist.', payload: null }),
+      [`GET /__api__/v1/environments/${missing}/permissions`]: () => json(404, { code: ErrorCode.ObjectDoesNotExist, error: 'Environment does not exist.', payload: null }),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+    });
+    expect(await screen.findByRole('heading', { name: 'Environment not found' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,231 @@
+import { ApiError, type Environment, ErrorCode, type User } from '@envdesk/domain';
+import { useState } from 'react';
+import { useAnnounce } from '../../components/announcer';
+import { Page } from '../../components/page';
+import { offers } from '../../lib/access';
+import { errorMessage } from '../../lib/api-client';
+import { Link, navigate } from '../../lib/router';
+import { useDeleteEnvironment } from './api/delete-environment';
+import { useEnvironmentPermissions } from './api/environment-permissions';
+import { useEnvironment } from './api/get-environment';
+import { useSyncStatus } from './api/sync-status';
+import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
+import { displayTitle } from './components/environment-columns';
+import { ManagedBadge } from './components/managed-badge';
+import { environmentHref, listHref } from './environments-view';
+import { EnvironmentForm } from './form/environment-form';
+import { emptyFormValues, formValuesFrom } from './form/environment-form-values';
+import { type GrantRow, grantRowsFrom } from './form/grants';
+import { AccessControlNotSaved, useSaveEnvironment } from './form/save-environment';
+
+export interface EnvironmentFormPageProps {
+  readonly user: User;
+  /** The environment to show; null for a new one. */
+  readonly guid: string | null;
+}
+
+/** `/environments/new` and `/environments/{guid}`: add, edit, or (file-managed, publishers) view. */
+export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
+  if (!offers(user, 'environments:read') || (guid === null && !offers(user, 'environments:write'))) {
+    return (
+      <Page title={guid === null ? 'Add environment' : 'Environment'}>
+        <div className="notice">
+          <p>This page is not available to your role.</p>
+          <p>
+            <Link to={listHref()}>Back to environments</Link>
+          </p>
+        </div>
+      </Page>
+    );
+  }
+  return guid === null ? <NewEnvironment /> : <ExistingEnvironment user={user} guid={guid} />;
+}
+
+function BackLink() {
+  return (
+    <Link to={listHref()} className="back-link">
+      <span aria-hidden="true">← </span>Environments
+    </Link>
+  );
+}
+
+function NewEnvironment() {
+  const save = useSaveEnvironment();
+  const announce = useAnnounce();
+  const [initialValues] = useState(emptyFormValues);
+  return (
+    <>
+      <BackLink />
+      <Page title="Add environment" lead="Describe a container image so content can be built and run in it.">
+        <EnvironmentForm
+          mode="create"
+          initialValues={initialValues}
+          initialGrants={[]}
+          detailsLocked={false}
+          canManageAccess
+          saving={save.isPending}
+          submitLabel="Add environment"
+          cancelHref={listHref()}
+          onSubmit={async (values, grants) => {
+            try {
+              const saved = await save.mutateAsync({ mode: 'create', environment: null, values, accessOnly: false, initialGrants: [], grants });
+              announce(`Added “${displayTitle(saved)}”.`);
+              navigate(listHref());
+            } catch (error) {
+              if (!(error instanceof AccessControlNotSaved)) throw error;
+              // Saved already: carry on from the real record, so a second Save cannot create a duplicate.
+              announce(`Added “${displayTitle(error.environment)}”, but its access control was not saved. ${errorMessage(error.cause)}`, 'error');
+              navigate(environmentHref(error.environment.guid), { replace: true });
+            }
+          }}
+        />
+      </Page>
+    </>
+  );
+}
+
+function ExistingEnvironment({ user, guid }: { user: User; guid: string }) {
+  const canWrite = offers(user, 'environments:write');
+  const canManageAccess = offers(user, 'environment-permissions:manage');
+  const environment = useEnvironment(guid);
+  const permissions = useEnvironmentPermissions(canManageAccess ? guid : null);
+  const syncStatus = useSyncStatus({ enabled: canWrite });
+
+  const notFound = environment.error instanceof ApiError && environment.error.code === ErrorCode.ObjectDoesNotExist;
+  if (notFound) {
+    return (
+      <>
+        <BackLink />
+        <Page title="Environment not found">
+          <p>There is no environment with this GUID, or it is not available to you. It may have been deleted.</p>
+        </Page>
+      </>
+    );
+  }
+  const failed = environment.error ?? permissions.error;
+  if (failed && (!environment.data || (canManageAccess && !permissions.data))) {
+    return (
+      <>
+        <BackLink />
+        <Page title="Environment">
+          <div role="alert" className="alert alert-error state-panel">
+            <p>The environment could not be loaded. {errorMessage(failed)}</p>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                void environment.refetch();
+                if (canManageAccess) void permissions.refetch();
+              }}
+            >
+              Try again
+            </button>
+          </div>
+        </Page>
+      </>
+    );
+  }
+  if (!environment.data || (canManageAccess && !permissions.data)) {
+    return (
+      <>
+        <BackLink />
+        <Page title="Environment">
+          <p role="status" className="muted">
+            Loading the environment…
+          </p>
+        </Page>
+      </>
+    );
+  }
+  return (
+    <EditEnvironment
+      environment={environment.data}
+      initialGrants={grantRowsFrom(permissions.data ?? [])}
+      canWrite={canWrite}
+      canManageAccess={canManageAccess}
+      managedFile={syncStatus.data?.file ?? null}
+    />
+  );
+}
+
+interface EditEnvironmentProps {
+  readonly environment: Environment;
+  readonly initialGrants: readonly GrantRow[];
+  readonly canWrite: boolean;
+  readonly canManageAccess: boolean;
+  readonly managedFile: string | null;
+}
+
+function EditEnvironment({ environment, initialGrants, canWrite, canManageAccess, managedFile }: EditEnvironmentProps) {
+  const save = useSaveEnvironment();
+  const deletion = useDeleteEnvironment();
+  const announce = useAnnounce();
+  const [initialValues] = useState(() => formValuesFrom(environment));
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const managed = environment.managed_by !== null;
+  const detailsLocked = managed || !canWrite;
+  const title = displayTitle(environment);
+
+  const lead = managed ? (
+    <span className="locked-reason" role="note">
+      <ManagedBadge environment={environment} file={managedFile} />
+      <span>
+        This environment is defined in {managedFile ? <span className="mono">{managedFile}</span> : 'the configuration file'}, so its
+        details can only change there.{canManageAccess ? ' Its access control can still be edited here.' : ''}
+      </span>
+    </span>
+  ) : !canWrite ? (
+    'Only administrators can change environments.'
+  ) : undefined;
+
+  return (
+    <>
+      <BackLink />
+      <Page title={detailsLocked ? title : `Edit “${title}”`} lead={lead}>
+        <EnvironmentForm
+          mode="edit"
+          initialValues={initialValues}
+          initialGrants={initialGrants}
+          detailsLocked={detailsLocked}
+          canManageAccess={canManageAccess}
+          saving={save.isPending}
+          submitLabel={managed ? 'Save access control' : 'Save changes'}
+          cancelHref={listHref()}
+          onSubmit={async (values, grants) => {
+            try {
+              await save.mutateAsync({ mode: 'edit', environment, values, accessOnly: managed, initialGrants, grants });
+            } catch (error) {
+              if (!(error instanceof AccessControlNotSaved)) throw error;
+              const code = error.cause instanceof ApiError ? error.cause.code : ErrorCode.InternalFailure;
+              throw new ApiError(code, `${managed ? 'Access control was not saved.' : 'The details were saved, but access control was not.'} ${errorMessage(error.cause)}`);
+            }
+            announce(managed ? `Saved access control of “${title}”.` : `Saved “${displayTitle({ ...environment, title: values.title || null })}”.`);
+            navigate(listHref());
+          }}
+          footer={
+            canWrite &&
+            !managed && (
+              <button type="button" className="button button-quiet-danger" onClick={() => setConfirmingDelete(true)}>
+                Delete environment…
+              </button>
+            )
+          }
+        />
+      </Page>
+      {confirmingDelete && (
+        <DeleteEnvironmentDialog
+          environment={environment}
+          onCancel={() => setConfirmingDelete(false)}
+          onConfirm={() => {
+            setConfirmingDelete(false);
+            navigate(listHref());
+            deletion.mutate(environment, {
+              onSuccess: () => announce(`Deleted “${title}”.`),
+              onError: (error) => announce(`“${title}” was not deleted. ${errorMessage(error)}`, 'error'),
+            });
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import { anEnvironment } from '@envdesk/domain/testing';
+import { describe, expect, it } from 'vitest';
+import { searchEntryOf, searchEnvironments, searchTerms } from './environment-search';
+
+const install = (version: string) => ({ installations: [{ version, path: `/opt/x/${version}/bin/x` }] });
+const none = { installations: [] };
+
+const rRuntime = anEnvironment({
+  guid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+  title: 'R 4.4 / Python 3.11',
+  description: 'The default runtime for reports',
+  name: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11',
+  supervisor: '/usr/local/bin/supervisor.sh',
+  python: install('3.11.9'),
+  r: install('4.4.2'),
+  quarto: install('1.5.57'),
+});
+const gpu = anEnvironment({
+  guid: '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d',
+  title: 'GPU training',
+  description: null,
+  name: 'ghcr.io/my-org/gpu-runtime:cuda12',
+  supervisor: null,
+  python: install('3.14.4'),
+  r: none,
+  quarto: none,
+});
+const untitled = anEnvironment({
+  guid: '11111111-2222-4333-8444-555555555555',
+  title: null,
+  description: null,
+  name: 'rstudio/content-base:r3.6.3-py3.8.8-jammy',
+  python: install('3.8.8'),
+  r: install('3.6.3'),
+  quarto: none,
+});
+const entries = [rRuntime, gpu, untitled].map(searchEntryOf);
+const titlesFound = (query: string) => searchEnvironments(entries, query).map((e) => e.title ?? e.name);
+
+describe('searching environments', () => {
+  it.each([
+    ['', ['R 4.4 / Python 3.11', 'GPU training', 'rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['   ', ['R 4.4 / Python 3.11', 'GPU training', 'rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['gpu', ['GPU training']],
+    ['TRAINING', ['GPU training']],
+    ['reports', ['R 4.4 / Python 3.11']],
+    ['content-base', ['rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['0a9b8c7d', ['GPU training']],
+    ['6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', ['R 4.4 / Python 3.11']],
+    ['supervisor.sh', ['R 4.4 / Python 3.11']],
+    ['3.11.9', ['R 4.4 / Python 3.11']],
+    ['4.4', ['R 4.4 / Python 3.11']],
+    ['1.5', ['R 4.4 / Python 3.11']],
+    ['3.1', ['R 4.4 / Python 3.11', 'GPU training']],
+    ['3.14.4', ['GPU training']],
+    ['4.4.2 runtime', ['R 4.4 / Python 3.11']],
+    ['gpu 4.4.2', []],
+    ['no-such-thing', []],
+  ])('%j finds %j', (query, expected) => {
+    expect(titlesFound(query)).toEqual(expected);
+  });
+
+  it('matches a version from its start only: 4.4 does not find Python 3.14.4', () => {
+    const onlyGpu = [searchEntryOf(anEnvironment({ title: 'x', name: 'x/y:z', python: install('3.14.4'), r: none, quarto: none }))];
+    expect(searchEnvironments(onlyGpu, '4.4')).toEqual([]);
+    expect(searchEnvironments(onlyGpu, '3.14')).toHaveLength(1);
+  });
+
+  it('keeps the order it is given', () => {
+    const reversed = [...entries].reverse();
+    expect(searchEnvironments(reversed, 'ghcr').map((e) => e.title)).toEqual(['GPU training', 'R 4.4 / Python 3.11']);
+  });
+
+  it.each([
+    ['', []],
+    ['  R 4.4 ', ['r', '4.4']],
+    ['Python\t3.11', ['python', '3.11']],
+  ])('splits %j into the terms %j', (query, terms) => {
+    expect(searchTerms(query)).toEqual(terms);
+  });
+});

@@ -1,0 +1,79 @@
+import { type Environment, type Language, type Version, compareVersions, parseVersion } from '@envdesk/domain';
+
+/** The columns the Environments table sorts by; also the values of `?sort=` in the URL. */
+export const SORT_COLUMNS = ['title', 'name', 'python', 'r', 'quarto', 'matching', 'managed', 'updated'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+export interface EnvironmentSort {
+  readonly column: SortColumn;
+  readonly descending: boolean;
+}
+
+export const DEFAULT_SORT: EnvironmentSort = { column: 'title', descending: false };
+
+const isSortColumn = (value: string): value is SortColumn => (SORT_COLUMNS as readonly string[]).includes(value);
+
+/** `title` sorts ascending, `-title` descending; null when absent or not a column (the default applies). */
+export function parseSort(value: string | null): EnvironmentSort | null {
+  if (!value) return null;
+  const descending = value.startsWith('-');
+  const column = descending ? value.slice(1) : value;
+  return isSortColumn(column) ? { column, descending } : null;
+}
+
+/** The `?sort=` value: `title` or `-title`. */
+export function formatSort(sort: EnvironmentSort): string {
+  return sort.descending ? `-${sort.column}` : sort.column;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const MATCHING_ORDER = { any: 0, exact: 1, none: 2 } as const;
+
+/** The highest installed version of `language`, which is what a person scanning the column compares. */
+function newestVersion(environment: Environment, language: Language): Version | null {
+  let newest: Version | null = null;
+  for (const { version } of environment[language].installations) {
+    const parsed = parseVersion(version);
+    if (parsed && (!newest || compareVersions(parsed, newest) > 0)) newest = parsed;
+  }
+  return newest;
+}
+
+type SortKey = string | number | Version;
+
+/** Each column's key; `null` means "nothing to show", which sorts last in both directions. */
+const sortKeys: Record<SortColumn, (environment: Environment) => SortKey | null> = {
+  title: (environment) => environment.title ?? environment.name,
+  name: (environment) => environment.name,
+  python: (environment) => newestVersion(environment, 'python'),
+  r: (environment) => newestVersion(environment, 'r'),
+  quarto: (environment) => newestVersion(environment, 'quarto'),
+  matching: (environment) => MATCHING_ORDER[environment.matching],
+  managed: (environment) => (environment.managed_by ? 1 : 0),
+  updated: (environment) => environment.updated_time,
+};
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return collator.compare(a, b);
+  return compareVersions(a as Version, b as Version);
+}
+
+/**
+ * A sorted copy. Ties fall back to title, then image name and GUID, so the order never depends on
+ * the order the server sent. Environments without a value for the column (no R installed) go last.
+ */
+export function sortEnvironments(environments: readonly Environment[], sort: EnvironmentSort): Environment[] {
+  const keyOf = sortKeys[sort.column];
+  const keyed = environments.map((environment) => ({ environment, key: keyOf(environment), title: environment.title ?? environment.name }));
+  const present = keyed.filter((item) => item.key !== null);
+  const missing = keyed.filter((item) => item.key === null);
+  const direction = sort.descending ? -1 : 1;
+  const tieBreak = (a: (typeof keyed)[number], b: (typeof keyed)[number]) =>
+    collator.compare(a.title, b.title) ||
+    collator.compare(a.environment.name, b.environment.name) ||
+    (a.environment.guid < b.environment.guid ? -1 : a.environment.guid > b.environment.guid ? 1 : 0);
+  present.sort((a, b) => direction * compareKeys(a.key as SortKey, b.key as SortKey) || tieBreak(a, b));
+  missing.sort(tieBreak);
+  return [...present, ...missing].map((item) => item.environment);
+}

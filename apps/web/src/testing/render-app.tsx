@@ -1,0 +1,26 @@
+import type { User } from '@envdesk/domain';
+import { render } from '@testing-library/react';
+import { vi } from 'vitest';
+import { AppRoutes } from '../app/app-routes';
+import { AppProviders, createAppQueryClient } from '../app/providers';
+import { type FakeHandler, fakeFetch, json } from './fake-fetch';
+
+/** Renders the whole app at `path`, signed in as `user`, against a fake server. */
+export function renderAppAt(path: string, user: User, handlers: Record<string, FakeHandler>) {
+  const server = fakeFetch({
+    'GET /__api__/v1/user': () => json(200, user),
+    'GET /__api__/v1/auth/csrf': () => json(200, { token: 'csrf-token' }),
+    ...handlers,
+  });
+  vi.stubGlobal('fetch', server.fetch);
+  window.history.replaceState(null, '', path);
+  const queryClient = createAppQueryClient();
+  // A failed request shows its error at once instead of after the app's back-off.
+  queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
+  render(
+    <AppProviders queryClient={queryClient}>
+      <AppRoutes />
+    </AppProviders>,
+  );
+  return server;
+}

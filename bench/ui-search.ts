@@ -1,0 +1,273 @@
+/**
+ * The Environments tab with 10,000 environments, in Debian's Chromium (the e2e launch options):
+ *  - keystroke → filtered table rendered: from the input event's timestamp to the first frame whose
+ *    table shows that search (the tab marks the search its rows were rendered for in `data-search`),
+ *    measured after a paint; every keystroke of 50 searches typed key by key. Goal: p95 ≤ 50 ms.
+ *  - first render: from the list response's last byte to the first painted frame with rows (JSON and
+ *    schema parsing, sorting, indexing and rendering).
+ *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 150 kB.
+ * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
+ *
+ *   npm run bench:ui-search [-- --searches 50 --loads 5]
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { type Browser, type Page, chromium } from '@playwright/test';
+import { openDatabase } from '../apps/server/src/db/database.js';
+import { chromiumLaunchOptions } from '../e2e/chromium.js';
+import { type ServerProcess, freePort, startServer, stopServer } from './lib/processes.js';
+import { seedEnvironments } from './lib/seed-environments.js';
+
+const ENVIRONMENT_COUNT = 10_000;
+const GOAL_P95_MS = 50;
+const GOAL_INITIAL_JS_KB = 150;
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
+const webDist = path.join(repoRoot, 'apps/web/dist');
+
+const { values: options } = parseArgs({
+  options: { searches: { type: 'string', default: '50' }, loads: { type: 'string', default: '5' } },
+});
+const searchCount = Number(options.searches);
+const loadCount = Number(options.loads);
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** The gzip size of each script index.html loads before the app can run: its entry and modulepreloads. */
+async function initialScripts(): Promise<Array<{ file: string; bytes: number; gzipBytes: number }>> {
+  const html = await readFile(path.join(webDist, 'index.html'), 'utf8');
+  const sources = [
+    ...[...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)].map((match) => match[1]),
+    ...[...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((match) => match[1]),
+  ].filter((source): source is string => Boolean(source));
+  return Promise.all(
+    sources.map(async (source) => {
+      const content = await readFile(path.join(webDist, source.replace(/^\//, '')));
+      return { file: source, bytes: content.length, gzipBytes: gzipSync(content).length };
+    }),
+  );
+}
+
+/**
+ * Page scripts are plain strings: tsx compiles functions with a naming helper that does not exist
+ * in the page, so functions handed to `evaluate` must not define named inner functions.
+ *
+ * Installed before the app starts: when the list arrived, and when rows were first painted. A
+ * message posted from an animation frame arrives once that frame has painted; the channel is kept
+ * on window, as an unreferenced MessageChannel may be collected before it delivers.
+ */
+const PAGE_PROBES = `
+(() => {
+  const channel = new MessageChannel();
+  let pending = null;
+  channel.port1.onmessage = () => pending && pending();
+  window.__afterPaint = (callback) => { pending = callback; channel.port2.postMessage(null); };
+  window.__channel = channel;
+  const probe = { listResponseEnd: -1, rowsPaintedAt: -1 };
+  window.__probe = probe;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (new URL(entry.name).pathname === '/__api__/v1/environments') probe.listResponseEnd = entry.responseEnd;
+    }
+  }).observe({ type: 'resource', buffered: true });
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('table[aria-label="Environments"] tbody tr[aria-rowindex]')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => window.__afterPaint(() => { probe.rowsPaintedAt = performance.now(); }));
+  });
+  // The document itself: init scripts run before <html> is parsed.
+  observer.observe(document, { childList: true, subtree: true });
+
+  // One keystroke: from the input event's timestamp until a painted frame shows that search.
+  window.__armKeystroke = () => {
+    window.__keystroke = new Promise((resolve) => {
+      document.addEventListener('input', (event) => {
+        const input = event.target;
+        const started = event.timeStamp;
+        const section = document.querySelector('section[data-search]');
+        const frame = () => {
+          if (!section || section.dataset.search !== input.value) return requestAnimationFrame(frame);
+          window.__afterPaint(() => resolve(performance.now() - started));
+        };
+        requestAnimationFrame(frame);
+      }, { capture: true, once: true });
+    });
+  };
+})();
+`;
+
+interface PageProbes {
+  __probe: { listResponseEnd: number; rowsPaintedAt: number };
+  __armKeystroke: () => void;
+  __keystroke: Promise<number>;
+}
+
+async function measureFirstRender(page: Page, url: string): Promise<{ afterData: number; fromNavigation: number }> {
+  await page.goto(`${url}/environments`);
+  await page
+    .waitForFunction(() => (window as unknown as PageProbes).__probe.rowsPaintedAt > 0, null, { timeout: 60_000 })
+    .catch(async (error: unknown) => {
+      const shown = JSON.stringify(
+        await page.evaluate(() => ({
+          probe: (window as unknown as PageProbes).__probe,
+          rows: document.querySelectorAll('table[aria-label="Environments"] tbody tr[aria-rowindex]').length,
+        })),
+      );
+      throw new Error(`the table did not appear: ${(error as Error).message}\npage shows: ${shown.slice(0, 300)}`);
+    });
+  const probe = await page.evaluate(() => (window as unknown as PageProbes).__probe);
+  if (probe.listResponseEnd < 0) throw new Error('the environment list request was not seen');
+  return { afterData: probe.rowsPaintedAt - probe.listResponseEnd, fromNavigation: probe.rowsPaintedAt };
+}
+
+async function typeMeasured(page: Page, text: string): Promise<number[]> {
+  const latencies: number[] = [];
+  for (const character of text) {
+    await page.evaluate(() => (window as unknown as PageProbes).__armKeystroke());
+    await page.keyboard.type(character);
+    latencies.push(await page.evaluate(() => (window as unknown as PageProbes).__keystroke));
+  }
+  return latencies;
+}
+
+/** Searches a site with many images would run: versions, titles, image parts, GUIDs, supervisor, combinations. */
+function searchesFor(guids: readonly string[]): string[] {
+  const fixed = [
+    '3.11.9', '4.4.1', '1.4.557', '3.8', '4.2', '3.13.0', '1.5.57', '3.10.14', '4.3.3', '3.12',
+    'finance', 'clinical', 'supply chain', 'research', 'dashboards', 'notebooks', 'marketing etl', 'platform apis', 'risk', 'nightly',
+    'quay.io', 'gpu-runtime', 'registry.example.com', 'shiny-42', 'docker.io/rstudio', 'batch-77', 'py3.11', 'r4.4', 'notebook-1', 'api-9',
+    'run-with-proxy', '#4242', '#77', '#9999', '#123',
+    'finance 3.11', 'risk 4.4.1', 'gpu 3.12.4', 'quay shiny', 'clinical 1.5',
+  ];
+  const byGuid = guids.slice(0, Math.max(0, searchCount - fixed.length)).map((guid) => guid.slice(0, 8));
+  return [...fixed, ...byGuid].slice(0, searchCount);
+}
+
+let server: ServerProcess | null = null;
+let browser: Browser | null = null;
+let dataDir: string | null = null;
+
+async function cleanUp(): Promise<void> {
+  await browser?.close().catch(() => undefined);
+  browser = null;
+  if (server) await stopServer(server);
+  server = null;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = null;
+}
+
+process.once('SIGINT', () => {
+  say('\ninterrupted; stopping');
+  void cleanUp().finally(() => process.exit(130));
+});
+
+async function main(): Promise<void> {
+  for (const required of [serverMain, path.join(webDist, 'index.html')]) {
+    if (!existsSync(required)) throw new Error(`${path.relative(repoRoot, required)} is missing; run \`npm run build\` first`);
+  }
+  if (!Number.isInteger(searchCount) || searchCount < 1 || !Number.isInteger(loadCount) || loadCount < 1) {
+    throw new Error('--searches and --loads must be whole numbers ≥ 1');
+  }
+
+  const scripts = await initialScripts();
+  const initialKb = scripts.reduce((sum, script) => sum + script.gzipBytes, 0) / 1000;
+
+  dataDir = await mkdtemp(path.join(tmpdir(), 'envdesk-ui-bench-'));
+  const seeding = performance.now();
+  const connection = await openDatabase({ dataDir });
+  try {
+    await seedEnvironments(connection, ENVIRONMENT_COUNT);
+  } finally {
+    await connection.close();
+  }
+  say(`seeded ${ENVIRONMENT_COUNT} environments in ${ms(performance.now() - seeding)}`);
+
+  const admin = { username: 'admin', password: randomBytes(12).toString('hex') };
+  const port = await freePort();
+  server = await startServer({
+    name: 'envdesk',
+    args: [serverMain],
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ENVDESK_DATA_DIR: dataDir,
+      ENVDESK_BOOTSTRAP_USERNAME: admin.username,
+      ENVDESK_BOOTSTRAP_PASSWORD: admin.password,
+      ENVDESK_DEMO: '',
+      ENVDESK_ENVIRONMENTS_FILE: '',
+      LOG_LEVEL: 'warn',
+    },
+    port,
+    logFile: path.join(dataDir, 'server.log'),
+    readyPath: '/__ping__',
+  });
+
+  browser = await chromium.launch(chromiumLaunchOptions);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const login = await page.request.post(`${server.url}/__api__/v1/auth/login`, { data: admin });
+  if (!login.ok()) throw new Error(`signing in failed: HTTP ${login.status()}`);
+  const listed = await page.request.get(`${server.url}/__api__/v1/environments`);
+  const guids = ((await listed.json()) as Array<{ guid: string }>).map((environment) => environment.guid);
+  if (guids.length !== ENVIRONMENT_COUNT) throw new Error(`the server lists ${guids.length} environments, not ${ENVIRONMENT_COUNT}`);
+
+  await page.addInitScript(PAGE_PROBES);
+  const firstRenders: Array<{ afterData: number; fromNavigation: number }> = [];
+  for (let load = 0; load < loadCount; load++) firstRenders.push(await measureFirstRender(page, server.url));
+  const renderedRows = await page.locator('table[aria-label="Environments"] tbody tr[aria-rowindex]').count();
+  const countText = await page.locator('#environment-count').textContent();
+
+  const search = page.getByLabel('Search environments');
+  const all: number[] = [];
+  const lastKeys: number[] = [];
+  for (const query of searchesFor(guids)) {
+    await search.fill('');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('section[data-search]')?.dataset['search'] === '');
+    const latencies = await typeMeasured(page, query);
+    all.push(...latencies);
+    lastKeys.push(latencies.at(-1) ?? Number.NaN);
+  }
+  await search.fill('');
+  if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join('; ')}`);
+
+  const p95 = percentile(all, 95);
+  const afterData = firstRenders.map((figure) => figure.afterData);
+  const fromNavigation = firstRenders.map((figure) => figure.fromNavigation);
+  say('');
+  say(`Environments tab, ${countText?.trim()}; ${renderedRows} rows in the DOM (virtualized)`);
+  say(`keystroke → filtered table painted, ${all.length} keystrokes of ${lastKeys.length} searches:`);
+  say(`  p50 ${ms(percentile(all, 50))}   p95 ${ms(p95)}   max ${ms(Math.max(...all))}`);
+  say(`  last keystroke of each search: p50 ${ms(percentile(lastKeys, 50))}   p95 ${ms(percentile(lastKeys, 95))}`);
+  say(`first render after the list arrives (${loadCount} loads): median ${ms(percentile(afterData, 50))}   max ${ms(Math.max(...afterData))}`);
+  say(`  navigation start → rows painted: median ${ms(percentile(fromNavigation, 50))}`);
+  say(`initial JS (${scripts.map((script) => path.basename(script.file)).join(', ')}): ${initialKb.toFixed(1)} kB gzip (${(scripts.reduce((sum, script) => sum + script.bytes, 0) / 1000).toFixed(1)} kB raw)`);
+  say('');
+  const goals = [
+    { name: 'keystroke p95', value: ms(p95), target: `≤ ${GOAL_P95_MS} ms`, met: p95 <= GOAL_P95_MS },
+    { name: 'initial JS gzip', value: `${initialKb.toFixed(1)} kB`, target: `≤ ${GOAL_INITIAL_JS_KB} kB`, met: initialKb <= GOAL_INITIAL_JS_KB },
+  ];
+  for (const goal of goals) say(`${goal.name.padEnd(18)} ${goal.value.padStart(10)}   goal ${goal.target}   ${goal.met ? 'PASS' : '*** MISS ***'}`);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench:ui-search failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());

@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { accounts } from './accounts.js';
+import { dataRows, rowOf, signInAt, watchForProblems } from './support.js';
+
+test('a publisher sees only the environments permitted to them, and no edit controls', async ({ page }) => {
+  const problems = watchForProblems(page);
+  // A deep link with a search survives signing in.
+  await signInAt(page, '/environments?q=python&sort=-title', accounts.publisher);
+  await expect(page).toHaveURL(/\/environments\?q=python&sort=-title$/);
+  await expect(page.getByLabel('Search environments')).toHaveValue('python');
+  await expect(page.getByRole('columnheader', { name: 'Title' })).toHaveAttribute('aria-sort', 'descending');
+
+  await page.getByLabel('Search environments').fill('');
+  // Granted to pat's group, data-science.
+  await expect(rowOf(page, 'Custom image classifier')).toBeVisible();
+  // Open to every publisher (no grants).
+  await expect(rowOf(page, 'R 4.4 / Python 3.11')).toBeVisible();
+  // Granted only to dana.
+  await expect(page.getByRole('link', { name: 'GPU training (Python 3.11)' })).toHaveCount(0);
+  await page.getByLabel('Search environments').fill('GPU training');
+  await expect(dataRows(page)).toHaveCount(0);
+  await expect(page.getByText('No environments match “GPU training”.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear search' }).click();
+
+  // No edit controls anywhere.
+  const main = page.getByRole('main');
+  await expect(main.getByRole('link', { name: 'Add environment' })).toHaveCount(0);
+  await expect(main.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
+  await rowOf(page, 'Custom image classifier').getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Custom image classifier', level: 1 })).toBeVisible();
+  await expect(page.getByText('Only administrators can change environments.')).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveAttribute('readonly', '');
+  await expect(main.getByRole('button', { name: /Save|Add|Remove|Delete/ })).toHaveCount(0);
+  await expect(main.getByText('Access control')).toHaveCount(0);
+  // Back where they were: the order chosen is kept.
+  await page.getByRole('link', { name: 'Back to environments' }).click();
+  await expect(page).toHaveURL(/\/environments\?sort=-title$/);
+
+  // The add page is refused too, whatever the address bar says.
+  await page.goto('/environments/new');
+  await expect(page.getByText('This page is not available to your role.')).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('a viewer is denied the Environments tab in the interface and in the API', async ({ page }) => {
+  const problems = watchForProblems(page);
+  await signInAt(page, '/environments', accounts.viewer);
+
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
+  await expect(page.getByText('The Environments page is not available to your role.')).toBeVisible();
+  await expect(page.getByRole('table')).toHaveCount(0);
+
+  const list = await page.request.get('/__api__/v1/environments');
+  expect(list.status()).toBe(403);
+  expect(await list.json()).toMatchObject({ code: 22 });
+  const create = await page.request.post('/__api__/v1/environments', { data: { name: 'ghcr.io/e2e/viewer:1' } });
+  expect(create.status()).toBe(403);
+  expect(problems).toEqual([]);
+});
