@@ -108,6 +108,14 @@ describe('cookbook: a custom image, requested by the content, with no package in
     const bundle = (await server.request('GET', `/__api__/v1/content/${content.guid}/bundles/${upload.body.id}`, { as: publisher })).body;
     expect(bundle).toMatchObject({ active: true, image_name: IMAGE, r_version: '4.2.3', py_version: '3.9.14', py_environment_management: false });
     expect(bundle.build_plan).toMatchObject({ image: IMAGE, restore_packages: { r: false, python: false }, supervisor: null });
+
+    // 7. The deploy history keeps the log.
+    const history = (await server.request('GET', `/__api__/v1/content/${content.guid}/deployments`, { as: publisher })).body;
+    expect(history).toEqual([expect.objectContaining({ task_id: deploy.body.task_id, finished: true, code: 0, output: lines })]);
+
+    // 8. The explainer judges the content's latest bundle when given no manifest.
+    const explained = await server.request('POST', '/__api__/v1/environments/select', { as: publisher, body: { content_guid: content.guid } });
+    expect(explained.body).toMatchObject({ request: { kind: 'content-image' }, selected_guid: environment.body.guid });
   });
 
   it('fails the deploy with every candidate and its reason when the requested image cannot run the bundle', async () => {

@@ -11,6 +11,9 @@ export function deployRoutes(deploy: DeployService, tasks: TasksService): RouteS
       const taskId = await deploy.deploy(actorOf(req), userOf(req).id, param(req, 'guid'), input);
       res.status(202).json({ task_id: taskId });
     }),
+    route('get', '/v1/content/:guid/deployments', 'content:write', async (req, res) => {
+      res.json(await deploy.history(actorOf(req), param(req, 'guid')));
+    }),
     route('get', '/v1/tasks/:id', 'tasks:read', async (req, res) => {
       const query = parseOrThrow(TaskQuerySchema, req.query);
       res.json(await tasks.get(actorOf(req), userOf(req).id, param(req, 'id'), query));

@@ -2,6 +2,7 @@ import {
   type Actor,
   ApiError,
   type DeployInput,
+  type Deployment,
   ErrorCode,
   type VersionMatching,
   parseManifest,
@@ -116,6 +117,21 @@ export function createDeployService({ store, clock, content, matching, logger }:
         .finally(() => running.delete(task));
       running.add(task);
       return taskId;
+    },
+
+    /** The content's deploys, newest first, each with its log. */
+    async history(actor: Actor, contentGuid: string): Promise<Deployment[]> {
+      const record = await content.writable(actor, contentGuid);
+      const tasks = await store.tasks.listForContent(record.row.id);
+      return tasks.map((task) => ({
+        task_id: task.id,
+        created_time: task.created_time,
+        finished_time: task.finished_time,
+        finished: task.finished === 1,
+        code: task.code,
+        error: task.error,
+        output: JSON.parse(task.output) as string[],
+      }));
     },
 
     /** Waits for the deploys under way (a graceful stop, and tests). */

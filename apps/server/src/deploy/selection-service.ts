@@ -17,9 +17,17 @@ const bool = (value: number | null) => (value === null ? null : value === 1);
 export function createSelectionService({ store, content, matching }: { store: Store; content: ContentService; matching: VersionMatching }) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
-      const manifest = parseManifest(input.manifest);
-      if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
       const record = input.content_guid ? await content.writable(actor, input.content_guid) : null;
+      const latest = !input.manifest && record ? await store.bundles.latest(record.row.id) : undefined;
+      if (!input.manifest && !latest) {
+        throw new ApiError(
+          ErrorCode.ParameterMissing,
+          record ? 'The content has no bundle yet: send a manifest to judge.' : 'Send a manifest, or a content_guid whose latest bundle to judge.',
+          { field: 'manifest' },
+        );
+      }
+      const manifest = parseManifest(input.manifest ?? JSON.parse(latest!.manifest));
+      if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
       const row = record?.row;
       return selectEnvironment({
         manifest: manifest.value,

@@ -31,7 +31,14 @@ export function createTasksStore(db: Kysely<Database>) {
     },
 
     async listForContent(contentId: number): Promise<TaskRow[]> {
-      return db.selectFrom('tasks').selectAll().where('content_id', '=', contentId).orderBy('created_time', 'desc').execute();
+      return db
+        .selectFrom('tasks')
+        .selectAll()
+        .where('content_id', '=', contentId)
+        .orderBy('created_time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(100)
+        .execute();
     },
   };
 }

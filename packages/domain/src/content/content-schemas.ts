@@ -112,8 +112,8 @@ export type Task = z.infer<typeof TaskSchema>;
 
 /** `POST /v1/environments/select` (envdesk): which environment would a bundle get, and why. */
 export const ExplainSelectionInputSchema = z.object({
-  /** A manifest.json document, as a bundle would carry it. */
-  manifest: z.record(z.string(), z.unknown(), { error: 'must be a manifest.json object' }),
+  /** A manifest.json document, as a bundle would carry it; without one, the content's latest bundle's. */
+  manifest: z.record(z.string(), z.unknown(), { error: 'must be a manifest.json object' }).optional(),
   /** Whose content: its runtime choice and its owner's permissions apply. Without it, the caller's. */
   content_guid: z.uuid('must be a content GUID').optional(),
   /** Try a runtime choice before saving it (the content page's picker). */
@@ -121,3 +121,15 @@ export const ExplainSelectionInputSchema = z.object({
   default_image_name: z.string().nullable().optional(),
 });
 export type ExplainSelectionInput = z.infer<typeof ExplainSelectionInputSchema>;
+
+/** One deploy of a content item, with its log (envdesk: the content page's deploy history). */
+export const DeploymentSchema = z.object({
+  task_id: z.string(),
+  created_time: z.string(),
+  finished_time: z.string().nullable(),
+  finished: z.boolean(),
+  code: z.number().int(),
+  error: z.string(),
+  output: z.array(z.string()),
+});
+export type Deployment = z.infer<typeof DeploymentSchema>;
