@@ -12,3 +12,4 @@ export * from './sync/legacy-cluster-definitions.js';
 export * from './content/content-schemas.js';
 export * from './versions/version-constraints.js';
 export * from './selection/index.js';
+export * from './sync/sync-status-schema.js';

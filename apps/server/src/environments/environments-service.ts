@@ -6,6 +6,7 @@ import {
   type CreateEnvironmentPermissionInput,
   type Environment,
   type EnvironmentPermission,
+  type EnvironmentUsage,
   ErrorCode,
   type UpdateEnvironmentInput,
   can,
@@ -109,7 +110,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     },
 
     /** Content that chose this environment or last ran on it: what a delete would leave without it. */
-    async contentUsing(actor: Actor, guid: string) {
+    async contentUsing(actor: Actor, guid: string): Promise<EnvironmentUsage[]> {
       await editable(actor, guid).catch((error: unknown) => {
         // File-managed environments cannot be deleted, but who uses them is still worth knowing.
         if (error instanceof ApiError && error.code === ErrorCode.EnvironmentIsConfigManaged) return;

@@ -2,7 +2,7 @@ import {
   type FileEntry,
   type FileProblem,
   type Result,
-  type SyncAction,
+  type SyncStatus,
   err,
   ok,
   planSync,
@@ -14,13 +14,8 @@ import type { EnvironmentFields } from '../environments/environments-store.js';
 /** The value of `managed_by` on file-managed environments. */
 export const FILE_MANAGER = 'config-file';
 
-export interface SyncChange {
-  readonly kind: SyncAction['kind'];
-  readonly guid: string;
-  readonly name: string;
-  /** Fields written (for create: all; for delete: none). */
-  readonly fields: readonly string[];
-}
+/** One change a sync made, as the sync status reports it. */
+export type SyncChange = NonNullable<SyncStatus['last_changes']>[number];
 
 export interface SyncOutcome {
   readonly changes: readonly SyncChange[];

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { EnvironmentSchema, ErrorCode } from '@envdesk/domain';
+import { EnvironmentSchema, ErrorCode, SyncStatusSchema } from '@envdesk/domain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newGuid, rfc3339 } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
@@ -61,6 +61,7 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
     expect((await byName(R44))[0]).toMatchObject({ title: 'Renamed', matching: 'exact' });
     expect(await byName(R43)).toEqual([]);
     const status = await server!.request('GET', '/__api__/v1/environments/sync');
+    expect(SyncStatusSchema.safeParse(status.body).success).toBe(true);
     expect(status.body).toMatchObject({ enabled: true, last_error: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(status.body.last_changes.map((change: { kind: string; fields: string[] }) => [change.kind, change.fields])).toEqual([
       ['update', ['title', 'matching']],

@@ -1,22 +1,12 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname } from 'node:path';
-import { type FileEntry, type FileProblem, describeProblem, readEnvironmentsFile, readFileEntry } from '@envdesk/domain';
+import { type FileEntry, type FileProblem, type SyncStatus, describeProblem, readEnvironmentsFile, readFileEntry } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { type SyncChange, applySync } from './apply-sync.js';
+import { applySync } from './apply-sync.js';
 import { type FileRead, fileSignature, parseDocument, readEnvironmentsFileText } from './environments-file-reader.js';
 import { createIncrementalYamlReader } from './incremental-yaml.js';
-
-/** What `GET /v1/environments/sync` reports. */
-export interface SyncStatus {
-  readonly file: string;
-  readonly poll_ms: number;
-  readonly hash: string | null;
-  readonly last_sync_time: string | null;
-  readonly last_changes: readonly SyncChange[];
-  readonly last_error: { readonly time: string; readonly message: string; readonly problems: readonly FileProblem[] } | null;
-}
 
 export class SyncFailure extends Error {
   override readonly name = 'SyncFailure';
@@ -70,7 +60,7 @@ const REHASH_EVERY_MS = 30_000;
  * logged, reported in the status and retried next time, with the database untouched.
  */
 export function createFileSync({ store, logger, clock, path, pollMs, watch: watchFolder = true }: FileSyncOptions) {
-  let status: SyncStatus = { file: path, poll_ms: pollMs, hash: null, last_sync_time: null, last_changes: [], last_error: null };
+  let status: SyncStatus = { enabled: true, file: path, poll_ms: pollMs, hash: null, last_sync_time: null, last_changes: [], last_error: null };
   let signature: string | null = null;
   let lastHashTime = 0;
   let appliedHash: string | null | undefined;
@@ -115,7 +105,7 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
     const outcome = await applySync(store, entries, clock);
     if (!outcome.ok) throw new SyncFailure(`${path} cannot be applied`, outcome.error);
     const hash = read.kind === 'read' ? read.hash : null;
-    status = { ...status, hash, last_sync_time: rfc3339(clock.now()), last_changes: outcome.value.changes, last_error: null };
+    status = { ...status, hash, last_sync_time: rfc3339(clock.now()), last_changes: [...outcome.value.changes], last_error: null };
     appliedHash = hash;
     const counts = Object.fromEntries(['create', 'update', 'adopt', 'delete'].map((kind) => [kind, outcome.value.changes.filter((c) => c.kind === kind).length]));
     logger.info({ file: path, missing: read.kind === 'missing', ...counts, unchanged: outcome.value.unchanged }, 'environments file synced');
@@ -137,7 +127,7 @@ export function createFileSync({ store, logger, clock, path, pollMs, watch: watc
     } catch (error) {
       const failure = error instanceof SyncFailure ? error : new SyncFailure(`sync of ${path} failed: ${(error as Error).message}`);
       if (status.last_error?.message !== failure.message) logger.error({ file: path, problems: failure.problems }, failure.message);
-      status = { ...status, last_error: { time: rfc3339(clock.now()), message: failure.message, problems: failure.problems } };
+      status = { ...status, last_error: { time: rfc3339(clock.now()), message: failure.message, problems: [...failure.problems] } };
       // Force a re-read next poll: the cause may be outside the file (a database hiccup).
       signature = null;
     }

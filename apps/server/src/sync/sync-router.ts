@@ -1,3 +1,4 @@
+import type { SyncStatus } from '@envdesk/domain';
 import { type RouteSpec, route } from '../http/routes.js';
 import type { FileSync } from './file-sync.js';
 
@@ -5,7 +6,8 @@ import type { FileSync } from './file-sync.js';
 export function syncRoutes(fileSync: FileSync | null): RouteSpec[] {
   return [
     route('get', '/v1/environments/sync', 'environments:write', (_req, res) => {
-      res.json(fileSync ? { enabled: true, ...fileSync.status() } : { enabled: false, file: null, last_error: null });
+      const status: SyncStatus = fileSync?.status() ?? { enabled: false, file: null, last_error: null };
+      res.json(status);
     }),
   ];
 }
