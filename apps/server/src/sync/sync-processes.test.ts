@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../db/store.js';
 import { tempFolder } from '../test/files.js';
-import { type TestDatabase, openTestDatabase } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 
 /** A realistic file of `count` entries, written as JSON so parsing is not what the test measures. */
@@ -58,14 +58,14 @@ describe('sync across processes', () => {
     expect(server.lines.join('\n')).toMatch(/could not start: .*has invalid entries:\n\s+- entry 1, matching: must be one of any, exact, none/);
   });
 
-  it('leaves the old state or the new one, never a mix, when killed in the middle of a 10,000-entry sync', async () => {
+  it.each(testDialects)('leaves the old state or the new one, never a mix, when killed in the middle of a 10,000-entry sync on %s', async (dialect) => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
     const file = folder.path('environments.json');
     writeEntries(file, 10_000);
 
     // A first, undisturbed run tells how long the sync takes here.
-    const timing = await freshDatabase('sqlite');
+    const timing = await freshDatabase(dialect);
     const baseline = spawnServer(envFor(timing, file));
     processes.push(baseline);
     await baseline.waitFor(/syncing environments file/);
@@ -77,7 +77,7 @@ describe('sync across processes', () => {
 
     const outcomes: number[] = [];
     for (const fraction of [0.2, 0.5, 0.8]) {
-      const database = await freshDatabase('sqlite');
+      const database = await freshDatabase(dialect);
       const server = spawnServer(envFor(database, file));
       processes.push(server);
       await server.waitFor(/syncing environments file/);
