@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BuiltRuntime } from '../content/content-store.js';
 import type { BundleRow, Database } from '../db/schema.js';
 
 export type BundleSummary = Omit<BundleRow, 'archive'>;
@@ -12,14 +13,8 @@ export interface NewBundle {
   archive: Buffer;
 }
 
-export interface BuiltRuntime {
-  environment_guid: string | null;
-  image_name: string | null;
-  r_version: string | null;
-  py_version: string | null;
-  quarto_version: string | null;
-  r_environment_management: boolean | null;
-  py_environment_management: boolean | null;
+/** What a build recorded on the bundle, with the plan it handed to Kubernetes. */
+export interface BundleBuild extends BuiltRuntime {
   build_plan: unknown;
 }
 
@@ -78,7 +73,7 @@ export function createBundlesStore(db: Kysely<Database>) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async recordBuild(id: number, runtime: BuiltRuntime): Promise<void> {
+    async recordBuild(id: number, runtime: BundleBuild): Promise<void> {
       await db
         .updateTable('bundles')
         .set({

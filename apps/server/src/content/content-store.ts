@@ -27,12 +27,8 @@ export interface ContentFields {
   needs_rebuild?: boolean;
 }
 
-/** What a deploy records on the content (Connect's read-only runtime fields). */
-export interface DeployedRuntime {
-  bundle_id: number;
-  app_mode: string;
-  content_category: string;
-  parameterized: boolean;
+/** What a build used, as content and bundles both record it (Connect's read-only runtime fields). */
+export interface BuiltRuntime {
   environment_guid: string | null;
   image_name: string | null;
   r_version: string | null;
@@ -40,6 +36,14 @@ export interface DeployedRuntime {
   quarto_version: string | null;
   r_environment_management: boolean | null;
   py_environment_management: boolean | null;
+}
+
+/** What a deploy records on the content. */
+export interface DeployedRuntime extends BuiltRuntime {
+  bundle_id: number;
+  app_mode: string;
+  content_category: string;
+  parameterized: boolean;
 }
 
 const flag = (value: boolean | null | undefined) => (value === undefined ? undefined : value === null ? null : value ? 1 : 0);

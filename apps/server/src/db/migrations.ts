@@ -102,7 +102,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
     '0002-content': {
       async up(db: Builder) {
-        await withId(db.schema.createTable('content'))
+        // What a build recorded, on the content (its active build) and on each bundle.
+        const withRuntime = <T extends ReturnType<Builder['schema']['createTable']>>(table: T) =>
+          table
+            .addColumn('environment_guid', 'text')
+            .addColumn('image_name', 'text')
+            .addColumn('r_version', 'text')
+            .addColumn('py_version', 'text')
+            .addColumn('quarto_version', 'text')
+            .addColumn('r_environment_management', 'integer')
+            .addColumn('py_environment_management', 'integer');
+
+        await withRuntime(withId(db.schema.createTable('content')))
           .addColumn('guid', 'text', (col) => col.notNull().unique())
           .addColumn('name', 'text', (col) => col.notNull())
           .addColumn('title', 'text')
@@ -116,20 +127,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('app_mode', 'text', (col) => col.notNull().defaultTo('unknown'))
           .addColumn('content_category', 'text', (col) => col.notNull().defaultTo(''))
           .addColumn('parameterized', 'integer', (col) => col.notNull().defaultTo(0))
-          .addColumn('environment_guid', 'text')
-          .addColumn('image_name', 'text')
-          .addColumn('r_version', 'text')
-          .addColumn('py_version', 'text')
-          .addColumn('quarto_version', 'text')
-          .addColumn('r_environment_management', 'integer')
-          .addColumn('py_environment_management', 'integer')
           .addColumn('needs_rebuild', 'integer', (col) => col.notNull().defaultTo(0))
           .addColumn('created_time', 'text', (col) => col.notNull())
           .addColumn('last_deployed_time', 'text')
           .addUniqueConstraint('content_owner_name', ['owner_id', 'name'])
           .execute();
 
-        await withId(db.schema.createTable('bundles'))
+        await withRuntime(withId(db.schema.createTable('bundles')))
           .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
           .addColumn('created_time', 'text', (col) => col.notNull())
           .addColumn('created_by', 'text')
@@ -139,13 +143,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('manifest', 'text', (col) => col.notNull())
           .addColumn('archive', dialect === 'postgres' ? 'bytea' : 'blob', (col) => col.notNull())
           .addColumn('active', 'integer', (col) => col.notNull().defaultTo(0))
-          .addColumn('environment_guid', 'text')
-          .addColumn('image_name', 'text')
-          .addColumn('r_version', 'text')
-          .addColumn('py_version', 'text')
-          .addColumn('quarto_version', 'text')
-          .addColumn('r_environment_management', 'integer')
-          .addColumn('py_environment_management', 'integer')
           .addColumn('build_plan', 'text')
           .execute();
         await db.schema.createIndex('bundles_content').on('bundles').column('content_id').execute();

@@ -105,7 +105,18 @@ export interface RevisionsTable {
   value: number;
 }
 
-export interface ContentTable {
+/** What a build recorded: the environment and versions used (on both content and bundles). */
+export interface RuntimeColumns {
+  environment_guid: string | null;
+  image_name: string | null;
+  r_version: string | null;
+  py_version: string | null;
+  quarto_version: string | null;
+  r_environment_management: number | null;
+  py_environment_management: number | null;
+}
+
+export interface ContentTable extends RuntimeColumns {
   id: Generated<number>;
   guid: string;
   name: string;
@@ -121,20 +132,13 @@ export interface ContentTable {
   app_mode: Generated<string>;
   content_category: Generated<string>;
   parameterized: Generated<number>;
-  environment_guid: string | null;
-  image_name: string | null;
-  r_version: string | null;
-  py_version: string | null;
-  quarto_version: string | null;
-  r_environment_management: number | null;
-  py_environment_management: number | null;
   needs_rebuild: Generated<number>;
   created_time: string;
   last_deployed_time: string | null;
 }
 export type ContentRow = Selectable<ContentTable>;
 
-export interface BundlesTable {
+export interface BundlesTable extends RuntimeColumns {
   id: Generated<number>;
   content_id: number;
   created_time: string;
@@ -146,13 +150,6 @@ export interface BundlesTable {
   manifest: string;
   archive: Buffer;
   active: Generated<number>;
-  environment_guid: string | null;
-  image_name: string | null;
-  r_version: string | null;
-  py_version: string | null;
-  quarto_version: string | null;
-  r_environment_management: number | null;
-  py_environment_management: number | null;
   /** What the build step would hand to Kubernetes (JSON text). */
   build_plan: string | null;
 }

@@ -28,13 +28,9 @@ export const CreateContentInputSchema = z.object({
 });
 export type CreateContentInput = z.infer<typeof CreateContentInputSchema>;
 
-export const UpdateContentInputSchema = z.object({
-  name: ContentNameSchema.optional(),
-  title: z.string().trim().max(1024).nullable().optional(),
-  description: z.string().max(4096).nullable().optional(),
-  ...runtimeChoiceFields,
-});
-export type UpdateContentInput = z.infer<typeof UpdateContentInputSchema>;
+/** PATCH takes the same fields as create; those present replace. */
+export const UpdateContentInputSchema = CreateContentInputSchema;
+export type UpdateContentInput = CreateContentInput;
 
 export const ContentOwnerSchema = z.object({
   guid: z.uuid(),

@@ -84,6 +84,19 @@ interface SelectionRequest {
   readonly requested: boolean;
 }
 
+/** A request for every environment that uses `image` (an image is a matching criterion since Connect 2025.04). */
+function imageRequest(kind: 'manifest-image' | 'content-image', description: string, image: string): SelectionRequest {
+  return {
+    kind,
+    description,
+    includes: (environment) => environment.name === image,
+    outsideReason: 'not the requested image',
+    nothingInScope: 'no environment uses that image',
+    noneQualifies: (count) => noneOf(count, ' with that image'),
+    requested: true,
+  };
+}
+
 /**
  * The order of precedence (spec/selection-reference.md "Which environments are considered"):
  * the manifest's request wins over the content's settings, so re-activating an old bundle keeps
@@ -109,17 +122,7 @@ function requestOf(manifest: Manifest, content: SelectionInput['content']): Sele
       requested: true,
     };
   }
-  if (image !== null) {
-    return {
-      kind: 'manifest-image',
-      description: `the bundle's manifest requests the image ${image}`,
-      includes: (environment) => environment.name === image,
-      outsideReason: 'not the requested image',
-      nothingInScope: 'no environment uses that image',
-      noneQualifies: (count) => noneOf(count, ' with that image'),
-      requested: true,
-    };
-  }
+  if (image !== null) return imageRequest('manifest-image', `the bundle's manifest requests the image ${image}`, image);
   const chosenGuid = content.default_environment_guid;
   if (chosenGuid !== null) {
     return {
@@ -134,15 +137,7 @@ function requestOf(manifest: Manifest, content: SelectionInput['content']): Sele
   }
   const chosenImage = content.default_image_name;
   if (chosenImage !== null) {
-    return {
-      kind: 'content-image',
-      description: `the content's settings request the image ${chosenImage}`,
-      includes: (environment) => environment.name === chosenImage,
-      outsideReason: 'not the requested image',
-      nothingInScope: 'no environment uses that image',
-      noneQualifies: (count) => noneOf(count, ' with that image'),
-      requested: true,
-    };
+    return imageRequest('content-image', `the content's settings request the image ${chosenImage}`, chosenImage);
   }
   return {
     kind: 'automatic',
