@@ -114,7 +114,8 @@ async function inProcess() {
     const start = process.hrtime.bigint();
     await sync.pollNow();
     changed.push(ms(start));
-    if (sync.status().last_changes.length !== 1) throw new Error(`expected one change, got ${sync.status().last_changes.length}`);
+    const changes = sync.status().last_changes ?? [];
+    if (changes.length !== 1) throw new Error(`expected one change, got ${changes.length}`);
   }
   report('one changed entry (median)', quantile(changed, 0.5), 200, `a full first sync: ${fmt(firstMs)} ms`);
   await sync.stop();

@@ -1,15 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { seriousViolations } from './accessibility.js';
 import { accounts } from './accounts.js';
 import { rowOf, signInAt } from './support.js';
-
-/** Serious and critical axe violations, as "rule: where" lines that read well in a failure. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')}`));
-}
 
 test('the Environments tab and its form have no serious or critical accessibility violations', async ({ page }) => {
   await signInAt(page, '/environments', accounts.admin);

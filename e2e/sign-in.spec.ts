@@ -42,7 +42,7 @@ test.describe('signing in and out', () => {
     await nav.getByRole('link', { name: 'Content' }).click();
     await expect(page).toHaveURL(/\/content$/);
     await expect(main.getByRole('heading', { name: 'Content' })).toBeVisible();
-    await expect(main.getByText('Content management arrives in a later release.')).toBeVisible();
+    await expect(main.getByRole('button', { name: 'New content' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin$/);

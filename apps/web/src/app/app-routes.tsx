@@ -6,7 +6,6 @@ import { useCurrentUser } from '../features/auth/api/current-user';
 import { useLogout } from '../features/auth/api/logout';
 import { HOME_PATH, SIGN_IN_PATH, signInPath } from '../features/auth/return-path';
 import { SignInPage } from '../features/auth/sign-in-page';
-import { ContentPage } from '../features/content/content-page';
 import { EnvironmentsPage } from '../features/environments/environments-page';
 import { errorMessage } from '../lib/api-client';
 import { Redirect, useLocation } from '../lib/router';
@@ -15,22 +14,13 @@ import { Redirect, useLocation } from '../lib/router';
 const EnvironmentFormPage = lazy(() =>
   import('../features/environments/environment-form-page').then((module) => ({ default: module.EnvironmentFormPage })),
 );
+// The Content pages load on first use too, keeping the first download small.
+const ContentListPage = lazy(() => import('../features/content/content-list-page').then((module) => ({ default: module.ContentListPage })));
+const ContentPage = lazy(() => import('../features/content/content-page').then((module) => ({ default: module.ContentPage })));
 
-/** The signed-in pages by path; anything else is "Page not found". */
-const pages: Record<string, (user: User) => ReactNode> = {
-  '/environments': (user) => <EnvironmentsPage user={user} />,
-  '/content': () => <ContentPage />,
-};
-
-const ENVIRONMENT_PAGE = /^\/environments\/([^/]+)$/;
-
-function pageFor(pathname: string): ((user: User) => ReactNode) | undefined {
-  const page = pages[pathname];
-  if (page) return page;
-  const environment = ENVIRONMENT_PAGE.exec(pathname)?.[1];
-  if (environment === undefined) return undefined;
-  const guid = environment === 'new' ? null : decodeURIComponent(environment);
-  return (user) => (
+/** A page whose code loads on first use. */
+function Lazy({ children }: { children: ReactNode }) {
+  return (
     <Suspense
       fallback={
         <p role="status" className="muted">
@@ -38,9 +28,55 @@ function pageFor(pathname: string): ((user: User) => ReactNode) | undefined {
         </p>
       }
     >
-      <EnvironmentFormPage key={environment} user={user} guid={guid} />
+      {children}
     </Suspense>
   );
+}
+
+/** The signed-in pages by path; anything else is "Page not found". */
+const pages: Record<string, (user: User) => ReactNode> = {
+  '/environments': (user) => <EnvironmentsPage user={user} />,
+  '/content': (user) => (
+    <Lazy>
+      <ContentListPage user={user} />
+    </Lazy>
+  ),
+};
+
+const ENVIRONMENT_PAGE = /^\/environments\/([^/]+)$/;
+const CONTENT_PAGE = /^\/content\/([^/]+)$/;
+
+/** A path segment as typed; null for a malformed escape (`%E0`), which no page answers to. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function pageFor(pathname: string): ((user: User) => ReactNode) | undefined {
+  const page = pages[pathname];
+  if (page) return page;
+  const environment = ENVIRONMENT_PAGE.exec(pathname)?.[1];
+  const environmentGuid = environment === undefined || environment === 'new' ? null : decodeSegment(environment);
+  if (environment === 'new' || environmentGuid !== null) {
+    return (user) => (
+      <Lazy>
+        <EnvironmentFormPage key={environment} user={user} guid={environmentGuid} />
+      </Lazy>
+    );
+  }
+  const content = CONTENT_PAGE.exec(pathname)?.[1];
+  const contentGuid = content === undefined ? null : decodeSegment(content);
+  if (contentGuid !== null) {
+    return (user) => (
+      <Lazy>
+        <ContentPage key={contentGuid} user={user} guid={contentGuid} />
+      </Lazy>
+    );
+  }
+  return undefined;
 }
 
 export function AppRoutes() {

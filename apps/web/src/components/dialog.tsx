@@ -1,4 +1,59 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useId, useRef } from 'react';
+
+/**
+ * Shows a native `<dialog>` as a modal while the component is mounted: `showModal()` makes the
+ * rest of the page inert, so focus stays inside; `initialFocus` gets the first focus; focus goes
+ * back where it was when the dialog closes.
+ */
+function useModal(dialog: RefObject<HTMLDialogElement | null>, initialFocus: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!element.open) element.showModal();
+    initialFocus.current?.focus();
+    return () => {
+      if (element.open) element.close();
+      if (opener?.isConnected) opener.focus();
+    };
+    // Runs once per dialog: the refs are stable.
+  }, [dialog, initialFocus]);
+}
+
+export interface DialogProps {
+  readonly title: string;
+  readonly children: ReactNode;
+  /** Escape, or the caller's own Cancel button. */
+  readonly onCancel: () => void;
+  /** While busy, Escape does nothing. */
+  readonly busy?: boolean;
+  /** What gets the first focus (the first field of a form); the dialog's title when absent. */
+  readonly initialFocus?: RefObject<HTMLElement | null>;
+}
+
+/** A modal with a title and any content (a small form); the caller renders its own actions. */
+export function Dialog({ title, children, onCancel, busy = false, initialFocus }: DialogProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const id = useId();
+  useModal(dialog, initialFocus ?? heading);
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+    >
+      <h2 id={`${id}-title`} ref={heading} tabIndex={-1} className="dialog-title">
+        {title}
+      </h2>
+      {children}
+    </dialog>
+  );
+}
 
 export interface ConfirmDialogProps {
   readonly title: string;
@@ -13,26 +68,15 @@ export interface ConfirmDialogProps {
 }
 
 /**
- * A modal confirmation on the native `<dialog>`: `showModal()` makes the rest of the page inert,
- * so focus stays inside; Escape cancels; focus goes back where it was when the dialog closes.
- * Cancel gets the first focus, so Enter on a destructive question does no harm.
+ * A modal confirmation (see useModal): Escape cancels. Cancel gets the first focus, so Enter on a
+ * destructive question does no harm.
  */
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy = false, onConfirm, onCancel, error }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const id = useId();
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!element.open) element.showModal();
-    cancel.current?.focus();
-    return () => {
-      if (element.open) element.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  useModal(dialog, cancel);
 
   return (
     <dialog

@@ -67,6 +67,31 @@ describe('api client', () => {
     await expect(client.get('/v1/broken')).rejects.toMatchObject({ code: ErrorCode.InternalFailure, status: 502 });
   });
 
+  it('sends a Blob body as raw bytes with its content type, and the token, retrying with the same bytes', async () => {
+    let issued = 0;
+    const server = fakeFetch({
+      'GET /__api__/v1/auth/csrf': () => json(200, { token: `token-${++issued}` }),
+      'POST /__api__/v1/content/c1/bundles': (request) => (request.headers.get(CSRF_HEADER) === 'token-2' ? json(200, { id: '1' }) : csrfRejection),
+    });
+    const bodies: unknown[] = [];
+    const client = createApiClient({
+      fetch: (input, init) => {
+        if (init.method === 'POST') bodies.push(init.body);
+        return server.fetch(input, init);
+      },
+    });
+
+    const archive = new Blob([new Uint8Array([0x1f, 0x8b, 8, 0])]);
+    await expect(client.post('/v1/content/c1/bundles', { body: archive, contentType: 'application/gzip' })).resolves.toEqual({ id: '1' });
+    const uploads = server.requests.filter((r) => r.method === 'POST');
+    expect(uploads.map((r) => [r.headers.get('Content-Type'), r.headers.get(CSRF_HEADER)])).toEqual([
+      ['application/gzip', 'token-1'],
+      ['application/gzip', 'token-2'],
+    ]);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body).toBe(archive);
+  });
+
   it('sends no token when signing in, as there is no session yet', async () => {
     const server = fakeFetch({ 'POST /__api__/v1/auth/login': () => json(200, {}) });
     const client = createApiClient({ fetch: server.fetch });

@@ -9,7 +9,10 @@ import { z } from 'zod';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RequestOptions {
+  /** Sent as JSON; a Blob or File (a bundle archive) is sent as it is, with `contentType`. */
   body?: unknown;
+  /** The Content-Type of a Blob body (default: the Blob's own type, else application/octet-stream). */
+  contentType?: string;
   signal?: AbortSignal;
   /** Writes carry the session's CSRF token; only signing in, which has no session yet, turns it off. */
   csrf?: boolean;
@@ -83,13 +86,15 @@ export function createApiClient({
 
   async function exchange(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Exchange> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const binary = options.body instanceof Blob ? options.body : null;
+    if (binary) headers['Content-Type'] = options.contentType ?? (binary.type || 'application/octet-stream');
+    else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers[CSRF_HEADER] = token;
     const response = await fetch(root + path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: binary ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       signal: options.signal ?? null,
     });
     return { response, body: await readBody(response) };

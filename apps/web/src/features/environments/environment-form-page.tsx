@@ -10,7 +10,7 @@ import { useEnvironmentPermissions } from './api/environment-permissions';
 import { useEnvironment } from './api/get-environment';
 import { useSyncStatus } from './api/sync-status';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
-import { displayTitle } from './components/environment-columns';
+import { displayTitle } from '../../components/environment-columns';
 import { ManagedBadge } from './components/managed-badge';
 import { environmentHref, listHref } from './environments-view';
 import { EnvironmentForm } from './form/environment-form';

@@ -8,31 +8,19 @@ import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
 import { Link, navigate, useLocation } from '../../lib/router';
 import { useDeleteEnvironment } from './api/delete-environment';
-import { useEnvironmentList } from './api/list-environments';
+import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
-import { displayTitle, environmentColumns } from './components/environment-columns';
+import { displayTitle } from '../../components/environment-columns';
+import { environmentColumns } from './components/environment-columns';
 import { SyncStatusBanner } from './components/sync-status-banner';
-import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
-import { type EnvironmentSort, SORT_COLUMNS, type SortColumn, sortEnvironments } from './environment-sort';
+import { describeSort, sortFromSorting } from '../../lib/environments/environment-sort';
+import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
 import { NEW_ENVIRONMENT_PATH, rememberListHref, sortOf, viewFrom, viewHref } from './environments-view';
 
 const ROW_HEIGHT = 56;
 /** Typing replaces the URL this long after the last keystroke, so history is not rewritten per key. */
 const URL_DELAY_MS = 300;
-
-const COLUMN_NAMES: Record<SortColumn, string> = {
-  title: 'Title',
-  name: 'Image',
-  python: 'Python',
-  r: 'R',
-  quarto: 'Quarto',
-  matching: 'Matching',
-  managed: 'Managed',
-  updated: 'Updated',
-};
-
-const countFormat = new Intl.NumberFormat('en');
 
 export function EnvironmentsPage({ user }: { user: User }) {
   if (!offers(user, 'environments:read')) {
@@ -64,17 +52,6 @@ export function EnvironmentsPage({ user }: { user: User }) {
   );
 }
 
-/** Search entries are built once per environment object, so a new sort or search reuses them. */
-const searchEntries = new WeakMap<Environment, SearchEntry>();
-function cachedSearchEntry(environment: Environment): SearchEntry {
-  let entry = searchEntries.get(environment);
-  if (!entry) {
-    entry = searchEntryOf(environment);
-    searchEntries.set(environment, entry);
-  }
-  return entry;
-}
-
 const EMPTY: Environment[] = [];
 
 function EnvironmentList({ canWrite }: { canWrite: boolean }) {
@@ -104,17 +81,13 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   useEffect(() => rememberListHref(wantedHref), [wantedHref]);
 
   const data = environments.data ?? EMPTY;
-  const sorted = useMemo(() => sortEnvironments(data, sort), [data, sort]);
-  const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
-  const rows = useMemo(() => searchEnvironments(entries, query), [entries, query]);
-  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
+  const { rows, sorting } = useEnvironmentSearch(data, sort, query);
   const managedFile = syncStatus.data?.file ?? null;
   const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting }), [canWrite, managedFile]);
 
   const onSortingChange = (next: SortingState) => {
-    const [first] = next;
-    if (!first || !(SORT_COLUMNS as readonly string[]).includes(first.id)) return;
-    const chosen: EnvironmentSort = { column: first.id as SortColumn, descending: first.desc };
+    const chosen = sortFromSorting(next);
+    if (!chosen) return;
     // A new order is a step Back can undo; it carries the search typed so far.
     navigate(viewHref({ query, sort: chosen }));
   };
@@ -143,10 +116,8 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   }
   if (data.length === 0) return <EmptyState canWrite={canWrite} />;
 
-  const total = countFormat.format(data.length);
-  const noun = data.length === 1 ? 'environment' : 'environments';
-  const count = rows.length === data.length ? `${total} ${noun}` : `${countFormat.format(rows.length)} of ${total} ${noun}`;
-  const sortText = `Sorted by ${COLUMN_NAMES[sort.column]}, ${sort.descending ? 'descending' : 'ascending'}.`;
+  const count = searchCountText(rows.length, data.length);
+  const sortText = describeSort(sort);
 
   return (
     <section className="environments" aria-label="Environment list" data-search={query}>

@@ -1,4 +1,4 @@
-import { DEFAULT_SORT, type EnvironmentSort, formatSort, parseSort } from './environment-sort';
+import { DEFAULT_SORT, type EnvironmentSort, formatSort, parseSort } from '../../lib/environments/environment-sort';
 
 export const ENVIRONMENTS_PATH = '/environments';
 

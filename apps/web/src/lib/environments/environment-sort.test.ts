@@ -1,7 +1,7 @@
 import type { Environment } from '@envdesk/domain';
 import { anEnvironment } from '@envdesk/domain/testing';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentSort, DEFAULT_SORT, formatSort, parseSort, sortEnvironments } from './environment-sort';
+import { type EnvironmentSort, DEFAULT_SORT, describeSort, formatSort, parseSort, sortEnvironments, sortFromSorting } from './environment-sort';
 
 const install = (...versions: string[]) => ({ installations: versions.map((version) => ({ version, path: `/opt/x/${version}/bin/x` })) });
 const none = { installations: [] };
@@ -92,5 +92,21 @@ describe('the sort in the URL', () => {
     [{ column: 'r', descending: false }, 'r'],
   ])('%j writes as %j', (sort, value) => {
     expect(formatSort(sort)).toBe(value);
+  });
+});
+
+describe("the table's sort state", () => {
+  it.each<[Array<{ id: string; desc: boolean }>, EnvironmentSort | null]>([
+    [[{ id: 'python', desc: true }], { column: 'python', descending: true }],
+    [[{ id: 'title', desc: false }], { column: 'title', descending: false }],
+    [[{ id: 'compatibility', desc: false }], null],
+    [[], null],
+  ])('%j reads as %j', (sorting, sort) => {
+    expect(sortFromSorting(sorting)).toEqual(sort);
+  });
+
+  it('is told to screen-reader users in a sentence', () => {
+    expect(describeSort(DEFAULT_SORT)).toBe('Sorted by Title, ascending.');
+    expect(describeSort({ column: 'name', descending: true })).toBe('Sorted by Image, descending.');
   });
 });

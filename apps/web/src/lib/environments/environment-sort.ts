@@ -9,9 +9,31 @@ export interface EnvironmentSort {
   readonly descending: boolean;
 }
 
+const isSortColumn = (value: string): value is SortColumn => (SORT_COLUMNS as readonly string[]).includes(value);
+
 export const DEFAULT_SORT: EnvironmentSort = { column: 'title', descending: false };
 
-const isSortColumn = (value: string): value is SortColumn => (SORT_COLUMNS as readonly string[]).includes(value);
+/** What each column is called on screen, for the sentence that tells screen-reader users the order. */
+export const SORT_COLUMN_NAMES: Record<SortColumn, string> = {
+  title: 'Title',
+  name: 'Image',
+  python: 'Python',
+  r: 'R',
+  quarto: 'Quarto',
+  matching: 'Matching',
+  managed: 'Managed',
+  updated: 'Updated',
+};
+
+/** "Sorted by Python, descending." */
+export const describeSort = (sort: EnvironmentSort): string =>
+  `Sorted by ${SORT_COLUMN_NAMES[sort.column]}, ${sort.descending ? 'descending' : 'ascending'}.`;
+
+/** The table's sort state (`[{id, desc}]`) as an order, or null when it names no sortable column. */
+export function sortFromSorting(sorting: ReadonlyArray<{ readonly id: string; readonly desc: boolean }>): EnvironmentSort | null {
+  const [first] = sorting;
+  return first && isSortColumn(first.id) ? { column: first.id, descending: first.desc } : null;
+}
 
 /** `title` sorts ascending, `-title` descending; null when absent or not a column (the default applies). */
 export function parseSort(value: string | null): EnvironmentSort | null {

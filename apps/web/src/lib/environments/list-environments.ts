@@ -1,7 +1,7 @@
 import { type Environment, EnvironmentSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { apiClient } from '../../../lib/api-client';
+import { apiClient } from '../api-client';
 
 export const environmentKeys = {
   all: ['environments'] as const,

@@ -1,7 +1,7 @@
 import type { Environment } from '@envdesk/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
-import { environmentKeys, environmentListQueryOptions } from './list-environments';
+import { environmentKeys, environmentListQueryOptions } from '../../../lib/environments/list-environments';
 
 export async function deleteEnvironment(guid: string): Promise<void> {
   await apiClient.delete(`/v1/environments/${encodeURIComponent(guid)}`);

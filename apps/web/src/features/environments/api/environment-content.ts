@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
-import { environmentKeys } from './list-environments';
+import { environmentKeys } from '../../../lib/environments/list-environments';
 
 /**
  * `GET /v1/environments/{guid}/content` (envdesk, administrators): the content that chose an

@@ -2,7 +2,7 @@ import { type EnvironmentPermission, EnvironmentPermissionSchema } from '@envdes
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
-import { environmentKeys } from './list-environments';
+import { environmentKeys } from '../../../lib/environments/list-environments';
 
 /** Who may use an environment (administrators only): no entries means every publisher may. */
 const permissionsPath = (guid: string) => `/v1/environments/${encodeURIComponent(guid)}/permissions`;

@@ -1,7 +1,7 @@
 import { type Environment, EnvironmentSchema } from '@envdesk/domain';
 import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
-import { environmentKeys, environmentListQueryOptions } from './list-environments';
+import { environmentKeys, environmentListQueryOptions } from '../../../lib/environments/list-environments';
 
 export async function getEnvironment(guid: string, signal?: AbortSignal): Promise<Environment> {
   return EnvironmentSchema.parse(await apiClient.get(`/v1/environments/${encodeURIComponent(guid)}`, { signal }));

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
-import { environmentKeys } from './list-environments';
+import { environmentKeys } from '../../../lib/environments/list-environments';
 
 /**
  * The parts of `GET /v1/environments/sync` the tab shows. The server declares the full shape

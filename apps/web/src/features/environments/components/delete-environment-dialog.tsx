@@ -1,7 +1,7 @@
 import type { Environment } from '@envdesk/domain';
 import { ConfirmDialog } from '../../../components/dialog';
 import { useContentUsingEnvironment } from '../api/environment-content';
-import { displayTitle } from './environment-columns';
+import { displayTitle } from '../../../components/environment-columns';
 
 export interface DeleteEnvironmentDialogProps {
   readonly environment: Environment;

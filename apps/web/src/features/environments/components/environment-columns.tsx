@@ -1,43 +1,11 @@
-import type { Environment, Language } from '@envdesk/domain';
-import { type DataColumns, createDataColumnHelper } from '../../../components/data-table';
+import type { Environment } from '@envdesk/domain';
+import type { DataColumns } from '../../../components/data-table';
+import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
 import { Link } from '../../../lib/router';
 import { environmentHref } from '../environments-view';
 import { ManagedBadge } from './managed-badge';
 
-const helper = createDataColumnHelper<Environment>();
-
-const versionsOf = (environment: Environment, language: Language): string =>
-  environment[language].installations.map((installation) => installation.version).join(', ');
-
-const MATCHING_LABELS = { any: 'Any', exact: 'Exact', none: 'None' } as const;
-
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-
-export const displayTitle = (environment: Environment): string => environment.title ?? environment.name;
-
-function Versions({ text }: { text: string }) {
-  if (!text) {
-    return (
-      <span className="muted">
-        <span aria-hidden="true">—</span>
-        <span className="visually-hidden">none</span>
-      </span>
-    );
-  }
-  return (
-    <span className="truncate" title={text}>
-      {text}
-    </span>
-  );
-}
-
-const versionColumn = (language: Language, header: string) =>
-  helper.accessor((environment) => versionsOf(environment, language), {
-    id: language,
-    header,
-    cell: (info) => <Versions text={info.getValue()} />,
-    meta: { width: '5.75rem' },
-  });
 
 export interface EnvironmentColumnsOptions {
   /** Administrators get a Delete action per row. */
@@ -69,24 +37,11 @@ export function environmentColumns({ canWrite, managedFile, onDelete }: Environm
         );
       },
     }),
-    helper.accessor('name', {
-      id: 'name',
-      header: 'Image',
-      cell: (info) => (
-        <span className="mono truncate" title={info.getValue()}>
-          {info.getValue()}
-        </span>
-      ),
-    }),
+    imageColumn(),
     versionColumn('python', 'Python'),
     versionColumn('r', 'R'),
     versionColumn('quarto', 'Quarto'),
-    helper.accessor('matching', {
-      id: 'matching',
-      header: 'Matching',
-      cell: (info) => <span className={`pill pill-${info.getValue()}`}>{MATCHING_LABELS[info.getValue()]}</span>,
-      meta: { width: '6.5rem' },
-    }),
+    matchingColumn(),
     helper.accessor((environment) => (environment.managed_by ? 'file' : ''), {
       id: 'managed',
       header: 'Managed',

@@ -1,6 +1,6 @@
 import type { Matching } from '@envdesk/domain';
 import { useState } from 'react';
-import { FormField, fieldId } from './form-field';
+import { FormField, fieldId } from '../../../components/form-field';
 
 /** One line each, from the seed's "Matching strategy". */
 const MATCHING_CHOICES: ReadonlyArray<{ value: Matching; label: string; explanation: string }> = [

@@ -5,7 +5,7 @@ import { Link } from '../../../lib/router';
 import { AccessControlFields } from './access-control-fields';
 import { AdvancedFields } from './advanced-fields';
 import { type EnvironmentFormValues, type FieldErrors, type FormMode, fieldErrorsFrom, validateForm } from './environment-form-values';
-import { FormField, fieldId } from './form-field';
+import { FormField, fieldId } from '../../../components/form-field';
 import type { GrantRow } from './grants';
 import { InstallationsFields } from './installations-fields';
 import { VolumeMountsFields } from './volume-mounts-fields';

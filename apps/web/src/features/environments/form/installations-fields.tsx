@@ -1,6 +1,6 @@
 import { type Language, LANGUAGES } from '@envdesk/domain';
 import { type InstallationRow, LANGUAGE_LABELS, emptyInstallation } from './environment-form-values';
-import { FormField, fieldId } from './form-field';
+import { FormField, fieldId } from '../../../components/form-field';
 
 export interface RowsFieldsProps<Row> {
   readonly formId: string;

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createEnvironment } from '../api/create-environment';
 import { addEnvironmentPermission, removeEnvironmentPermission } from '../api/environment-permissions';
 import { environmentQueryOptions } from '../api/get-environment';
-import { environmentKeys, environmentListQueryOptions } from '../api/list-environments';
+import { environmentKeys, environmentListQueryOptions } from '../../../lib/environments/list-environments';
 import { updateEnvironment } from '../api/update-environment';
 import { type EnvironmentFormValues, type FormMode, requestBodyFrom } from './environment-form-values';
 import { type GrantRow, grantChanges } from './grants';

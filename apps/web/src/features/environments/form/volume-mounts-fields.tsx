@@ -1,5 +1,5 @@
 import { type VolumeMountRow, type VolumeSourceType, emptyVolumeMount } from './environment-form-values';
-import { FormField, fieldId } from './form-field';
+import { FormField, fieldId } from '../../../components/form-field';
 import type { RowsFieldsProps } from './installations-fields';
 
 /** NFS shares and persistent volume claims mounted into the container during build and run. */

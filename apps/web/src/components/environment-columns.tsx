@@ -1,0 +1,62 @@
+import type { Environment, Language } from '@envdesk/domain';
+import { createDataColumnHelper } from './data-table';
+
+/**
+ * The columns every table of environments shares (the Environments tab, the content page's
+ * picker). Their ids are the sort columns of lib/environments/environment-sort.ts, so the
+ * tables sort the same way.
+ */
+
+export const environmentColumnHelper = createDataColumnHelper<Environment>();
+const helper = environmentColumnHelper;
+
+export const displayTitle = (environment: Pick<Environment, 'title' | 'name'>): string => environment.title ?? environment.name;
+
+const versionsOf = (environment: Environment, language: Language): string =>
+  environment[language].installations.map((installation) => installation.version).join(', ');
+
+const MATCHING_LABELS = { any: 'Any', exact: 'Exact', none: 'None' } as const;
+
+/** Installed versions of one language, or a dash that screen readers hear as "none". */
+function Versions({ text }: { text: string }) {
+  if (!text) {
+    return (
+      <span className="muted">
+        <span aria-hidden="true">—</span>
+        <span className="visually-hidden">none</span>
+      </span>
+    );
+  }
+  return (
+    <span className="truncate" title={text}>
+      {text}
+    </span>
+  );
+}
+
+export const imageColumn = () =>
+  helper.accessor('name', {
+    id: 'name',
+    header: 'Image',
+    cell: (info) => (
+      <span className="mono truncate" title={info.getValue()}>
+        {info.getValue()}
+      </span>
+    ),
+  });
+
+export const versionColumn = (language: Language, header: string) =>
+  helper.accessor((environment) => versionsOf(environment, language), {
+    id: language,
+    header,
+    cell: (info) => <Versions text={info.getValue()} />,
+    meta: { width: '5.75rem' },
+  });
+
+export const matchingColumn = () =>
+  helper.accessor('matching', {
+    id: 'matching',
+    header: 'Matching',
+    cell: (info) => <span className={`pill pill-${info.getValue()}`}>{MATCHING_LABELS[info.getValue()]}</span>,
+    meta: { width: '6.5rem' },
+  });

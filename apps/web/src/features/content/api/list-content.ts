@@ -1,0 +1,30 @@
+import { type Content, ContentSchema } from '@envdesk/domain';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiClient } from '../../../lib/api-client';
+
+export const contentKeys = {
+  all: ['content'] as const,
+  lists: () => [...contentKeys.all, 'list'] as const,
+  /** `owner`: only that person's content (a publisher's own); null: all content the caller may see. */
+  list: (owner: string | null) => [...contentKeys.lists(), { owner }] as const,
+  detail: (guid: string) => [...contentKeys.all, 'detail', guid] as const,
+  bundles: (guid: string) => [...contentKeys.all, 'bundles', guid] as const,
+  deployments: (guid: string) => [...contentKeys.all, 'deployments', guid] as const,
+  selection: (guid: string) => [...contentKeys.all, 'selection', guid] as const,
+  task: (id: string) => [...contentKeys.all, 'task', id] as const,
+};
+
+const ContentListSchema = z.array(ContentSchema);
+
+export async function listContent(owner: string | null, signal?: AbortSignal): Promise<Content[]> {
+  const query = owner === null ? '' : `?owner_guid=${encodeURIComponent(owner)}`;
+  return ContentListSchema.parse(await apiClient.get(`/v1/content${query}`, { signal }));
+}
+
+export const contentListQueryOptions = (owner: string | null) =>
+  queryOptions({ queryKey: contentKeys.list(owner), queryFn: ({ signal }) => listContent(owner, signal) });
+
+export function useContentList(owner: string | null) {
+  return useQuery(contentListQueryOptions(owner));
+}

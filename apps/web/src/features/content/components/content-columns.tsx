@@ -1,0 +1,81 @@
+import type { Content } from '@envdesk/domain';
+import { type DataColumns, createDataColumnHelper } from '../../../components/data-table';
+import { Link } from '../../../lib/router';
+import { contentHref, contentTitle, ownerName, runtimeText } from '../content-list';
+import { RebuildBadge } from './rebuild-badge';
+
+const helper = createDataColumnHelper<Content>();
+
+export const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+const titleColumn = helper.accessor(contentTitle, {
+  id: 'title',
+  header: 'Title',
+  cell: (info) => {
+    const content = info.row.original;
+    return (
+      <div className="title-cell">
+        <Link to={contentHref(content.guid)} className="title-link truncate">
+          {info.getValue()}
+        </Link>
+        {content.title && (
+          <span className="title-description mono truncate" title={content.name}>
+            {content.name}
+          </span>
+        )}
+      </div>
+    );
+  },
+});
+
+const ownerColumn = helper.accessor((content) => ownerName(content.owner), {
+  id: 'owner',
+  header: 'Owner',
+  cell: (info) => (
+    <span className="truncate" title={info.row.original.owner.username}>
+      {info.getValue()}
+    </span>
+  ),
+  meta: { width: '12rem' },
+});
+
+const runtimeColumn = helper.accessor((content) => runtimeText(content) ?? '', {
+  id: 'runtime',
+  header: 'Environment',
+  cell: (info) => {
+    const content = info.row.original;
+    const text = info.getValue();
+    return (
+      <div className="title-cell">
+        <span className={text === 'Automatic' ? 'truncate' : 'mono truncate'} title={text}>
+          {text}
+        </span>
+        {content.needs_rebuild && <RebuildBadge />}
+      </div>
+    );
+  },
+});
+
+const deployedColumn = helper.accessor('last_deployed_time', {
+  id: 'deployed',
+  header: 'Last deployed',
+  sortDescFirst: true,
+  cell: (info) => {
+    const time = info.getValue();
+    if (!time) return <span className="muted">Never deployed</span>;
+    return (
+      <time dateTime={time} className="nowrap">
+        {dateTimeFormat.format(new Date(time))}
+      </time>
+    );
+  },
+  meta: { width: '11.5rem' },
+});
+
+/**
+ * The Content list's columns; their ids are the sort columns of content-list.ts. Owners appear when
+ * the list is not only the reader's own; the Environment only to those who may see runtimes.
+ */
+export function contentColumns({ showOwner, showRuntime }: { showOwner: boolean; showRuntime: boolean }): DataColumns<Content> {
+  return [titleColumn, ...(showOwner ? [ownerColumn] : []), ...(showRuntime ? [runtimeColumn] : []), deployedColumn];
+}

@@ -1,0 +1,148 @@
+import { ErrorCode } from '@envdesk/domain';
+import { aUser } from '@envdesk/domain/testing';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { json } from '../../testing/fake-fetch';
+import { fakeLayout } from '../../testing/layout';
+import { renderAppAt } from '../../testing/render-app';
+import { aContent } from './content-test-data';
+
+const admin = aUser({ user_role: 'administrator', first_name: 'Ada', last_name: 'Admin' });
+const pat = aUser({ user_role: 'publisher', username: 'pat', first_name: 'Pat', last_name: 'Publisher' });
+const dana = aUser({ user_role: 'publisher', username: 'dana', first_name: 'Dana', last_name: 'Data' });
+const viewer = aUser({ user_role: 'viewer' });
+
+const report = aContent(pat, { name: 'report', title: 'Quarterly report', needs_rebuild: true, default_image_name: 'ghcr.io/org/runtime:r4.4', default_environment_guid: 'bbbbbbbb-0000-4000-8000-000000000001' });
+const api = aContent(dana, { name: 'forecast-api', title: 'Forecast API', last_deployed_time: '2026-03-01T10:00:00Z' });
+
+const table = () => screen.findByRole('table', { name: 'Content' });
+const rowOf = async (title: string) => (await screen.findByRole('link', { name: title })).closest('tr') as HTMLElement;
+
+/** The addresses the app fetched, query strings included (the fake server matches on paths only). */
+function recordUrls(): string[] {
+  const urls: string[] = [];
+  const inner = globalThis.fetch;
+  vi.stubGlobal('fetch', (input: string, init: RequestInit) => {
+    urls.push(input);
+    return inner(input, init);
+  });
+  return urls;
+}
+
+let restoreLayout: () => void;
+beforeAll(() => {
+  restoreLayout = fakeLayout();
+});
+afterAll(() => restoreLayout());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('the Content list', () => {
+  it("shows a publisher their own content, with each item's environment and rebuild mark", async () => {
+    renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report]) });
+    const urls = recordUrls();
+    await table();
+    expect(urls).toContain(`/__api__/v1/content?owner_guid=${pat.guid}`);
+    const row = await rowOf('Quarterly report');
+    expect(within(row).getByText('report')).toBeTruthy();
+    expect(within(row).getByText('ghcr.io/org/runtime:r4.4')).toBeTruthy();
+    expect(within(row).getByText('Rebuilds on next deploy')).toBeTruthy();
+    expect(within(row).getByText('Never deployed')).toBeTruthy();
+    expect(within(row).getByRole('link', { name: 'Quarterly report' }).getAttribute('href')).toBe(`/content/${report.guid}`);
+    expect(screen.queryByRole('columnheader', { name: 'Owner' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'New content' })).toBeTruthy();
+    expect(screen.getByText('1 content item')).toBeTruthy();
+  });
+
+  it('shows an administrator all content with owners, searches it and sorts it', async () => {
+    renderAppAt('/content', admin, { 'GET /__api__/v1/content': () => json(200, [report, api]) });
+    const urls = recordUrls();
+    await table();
+    expect(urls).toContain('/__api__/v1/content');
+    expect(screen.getByRole('columnheader', { name: 'Owner' })).toBeTruthy();
+    expect(within(await rowOf('Forecast API')).getByText('Dana Data')).toBeTruthy();
+
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Search content'), 'dana');
+    expect(screen.getByText('1 of 2 content items')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Quarterly report' })).toBeNull();
+    await user.clear(screen.getByLabelText('Search content'));
+
+    await user.click(within(screen.getByRole('columnheader', { name: 'Last deployed' })).getByRole('button'));
+    expect(screen.getByRole('columnheader', { name: 'Last deployed' }).getAttribute('aria-sort')).toBe('descending');
+    const titles = within(await table())
+      .getAllByRole('link')
+      .map((link) => link.textContent);
+    expect(titles).toEqual(['Forecast API', 'Quarterly report']);
+  });
+
+  it('shows a viewer the list read-only, without runtimes or actions', async () => {
+    renderAppAt('/content', viewer, { 'GET /__api__/v1/content': () => json(200, [{ ...api, app_role: 'viewer' }]) });
+    await table();
+    expect(screen.queryByRole('button', { name: 'New content' })).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'Environment' })).toBeNull();
+    expect(screen.getByText('Content published on this server. Only its owners and administrators can change it.')).toBeTruthy();
+  });
+
+  it('invites a publisher to create their first content item, and refuses a name they already use', async () => {
+    const server = renderAppAt('/content', pat, {
+      'GET /__api__/v1/content': () => json(200, []),
+      'POST /__api__/v1/content': () => json(409, { code: ErrorCode.DuplicateName, error: 'You already have content named "report".', payload: { field: 'name' } }),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create your first content item' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New content' });
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Name')));
+
+    await user.click(within(dialog).getByRole('button', { name: 'Create content' }));
+    expect(within(dialog).getByText('Name is required.')).toBeTruthy();
+    expect(server.requests.some((request) => request.method === 'POST')).toBe(false);
+
+    await user.type(within(dialog).getByLabelText('Name'), 'report');
+    await user.type(within(dialog).getByLabelText('Title (optional)'), 'Quarterly report');
+    await user.click(within(dialog).getByRole('button', { name: 'Create content' }));
+    expect(await within(dialog).findByText('You already have content named "report".')).toBeTruthy();
+    expect(within(dialog).getByLabelText('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(server.requests.find((request) => request.method === 'POST')?.body).toEqual({ name: 'report', title: 'Quarterly report' });
+  });
+
+  it('creates content and opens its page', async () => {
+    const created = aContent(pat, { name: 'forecast', title: 'Forecast' });
+    renderAppAt('/content', pat, {
+      'GET /__api__/v1/content': () => json(200, []),
+      'POST /__api__/v1/content': () => json(200, created),
+      [`GET /__api__/v1/content/${created.guid}`]: () => json(200, created),
+      'GET /__api__/v1/environments': () => json(200, []),
+      'POST /__api__/v1/environments/select': () =>
+        json(400, { code: ErrorCode.ParameterMissing, error: 'The content has no bundle yet: send a manifest to judge.', payload: { field: 'manifest' } }),
+      [`GET /__api__/v1/content/${created.guid}/bundles`]: () => json(200, []),
+      [`GET /__api__/v1/content/${created.guid}/deployments`]: () => json(200, []),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'New content' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New content' });
+    await user.type(within(dialog).getByLabelText('Name'), 'forecast');
+    await user.type(within(dialog).getByLabelText('Title (optional)'), 'Forecast{Enter}');
+
+    expect(await screen.findByRole('heading', { name: 'Forecast', level: 1 })).toBeTruthy();
+    expect(window.location.pathname).toBe(`/content/${created.guid}`);
+    expect(screen.getByText('Created “Forecast”.')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows a loading state, then an error with a retry that works', async () => {
+    let calls = 0;
+    renderAppAt('/content', admin, {
+      'GET /__api__/v1/content': () =>
+        ++calls === 1 ? json(500, { code: ErrorCode.InternalFailure, error: 'The database is not answering.', payload: null }) : json(200, [api]),
+    });
+    expect(await screen.findByText('Loading content…')).toBeTruthy();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The content could not be loaded. The database is not answering.');
+    await userEvent.setup().click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('link', { name: 'Forecast API' })).toBeTruthy();
+  });
+});

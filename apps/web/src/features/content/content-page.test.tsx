@@ -1,0 +1,232 @@
+import { type Content, ErrorCode } from '@envdesk/domain';
+import { aUser, anEnvironment } from '@envdesk/domain/testing';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FakeHandler, json } from '../../testing/fake-fetch';
+import { fakeLayout } from '../../testing/layout';
+import { renderAppAt } from '../../testing/render-app';
+import { aBundle, aCandidate, aContent, aDeployment, aSelection } from './content-test-data';
+
+const pat = aUser({ user_role: 'publisher', username: 'pat', first_name: 'Pat', last_name: 'Publisher' });
+const viewer = aUser({ user_role: 'viewer' });
+
+const install = (version: string) => ({ installations: [{ version, path: `/opt/python/${version}/bin/python3` }] });
+const current = anEnvironment({ title: 'R 4.4 / Python 3.11', name: 'ghcr.io/org/runtime:r4.4-py3.11', python: install('3.11.3') });
+const older = anEnvironment({ title: 'R 4.3 / Python 3.10', name: 'ghcr.io/org/runtime:r4.3-py3.10', python: install('3.10.12') });
+const classifier = anEnvironment({ title: 'Custom image classifier', name: 'registry.example.com/classifier:1', matching: 'exact', python: install('3.11.9') });
+
+const selection = aSelection([
+  aCandidate({ guid: current.guid, title: current.title, installations: [{ language: 'python', version: '3.11.3', path: '/opt/python/3.11.3/bin/python3' }] }),
+  aCandidate({ guid: older.guid, title: older.title, accepted: false, rank: null, reasons: ['no Python 3.11 installation (has 3.10.12)'] }),
+  aCandidate({ guid: classifier.guid, title: classifier.title, matching: 'exact', accepted: false, rank: null, reasons: ['matching is exact (used only when requested)'] }),
+]);
+
+const deployed = aContent(pat, { title: 'Forecast API', name: 'forecast-api', bundle_id: '1', last_deployed_time: '2026-01-15T10:00:02Z', app_mode: 'python-api' });
+
+const noBundleYet = () =>
+  json(400, { code: ErrorCode.ParameterMissing, error: 'The content has no bundle yet: send a manifest to judge.', payload: { field: 'manifest' } });
+
+/** The content page's server: the content as PATCHes leave it, its bundles, history and the explainer. */
+function contentServer(initial: Content, extra: Record<string, FakeHandler> = {}) {
+  let content = initial;
+  const base = `/__api__/v1/content/${initial.guid}`;
+  return {
+    current: () => content,
+    handlers: {
+      [`GET ${base}`]: () => json(200, content),
+      [`PATCH ${base}`]: (request) => {
+        content = { ...content, ...(request.body as Partial<Content>), needs_rebuild: content.bundle_id !== null };
+        return json(200, content);
+      },
+      'GET /__api__/v1/environments': () => json(200, [current, older, classifier]),
+      'POST /__api__/v1/environments/select': () => json(200, selection),
+      [`GET ${base}/bundles`]: () => json(200, [aBundle(initial.guid, { active: true, image_name: current.name, py_version: '3.11.3' })]),
+      [`GET ${base}/deployments`]: () => json(200, [aDeployment()]),
+      ...extra,
+    } satisfies Record<string, FakeHandler>,
+  };
+}
+
+const runtime = () => screen.getByRole('region', { name: 'Runtime' });
+
+let restoreLayout: () => void;
+beforeAll(() => {
+  restoreLayout = fakeLayout();
+});
+afterAll(() => restoreLayout());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('the content page’s Runtime section', () => {
+  it('chooses a compatible environment, shows why an incompatible one cannot be chosen, and marks the content for rebuild', async () => {
+    const server = contentServer(deployed);
+    const fake = renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+
+    expect(await screen.findByRole('heading', { name: 'Forecast API', level: 1 })).toBeTruthy();
+    expect(within(runtime()).getByRole('radio', { name: 'Automatic' })).toHaveProperty('checked', true);
+    expect(await within(runtime()).findByText('For the latest bundle that is “R 4.4 / Python 3.11”.', { exact: false })).toBeTruthy();
+    expect(within(runtime()).getByRole('button', { name: 'Save runtime' }).getAttribute('aria-disabled')).toBe('true');
+
+    await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
+    const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    const olderRadio = within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement;
+    expect(olderRadio.disabled).toBe(true);
+    const reason = document.getElementById(olderRadio.getAttribute('aria-describedby') ?? '');
+    expect(reason?.textContent).toBe('IncompatibleNo Python 3.11 installation (has 3.10.12)');
+    // An exact environment may be asked for by name.
+    expect((within(picker).getByRole('radio', { name: 'Custom image classifier' }) as HTMLInputElement).disabled).toBe(false);
+
+    // The Environments tab's search: by version.
+    await user.type(within(runtime()).getByLabelText('Search environments'), '3.11');
+    expect(within(runtime()).getByText('2 of 3 environments')).toBeTruthy();
+    expect(within(picker).queryByRole('radio', { name: 'R 4.3 / Python 3.10' })).toBeNull();
+
+    await user.click(within(picker).getByRole('radio', { name: 'R 4.4 / Python 3.11' }));
+    expect(within(runtime()).getByText('Unsaved changes')).toBeTruthy();
+    await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
+
+    expect(await screen.findByText('Saved: “Forecast API” builds and runs in “R 4.4 / Python 3.11”. It rebuilds on its next deploy.')).toBeTruthy();
+    expect(fake.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
+      default_environment_guid: current.guid,
+      default_image_name: current.name,
+    });
+    expect(within(runtime()).getByText('Rebuilds on next deploy')).toBeTruthy();
+    expect(within(runtime()).getByRole('button', { name: 'Save runtime' }).getAttribute('aria-disabled')).toBe('true');
+
+    // And back to Automatic, which clears the environment and the image.
+    await user.click(within(runtime()).getByRole('radio', { name: 'Automatic' }));
+    expect(within(runtime()).queryByRole('table')).toBeNull();
+    await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
+    expect(await screen.findByText('Saved: “Forecast API” chooses its environment automatically. It rebuilds on its next deploy.')).toBeTruthy();
+    expect(fake.requests.filter((request) => request.method === 'PATCH').at(-1)?.body).toEqual({ default_environment_guid: null, default_image_name: null });
+  });
+
+  it('says compatibility is known after the first bundle, and offers every environment until then', async () => {
+    const fresh = aContent(pat, { title: 'Fresh' });
+    const server = contentServer(fresh, {
+      'POST /__api__/v1/environments/select': noBundleYet,
+      [`GET /__api__/v1/content/${fresh.guid}/bundles`]: () => json(200, []),
+      [`GET /__api__/v1/content/${fresh.guid}/deployments`]: () => json(200, []),
+    });
+    renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Fresh', level: 1 });
+    expect(await screen.findByText('No bundles yet. Upload one, then deploy it to build and run the content.')).toBeTruthy();
+    expect(await screen.findByText('Not deployed yet. Deploy a bundle to see its log here.')).toBeTruthy();
+
+    await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
+    expect(await within(runtime()).findByText(/has no bundle yet, so compatibility is known only after the first upload/)).toBeTruthy();
+    const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    expect((within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement).disabled).toBe(false);
+
+    // Saving without a choice says what is missing.
+    await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
+    expect(within(runtime()).getByRole('alert').textContent).toBe('Choose an environment in the list, or switch back to Automatic.');
+    await user.click(within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }));
+    await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
+    expect(await screen.findByText('Saved: “Fresh” builds and runs in “R 4.3 / Python 3.10”.')).toBeTruthy();
+    // Never deployed: nothing to rebuild.
+    expect(screen.queryByText('Rebuilds on next deploy')).toBeNull();
+  });
+
+  it('shows the server’s refusal of an environment', async () => {
+    const server = contentServer(deployed, {
+      [`PATCH /__api__/v1/content/${deployed.guid}`]: () =>
+        json(400, { code: ErrorCode.InvalidParameter, error: 'No environment the content owner may use has that GUID.', payload: { field: 'default_environment_guid' } }),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
+    const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    await waitFor(() => expect((within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement).disabled).toBe(true));
+    await user.click(within(picker).getByRole('radio', { name: 'R 4.4 / Python 3.11' }));
+    await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
+    expect((await within(runtime()).findByRole('alert')).textContent).toBe(
+      'The runtime was not saved. No environment the content owner may use has that GUID.',
+    );
+  });
+});
+
+describe('the content page’s bundles and deploys', () => {
+  it('uploads a bundle, deploys it, and streams the task log into the history', async () => {
+    const fresh = aContent(pat, { title: 'Forecast' });
+    const base = `/__api__/v1/content/${fresh.guid}`;
+    const log = ['Deploying bundle 7 of "Forecast".', 'Bundle created with Python version 3.11.4 is compatible with environment Kubernetes::ghcr.io/org/runtime:r4.4-py3.11', 'Launching Python API...'];
+    let polls = 0;
+    let uploaded = false;
+    const server = contentServer(fresh, {
+      [`GET ${base}/bundles`]: () => json(200, uploaded ? [aBundle(fresh.guid, { id: '7' })] : []),
+      [`POST ${base}/bundles`]: () => {
+        uploaded = true;
+        return json(200, aBundle(fresh.guid, { id: '7', size: 4096 }));
+      },
+      [`GET ${base}/deployments`]: () => json(200, []),
+      [`POST ${base}/deploy`]: () => json(202, { task_id: 'task-7' }),
+      'GET /__api__/v1/tasks/task-7': () => {
+        polls += 1;
+        // First the opening line, then the rest and the end.
+        return polls === 1
+          ? json(200, { id: 'task-7', output: log.slice(0, 1), result: null, finished: false, code: 0, error: '', last: 1 })
+          : json(200, { id: 'task-7', output: log.slice(1), result: null, finished: true, code: 0, error: '', last: 3 });
+      },
+    });
+    const fake = renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Forecast', level: 1 });
+
+    await user.click(screen.getByRole('button', { name: 'Upload bundle' }));
+    expect(screen.getByText('Choose a .tar.gz bundle archive first.')).toBeTruthy();
+    const archive = new File([new Uint8Array([0x1f, 0x8b, 8, 0])], 'api.tar.gz', { type: 'application/gzip' });
+    await user.upload(screen.getByLabelText('Bundle archive (.tar.gz)'), archive);
+    await user.click(screen.getByRole('button', { name: 'Upload bundle' }));
+    expect(await screen.findByText('Uploaded bundle 7 (4 KB). Deploy it to build and run it.')).toBeTruthy();
+    const upload = fake.requests.find((request) => request.method === 'POST' && request.path === `${base}/bundles`);
+    expect(upload?.headers.get('Content-Type')).toBe('application/gzip');
+
+    await user.click(await screen.findByRole('button', { name: 'Deploy bundle 7' }));
+    expect(fake.requests.find((request) => request.path === `${base}/deploy`)?.body).toEqual({ bundle_id: '7' });
+    const liveLog = await screen.findByRole('log', { name: 'Log of deploy 1' });
+    await waitFor(() => expect(liveLog.textContent).toBe(log.join('\n')));
+    expect(await screen.findByText('Deployed “Forecast”.')).toBeTruthy();
+    expect(within(screen.getByRole('list', { name: 'Deploys, newest first' })).getByText('Succeeded')).toBeTruthy();
+    expect(polls).toBe(2);
+  });
+
+  it('shows a failed deploy with its error', async () => {
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () =>
+        json(200, [aDeployment({ task_id: 'task-2', code: 1, error: 'No environment can run this bundle.', output: ['Automatic selection … none qualifies.'] }), aDeployment()]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const history = await screen.findByRole('list', { name: 'Deploys, newest first' });
+    expect(within(history).getByText('Failed')).toBeTruthy();
+    expect(within(history).getByText('No environment can run this bundle.')).toBeTruthy();
+    expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe('Automatic selection … none qualifies.');
+  });
+});
+
+describe('the content page for others', () => {
+  it('shows a viewer the content without its runtime, bundles or actions, and asks nothing more of the server', async () => {
+    const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };
+    const fake = renderAppAt(`/content/${deployed.guid}`, viewer, { [`GET /__api__/v1/content/${deployed.guid}`]: () => json(200, readable) });
+    expect(await screen.findByRole('heading', { name: 'Forecast API', level: 1 })).toBeTruthy();
+    expect(screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.')).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Runtime' })).toBeNull();
+    expect(within(screen.getByRole('main')).queryByRole('button')).toBeNull();
+    expect(fake.requests.map((request) => request.path)).not.toContain('/__api__/v1/environments');
+  });
+
+  it('says when the content does not exist', async () => {
+    const guid = 'aaaaaaaa-0000-4000-8000-00000000ffff';
+    renderAppAt(`/content/${guid}`, pat, {
+      [`GET /__api__/v1/content/${guid}`]: () => json(404, { code: ErrorCode.ObjectDoesNotExist, error: 'Content does not exist.', payload: null }),
+    });
+    expect(await screen.findByRole('heading', { name: 'Content not found', level: 1 })).toBeTruthy();
+    expect(within(screen.getByRole('main')).getByRole('link', { name: 'Content' }).getAttribute('href')).toBe('/content');
+  });
+});

@@ -1,0 +1,36 @@
+import type { Environment } from '@envdesk/domain';
+import type { SortingState } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
+import { type EnvironmentSort, sortEnvironments } from './environment-sort';
+
+/** Search entries are built once per environment object, so a new sort or search reuses them. */
+const searchEntries = new WeakMap<Environment, SearchEntry>();
+function cachedSearchEntry(environment: Environment): SearchEntry {
+  let entry = searchEntries.get(environment);
+  if (!entry) {
+    entry = searchEntryOf(environment);
+    searchEntries.set(environment, entry);
+  }
+  return entry;
+}
+
+const countFormat = new Intl.NumberFormat('en');
+
+/** "12 environments", or "3 of 12 environments" while a search hides some. */
+export function searchCountText(shown: number, total: number): string {
+  const noun = total === 1 ? 'environment' : 'environments';
+  return shown === total ? `${countFormat.format(total)} ${noun}` : `${countFormat.format(shown)} of ${countFormat.format(total)} ${noun}`;
+}
+
+/**
+ * The Environments tab's search and sort over a list, for any table of environments (the tab
+ * itself, the content page's picker): sorted once per order, searched once per keystroke.
+ */
+export function useEnvironmentSearch(environments: readonly Environment[], sort: EnvironmentSort, query: string) {
+  const sorted = useMemo(() => sortEnvironments(environments, sort), [environments, sort]);
+  const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
+  const rows = useMemo(() => searchEnvironments(entries, query), [entries, query]);
+  const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
+  return { rows, sorting };
+}
