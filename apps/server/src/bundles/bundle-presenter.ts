@@ -1,9 +1,10 @@
+import type { Bundle } from '@envdesk/domain';
 import type { BundleSummary } from './bundles-store.js';
 
 const bool = (value: number | null) => (value === null ? null : value === 1);
 
 /** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
-export function presentBundle(bundle: BundleSummary, contentGuid: string) {
+export function presentBundle(bundle: BundleSummary, contentGuid: string): Bundle {
   return {
     id: String(bundle.id),
     content_guid: contentGuid,
@@ -27,7 +28,6 @@ export function presentBundle(bundle: BundleSummary, contentGuid: string) {
       archive_md5: bundle.archive_md5,
       archive_sha1: bundle.archive_sha1,
     },
-    /** envdesk: what the build step handed (would hand) to Kubernetes. */
     build_plan: bundle.build_plan === null ? null : (JSON.parse(bundle.build_plan) as unknown),
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@envdesk/domain';
+import { BundleSchema, ErrorCode } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';
 import { tarGz } from '../test/tar.js';
@@ -30,6 +30,7 @@ describe('bundles API', () => {
     const archive = bundleArchive();
     const response = await upload(archive, headers);
     expect(response.status).toBe(200);
+    expect(BundleSchema.safeParse(response.body).success).toBe(true);
     expect(response.body).toMatchObject({ content_guid: contentGuid, size: archive.length, active: false, metadata: { archive_md5: expect.stringMatching(/^[0-9a-f]{32}$/) } });
   });
 

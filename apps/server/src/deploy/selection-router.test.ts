@@ -1,3 +1,4 @@
+import { SelectionExplanationSchema } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookbookManifest } from '../test/bundles.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
@@ -25,6 +26,7 @@ describe('POST /v1/environments/select (the explainer)', () => {
   it('ranks every environment for a bundle and says why the others were not taken', async () => {
     const response = await server.request('POST', '/__api__/v1/environments/select', { as: publisher, body: { manifest: cookbookManifest() } });
     expect(response.status).toBe(200);
+    expect(SelectionExplanationSchema.safeParse(response.body).success).toBe(true);
     expect(response.body).toMatchObject({ request: { kind: 'automatic' }, selected_guid: created.match, failure: null });
     const byGuid = Object.fromEntries(response.body.candidates.map((c: { guid: string }) => [c.guid, c]));
     expect(byGuid[created.match!]).toMatchObject({ accepted: true, rank: 1 });

@@ -3,6 +3,7 @@ import {
   ApiError,
   ErrorCode,
   type ExplainSelectionInput,
+  type SelectionExplanation,
   type SelectionResult,
   type VersionMatching,
   parseManifest,
@@ -47,7 +48,7 @@ export function createSelectionService({ store, content, matching }: { store: St
 export type SelectionService = ReturnType<typeof createSelectionService>;
 
 /** The explainer's answer: the ranked candidates with compact environment summaries. */
-export function presentSelection(result: SelectionResult) {
+export function presentSelection(result: SelectionResult): SelectionExplanation {
   return {
     request: result.request,
     bundle: result.bundle,

@@ -129,3 +129,69 @@ export const DeploymentSchema = z.object({
   output: z.array(z.string()),
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
+
+/** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
+export const BundleSchema = z.object({
+  id: z.string(),
+  content_guid: z.string(),
+  created_time: z.string(),
+  created_by: z.string().nullable(),
+  environment_guid: z.string().nullable(),
+  cluster_name: z.string().nullable(),
+  image_name: z.string().nullable(),
+  r_version: z.string().nullable(),
+  r_environment_management: z.boolean().nullable(),
+  py_version: z.string().nullable(),
+  py_environment_management: z.boolean().nullable(),
+  quarto_version: z.string().nullable(),
+  active: z.boolean(),
+  size: z.number().int(),
+  metadata: z.object({
+    source: z.string().nullable(),
+    source_repo: z.string().nullable(),
+    source_branch: z.string().nullable(),
+    source_commit: z.string().nullable(),
+    archive_md5: z.string(),
+    archive_sha1: z.string(),
+  }),
+  /** envdesk: what the build step handed (would hand) to Kubernetes. */
+  build_plan: z.unknown().nullable(),
+});
+export type Bundle = z.infer<typeof BundleSchema>;
+
+/** `POST /v1/content/{guid}/deploy` answers 202 with the task to poll. */
+export const DeployAnswerSchema = z.object({ task_id: z.string() });
+
+const SelectionInstallationSchema = z.object({ language: z.enum(['r', 'python', 'quarto']), version: z.string(), path: z.string() });
+
+/** `POST /v1/environments/select` (envdesk): every environment ranked or rejected, with reasons. */
+export const SelectionExplanationSchema = z.object({
+  request: z.object({
+    kind: z.enum(['manifest-image', 'content-environment', 'content-image', 'automatic']),
+    description: z.string(),
+  }),
+  bundle: z.object({
+    r: z.string().nullable(),
+    python: z.string().nullable(),
+    quarto: z.string().nullable(),
+    rRequires: z.string().nullable(),
+    pythonRequires: z.string().nullable(),
+  }),
+  selected_guid: z.string().nullable(),
+  failure: z.string().nullable(),
+  environment_management: z.object({ r: z.boolean(), python: z.boolean() }),
+  candidates: z.array(
+    z.object({
+      guid: z.string(),
+      name: z.string(),
+      title: z.string().nullable(),
+      matching: z.enum(['any', 'exact', 'none']),
+      accepted: z.boolean(),
+      rank: z.number().int().nullable(),
+      reasons: z.array(z.string()),
+      installations: z.array(SelectionInstallationSchema),
+    }),
+  ),
+  log: z.array(z.string()),
+});
+export type SelectionExplanation = z.infer<typeof SelectionExplanationSchema>;

@@ -54,12 +54,19 @@ export function aBundle(contentGuid: string, overrides: Partial<Bundle> = {}): B
     id: '1',
     content_guid: contentGuid,
     created_time: FIXED_TIME,
+    created_by: null,
+    environment_guid: null,
+    cluster_name: null,
     active: false,
     size: 2048,
     image_name: null,
     r_version: null,
+    r_environment_management: null,
     py_version: null,
+    py_environment_management: null,
     quarto_version: null,
+    metadata: { source: null, source_repo: null, source_branch: null, source_commit: null, archive_md5: '0'.repeat(32), archive_sha1: '0'.repeat(40) },
+    build_plan: null,
     ...overrides,
   };
 }
@@ -95,6 +102,8 @@ export function aSelection(candidates: SelectionCandidate[], overrides: Partial<
   return {
     request: { kind: 'automatic', description: 'automatic selection considers every environment with matching any' },
     bundle: { r: null, python: '3.11.4', quarto: null, rRequires: null, pythonRequires: null },
+    environment_management: { r: true, python: true },
+    log: [],
     selected_guid: selected?.guid ?? null,
     failure: selected ? null : 'Automatic selection considers every environment with matching any, but none qualifies.',
     candidates,

@@ -1,10 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { z } from 'zod';
+import { DeployAnswerSchema } from '@envdesk/domain';
 import { apiClient } from '../../../lib/api-client';
 import { contentKeys } from './list-content';
-
-const DeployAnswerSchema = z.object({ task_id: z.string() });
 
 /** POST /v1/content/{guid}/deploy: starts a deploy task and answers at once (202) with its id. */
 export async function deployContent(guid: string, bundleId: string | null): Promise<string> {

@@ -1,38 +1,10 @@
-import { ApiError, ErrorCode } from '@envdesk/domain';
+import { ApiError, ErrorCode, type SelectionExplanation, SelectionExplanationSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
 import { contentKeys } from './list-content';
 
-/**
- * `POST /v1/environments/select` (envdesk): how a deploy would choose among every environment for
- * the content's latest bundle, with each one's reasons. The web reads only what it shows.
- */
-export const SelectionExplanationSchema = z.object({
-  request: z.object({ kind: z.string(), description: z.string() }),
-  bundle: z.object({
-    r: z.string().nullable(),
-    python: z.string().nullable(),
-    quarto: z.string().nullable(),
-    rRequires: z.string().nullable(),
-    pythonRequires: z.string().nullable(),
-  }),
-  selected_guid: z.string().nullable(),
-  failure: z.string().nullable(),
-  candidates: z.array(
-    z.object({
-      guid: z.string(),
-      name: z.string(),
-      title: z.string().nullable(),
-      matching: z.enum(['any', 'exact', 'none']),
-      accepted: z.boolean(),
-      rank: z.number().nullable(),
-      reasons: z.array(z.string()),
-      installations: z.array(z.object({ language: z.string(), version: z.string(), path: z.string() })),
-    }),
-  ),
-});
-export type SelectionExplanation = z.infer<typeof SelectionExplanationSchema>;
+export type { SelectionExplanation };
+
 export type SelectionCandidate = SelectionExplanation['candidates'][number];
 
 /**

@@ -1,24 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { type Bundle, BundleSchema } from '@envdesk/domain';
 import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
 import { contentKeys } from './list-content';
 
-/**
- * A bundle in Connect's shape, as much of it as the content page shows. Runtime fields stay null
- * until a deploy builds the bundle. (The domain has no wire schema for bundles yet.)
- */
-export const BundleSchema = z.object({
-  id: z.string(),
-  content_guid: z.string(),
-  created_time: z.string(),
-  active: z.boolean(),
-  size: z.number(),
-  image_name: z.string().nullable(),
-  r_version: z.string().nullable(),
-  py_version: z.string().nullable(),
-  quarto_version: z.string().nullable(),
-});
-export type Bundle = z.infer<typeof BundleSchema>;
+export type { Bundle };
 
 const BundleListSchema = z.array(BundleSchema);
 

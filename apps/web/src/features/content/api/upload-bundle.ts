@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
-import { type Bundle, BundleSchema } from './list-bundles';
+import { type Bundle, BundleSchema } from '@envdesk/domain';
 import { contentKeys } from './list-content';
 
 /**

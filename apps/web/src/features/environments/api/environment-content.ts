@@ -1,4 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { EnvironmentUsageSchema } from '@envdesk/domain';
 import { z } from 'zod';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
@@ -7,18 +8,7 @@ import { environmentKeys } from '../../../lib/environments/list-environments';
  * `GET /v1/environments/{guid}/content` (envdesk, administrators): the content that chose an
  * environment or last ran on it. The server shapes it in its environments service; this reads it.
  */
-const ContentUsingEnvironmentSchema = z.array(
-  z.object({
-    guid: z.string(),
-    name: z.string(),
-    title: z.string().nullable(),
-    owner_username: z.string(),
-    /** The content's settings ask for this environment. */
-    chosen: z.boolean(),
-    /** The content's last build ran in it. */
-    running: z.boolean(),
-  }),
-);
+const ContentUsingEnvironmentSchema = z.array(EnvironmentUsageSchema);
 export type ContentUsingEnvironment = z.infer<typeof ContentUsingEnvironmentSchema>;
 
 export async function listContentUsingEnvironment(guid: string, signal?: AbortSignal): Promise<ContentUsingEnvironment> {

@@ -1,25 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import { type SyncStatus, SyncStatusSchema } from '@envdesk/domain';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
 
-/**
- * The parts of `GET /v1/environments/sync` the tab shows. The server declares the full shape
- * (SyncStatus in apps/server); this reads only what it needs and ignores the rest.
- */
-const SyncStatusSchema = z.object({
-  enabled: z.boolean(),
-  file: z.string().nullable(),
-  last_error: z
-    .object({
-      message: z.string(),
-      problems: z
-        .array(z.object({ entry: z.number().nullable().catch(null), field: z.string().nullable().catch(null), message: z.string() }))
-        .catch([]),
-    })
-    .nullable(),
-});
-export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+export type { SyncStatus };
 
 export async function getSyncStatus(signal?: AbortSignal): Promise<SyncStatus> {
   return SyncStatusSchema.parse(await apiClient.get('/v1/environments/sync', { signal }));
