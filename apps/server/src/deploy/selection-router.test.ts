@@ -33,6 +33,10 @@ describe('POST /v1/environments/select (the explainer)', () => {
     expect(byGuid[created.oldPython!]).toMatchObject({ accepted: false, reasons: [expect.stringContaining('3.8.10')] });
     expect(byGuid[created.exact!].reasons.join(' ')).toMatch(/exact/);
     expect(byGuid[created.closed!].reasons.join(' ')).toMatch(/not granted/);
+    // The same judgement as flags, so a program need not read the wording.
+    expect(byGuid[created.oldPython!]).toMatchObject({ checks: { compatible: false, permitted: true }, incompatibilities: [expect.stringContaining('3.8.10')] });
+    expect(byGuid[created.exact!].checks).toEqual({ in_request: true, matching: false, permitted: true, compatible: true });
+    expect(byGuid[created.closed!].checks).toMatchObject({ permitted: false, compatible: true });
   });
 
   it('tries a runtime choice before it is saved', async () => {

@@ -63,6 +63,13 @@ export function presentSelection(result: SelectionResult): SelectionExplanation 
       accepted: candidate.accepted,
       rank: candidate.rank,
       reasons: candidate.reasons,
+      checks: {
+        in_request: candidate.checks.inRequest,
+        matching: candidate.checks.matching,
+        permitted: candidate.checks.permitted,
+        compatible: candidate.checks.compatible,
+      },
+      incompatibilities: candidate.incompatibilities,
       installations: candidate.installations,
     })),
     log: result.log,

@@ -189,6 +189,16 @@ export const SelectionExplanationSchema = z.object({
       accepted: z.boolean(),
       rank: z.number().int().nullable(),
       reasons: z.array(z.string()),
+      /** The same judgement as flags: what the request, matching, permissions and versions each decided. */
+      checks: z.object({
+        in_request: z.boolean(),
+        matching: z.boolean(),
+        permitted: z.boolean(),
+        /** null when not judged: outside what the bundle or content asked for. */
+        compatible: z.boolean().nullable(),
+      }),
+      /** The reasons about the bundle's versions: why it cannot run there, whoever asks. */
+      incompatibilities: z.array(z.string()),
       installations: z.array(SelectionInstallationSchema),
     }),
   ),

@@ -662,3 +662,44 @@ describe('selectEnvironment: the deploy log', () => {
     expect(selectEnvironment(three).selected?.environment.guid).toBe(selectEnvironment(two).selected?.environment.guid);
   });
 });
+
+describe('candidate checks: the reasons as flags for programs', () => {
+  // Keys start with distinct letters: the case builders derive each GUID from the first one.
+  const row: Case = {
+    name: 'checks',
+    environments: {
+      Fit: { python: ['3.11.3'] },
+      Old: { python: ['3.10.12'] },
+      Exact: { python: ['3.11.9'], matching: 'exact' },
+      Disabled: { python: ['3.11.3'], matching: 'none' },
+      Closed: { python: ['3.11.3'], grants: ['someone-else'] },
+    },
+    bundle: { python: '3.11.4' },
+    selected: 'Fit',
+  };
+  const judged = (content?: ContentSpec) => {
+    const result = selectEnvironment(inputFrom({ ...row, ...(content ? { content } : {}) }));
+    return Object.fromEntries(
+      Object.keys(row.environments).map((key) => {
+        const candidate = result.candidates.find((c) => c.environment.guid === guidOf(key))!;
+        return [key, [candidate.checks, candidate.incompatibilities]];
+      }),
+    );
+  };
+
+  it('separates what the request, matching, permissions and versions each decided under Automatic', () => {
+    expect(judged()).toEqual({
+      Fit: [{ inRequest: true, matching: true, permitted: true, compatible: true }, []],
+      Old: [{ inRequest: true, matching: true, permitted: true, compatible: false }, ['no Python 3.11 installation (has 3.10.12)']],
+      Exact: [{ inRequest: true, matching: false, permitted: true, compatible: true }, []],
+      Disabled: [{ inRequest: true, matching: false, permitted: true, compatible: true }, []],
+      Closed: [{ inRequest: true, matching: true, permitted: false, compatible: true }, []],
+    });
+  });
+
+  it('judges a requested exact environment as allowed, and leaves the others unjudged', () => {
+    const checks = judged({ environment: 'Exact' });
+    expect(checks.Exact).toEqual([{ inRequest: true, matching: true, permitted: true, compatible: true }, []]);
+    expect(checks.Fit).toEqual([{ inRequest: false, matching: true, permitted: true, compatible: null }, []]);
+  });
+});

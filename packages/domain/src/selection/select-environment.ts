@@ -37,6 +37,17 @@ export interface CandidateInstallation {
   path: string;
 }
 
+export interface CandidateChecks {
+  /** Inside what was asked for: the requested image or environment, or every one for Automatic. */
+  readonly inRequest: boolean;
+  /** Not disabled (`none`), and not `exact` under Automatic selection. */
+  readonly matching: boolean;
+  /** The content's owner may use it. */
+  readonly permitted: boolean;
+  /** A compatible installation for every language the bundle uses; null when not judged (outside the request). */
+  readonly compatible: boolean | null;
+}
+
 export interface Candidate {
   environment: Environment;
   accepted: boolean;
@@ -44,6 +55,10 @@ export interface Candidate {
   rank: number | null;
   /** Why the environment was rejected, in plain words; empty when accepted. */
   reasons: string[];
+  /** The same judgement as flags, for programs (the picker) rather than people. */
+  checks: CandidateChecks;
+  /** The reasons that are about the bundle's versions: what makes it incompatible, whoever asks. */
+  incompatibilities: string[];
   /** The installation chosen for each language the bundle uses (R, Python, Quarto order); empty when rejected. */
   installations: CandidateInstallation[];
 }
@@ -233,6 +248,8 @@ interface Evaluation {
   readonly index: number;
   readonly environment: Environment;
   readonly reasons: string[];
+  readonly checks: CandidateChecks;
+  readonly incompatibilities: string[];
   /** Per used language (R, Python, Quarto order) when accepted; empty when rejected. */
   readonly chosen: Installed[];
   readonly scores: ScoredVersion[];
@@ -247,15 +264,20 @@ function evaluate(
   read: VersionReader,
 ): Evaluation {
   const { environment, grants } = entry;
-  if (!request.includes(environment)) return { index, environment, reasons: [request.outsideReason], chosen: [], scores: [] };
+  const permitted = isPermittedToUse(owner, grants);
+  // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
+  const matchingAllows = environment.matching === 'any' || (environment.matching === 'exact' && request.requested);
+  if (!request.includes(environment)) {
+    const checks = { inRequest: false, matching: matchingAllows, permitted, compatible: null };
+    return { index, environment, reasons: [request.outsideReason], checks, incompatibilities: [], chosen: [], scores: [] };
+  }
   const reasons: string[] = [];
   if (environment.matching === 'none') reasons.push('matching is none');
-  // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
   if (environment.matching === 'exact' && !request.requested) reasons.push('matching is exact (used only when requested)');
-  if (!isPermittedToUse(owner, grants)) {
+  if (!permitted) {
     reasons.push(owner.role === 'viewer' ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
   }
-  if (bundle.problems.length > 0) reasons.push(...bundle.problems);
+  const incompatibilities: string[] = [...bundle.problems];
   const chosen: Installed[] = [];
   const scores: ScoredVersion[] = [];
   for (const requirement of bundle.requirements) {
@@ -265,10 +287,13 @@ function evaluate(
       chosen.push(best.installed);
       scores.push(best.score);
     } else {
-      reasons.push(incompatibility(requirement, installed));
+      incompatibilities.push(incompatibility(requirement, installed));
     }
   }
-  return reasons.length === 0 ? { index, environment, reasons, chosen, scores } : { index, environment, reasons, chosen: [], scores: [] };
+  reasons.push(...incompatibilities);
+  const checks = { inRequest: true, matching: matchingAllows, permitted, compatible: incompatibilities.length === 0 };
+  const judged = { index, environment, reasons, checks, incompatibilities };
+  return reasons.length === 0 ? { ...judged, chosen, scores } : { ...judged, chosen: [], scores: [] };
 }
 
 /** Language by language (R, Python, Quarto) the closer installation wins; a full tie goes to the environment created first. */
@@ -307,6 +332,8 @@ export function selectEnvironment(input: SelectionInput): SelectionResult {
     accepted: rank !== null,
     rank,
     reasons: evaluation.reasons,
+    checks: evaluation.checks,
+    incompatibilities: evaluation.incompatibilities,
     installations: evaluation.chosen.map((installed, i) => ({
       language: bundle.requirements[i]!.language,
       version: installed.text,

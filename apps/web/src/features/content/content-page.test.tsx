@@ -18,8 +18,8 @@ const classifier = anEnvironment({ title: 'Custom image classifier', name: 'regi
 
 const selection = aSelection([
   aCandidate({ guid: current.guid, title: current.title, installations: [{ language: 'python', version: '3.11.3', path: '/opt/python/3.11.3/bin/python3' }] }),
-  aCandidate({ guid: older.guid, title: older.title, accepted: false, rank: null, reasons: ['no Python 3.11 installation (has 3.10.12)'] }),
-  aCandidate({ guid: classifier.guid, title: classifier.title, matching: 'exact', accepted: false, rank: null, reasons: ['matching is exact (used only when requested)'] }),
+  aCandidate({ guid: older.guid, title: older.title, accepted: false, rank: null, reasons: ['no Python 3.11 installation (has 3.10.12)'], incompatibilities: ['no Python 3.11 installation (has 3.10.12)'], checks: { compatible: false } }),
+  aCandidate({ guid: classifier.guid, title: classifier.title, matching: 'exact', accepted: false, rank: null, reasons: ['matching is exact (used only when requested)'], checks: { matching: false } }),
 ]);
 
 const deployed = aContent(pat, { title: 'Forecast API', name: 'forecast-api', bundle_id: '1', last_deployed_time: '2026-01-15T10:00:02Z', app_mode: 'python-api' });

@@ -84,7 +84,13 @@ export function aDeployment(overrides: Partial<Deployment> = {}): Deployment {
   };
 }
 
-export function aCandidate(overrides: Partial<SelectionCandidate> & Pick<SelectionCandidate, 'guid'>): SelectionCandidate {
+const FITS = { in_request: true, matching: true, permitted: true, compatible: true };
+
+/** A candidate as the explainer answers; `checks` and `incompatibilities` follow from the parts given. */
+export function aCandidate(
+  overrides: Partial<Omit<SelectionCandidate, 'checks'>> & Pick<SelectionCandidate, 'guid'> & { checks?: Partial<SelectionCandidate['checks']> },
+): SelectionCandidate {
+  const { checks, ...rest } = overrides;
   return {
     name: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11',
     title: null,
@@ -92,8 +98,10 @@ export function aCandidate(overrides: Partial<SelectionCandidate> & Pick<Selecti
     accepted: true,
     rank: 1,
     reasons: [],
+    incompatibilities: [],
     installations: [],
-    ...overrides,
+    ...rest,
+    checks: { ...FITS, ...checks },
   };
 }
 

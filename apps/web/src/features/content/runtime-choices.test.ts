@@ -13,10 +13,10 @@ const environments = [current, older, classifier, retired, granted];
 
 const selection = aSelection([
   aCandidate({ guid: current.guid, installations: [{ language: 'python', version: '3.11.3', path: '/opt/python/3.11.3/bin/python3' }] }),
-  aCandidate({ guid: older.guid, accepted: false, rank: null, reasons: ['no Python 3.11 installation (has 3.10.12)'] }),
-  aCandidate({ guid: classifier.guid, matching: 'exact', accepted: false, rank: null, reasons: ['matching is exact (used only when requested)'] }),
-  aCandidate({ guid: retired.guid, matching: 'none', accepted: false, rank: null, reasons: ['matching is none'] }),
-  aCandidate({ guid: granted.guid, accepted: false, rank: null, reasons: ["not granted to the content's owner"] }),
+  aCandidate({ guid: older.guid, accepted: false, rank: null, reasons: ['no Python 3.11 installation (has 3.10.12)'], incompatibilities: ['no Python 3.11 installation (has 3.10.12)'], checks: { compatible: false } }),
+  aCandidate({ guid: classifier.guid, matching: 'exact', accepted: false, rank: null, reasons: ['matching is exact (used only when requested)'], checks: { matching: false } }),
+  aCandidate({ guid: retired.guid, matching: 'none', accepted: false, rank: null, reasons: ['matching is none'], checks: { matching: false } }),
+  aCandidate({ guid: granted.guid, accepted: false, rank: null, reasons: ["not granted to the content's owner"], checks: { permitted: false } }),
 ]);
 
 describe('the Runtime picker’s choices', () => {
@@ -41,6 +41,8 @@ describe('the Runtime picker’s choices', () => {
           accepted: false,
           rank: null,
           reasons: ['matching is exact (used only when requested)', 'Python 3.11.9 does not satisfy >=3.12'],
+          incompatibilities: ['Python 3.11.9 does not satisfy >=3.12'],
+          checks: { matching: false, compatible: false },
         }),
       ]),
     );
@@ -56,7 +58,7 @@ describe('the Runtime picker’s choices', () => {
     const manifestRequest = aSelection(
       [
         aCandidate({ guid: classifier.guid, matching: 'exact' }),
-        aCandidate({ guid: current.guid, accepted: false, rank: null, reasons: ['not the requested image'] }),
+        aCandidate({ guid: current.guid, accepted: false, rank: null, reasons: ['not the requested image'], checks: { in_request: false, compatible: null } }),
       ],
       { request: { kind: 'manifest-image', description: "the bundle's manifest requests the image registry.example.com/classifier:1" } },
     );

@@ -29,18 +29,6 @@ export interface EnvironmentChoice {
 
 export const isChoosable = (choice: EnvironmentChoice): boolean => choice.status === 'compatible' || choice.status === 'unchecked';
 
-/**
- * Automatic selection passes over `exact` environments, but one that is asked for by name is
- * allowed (seed "About automatic environment selection"): not a reason against choosing it.
- */
-const onlyAboutAutomatic = (reason: string): boolean => reason.startsWith('matching is exact');
-const aboutMatchingNone = (reason: string): boolean => reason === 'matching is none';
-/** The content's owner may not use it: the picker leaves it out (publishers never see it at all). */
-const aboutPermission = (reason: string): boolean => reason.startsWith('not granted') || reason.includes('owner is a viewer');
-
-/** The bundle's manifest asks for an image or environment, so the server judged only that one. */
-const outsideManifestRequest = (reason: string): boolean => reason.startsWith('not the requested');
-
 const sentence = (reason: string): string => reason.charAt(0).toUpperCase() + reason.slice(1);
 
 const LANGUAGE_NAMES: Record<string, string> = { r: 'R', python: 'Python', quarto: 'Quarto' };
@@ -50,10 +38,14 @@ const DISABLED_REASON = 'Disabled by an administrator (matching: none); it is ne
 function choiceFrom(environment: Environment, candidate: SelectionCandidate | undefined): EnvironmentChoice | null {
   if (environment.matching === 'none') return { environment, status: 'disabled', reasons: [DISABLED_REASON], uses: [] };
   if (!candidate) return { environment, status: 'unchecked', reasons: [], uses: [] };
-  if (candidate.reasons.some(aboutPermission)) return null;
-  if (candidate.reasons.some(outsideManifestRequest)) return { environment, status: 'unchecked', reasons: [], uses: [] };
-  const blocking = candidate.reasons.filter((reason) => !onlyAboutAutomatic(reason) && !aboutMatchingNone(reason));
-  if (blocking.length > 0) return { environment, status: 'incompatible', reasons: blocking.map(sentence), uses: [] };
+  // The content's owner may not use it: the picker leaves it out (publishers never see it at all).
+  if (!candidate.checks.permitted) return null;
+  // The bundle's manifest asks for an image or environment, so the server judged only that one.
+  if (!candidate.checks.in_request) return { environment, status: 'unchecked', reasons: [], uses: [] };
+  // `exact` environments are passed over by Automatic but allowed when chosen: only versions block.
+  if (candidate.checks.compatible === false) {
+    return { environment, status: 'incompatible', reasons: candidate.incompatibilities.map(sentence), uses: [] };
+  }
   const uses = candidate.installations.map((installation) => `${LANGUAGE_NAMES[installation.language] ?? installation.language} ${installation.version}`);
   return { environment, status: 'compatible', reasons: [], uses };
 }
