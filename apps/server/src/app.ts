@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -23,7 +24,6 @@ import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { systemRoutes } from './system/system-router.js';
 import { createTasksService } from './tasks/tasks-service.js';
-import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import { createUsersService } from './users/users-service.js';
 import { usersRoutes } from './users/users-router.js';
 import { webApp } from './web/web-app.js';

@@ -10,7 +10,6 @@ import {
   type ListUsersQuery,
   type UpdateUserInput,
   type User,
-  type UserRole,
   UserRoleSchema,
   can,
   notFound,
@@ -169,4 +168,3 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
   };
 }
 export type UsersService = ReturnType<typeof createUsersService>;
-export type { UserRole };
