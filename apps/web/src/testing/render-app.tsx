@@ -1,9 +1,10 @@
 import type { User } from '@envdesk/domain';
-import { render } from '@testing-library/react';
-import { vi } from 'vitest';
+import { cleanup, render } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { AppRoutes } from '../app/app-routes';
 import { AppProviders, createAppQueryClient } from '../app/providers';
 import { type FakeHandler, fakeFetch, json } from './fake-fetch';
+import { fakeLayout } from './layout';
 
 /** Renders the whole app at `path`, signed in as `user`, against a fake server. */
 export function renderAppAt(path: string, user: User, handlers: Record<string, FakeHandler>) {
@@ -23,4 +24,17 @@ export function renderAppAt(path: string, user: User, handlers: Record<string, F
     </AppProviders>,
   );
   return server;
+}
+
+/** Page tests: a layout for virtualized tables, and a fresh DOM and fetch after each test. */
+export function setUpPageTests(): void {
+  let restoreLayout: () => void;
+  beforeAll(() => {
+    restoreLayout = fakeLayout();
+  });
+  afterAll(() => restoreLayout());
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
 }

@@ -1,11 +1,10 @@
 import { ErrorCode } from '@envdesk/domain';
 import { aUser } from '@envdesk/domain/testing';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { json } from '../../testing/fake-fetch';
-import { fakeLayout } from '../../testing/layout';
-import { renderAppAt } from '../../testing/render-app';
+import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 import { aContent } from './content-test-data';
 
 const admin = aUser({ user_role: 'administrator', first_name: 'Ada', last_name: 'Admin' });
@@ -30,15 +29,7 @@ function recordUrls(): string[] {
   return urls;
 }
 
-let restoreLayout: () => void;
-beforeAll(() => {
-  restoreLayout = fakeLayout();
-});
-afterAll(() => restoreLayout());
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+setUpPageTests();
 
 describe('the Content list', () => {
   it("shows a publisher their own content, with each item's environment and rebuild mark", async () => {

@@ -1,11 +1,10 @@
 import { type Content, ErrorCode } from '@envdesk/domain';
 import { aUser, anEnvironment } from '@envdesk/domain/testing';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeHandler, json } from '../../testing/fake-fetch';
-import { fakeLayout } from '../../testing/layout';
-import { renderAppAt } from '../../testing/render-app';
+import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 import { aBundle, aCandidate, aContent, aDeployment, aSelection } from './content-test-data';
 
 const pat = aUser({ user_role: 'publisher', username: 'pat', first_name: 'Pat', last_name: 'Publisher' });
@@ -50,15 +49,7 @@ function contentServer(initial: Content, extra: Record<string, FakeHandler> = {}
 
 const runtime = () => screen.getByRole('region', { name: 'Runtime' });
 
-let restoreLayout: () => void;
-beforeAll(() => {
-  restoreLayout = fakeLayout();
-});
-afterAll(() => restoreLayout());
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+setUpPageTests();
 
 describe('the content page’s Runtime section', () => {
   it('chooses a compatible environment, shows why an incompatible one cannot be chosen, and marks the content for rebuild', async () => {

@@ -1,11 +1,10 @@
 import { ErrorCode } from '@envdesk/domain';
 import { aGuid, aUser, anEnvironment } from '@envdesk/domain/testing';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json } from '../../testing/fake-fetch';
-import { fakeLayout } from '../../testing/layout';
-import { renderAppAt } from '../../testing/render-app';
+import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 
 const admin = aUser({ user_role: 'administrator' });
 const publisher = aUser({ user_role: 'publisher' });
@@ -13,15 +12,7 @@ const group = { guid: aGuid(), name: 'data-science', owner_guid: null };
 const syncOk = { enabled: true, file: '/etc/envdesk/environments.yaml', last_error: null };
 const page = (results: unknown[]) => ({ results, current_page: 1, total: results.length });
 
-let restoreLayout: () => void;
-beforeAll(() => {
-  restoreLayout = fakeLayout();
-});
-afterAll(() => restoreLayout());
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+setUpPageTests();
 
 describe('adding an environment', () => {
   it('validates as you type, then creates the environment and its group permission', async () => {

@@ -1,11 +1,10 @@
 import { ErrorCode } from '@envdesk/domain';
 import { aUser, anEnvironment } from '@envdesk/domain/testing';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json } from '../../testing/fake-fetch';
-import { fakeLayout } from '../../testing/layout';
-import { renderAppAt } from '../../testing/render-app';
+import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 
 const admin = aUser({ user_role: 'administrator', first_name: 'Ada', last_name: 'Admin' });
 const publisher = aUser({ user_role: 'publisher' });
@@ -27,15 +26,7 @@ const rowTitles = async () =>
     .slice(1)
     .map((row) => within(row).getByRole('link').textContent);
 
-let restoreLayout: () => void;
-beforeAll(() => {
-  restoreLayout = fakeLayout();
-});
-afterAll(() => restoreLayout());
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+setUpPageTests();
 
 describe('the Environments tab', () => {
   it('lists environments sorted by title, with versions, matching, the file badge and a count', async () => {
