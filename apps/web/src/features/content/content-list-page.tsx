@@ -1,10 +1,10 @@
 import type { Content, User } from '@envdesk/domain';
+import { LoadError } from '../../components/load-error';
 import type { SortingState } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
-import { errorMessage } from '../../lib/api-client';
 import { useContentList } from './api/list-content';
 import { contentColumns } from './components/content-columns';
 import { NewContentDialog } from './components/new-content-dialog';
@@ -84,12 +84,7 @@ function ContentList({ owner, canCreate, showRuntime, onCreate }: ContentListPro
   }
   if (list.isError) {
     return (
-      <div role="alert" className="alert alert-error state-panel">
-        <p>The content could not be loaded. {errorMessage(list.error)}</p>
-        <button type="button" className="button" onClick={() => void list.refetch()}>
-          Try again
-        </button>
-      </div>
+      <LoadError what="The content" error={list.error} onRetry={() => void list.refetch()} panel />
     );
   }
   if (data.length === 0) {

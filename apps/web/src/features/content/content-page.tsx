@@ -1,4 +1,5 @@
 import { ApiError, type Content, ErrorCode, type User } from '@envdesk/domain';
+import { LoadError } from '../../components/load-error';
 import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { ConfirmDialog } from '../../components/dialog';
@@ -44,12 +45,7 @@ export function ContentPage({ user, guid }: { user: User; guid: string }) {
       <>
         <BackLink />
         <Page title="Content">
-          <div role="alert" className="alert alert-error state-panel">
-            <p>The content could not be loaded. {errorMessage(content.error)}</p>
-            <button type="button" className="button" onClick={() => void content.refetch()}>
-              Try again
-            </button>
-          </div>
+          <LoadError what="The content" error={content.error} onRetry={() => void content.refetch()} panel />
         </Page>
       </>
     );

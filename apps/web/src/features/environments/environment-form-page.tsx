@@ -1,4 +1,5 @@
 import { ApiError, type Environment, ErrorCode, type User } from '@envdesk/domain';
+import { LoadError } from '../../components/load-error';
 import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { Page } from '../../components/page';
@@ -108,19 +109,15 @@ function ExistingEnvironment({ user, guid }: { user: User; guid: string }) {
       <>
         <BackLink />
         <Page title="Environment">
-          <div role="alert" className="alert alert-error state-panel">
-            <p>The environment could not be loaded. {errorMessage(failed)}</p>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                void environment.refetch();
-                if (canManageAccess) void permissions.refetch();
-              }}
-            >
-              Try again
-            </button>
-          </div>
+          <LoadError
+            what="The environment"
+            error={failed}
+            onRetry={() => {
+              void environment.refetch();
+              if (canManageAccess) void permissions.refetch();
+            }}
+            panel
+          />
         </Page>
       </>
     );

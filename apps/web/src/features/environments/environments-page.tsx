@@ -1,4 +1,5 @@
 import type { Environment, User } from '@envdesk/domain';
+import { LoadError } from '../../components/load-error';
 import type { SortingState } from '@tanstack/react-table';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
@@ -106,12 +107,7 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   if (environments.isPending) return <TableSkeleton />;
   if (environments.isError) {
     return (
-      <div role="alert" className="alert alert-error state-panel">
-        <p>The environments could not be loaded. {errorMessage(environments.error)}</p>
-        <button type="button" className="button" onClick={() => void environments.refetch()}>
-          Try again
-        </button>
-      </div>
+      <LoadError what="The environments" error={environments.error} onRetry={() => void environments.refetch()} panel />
     );
   }
   if (data.length === 0) return <EmptyState canWrite={canWrite} />;

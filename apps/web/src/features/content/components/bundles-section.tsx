@@ -1,4 +1,5 @@
 import type { Content } from '@envdesk/domain';
+import { LoadError } from '../../../components/load-error';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useAnnounce } from '../../../components/announcer';
 import { FormField } from '../../../components/form-field';
@@ -88,12 +89,7 @@ export function BundlesSection({ content, deploy }: { content: Content; deploy: 
           Loading bundles…
         </p>
       ) : bundles.isError ? (
-        <div role="alert" className="alert alert-error">
-          <p>The bundles could not be loaded. {errorMessage(bundles.error)}</p>
-          <button type="button" className="button" onClick={() => void bundles.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadError what="The bundles" error={bundles.error} onRetry={() => void bundles.refetch()} />
       ) : list.length === 0 ? (
         <p className="section-empty">No bundles yet. Upload one, then deploy it to build and run the content.</p>
       ) : (

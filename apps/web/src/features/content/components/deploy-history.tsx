@@ -1,4 +1,5 @@
 import type { Content, Deployment } from '@envdesk/domain';
+import { LoadError } from '../../../components/load-error';
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../../../lib/api-client';
 import { useDeploymentList } from '../api/list-deployments';
@@ -45,12 +46,7 @@ export function DeployHistory({ content, deploy }: { content: Content; deploy: D
     );
   } else if (deployments.isError && !deploy.taskId) {
     body = (
-      <div role="alert" className="alert alert-error">
-        <p>The deploy history could not be loaded. {errorMessage(deployments.error)}</p>
-        <button type="button" className="button" onClick={() => void deployments.refetch()}>
-          Try again
-        </button>
-      </div>
+      <LoadError what="The deploy history" error={deployments.error} onRetry={() => void deployments.refetch()} />
     );
   } else {
     const entries = withLiveDeploy(deployments.data ?? [], deploy, startedAt);

@@ -1,4 +1,5 @@
 import type { Content, Environment } from '@envdesk/domain';
+import { LoadError } from '../../../components/load-error';
 import { type FormEvent, useCallback, useId, useMemo, useState } from 'react';
 import { useAnnounce } from '../../../components/announcer';
 import { displayTitle } from '../../../components/environment-columns';
@@ -124,12 +125,7 @@ export function RuntimeSection({ content }: { content: Content }) {
                 Loading environments…
               </p>
             ) : environments.isError ? (
-              <div role="alert" className="alert alert-error">
-                <p>The environments could not be loaded. {errorMessage(environments.error)}</p>
-                <button type="button" className="button" onClick={() => void environments.refetch()}>
-                  Try again
-                </button>
-              </div>
+              <LoadError what="The environments" error={environments.error} onRetry={() => void environments.refetch()} />
             ) : (
               <EnvironmentPicker choices={choices} selectedGuid={choice.guid} onSelect={onSelect} />
             )}
