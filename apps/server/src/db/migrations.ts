@@ -162,6 +162,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005-environment-edits': {
+      // Who wrote an environment's current version, for the 412 that tells a second administrator
+      // whose change they were about to overwrite. A user GUID, not a key: deleting the user keeps it.
+      async up(db: Builder) {
+        await db.schema.alterTable('environments').addColumn('updated_by', 'text').execute();
+      },
+    },
   };
 }
 

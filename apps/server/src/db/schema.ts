@@ -35,6 +35,8 @@ export interface EnvironmentsTable {
   volume_mounts: string;
   created_time: string;
   updated_time: string;
+  /** GUID of the user whose write made the current version; null for the file sync and older rows. */
+  updated_by: string | null;
 }
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
 export type NewEnvironmentRow = Insertable<EnvironmentsTable>;

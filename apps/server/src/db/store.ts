@@ -34,7 +34,7 @@ const LOCK_KEYS = { 'environment-sync': 7_331_001 } as const;
 function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     dialect,
-    environments: createEnvironmentsStore(db),
+    environments: createEnvironmentsStore(db, dialect),
     users: createUsersStore(db),
     groups: createGroupsStore(db),
     credentials: createCredentialsStore(db),

@@ -1,4 +1,4 @@
-import { EnvironmentPermissionSchema, EnvironmentSchema, ErrorCode } from '@envdesk/domain';
+import { EditConflictPayloadSchema, EnvironmentPermissionSchema, EnvironmentSchema, ErrorCode, environmentEtag } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newGuid, rfc3339 } from '../clock.js';
@@ -198,5 +198,133 @@ describe.each(testDialects)('environments API on %s', (dialect) => {
     const response = await server.request('GET', '/__api__/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ code: ErrorCode.ObjectDoesNotExist, payload: null });
+  });
+});
+
+describe.each(testDialects)('environment versions (ETag, If-Match, 412) on %s', (dialect) => {
+  let server: TestServer;
+  let otherAdmin: TestUser;
+  // Pinned when a test needs several writes within one second; the wall clock otherwise.
+  let pinnedNow: Date | null = null;
+
+  beforeAll(async () => {
+    server = await startTestServer({ dialect, clock: { now: () => pinnedNow ?? new Date() } });
+    otherAdmin = await server.addUser('administrator');
+  });
+  afterAll(() => server.close());
+
+  const path = (guid: string) => `/__api__/v1/environments/${guid}`;
+  const create = async (title = 'Versioned') => {
+    const response = await server.request('POST', '/__api__/v1/environments', { body: aCreateEnvironmentInput({ title }) });
+    expect(response.status).toBe(200);
+    return EnvironmentSchema.parse(response.body);
+  };
+  const etagOf = async (guid: string) => {
+    const response = await server.request('GET', path(guid));
+    expect(response.status).toBe(200);
+    return response.headers.get('etag') ?? '';
+  };
+
+  it('GET answers a strong, quoted ETag that the list entry tells apart by its updated_time', async () => {
+    const created = await create();
+    const etag = await etagOf(created.guid);
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const listed = (await server.request('GET', '/__api__/v1/environments')).body as Array<{ guid: string; updated_time: string }>;
+    const entry = listed.find((item) => item.guid === created.guid);
+    expect(entry && environmentEtag(entry)).toBe(etag);
+  });
+
+  it('every save gives a new ETag, even several within one second, and PUT answers it', async () => {
+    pinnedNow = new Date('2026-05-01T12:00:00.250Z');
+    try {
+      const created = await create();
+      const seen = new Set([await etagOf(created.guid)]);
+      for (const title of ['one', 'two', 'three']) {
+        const saved = await server.request('PUT', path(created.guid), { body: { title }, headers: { 'if-match': [...seen].at(-1) ?? '' } });
+        expect(saved.status).toBe(200);
+        const etag = saved.headers.get('etag') ?? '';
+        expect(seen.has(etag)).toBe(false);
+        expect(await etagOf(created.guid)).toBe(etag);
+        seen.add(etag);
+      }
+      expect(seen.size).toBe(4);
+    } finally {
+      pinnedNow = null;
+    }
+  });
+
+  it('PUT with a stale If-Match answers 412 naming who changed what, and changes nothing', async () => {
+    const created = await create('Original');
+    const opened = await etagOf(created.guid);
+    const first = await server.request('PUT', path(created.guid), { as: otherAdmin, body: { title: 'Theirs' }, headers: { 'if-match': opened } });
+    expect(first.status).toBe(200);
+
+    const second = await server.request('PUT', path(created.guid), { body: { title: 'Mine', description: 'mine too' }, headers: { 'if-match': opened } });
+    expect(second.status).toBe(412);
+    expect(second.body).toMatchObject({ code: ErrorCode.BadRequest, error: expect.stringContaining(otherAdmin.username) });
+    const payload = EditConflictPayloadSchema.parse(second.body.payload);
+    expect(payload.environment).toEqual(first.body);
+    expect(payload.etag).toBe(first.headers.get('etag'));
+    expect(payload.updated_by).toEqual({ guid: otherAdmin.guid, username: otherAdmin.username });
+    expect((await server.request('GET', path(created.guid))).body).toEqual(first.body);
+
+    // Overwriting on purpose: the current ETag from the 412 is accepted.
+    const overwrite = await server.request('PUT', path(created.guid), { body: { title: 'Mine' }, headers: { 'if-match': payload.etag } });
+    expect(overwrite.status).toBe(200);
+    expect(overwrite.body.title).toBe('Mine');
+  });
+
+  it('DELETE with a stale If-Match answers 412 and the environment stays; with the current one it goes', async () => {
+    const created = await create();
+    const opened = await etagOf(created.guid);
+    await server.request('PUT', path(created.guid), { body: { title: 'Changed meanwhile' } });
+    const stale = await server.request('DELETE', path(created.guid), { headers: { 'if-match': opened } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.payload.environment.title).toBe('Changed meanwhile');
+    expect((await server.request('GET', path(created.guid))).status).toBe(200);
+    const current = await server.request('DELETE', path(created.guid), { headers: { 'if-match': await etagOf(created.guid) } });
+    expect(current.status).toBe(204);
+    expect((await server.request('GET', path(created.guid))).status).toBe(404);
+  });
+
+  it('If-Match: * and a list holding the current tag match; a weak tag never does; a malformed header is a 400', async () => {
+    const created = await create();
+    const etag = await etagOf(created.guid);
+    expect((await server.request('PUT', path(created.guid), { body: { title: 'star' }, headers: { 'if-match': '*' } })).status).toBe(200);
+    const current = await etagOf(created.guid);
+    expect((await server.request('PUT', path(created.guid), { body: { title: 'weak' }, headers: { 'if-match': `W/${current}` } })).status).toBe(412);
+    const listed = await server.request('PUT', path(created.guid), { body: { title: 'list' }, headers: { 'if-match': `${etag}, ${current}` } });
+    expect(listed.status).toBe(200);
+    const malformed = await server.request('PUT', path(created.guid), { body: { title: 'x' }, headers: { 'if-match': 'not-quoted' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: ErrorCode.BadRequest, payload: { field: 'If-Match' } });
+    expect((await server.request('GET', path(created.guid))).body.title).toBe('list');
+  });
+
+  it('a missing environment is a 404 whatever the If-Match, and permission changes ignore If-Match', async () => {
+    expect((await server.request('PUT', path(newGuid()), { body: { title: 'x' }, headers: { 'if-match': '*' } })).status).toBe(404);
+    const created = await create();
+    const opened = await etagOf(created.guid);
+    await server.request('PUT', path(created.guid), { body: { title: 'moved on' } });
+    const granted = await server.request('POST', `${path(created.guid)}/permissions`, {
+      body: { user_guid: otherAdmin.guid },
+      headers: { 'if-match': opened },
+    });
+    expect(granted.status).toBe(200);
+    const revoked = await server.request('DELETE', `${path(created.guid)}/permissions/${granted.body.guid}`, { headers: { 'if-match': opened } });
+    expect(revoked.status).toBe(204);
+  });
+
+  it('of concurrent saves of the same version exactly one wins; the others get 412 and the winner stays', async () => {
+    const created = await create();
+    const opened = await etagOf(created.guid);
+    const titles = ['racer-1', 'racer-2', 'racer-3', 'racer-4', 'racer-5', 'racer-6'];
+    const answers = await Promise.all(
+      titles.map((title) => server.request('PUT', path(created.guid), { body: { title }, headers: { 'if-match': opened } })),
+    );
+    const winners = answers.filter((answer) => answer.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 412)).toHaveLength(titles.length - 1);
+    expect((await server.request('GET', path(created.guid))).body.title).toBe(winners[0]?.body.title);
   });
 });

@@ -2,12 +2,29 @@ import {
   CreateEnvironmentInputSchema,
   CreateEnvironmentPermissionInputSchema,
   ErrorCode,
+  type Environment,
   UpdateEnvironmentInputSchema,
   environmentErrorCode,
+  environmentEtag,
+  malformedIfMatch,
+  parseIfMatch,
   parseOrThrow,
 } from '@envdesk/domain';
+import type { Request, Response } from 'express';
 import { type RouteSpec, actorOf, param, route } from '../http/routes.js';
 import type { EnvironmentsService } from './environments-service.js';
+
+/** An environment answered with its version: the strong ETag a client sends back in If-Match. */
+function sendEnvironment(res: Response, environment: Environment): void {
+  res.set('ETag', environmentEtag(environment)).json(environment);
+}
+
+/** The If-Match condition of a write; permission routes never read it (they are not refused as stale). */
+function ifMatchOf(req: Request) {
+  const condition = parseIfMatch(req.get('if-match'));
+  if (condition.kind === 'malformed') throw malformedIfMatch();
+  return condition;
+}
 
 /** `/v1/environments` as Connect serves it: POST answers 200, DELETE 204, PUT keeps absent fields. */
 export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
@@ -19,20 +36,21 @@ export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
 
     route('post', '/v1/environments', 'environments:write', async (req, res) => {
       const input = parseOrThrow(CreateEnvironmentInputSchema, req.body, environmentErrorCode);
-      res.json(await service.create(actorOf(req), input));
+      sendEnvironment(res, await service.create(actorOf(req), input));
     }),
 
     route('get', '/v1/environments/:guid', 'environments:read', async (req, res) => {
-      res.json(await service.get(actorOf(req), param(req, 'guid')));
+      sendEnvironment(res, await service.get(actorOf(req), param(req, 'guid')));
     }),
 
     route('put', '/v1/environments/:guid', 'environments:write', async (req, res) => {
+      const condition = ifMatchOf(req);
       const input = parseOrThrow(UpdateEnvironmentInputSchema, req.body, environmentErrorCode);
-      res.json(await service.update(actorOf(req), param(req, 'guid'), input));
+      sendEnvironment(res, await service.update(actorOf(req), param(req, 'guid'), input, condition));
     }),
 
     route('delete', '/v1/environments/:guid', 'environments:write', async (req, res) => {
-      await service.remove(actorOf(req), param(req, 'guid'));
+      await service.remove(actorOf(req), param(req, 'guid'), ifMatchOf(req));
       res.status(204).end();
     }),
 

@@ -8,10 +8,14 @@ import {
   type EnvironmentPermission,
   type EnvironmentUsage,
   ErrorCode,
+  type IfMatch,
   type UpdateEnvironmentInput,
   can,
   configManaged,
   definitionFrom,
+  editConflict,
+  environmentEtag,
+  ifMatchHolds,
   notFound,
   permissionDenied,
 } from '@envdesk/domain';
@@ -61,6 +65,19 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     return environment;
   }
 
+  /**
+   * Inside `tx`: the environment locked for writing, if the API may write it and `ifMatch` holds.
+   * A missing or file-managed environment answers 404/409 before any If-Match is looked at (RFC
+   * 9110 §13.2.1: preconditions apply only to requests that would otherwise succeed).
+   */
+  async function writable(tx: Store, guid: string, ifMatch: IfMatch): Promise<Environment> {
+    const current = await tx.environments.findForWrite(guid);
+    if (!current) throw notFound('Environment');
+    if (current.managed_by) throw configManaged(environmentsFile ?? current.managed_by, current.managed_by);
+    if (!ifMatchHolds(ifMatch, environmentEtag(current))) throw editConflict(current, await tx.environments.editorOf(guid));
+    return current;
+  }
+
   async function permissionTarget(actor: Actor, guid: string): Promise<Environment> {
     assertCan(actor, 'environment-permissions:manage');
     const environment = await store.environments.findByGuid(guid);
@@ -78,35 +95,45 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
     async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
       assertCan(actor, 'environments:write');
-      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), now()));
+      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), now(), actor.guid));
     },
 
-    /** PUT: fields present replace, absent fields keep; the image never changes in place. */
-    async update(actor: Actor, guid: string, input: UpdateEnvironmentInput): Promise<Environment> {
-      const current = await editable(actor, guid);
-      const { name, cluster_name, matching, ...rest } = input;
-      if (name !== undefined && name !== current.name) {
-        throw new ApiError(
-          ErrorCode.InvalidEnvironmentName,
-          'The image name of an environment cannot change; create a new environment for another image.',
-          { field: 'name' },
+    /**
+     * PUT: fields present replace, absent fields keep; the image never changes in place. With
+     * `ifMatch` naming a version that is no longer current, nothing is written (412). The check
+     * and the write happen under one row lock, so of two saves of the same version one wins.
+     */
+    async update(actor: Actor, guid: string, input: UpdateEnvironmentInput, ifMatch: IfMatch = { kind: 'absent' }): Promise<Environment> {
+      assertCan(actor, 'environments:write');
+      return store.transaction(async (tx) => {
+        const current = await writable(tx, guid, ifMatch);
+        const { name, cluster_name, matching, ...rest } = input;
+        if (name !== undefined && name !== current.name) {
+          throw new ApiError(
+            ErrorCode.InvalidEnvironmentName,
+            'The image name of an environment cannot change; create a new environment for another image.',
+            { field: 'name' },
+          );
+        }
+        if (cluster_name !== undefined && cluster_name !== current.cluster_name) {
+          throw new ApiError(ErrorCode.InvalidEnvironmentClusterName, 'The cluster name cannot change.', { field: 'cluster_name' });
+        }
+        const changes: Partial<EnvironmentFields> = Object.fromEntries(
+          Object.entries(rest).filter(([, value]) => value !== undefined),
         );
-      }
-      if (cluster_name !== undefined && cluster_name !== current.cluster_name) {
-        throw new ApiError(ErrorCode.InvalidEnvironmentClusterName, 'The cluster name cannot change.', { field: 'cluster_name' });
-      }
-      const changes: Partial<EnvironmentFields> = Object.fromEntries(
-        Object.entries(rest).filter(([, value]) => value !== undefined),
-      );
-      if (matching !== undefined) changes.matching = matching ?? 'any';
-      const updated = await store.transaction((tx) => tx.environments.update(guid, changes, now()));
-      if (!updated) throw notFound('Environment');
-      return updated;
+        if (matching !== undefined) changes.matching = matching ?? 'any';
+        const updated = await tx.environments.update(guid, changes, now(), actor.guid);
+        if (!updated) throw notFound('Environment');
+        return updated;
+      });
     },
 
-    async remove(actor: Actor, guid: string): Promise<void> {
-      await editable(actor, guid);
-      await store.transaction((tx) => tx.environments.remove(guid));
+    async remove(actor: Actor, guid: string, ifMatch: IfMatch = { kind: 'absent' }): Promise<void> {
+      assertCan(actor, 'environments:write');
+      await store.transaction(async (tx) => {
+        await writable(tx, guid, ifMatch);
+        await tx.environments.remove(guid);
+      });
     },
 
     /** Content that chose this environment or last ran on it: what a delete would leave without it. */

@@ -6,10 +6,13 @@ import {
   type EnvironmentPermission,
   type Installations,
   type Matching,
+  type EnvironmentEditor,
   type VolumeMount,
   fingerprintOf,
+  nextUpdatedTime,
 } from '@envdesk/domain';
 import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../db/database.js';
 import type { Database, EnvironmentRow } from '../db/schema.js';
 
 /** Everything about an environment that is written; `id` and times are the store's. */
@@ -54,10 +57,10 @@ function toColumns(fields: Partial<EnvironmentFields>) {
   for (const column of jsonColumns) {
     if (fields[column] !== undefined) columns[column] = JSON.stringify(fields[column]);
   }
-  return columns as Partial<Omit<EnvironmentRow, 'id' | 'guid' | 'created_time'>>;
+  return columns as Partial<Omit<EnvironmentRow, 'id' | 'guid' | 'created_time' | 'updated_by'>>;
 }
 
-export function createEnvironmentsStore(db: Kysely<Database>) {
+export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) {
   const bumpRevision = () => sql`update revisions set value = value + 1 where name = 'environments'`.execute(db);
 
   const toPermission = (row: {
@@ -141,20 +144,66 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
       return Number(row.n);
     },
 
-    async insert(guid: string, fields: EnvironmentFields, now: string): Promise<Environment> {
+    /** `updatedBy`: the user whose request wrote it (null for the file sync). */
+    async insert(guid: string, fields: EnvironmentFields, now: string, updatedBy: string | null = null): Promise<Environment> {
       const row = await db
         .insertInto('environments')
-        .values({ ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>), guid, created_time: now, updated_time: now })
+        .values({
+          ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>),
+          guid,
+          created_time: now,
+          updated_time: now,
+          updated_by: updatedBy,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await bumpRevision();
       return toEnvironment(row);
     },
 
-    async update(guid: string, changes: Partial<EnvironmentFields>, now: string): Promise<Environment | undefined> {
+    /**
+     * Inside a transaction: the environment, with its row locked until the transaction ends, so
+     * that checking its version and writing it are one step (two concurrent saves of the same
+     * version: one waits for the other, then sees the new version).
+     */
+    async findForWrite(guid: string): Promise<Environment | undefined> {
+      if (dialect === 'postgres') {
+        const row = await db.selectFrom('environments').selectAll().where('guid', '=', guid).forUpdate().executeTakeFirst();
+        return row && toEnvironment(row);
+      }
+      // SQLite locks the whole database, and only for writers: a no-op write takes that lock now
+      // (waiting up to busy_timeout) so another process cannot write between our read and write.
+      await db.updateTable('environments').set({ updated_time: sql`updated_time` }).where('guid', '=', guid).execute();
+      const row = await db.selectFrom('environments').selectAll().where('guid', '=', guid).executeTakeFirst();
+      return row && toEnvironment(row);
+    },
+
+    /** Who wrote the current version, if a user did and is still known. */
+    async editorOf(guid: string): Promise<EnvironmentEditor | null> {
+      const row = await db
+        .selectFrom('environments as e')
+        .innerJoin('users as u', 'u.guid', 'e.updated_by')
+        .select(['u.guid', 'u.username'])
+        .where('e.guid', '=', guid)
+        .executeTakeFirst();
+      return row ?? null;
+    },
+
+    /**
+     * Every write moves `updated_time` strictly forward (see `nextUpdatedTime`): it is the
+     * version the ETag names, so two writes within one second must still differ.
+     */
+    async update(
+      guid: string,
+      changes: Partial<EnvironmentFields>,
+      now: string,
+      updatedBy: string | null = null,
+    ): Promise<Environment | undefined> {
+      const previous = await db.selectFrom('environments').select('updated_time').where('guid', '=', guid).executeTakeFirst();
+      if (!previous) return undefined;
       const row = await db
         .updateTable('environments')
-        .set({ ...toColumns(changes), updated_time: now })
+        .set({ ...toColumns(changes), updated_time: nextUpdatedTime(previous.updated_time, now), updated_by: updatedBy })
         .where('guid', '=', guid)
         .returningAll()
         .executeTakeFirst();
