@@ -16,6 +16,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Writes carry the session's CSRF token; only signing in, which has no session yet, turns it off. */
   csrf?: boolean;
+  /** Extra request headers (If-Match on environment writes). */
+  headers?: Record<string, string>;
 }
 
 export interface ApiClient {
@@ -85,7 +87,7 @@ export function createApiClient({
   let csrfToken: Promise<string | null> | null = null;
 
   async function exchange(method: Method, path: string, options: RequestOptions, token: string | null): Promise<Exchange> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
     const binary = options.body instanceof Blob ? options.body : null;
     if (binary) headers['Content-Type'] = options.contentType ?? (binary.type || 'application/octet-stream');
     else if (options.body !== undefined) headers['Content-Type'] = 'application/json';

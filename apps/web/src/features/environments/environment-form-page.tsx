@@ -1,4 +1,5 @@
-import { ApiError, type Environment, ErrorCode, type User } from '@envdesk/domain';
+import { ApiError, type EditConflictPayload, type Environment, ErrorCode, type User } from '@envdesk/domain';
+import { useQueryClient } from '@tanstack/react-query';
 import { LoadError } from '../../components/load-error';
 import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
@@ -8,14 +9,17 @@ import { errorMessage } from '../../lib/api-client';
 import { Link, navigate } from '../../lib/router';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentPermissions } from './api/environment-permissions';
-import { useEnvironment } from './api/get-environment';
+import { environmentQueryOptions, useEnvironment } from './api/get-environment';
 import { useSyncStatus } from './api/sync-status';
+import { Dialog } from '../../components/dialog';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
+import { EditConflictDialog } from './components/edit-conflict-dialog';
+import { conflictRows, editConflictFrom } from './form/edit-conflict';
 import { displayTitle } from '../../components/environment-columns';
 import { ManagedBadge } from './components/managed-badge';
 import { environmentHref, listHref } from './environments-view';
 import { EnvironmentForm } from './form/environment-form';
-import { emptyFormValues, formValuesFrom } from './form/environment-form-values';
+import { type EnvironmentFormValues, emptyFormValues, formValuesFrom } from './form/environment-form-values';
 import { type GrantRow, grantRowsFrom } from './form/grants';
 import { AccessControlNotSaved, useSaveEnvironment } from './form/save-environment';
 
@@ -153,15 +157,59 @@ interface EditEnvironmentProps {
   readonly managedFile: string | null;
 }
 
-function EditEnvironment({ environment, initialGrants, canWrite, canManageAccess, managedFile }: EditEnvironmentProps) {
+/** A save refused because someone else saved first: their version, and what this form held. */
+interface PendingConflict {
+  readonly payload: EditConflictPayload;
+  readonly values: EnvironmentFormValues;
+  readonly grants: readonly GrantRow[];
+}
+
+function EditEnvironment({ environment: loaded, initialGrants, canWrite, canManageAccess, managedFile }: EditEnvironmentProps) {
   const save = useSaveEnvironment();
   const deletion = useDeleteEnvironment();
   const announce = useAnnounce();
-  const [initialValues] = useState(() => formValuesFrom(environment));
+  const queryClient = useQueryClient();
+  // The version the form was opened from: its ETag goes with every save and delete.
+  const [environment, setEnvironment] = useState(loaded);
+  const [initialValues, setInitialValues] = useState(() => formValuesFrom(loaded));
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<PendingConflict | null>(null);
+  const [overwriteError, setOverwriteError] = useState<string | null>(null);
+  const [staleDelete, setStaleDelete] = useState<EditConflictPayload | null>(null);
   const managed = environment.managed_by !== null;
   const detailsLocked = managed || !canWrite;
   const title = displayTitle(environment);
+
+  /** Saves `values` over `base`; a 412 opens the comparison instead of failing the form. */
+  const saveOver = async (base: Environment, values: EnvironmentFormValues, grants: readonly GrantRow[]): Promise<void> => {
+    try {
+      await save.mutateAsync({ mode: 'edit', environment: base, values, accessOnly: managed, initialGrants, grants });
+    } catch (error) {
+      const stale = editConflictFrom(error);
+      if (stale) {
+        setOverwriteError(null);
+        setConflict({ payload: stale, values, grants });
+        return;
+      }
+      if (!(error instanceof AccessControlNotSaved)) throw error;
+      const code = error.cause instanceof ApiError ? error.cause.code : ErrorCode.InternalFailure;
+      throw new ApiError(code, `${managed ? 'Access control was not saved.' : 'The details were saved, but access control was not.'} ${errorMessage(error.cause)}`);
+    }
+    setConflict(null);
+    announce(managed ? `Saved access control of “${title}”.` : `Saved “${displayTitle({ ...environment, title: values.title || null })}”.`);
+    navigate(listHref());
+  };
+
+  /** Continue from the version that is saved now: the form starts again from it. */
+  const reloadTheirs = (theirs: Environment) => {
+    queryClient.setQueryData(environmentQueryOptions(theirs.guid).queryKey, theirs);
+    setEnvironment(theirs);
+    setInitialValues(formValuesFrom(theirs));
+    setConflict(null);
+    setStaleDelete(null);
+    announce(`Showing the current version of “${displayTitle(theirs)}”.`);
+  };
 
   const lead = managed ? (
     <span className="locked-reason" role="note">
@@ -180,6 +228,8 @@ function EditEnvironment({ environment, initialGrants, canWrite, canManageAccess
       <BackLink />
       <Page title={detailsLocked ? title : `Edit “${title}”`} lead={lead}>
         <EnvironmentForm
+          // A reloaded version starts the form afresh.
+          key={environment.updated_time}
           mode="edit"
           initialValues={initialValues}
           initialGrants={initialGrants}
@@ -188,17 +238,7 @@ function EditEnvironment({ environment, initialGrants, canWrite, canManageAccess
           saving={save.isPending}
           submitLabel={managed ? 'Save access control' : 'Save changes'}
           cancelHref={listHref()}
-          onSubmit={async (values, grants) => {
-            try {
-              await save.mutateAsync({ mode: 'edit', environment, values, accessOnly: managed, initialGrants, grants });
-            } catch (error) {
-              if (!(error instanceof AccessControlNotSaved)) throw error;
-              const code = error.cause instanceof ApiError ? error.cause.code : ErrorCode.InternalFailure;
-              throw new ApiError(code, `${managed ? 'Access control was not saved.' : 'The details were saved, but access control was not.'} ${errorMessage(error.cause)}`);
-            }
-            announce(managed ? `Saved access control of “${title}”.` : `Saved “${displayTitle({ ...environment, title: values.title || null })}”.`);
-            navigate(listHref());
-          }}
+          onSubmit={(values, grants) => saveOver(environment, values, grants)}
           footer={
             canWrite &&
             !managed && (
@@ -209,16 +249,66 @@ function EditEnvironment({ environment, initialGrants, canWrite, canManageAccess
           }
         />
       </Page>
+      {conflict && (
+        <EditConflictDialog
+          conflict={conflict.payload}
+          rows={conflictRows(environment, conflict.values, conflict.payload.environment)}
+          busy={save.isPending}
+          error={overwriteError}
+          onCancel={() => setConflict(null)}
+          onReload={() => reloadTheirs(conflict.payload.environment)}
+          onOverwrite={() => {
+            // On purpose: sent with their version's ETag, so it replaces exactly what was compared.
+            saveOver(conflict.payload.environment, conflict.values, conflict.grants).catch((error: unknown) =>
+              setOverwriteError(`Not saved. ${errorMessage(error)}`),
+            );
+          }}
+        />
+      )}
+      {staleDelete && (
+        <Dialog title="Not deleted: it was changed by someone else" onCancel={() => setStaleDelete(null)}>
+          <div className="dialog-body">
+            <p>
+              <strong>{staleDelete.updated_by?.username ?? 'Someone'}</strong> saved “{displayTitle(staleDelete.environment)}” after you
+              opened it, so it was not deleted. Reload their version to see what changed, then delete it again if you still mean to.
+            </p>
+          </div>
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={() => setStaleDelete(null)}>
+              Cancel
+            </button>
+            <button type="button" className="button button-primary" onClick={() => reloadTheirs(staleDelete.environment)}>
+              Reload their version
+            </button>
+          </div>
+        </Dialog>
+      )}
       {confirmingDelete && (
         <DeleteEnvironmentDialog
           environment={environment}
-          onCancel={() => setConfirmingDelete(false)}
-          onConfirm={() => {
+          busy={deletion.isPending}
+          error={deleteError}
+          onCancel={() => {
             setConfirmingDelete(false);
-            navigate(listHref());
+            setDeleteError(null);
+          }}
+          onConfirm={() => {
+            setDeleteError(null);
             deletion.mutate(environment, {
-              onSuccess: () => announce(`Deleted “${title}”.`),
-              onError: (error) => announce(`“${title}” was not deleted. ${errorMessage(error)}`, 'error'),
+              onSuccess: () => {
+                setConfirmingDelete(false);
+                announce(`Deleted “${title}”.`);
+                navigate(listHref());
+              },
+              onError: (error) => {
+                const stale = editConflictFrom(error);
+                if (stale) {
+                  setConfirmingDelete(false);
+                  setStaleDelete(stale);
+                } else {
+                  setDeleteError(`Not deleted. ${errorMessage(error)}`);
+                }
+              },
             });
           }}
         />

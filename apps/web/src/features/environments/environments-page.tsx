@@ -12,6 +12,7 @@ import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
+import { editConflictFrom } from './form/edit-conflict';
 import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
 import { SyncStatusBanner } from './components/sync-status-banner';
@@ -100,7 +101,14 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
     search.current?.focus();
     deletion.mutate(environment, {
       onSuccess: () => announce(`Deleted “${displayTitle(environment)}”.`),
-      onError: (error) => announce(`“${displayTitle(environment)}” was not deleted. ${errorMessage(error)}`, 'error'),
+      onError: (error) => {
+        const stale = editConflictFrom(error);
+        // The list reloads after every delete, so the current version is what it shows next.
+        const why = stale
+          ? `${stale.updated_by?.username ?? 'Someone'} changed it after the list was loaded; the list now shows its current version, so delete it again if you still mean to.`
+          : errorMessage(error);
+        announce(`“${displayTitle(environment)}” was not deleted. ${why}`, 'error');
+      },
     });
   };
 

@@ -1,10 +1,11 @@
-import type { Environment } from '@envdesk/domain';
+import { type Environment, environmentEtag } from '@envdesk/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys, environmentListQueryOptions } from '../../../lib/environments/list-environments';
 
-export async function deleteEnvironment(guid: string): Promise<void> {
-  await apiClient.delete(`/v1/environments/${encodeURIComponent(guid)}`);
+/** DELETE with If-Match: a version changed since `environment` was loaded answers 412 and stays. */
+export async function deleteEnvironment(environment: Environment): Promise<void> {
+  await apiClient.delete(`/v1/environments/${encodeURIComponent(environment.guid)}`, { headers: { 'If-Match': environmentEtag(environment) } });
 }
 
 /**
@@ -14,7 +15,7 @@ export async function deleteEnvironment(guid: string): Promise<void> {
 export function useDeleteEnvironment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (environment: Environment) => deleteEnvironment(environment.guid),
+    mutationFn: (environment: Environment) => deleteEnvironment(environment),
     onMutate: async (environment) => {
       const { queryKey } = environmentListQueryOptions();
       await queryClient.cancelQueries({ queryKey });

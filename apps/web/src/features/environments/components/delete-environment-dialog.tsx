@@ -7,6 +7,9 @@ export interface DeleteEnvironmentDialogProps {
   readonly environment: Environment;
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
+  readonly busy?: boolean;
+  /** Why deleting failed, when it did. */
+  readonly error?: string | null;
 }
 
 const SHOWN_CONTENT = 8;
@@ -41,9 +44,17 @@ function ContentUsing({ environment }: { environment: Environment }) {
 }
 
 /** Names the environment and its image, so nobody deletes the wrong one of two similar titles. */
-export function DeleteEnvironmentDialog({ environment, onConfirm, onCancel }: DeleteEnvironmentDialogProps) {
+export function DeleteEnvironmentDialog({ environment, onConfirm, onCancel, busy, error }: DeleteEnvironmentDialogProps) {
   return (
-    <ConfirmDialog title={`Delete “${displayTitle(environment)}”?`} confirmLabel="Delete environment" onConfirm={onConfirm} onCancel={onCancel}>
+    <ConfirmDialog
+      title={`Delete “${displayTitle(environment)}”?`}
+      confirmLabel="Delete environment"
+      busyLabel="Deleting…"
+      busy={busy}
+      error={error}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
       <p>
         The environment for the image <span className="mono">{environment.name}</span> will be removed, together with its access control.
         This cannot be undone.

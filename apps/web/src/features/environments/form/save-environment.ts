@@ -10,7 +10,7 @@ import { type GrantRow, grantChanges } from './grants';
 
 export interface SaveEnvironmentInput {
   readonly mode: FormMode;
-  /** The environment being edited; null when creating. */
+  /** The environment being edited, as the form was opened from it (its version goes in If-Match); null when creating. */
   readonly environment: Environment | null;
   readonly values: EnvironmentFormValues;
   /** File-managed: only access control is saved. */
@@ -51,7 +51,7 @@ export function useSaveEnvironment() {
       let saved: Environment;
       if (mode === 'create') saved = await createEnvironment(requestBodyFrom(values, 'create'));
       else if (!environment) throw new Error('An edit needs the environment being edited.');
-      else saved = accessOnly ? environment : await updateEnvironment(environment.guid, requestBodyFrom(values, 'edit'));
+      else saved = accessOnly ? environment : await updateEnvironment(environment, requestBodyFrom(values, 'edit'));
       try {
         await saveGrants(saved.guid, initialGrants, grants);
       } catch (error) {
