@@ -36,5 +36,7 @@ export function setUpPageTests(): void {
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
+    // Drafts of unsaved forms live here; each test starts without any.
+    window.sessionStorage.clear();
   });
 }

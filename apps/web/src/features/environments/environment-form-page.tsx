@@ -18,6 +18,7 @@ import { conflictRows, editConflictFrom } from './form/edit-conflict';
 import { displayTitle } from '../../components/environment-columns';
 import { ManagedBadge } from './components/managed-badge';
 import { environmentHref, listHref } from './environments-view';
+import { type EnvironmentDraft, clearDraft, draftKey, readDraft } from './form/environment-draft';
 import { EnvironmentForm } from './form/environment-form';
 import { type EnvironmentFormValues, emptyFormValues, formValuesFrom } from './form/environment-form-values';
 import { type GrantRow, grantRowsFrom } from './form/grants';
@@ -43,7 +44,7 @@ export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
       </Page>
     );
   }
-  return guid === null ? <NewEnvironment /> : <ExistingEnvironment user={user} guid={guid} />;
+  return guid === null ? <NewEnvironment user={user} /> : <ExistingEnvironment user={user} guid={guid} />;
 }
 
 function BackLink() {
@@ -54,15 +55,19 @@ function BackLink() {
   );
 }
 
-function NewEnvironment() {
+function NewEnvironment({ user }: { user: User }) {
   const save = useSaveEnvironment();
   const announce = useAnnounce();
+  const key = draftKey(user.guid, null);
+  const [restoredDraft, setRestoredDraft] = useState(() => readDraft(key));
+  const [generation, setGeneration] = useState(0);
   const [initialValues] = useState(emptyFormValues);
   return (
     <>
       <BackLink />
       <Page title="Add environment" lead="Describe a container image so content can be built and run in it.">
         <EnvironmentForm
+          key={generation}
           mode="create"
           initialValues={initialValues}
           initialGrants={[]}
@@ -71,16 +76,26 @@ function NewEnvironment() {
           saving={save.isPending}
           submitLabel="Add environment"
           cancelHref={listHref()}
+          draftKey={key}
+          draftBase={null}
+          restoredDraft={restoredDraft}
+          onDiscardDraft={() => {
+            clearDraft(key);
+            setRestoredDraft(null);
+            setGeneration((count) => count + 1);
+          }}
           onSubmit={async (values, grants) => {
             try {
               const saved = await save.mutateAsync({ mode: 'create', environment: null, values, accessOnly: false, initialGrants: [], grants });
+              clearDraft(key);
               announce(`Added “${displayTitle(saved)}”.`);
-              navigate(listHref());
+              navigate(listHref(), { force: true });
             } catch (error) {
               if (!(error instanceof AccessControlNotSaved)) throw error;
+              clearDraft(key);
               // Saved already: carry on from the real record, so a second Save cannot create a duplicate.
               announce(`Added “${displayTitle(error.environment)}”, but its access control was not saved. ${errorMessage(error.cause)}`, 'error');
-              navigate(environmentHref(error.environment.guid), { replace: true });
+              navigate(environmentHref(error.environment.guid), { replace: true, force: true });
             }
           }}
         />
@@ -140,6 +155,7 @@ function ExistingEnvironment({ user, guid }: { user: User; guid: string }) {
   }
   return (
     <EditEnvironment
+      user={user}
       environment={environment.data}
       initialGrants={grantRowsFrom(permissions.data ?? [])}
       canWrite={canWrite}
@@ -150,6 +166,7 @@ function ExistingEnvironment({ user, guid }: { user: User; guid: string }) {
 }
 
 interface EditEnvironmentProps {
+  readonly user: User;
   readonly environment: Environment;
   readonly initialGrants: readonly GrantRow[];
   readonly canWrite: boolean;
@@ -164,14 +181,19 @@ interface PendingConflict {
   readonly grants: readonly GrantRow[];
 }
 
-function EditEnvironment({ environment: loaded, initialGrants, canWrite, canManageAccess, managedFile }: EditEnvironmentProps) {
+function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, canManageAccess, managedFile }: EditEnvironmentProps) {
   const save = useSaveEnvironment();
   const deletion = useDeleteEnvironment();
   const announce = useAnnounce();
   const queryClient = useQueryClient();
+  const key = draftKey(user.guid, loaded.guid);
+  // A draft left when the session ended: the form starts from it, and from the version it was based on.
+  const [restoredDraft, setRestoredDraft] = useState<EnvironmentDraft | null>(() => readDraft(key));
   // The version the form was opened from: its ETag goes with every save and delete.
-  const [environment, setEnvironment] = useState(loaded);
-  const [initialValues, setInitialValues] = useState(() => formValuesFrom(loaded));
+  const [environment, setEnvironment] = useState(() => restoredDraft?.base ?? loaded);
+  const [initialValues, setInitialValues] = useState(() => formValuesFrom(environment));
+  // Bumped to start the form afresh (their version reloaded, a draft discarded).
+  const [generation, setGeneration] = useState(0);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<PendingConflict | null>(null);
@@ -197,15 +219,24 @@ function EditEnvironment({ environment: loaded, initialGrants, canWrite, canMana
       throw new ApiError(code, `${managed ? 'Access control was not saved.' : 'The details were saved, but access control was not.'} ${errorMessage(error.cause)}`);
     }
     setConflict(null);
+    clearDraft(key);
     announce(managed ? `Saved access control of “${title}”.` : `Saved “${displayTitle({ ...environment, title: values.title || null })}”.`);
-    navigate(listHref());
+    navigate(listHref(), { force: true });
+  };
+
+  /** Start again from `version` (their save, or the one loaded), without this form's edits. */
+  const startFrom = (version: Environment) => {
+    clearDraft(key);
+    setRestoredDraft(null);
+    setEnvironment(version);
+    setInitialValues(formValuesFrom(version));
+    setGeneration((count) => count + 1);
   };
 
   /** Continue from the version that is saved now: the form starts again from it. */
   const reloadTheirs = (theirs: Environment) => {
     queryClient.setQueryData(environmentQueryOptions(theirs.guid).queryKey, theirs);
-    setEnvironment(theirs);
-    setInitialValues(formValuesFrom(theirs));
+    startFrom(theirs);
     setConflict(null);
     setStaleDelete(null);
     announce(`Showing the current version of “${displayTitle(theirs)}”.`);
@@ -228,8 +259,7 @@ function EditEnvironment({ environment: loaded, initialGrants, canWrite, canMana
       <BackLink />
       <Page title={detailsLocked ? title : `Edit “${title}”`} lead={lead}>
         <EnvironmentForm
-          // A reloaded version starts the form afresh.
-          key={environment.updated_time}
+          key={generation}
           mode="edit"
           initialValues={initialValues}
           initialGrants={initialGrants}
@@ -239,6 +269,10 @@ function EditEnvironment({ environment: loaded, initialGrants, canWrite, canMana
           submitLabel={managed ? 'Save access control' : 'Save changes'}
           cancelHref={listHref()}
           onSubmit={(values, grants) => saveOver(environment, values, grants)}
+          draftKey={key}
+          draftBase={environment}
+          restoredDraft={restoredDraft}
+          onDiscardDraft={() => startFrom(loaded)}
           footer={
             canWrite &&
             !managed && (
@@ -297,8 +331,9 @@ function EditEnvironment({ environment: loaded, initialGrants, canWrite, canMana
             deletion.mutate(environment, {
               onSuccess: () => {
                 setConfirmingDelete(false);
+                clearDraft(key);
                 announce(`Deleted “${title}”.`);
-                navigate(listHref());
+                navigate(listHref(), { force: true });
               },
               onError: (error) => {
                 const stale = editConflictFrom(error);

@@ -1,9 +1,10 @@
-import { ApiError } from '@envdesk/domain';
+import { ApiError, type Environment } from '@envdesk/domain';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../../../lib/api-client';
-import { Link } from '../../../lib/router';
+import { Link, useLeaveGuard } from '../../../lib/router';
 import { AccessControlFields } from './access-control-fields';
 import { AdvancedFields } from './advanced-fields';
+import { type EnvironmentDraft, clearDraft, hasUnsavedChanges, writeDraft } from './environment-draft';
 import { type EnvironmentFormValues, type FieldErrors, type FormMode, fieldErrorsFrom, validateForm } from './environment-form-values';
 import { FormField, fieldId } from '../../../components/form-field';
 import type { GrantRow } from './grants';
@@ -25,7 +26,17 @@ export interface EnvironmentFormProps {
   readonly onSubmit: (values: EnvironmentFormValues, grants: readonly GrantRow[]) => Promise<void>;
   /** Extra actions for the footer (Delete). */
   readonly footer?: ReactNode;
+  /** Where unsaved changes are kept (sessionStorage) while the form is edited; see environment-draft. */
+  readonly draftKey: string;
+  /** The version being edited, kept with the draft (its ETag goes with the save); null when creating. */
+  readonly draftBase: Environment | null;
+  /** A draft found when the page opened: the form starts from it instead of `initialValues`. */
+  readonly restoredDraft?: EnvironmentDraft | null;
+  /** "Discard them" on the restored-draft notice: the page starts again from the saved version. */
+  readonly onDiscardDraft?: () => void;
 }
+
+export const LEAVE_QUESTION = 'Leave this page? Your unsaved changes to this environment will be lost.';
 
 /**
  * Title, description, image, installations, volume mounts, access control and the Advanced section.
@@ -33,10 +44,21 @@ export interface EnvironmentFormProps {
  */
 export function EnvironmentForm(props: EnvironmentFormProps) {
   const { mode, initialValues, initialGrants, detailsLocked, canManageAccess, saving, submitLabel, cancelHref, onSubmit, footer } = props;
+  const { draftKey, draftBase, restoredDraft = null, onDiscardDraft } = props;
   const formId = useId().replace(/:/g, '');
   const form = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState(initialValues);
-  const [grants, setGrants] = useState<readonly GrantRow[]>(initialGrants);
+  const [values, setValues] = useState(restoredDraft?.values ?? initialValues);
+  const [grants, setGrants] = useState<readonly GrantRow[]>(restoredDraft?.grants ?? initialGrants);
+  const editable = !detailsLocked || canManageAccess;
+  const unsaved = editable && hasUnsavedChanges({ values: initialValues, grants: initialGrants }, { values, grants });
+
+  // Every edit is kept at once: a session can end at any moment, and the sign-in page brings the
+  // person back here. Back to the saved state, the draft goes.
+  useEffect(() => {
+    if (unsaved) writeDraft(draftKey, { savedAt: new Date().toISOString(), base: draftBase, values, grants });
+    else clearDraft(draftKey);
+  }, [unsaved, draftKey, draftBase, values, grants]);
+  useLeaveGuard(unsaved ? LEAVE_QUESTION : null, () => clearDraft(draftKey));
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -105,10 +127,19 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
     </FormField>
   );
 
-  const editable = !detailsLocked || canManageAccess;
-
   return (
     <form ref={form} className="environment-form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={saving}>
+      {restoredDraft && (
+        <div role="status" className="alert draft-notice">
+          <p>
+            Your unsaved changes from {new Date(restoredDraft.savedAt).toLocaleTimeString()} were restored. Save them, or{' '}
+            <button type="button" className="link-button" onClick={onDiscardDraft}>
+              discard them
+            </button>
+            .
+          </p>
+        </div>
+      )}
       {formError && (
         <div role="alert" tabIndex={-1} className="alert alert-error form-alert">
           <p>{formError}</p>
