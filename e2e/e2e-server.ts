@@ -11,3 +11,6 @@ export const environmentsFileFixture = 'e2e/fixtures/environments.yaml';
 
 /** Short, so a journey sees a file change within a second. */
 export const environmentsPollMs = 300;
+
+/** The SQLite file the e2e server writes (its data folder's database). */
+export const databaseFile = `${dataDir}/envdesk.db`;

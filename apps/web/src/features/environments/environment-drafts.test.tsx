@@ -10,7 +10,8 @@ import { LEAVE_QUESTION } from './form/environment-form';
 const admin = aUser({ user_role: 'administrator' });
 const syncOk = { enabled: true, file: null, last_error: null };
 const environment = anEnvironment({ title: 'Py 3.11', updated_time: '2026-03-01T10:00:00Z' });
-const authRequired = { code: ErrorCode.AuthRequired, error: 'You must sign in or send an API key.', payload: null };
+// What the server answers a cookie whose session it no longer knows (expired, or signed out elsewhere).
+const sessionEnded = { code: ErrorCode.InvalidLogin, error: 'Your session has ended; sign in again.', payload: null };
 
 setUpPageTests();
 
@@ -37,8 +38,8 @@ describe('a session that ends while the form is edited', () => {
   it('keeps the draft: after signing in again the form is back as it was, and saves against the version first opened', async () => {
     let signedIn = true;
     const server = renderEditor({
-      'GET /__api__/v1/user': () => (signedIn ? json(200, admin) : json(401, authRequired)),
-      'GET /__api__/v1/auth/csrf': () => (signedIn ? json(200, { token: 'csrf' }) : json(401, authRequired)),
+      'GET /__api__/v1/user': () => (signedIn ? json(200, admin) : json(401, sessionEnded)),
+      'GET /__api__/v1/auth/csrf': () => (signedIn ? json(200, { token: 'csrf' }) : json(401, sessionEnded)),
       'POST /__api__/v1/auth/login': () => {
         signedIn = true;
         return json(200, admin);
