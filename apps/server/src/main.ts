@@ -14,7 +14,7 @@ import { defaultWebDir } from './web/web-app.js';
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const logger = createLogger(settings.logLevel);
-  const connection = await openDatabase(settings);
+  const connection = await openDatabase({ ...settings, logger });
   logger.info({ database: connection.dialect, location: connection.location }, 'database ready');
   const store = createStore(connection);
   const clock = systemClock;
