@@ -1,20 +1,9 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, withLogContext } from './logger.js';
+import { withLogContext } from './logger.js';
 import { handleUncaughtException, logUnhandledRejection } from './process-errors.js';
 import { tempFolder } from './test/files.js';
+import { memoryLogger } from './test/memory-logger.js';
 import { type ServerProcess, spawnServer } from './test/server-process.js';
-
-function memoryLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger('info', destination), lines };
-}
 
 describe('the process-level handlers', () => {
   it('log an unhandled rejection with the request and task it belonged to', () => {
