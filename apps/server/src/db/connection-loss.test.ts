@@ -1,3 +1,4 @@
+import { ErrorCode } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ interface WriteOutcome {
   readonly status: number | 'socket error';
   readonly guid?: string;
   readonly retryAfter?: string | null;
+  readonly body?: { guid?: string; code?: number; error?: string; payload?: unknown };
 }
 
 async function post(url: string, name: string): Promise<WriteOutcome> {
@@ -30,8 +32,8 @@ async function post(url: string, name: string): Promise<WriteOutcome> {
       headers: { authorization: `Key ${API_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify(aCreateEnvironmentInput({ name, title: name })),
     });
-    const body = (await response.json()) as { guid?: string };
-    return { status: response.status, guid: body.guid, retryAfter: response.headers.get('retry-after') };
+    const body = (await response.json()) as WriteOutcome['body'] & object;
+    return { status: response.status, guid: body.guid, retryAfter: response.headers.get('retry-after'), body };
   } catch {
     return { status: 'socket error' };
   }
@@ -43,7 +45,12 @@ async function writeLoad(url: string, workers: number, running: () => boolean, t
   let n = 0;
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (running()) outcomes.push(await post(url, `ghcr.io/org/${tag}-${n++}:1`));
+      while (running()) {
+        const outcome = await post(url, `ghcr.io/org/${tag}-${n++}:1`);
+        outcomes.push(outcome);
+        // A short pause after a refusal, as a client would, so an outage is not a busy loop.
+        if (outcome.status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }),
   );
   return outcomes;
@@ -111,25 +118,33 @@ describe('PostgreSQL connections lost under load', () => {
     cleanups.push(() => admin.end());
     let terminating = true;
     const load = writeLoad(running.url, 4, () => terminating, 'storm');
-    let terminated = 0;
+    const terminated: number[] = [];
     for (let round = 0; round < 20; round++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const result = await admin.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      const result = await admin.query<{ pid: number }>(
+        'select pid, pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
         [databaseName],
       );
-      terminated += result.rowCount ?? 0;
+      terminated.push(...result.rows.map((row) => row.pid));
     }
     terminating = false;
     const outcomes = await load;
+    // Every terminated backend has gone, so the server has been told its connections closed.
+    await until('the terminated backends to exit', async () => {
+      const left = await admin.query('select 1 from pg_stat_activity where pid = any($1)', [terminated]);
+      return left.rowCount === 0 ? true : undefined;
+    });
 
-    expect(terminated).toBeGreaterThan(0);
+    expect(terminated.length).toBeGreaterThan(0);
     expect(running.server.child.exitCode).toBeNull();
     const statuses = new Set(outcomes.map((outcome) => outcome.status));
     // Some writes were cut in flight (about 60 of 350 here), not only idle connections.
     expect(statuses.has(503)).toBe(true);
     expect([...statuses].filter((status) => status !== 200 && status !== 503)).toEqual([]);
-    for (const outcome of outcomes.filter((o) => o.status === 503)) expect(outcome.retryAfter).toMatch(/^\d+$/);
+    for (const outcome of outcomes.filter((o) => o.status === 503)) {
+      expect(outcome.retryAfter).toMatch(/^\d+$/);
+      expect(outcome.body).toEqual({ code: ErrorCode.InternalFailure, error: expect.stringMatching(/database is unavailable/), payload: null });
+    }
 
     // The pool drops the dead connections and opens new ones: the next writes work.
     const after: WriteOutcome[] = [];

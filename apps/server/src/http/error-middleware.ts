@@ -35,7 +35,7 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
       logger.warn({ err: error }, 'database unavailable: answered 503');
       return new ApiError(
         ErrorCode.InternalFailure,
-        `The database is unavailable; nothing was changed. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+        `The database is unavailable, so the request could not be completed. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
         null,
         503,
       );
