@@ -200,4 +200,29 @@ describe('PostgreSQL connections lost under load', () => {
     expect(after.map((outcome) => outcome.status)).toEqual([200, 200, 200]);
     await expectConsistent(database, running, [...outcomes, ...after].filter((o) => o.status === 200).map((o) => o.guid!));
   });
+
+  onPostgres('answers the readiness probe in about 2 s when PostgreSQL stops answering altogether', async () => {
+    const database = await freshDatabase();
+    const target = new URL(database.options.databaseUrl!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const viaProxy = new URL(target);
+    viaProxy.port = String(proxy.port);
+    const running = await start(viaProxy.toString(), database.options.dataDir);
+    expect(await statusOf(`${running.url}/__ready__`)).toBe(200);
+
+    proxy.stall();
+    const asked = Date.now();
+    const ready = await fetch(`${running.url}/__ready__`, { signal: AbortSignal.timeout(15_000) });
+    const tookMs = Date.now() - asked;
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/did not answer within 2000 ms/) });
+    expect(tookMs).toBeGreaterThanOrEqual(1_900);
+    expect(tookMs).toBeLessThan(10_000);
+    expect(await statusOf(`${running.url}/__ping__`)).toBe(200);
+
+    await proxy.restore();
+    await until('readiness once PostgreSQL answers again', async () => ((await statusOf(`${running.url}/__ready__`)) === 200 ? true : undefined), 20_000);
+    expect(running.server.child.exitCode).toBeNull();
+  });
 });

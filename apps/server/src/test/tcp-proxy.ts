@@ -5,6 +5,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Like a database restart: every open connection is cut and new ones are refused (ECONNREFUSED). */
   cut(): Promise<void>;
+  /** Like a network partition that drops packets: nothing is forwarded any more, nothing is refused. */
+  stall(): void;
   /** Accepts and forwards connections again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -16,6 +18,7 @@ export interface TcpProxy {
  */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let stalled = false;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -24,6 +27,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   };
   const server = net.createServer((client) => {
     track(client);
+    if (stalled) return client.pause();
     const upstream = net.connect(target.port, target.host);
     track(upstream);
     client.pipe(upstream);
@@ -51,7 +55,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port,
     cut: stopListening,
+    stall() {
+      stalled = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
     async restore() {
+      // Stalled connections stay dead (their bytes are lost, as in a real partition); new ones flow.
+      if (stalled) for (const socket of sockets) socket.destroy();
+      stalled = false;
       if (!server.listening) await listen(port);
     },
     close: stopListening,
