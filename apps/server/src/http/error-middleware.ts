@@ -30,6 +30,8 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
         return new ApiError(ErrorCode.CannotParseRequestBody, `The request body cannot be read: ${error.message}`);
     }
   }
+  // Connect has no error code for "try later" or "no space": both keep InternalFailure (1), which
+  // Connect clients already treat as a server-side failure, and the HTTP status tells them apart.
   switch (classifyDatabaseError(error)) {
     case 'unavailable':
       logger.warn({ err: error }, 'database unavailable: answered 503');
@@ -40,10 +42,10 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
         503,
       );
     case 'disk-full':
-      logger.error({ err: error }, 'disk full: the database cannot write; free disk space (or raise its size limit)');
+      logger.error({ err: error }, 'disk full: the change cannot be written; free disk space (or raise the database size limit)');
       return new ApiError(
         ErrorCode.InternalFailure,
-        'The disk is full: the database cannot store this change, so nothing was changed. An administrator must free disk space.',
+        'The disk is full: this change cannot be stored, so nothing was changed. An administrator must free disk space.',
         null,
         507,
       );
