@@ -17,11 +17,12 @@ import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
-import { apiNotFound, errorMiddleware } from './http/error-middleware.js';
+import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { requestLog } from './logger.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
+import { checkReadiness } from './system/readiness.js';
 import { systemRoutes } from './system/system-router.js';
 import { createTasksService } from './tasks/tasks-service.js';
 import { createUsersService } from './users/users-service.js';
@@ -99,8 +100,17 @@ export function createApp(deps: AppDeps): App {
   app.use(helmet());
   app.use(requestLog(logger));
 
+  // Liveness: the process answers. It never touches the database, so an outage there does not get
+  // a healthy process restarted.
   app.get('/__ping__', (_req, res) => {
     res.json({});
+  });
+  // Readiness: the database answers too, so a load balancer sends requests elsewhere meanwhile.
+  app.get('/__ready__', async (_req, res) => {
+    const readiness = await checkReadiness(store, logger);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!readiness.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(readiness.ready ? 200 : 503).json(readiness.body);
   });
 
   const api = express.Router();

@@ -6,6 +6,7 @@ import { systemClock } from './clock.js';
 import { openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
+import { installProcessErrorHandlers } from './process-errors.js';
 import { readSettings } from './settings.js';
 import { createFileSync } from './sync/file-sync.js';
 import { ENVDESK_VERSION } from './version.js';
@@ -14,7 +15,8 @@ import { defaultWebDir } from './web/web-app.js';
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const logger = createLogger(settings.logLevel);
-  const connection = await openDatabase(settings);
+  installProcessErrorHandlers(logger);
+  const connection = await openDatabase({ ...settings, logger });
   logger.info({ database: connection.dialect, location: connection.location }, 'database ready');
   const store = createStore(connection);
   const clock = systemClock;

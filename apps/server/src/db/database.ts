@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +21,8 @@ export interface DatabaseOptions {
   /** PostgreSQL when set; otherwise SQLite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
   readonly dataDir: string;
+  /** Where dropped PostgreSQL connections are reported; they are never fatal. */
+  readonly logger?: Logger | undefined;
 }
 
 function redactUrl(url: string): string {
@@ -34,7 +37,7 @@ function redactUrl(url: string): string {
 
 /** Opens the configured database and migrates it to the latest schema. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
-  const connection = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const connection = options.databaseUrl ? openPostgres(options.databaseUrl, options.logger) : openSqlite(options.dataDir);
   try {
     await migrateToLatest(connection.db as Kysely<unknown>, connection.dialect);
   } catch (error) {
@@ -57,11 +60,24 @@ function openSqlite(dataDir: string): DatabaseConnection {
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-function openPostgres(url: string): DatabaseConnection {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle connection the server ends (a restart, an administrator) is dropped from the pool and
-  // the next query opens a new one; without a listener, Node would end the whole process instead.
+/** How long a request waits for a connection (a free one in the pool, or a new one) before a 503. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function openPostgres(url: string, logger?: Logger): DatabaseConnection {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+  const location = redactUrl(url);
+  // A connection the server ends (a restart, pg_terminate_backend, a network cut) emits 'error' on
+  // its client. The pool listens only while the client is idle; an 'error' on a checked-out client
+  // with no listener would end the whole process. So every client gets a listener for its whole
+  // life: the query in flight fails on its own (a 503), and the pool drops the dead client when it
+  // is released (it is no longer queryable) and opens a new one for the next request.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger?.warn({ err: error, database: location }, 'lost a PostgreSQL connection; the pool opens a new one for the next query');
+    });
+  });
+  // The pool re-emits an idle client's error here; the client's own listener above has logged it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return { db, dialect: 'postgres', location, close: () => db.destroy() };
 }

@@ -4,3 +4,63 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * What a failed database call means for the caller, beyond "a bug":
+ * - `unavailable`: the database cannot be reached or dropped the connection; the same request will
+ *   work once it is back (a restart, a failover, a network blip), so clients should retry.
+ * - `disk-full`: the database (or the disk under it) has no room to write; retrying will not help
+ *   until an operator frees space.
+ */
+export type DatabaseFailure = 'unavailable' | 'disk-full';
+
+/** Socket errors from connecting to, or talking with, a database server. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": 57P01 admin_shutdown (what
+ * pg_terminate_backend and a restart send), 57P02 crash_shutdown, 57P03 cannot_connect_now (starting
+ * up, shutting down, in recovery), 53300 too_many_connections. Class 08 is every connection exception.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** What node-postgres says when the socket closed under it, or when a client is used after that. */
+const CONNECTION_LOST_MESSAGES = [
+  /^Connection terminated/,
+  /not queryable/,
+  /^timeout exceeded when trying to connect/,
+  /^Client was closed and is not queryable/,
+];
+
+function classifyOne(error: object): DatabaseFailure | null {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // better-sqlite3's extended codes start with the primary one (SQLITE_FULL), so match the prefix.
+    // SQLITE_BUSY is deliberately absent: after busy_timeout it means contention, not an outage.
+    if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_FULL_') || code === 'ENOSPC' || code === '53100') return 'disk-full';
+    if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'unavailable';
+  }
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && CONNECTION_LOST_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
+  return null;
+}
+
+/**
+ * Tells an outage or a full disk apart from every other database error (those are bugs: 500).
+ * Looks through `cause` chains and AggregateErrors (a refused connection to a host with several
+ * addresses arrives as one of those).
+ */
+export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const next = queue.shift();
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    const failure = classifyOne(next);
+    if (failure) return failure;
+    queue.push((next as { cause?: unknown }).cause);
+    if (next instanceof AggregateError) queue.push(...next.errors);
+  }
+  return null;
+}

@@ -26,6 +26,8 @@ export interface Store {
    * transaction ends, so replicas doing the same work run one after the other.
    */
   lock(name: 'environment-sync'): Promise<void>;
+  /** Resolves once the database answers a trivial query: what readiness means. */
+  ping(): Promise<void>;
 }
 
 /** PostgreSQL advisory lock keys (any fixed 64-bit numbers; they only need to differ). */
@@ -41,8 +43,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     content: createContentStore(db),
     bundles: createBundlesStore(db),
     tasks: createTasksStore(db),
-    transaction: (work) =>
-      inTransaction ? work(store) : db.transaction().execute((trx) => work(storeOver(trx, dialect, true))),
+    transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');
       if (dialect === 'postgres') {
@@ -53,8 +54,31 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
         await sql`update revisions set value = value where name = 'environments'`.execute(db);
       }
     },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
   };
   return store;
+}
+
+/**
+ * Kysely's `transaction().execute()` rethrows the rollback's error when the rollback fails too,
+ * hiding why the transaction failed: SQLite rolls back by itself on SQLITE_FULL, so the explicit
+ * rollback then says "cannot rollback - no transaction is active", and a dead PostgreSQL connection
+ * says "not queryable". The first error is the one that explains what happened (a full disk, a lost
+ * connection), so it is the one thrown; the connection is released either way.
+ */
+async function runTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  let result: T;
+  try {
+    result = await work(trx);
+    await trx.commit().execute();
+  } catch (error) {
+    await trx.rollback().execute().catch(() => undefined);
+    throw error;
+  }
+  return result;
 }
 
 export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'>): Store {

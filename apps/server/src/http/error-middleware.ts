@@ -1,6 +1,10 @@
 import { ApiError, ErrorCode } from '@envdesk/domain';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { classifyDatabaseError } from '../db/errors.js';
+
+/** How long a client should wait before retrying after a 503: about what a PostgreSQL restart takes. */
+export const RETRY_AFTER_SECONDS = 5;
 
 interface BodyParserError {
   type: string;
@@ -26,6 +30,28 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
         return new ApiError(ErrorCode.CannotParseRequestBody, `The request body cannot be read: ${error.message}`);
     }
   }
+  // Connect has no error code for "try later" or "no space": both keep InternalFailure (1), which
+  // Connect clients already treat as a server-side failure, and the HTTP status tells them apart.
+  switch (classifyDatabaseError(error)) {
+    case 'unavailable':
+      logger.warn({ err: error }, 'database unavailable: answered 503');
+      return new ApiError(
+        ErrorCode.InternalFailure,
+        `The database is unavailable, so the request could not be completed. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+        null,
+        503,
+      );
+    case 'disk-full':
+      logger.error({ err: error }, 'disk full: the change cannot be written; free disk space (or raise the database size limit)');
+      return new ApiError(
+        ErrorCode.InternalFailure,
+        'The disk is full: this change cannot be stored, so nothing was changed. An administrator must free disk space.',
+        null,
+        507,
+      );
+    case null:
+      break;
+  }
   logger.error({ err: error }, 'unexpected error');
   return new ApiError(ErrorCode.InternalFailure, 'An internal error occurred; the server log has the details.');
 }
@@ -34,6 +60,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
     const apiError = toApiError(error, logger);
+    // A 503 is temporary by definition; saying when to retry spares the database a stampede.
+    if (apiError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(apiError.status).json(apiError.toJSON());
   };
 }

@@ -144,4 +144,10 @@ describe('every API route × every kind of caller', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
   });
+
+  it('answers the readiness probe to anyone, saying the database answers', async () => {
+    const response = await fetch(`${server.url}/__ready__`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready', database: 'sqlite' });
+  });
 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { UserRole } from '@envdesk/domain';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type App, createApp } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
@@ -56,13 +56,15 @@ export interface TestServerOptions {
   readonly clock?: Clock;
   /** Sync this declarative file; the server is started only after its first sync succeeds. */
   readonly environmentsFile?: string;
+  /** Where the server logs (silent when absent). */
+  readonly logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await openTestDatabase(options.dialect ?? 'sqlite');
   const store = createStore(database.connection);
   const clock = options.clock ?? systemClock;
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const environmentsFile = options.environmentsFile ?? null;
   // A long poll interval: tests call pollNow() so they never wait on a timer.
   const fileSync = environmentsFile ? createFileSync({ store, logger, clock, path: environmentsFile, pollMs: 3_600_000 }) : null;
