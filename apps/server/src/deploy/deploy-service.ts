@@ -25,6 +25,8 @@ export interface DeployDeps {
   readonly logger: Logger;
 }
 
+export const CONTENT_DELETED = 'the content was deleted during the deploy';
+
 const bool = (value: number | null) => (value === null ? null : value === 1);
 
 export function createDeployService({ store, clock, content, matching, logger }: DeployDeps) {
@@ -72,9 +74,12 @@ export function createDeployService({ store, clock, content, matching, logger }:
       r_environment_management: versions.r ? selection.environmentManagement.r : null,
       py_environment_management: versions.python ? selection.environmentManagement.python : null,
     };
-    await store.transaction(async (tx) => {
+    const recorded = await store.transaction(async (tx) => {
+      // A DELETE that won the race has removed the content and its bundles: recording nothing and
+      // saying so beats reporting a success for content that no longer exists.
+      if (!(await tx.content.lockForDeploy(record.row.id))) return false;
       await tx.bundles.recordBuild(bundle.id, { ...runtime, build_plan: plan });
-      if (!activate) return;
+      if (!activate) return true;
       await tx.bundles.activate(record.row.id, bundle.id);
       const metadata = manifest.value.metadata;
       await tx.content.recordDeploy(
@@ -88,7 +93,9 @@ export function createDeployService({ store, clock, content, matching, logger }:
         },
         now(),
       );
+      return true;
     });
+    if (!recorded) return fail(CONTENT_DELETED);
     output.push(activate ? launchLine(manifest.value.metadata?.appmode) : 'The draft is built; it is not active.');
     await store.tasks.finish(taskId, { code: 0, error: '', result: null, output }, now());
   }
