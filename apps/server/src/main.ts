@@ -8,6 +8,7 @@ import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
 import { readSettings } from './settings.js';
 import { createFileSync } from './sync/file-sync.js';
+import { newReplicaId } from './tasks/task-runner.js';
 import { ENVDESK_VERSION } from './version.js';
 import { defaultWebDir } from './web/web-app.js';
 
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
     environmentsFile: settings.environmentsFile ?? null,
     versionMatching: settings.versionMatching,
     bundleMaxBytes: settings.bundleMaxBytes,
+    tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
   });
+  const tasks = services.taskRunner;
+  logger.info({ replica: tasks.replicaId }, 'task runner ready');
 
   const wasEmpty = await ensureAdministrator({
     store,
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
   } else if (settings.clusterDefinitions) {
     await applyLegacyBootstrap(store, clock, logger, settings.clusterDefinitions);
   }
+
+  // Deploys left running by a process that was killed or crashed end now, as interrupted, not never.
+  await tasks.reapStale().catch((error: unknown) => logger.warn({ err: error }, 'could not finish stale tasks'));
+  tasks.startHousekeeping();
 
   const server = app.listen(settings.port, settings.host, () => {
     const address = server.address();

@@ -62,6 +62,9 @@ function openPostgres(url: string): DatabaseConnection {
   // An idle connection the server ends (a restart, an administrator) is dropped from the pool and
   // the next query opens a new one; without a listener, Node would end the whole process instead.
   pool.on('error', () => undefined);
+  // The same for a connection in use: its query fails (and the task or request that ran it deals
+  // with that); the client's own 'error' event must not end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

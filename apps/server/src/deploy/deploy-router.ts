@@ -1,4 +1,4 @@
-import { DeployInputSchema, ExplainSelectionInputSchema, TaskQuerySchema, parseOrThrow } from '@envdesk/domain';
+import { ApiError, DeployInputSchema, ExplainSelectionInputSchema, TaskQuerySchema, parseOrThrow } from '@envdesk/domain';
 import { type RouteSpec, actorOf, param, route, userOf } from '../http/routes.js';
 import type { TasksService } from '../tasks/tasks-service.js';
 import type { DeployService } from './deploy-service.js';
@@ -8,7 +8,12 @@ export function deployRoutes(deploy: DeployService, tasks: TasksService): RouteS
   return [
     route('post', '/v1/content/:guid/deploy', 'content:write', async (req, res) => {
       const input = parseOrThrow(DeployInputSchema, req.body ?? {});
-      const taskId = await deploy.deploy(actorOf(req), userOf(req).id, param(req, 'guid'), input);
+      const taskId = await deploy.deploy(actorOf(req), userOf(req).id, param(req, 'guid'), input).catch((error: unknown) => {
+        // A stopping server: the client (or the load balancer) tries again later, or elsewhere.
+        const retryAfter = error instanceof ApiError && error.status === 503 ? error.payload?.retry_after_seconds : undefined;
+        if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+        throw error;
+      });
       res.status(202).json({ task_id: taskId });
     }),
     route('get', '/v1/content/:guid/deployments', 'content:write', async (req, res) => {
