@@ -11,7 +11,21 @@ import {
 } from '../test/deploy-in-flight.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 import { testDialects } from '../test/test-database.js';
-import { INTERRUPTED_BY_RESTART, INTERRUPTED_LINE } from './task-runner.js';
+import { openDatabase } from '../db/database.js';
+import { createStore } from '../db/store.js';
+import type { TestDatabase } from '../test/test-database.js';
+import { INTERRUPTED_BY_RESTART, INTERRUPTED_BY_SHUTDOWN, INTERRUPTED_LINE, RETRY_AFTER_SECONDS, shutdownLine } from './task-runner.js';
+
+/** The task as the database holds it, once no server runs. */
+async function storedTask(database: TestDatabase, id: string) {
+  const connection = await openDatabase(database.options);
+  try {
+    const row = await createStore(connection).tasks.find(id);
+    return row && { ...row, output: JSON.parse(row.output) as string[] };
+  } finally {
+    await connection.close();
+  }
+}
 
 /** Small, so a killed server's tasks go stale within the test; the default is 30 s. */
 const STALE = { ENVDESK_TASK_STALE_MS: '1500' };
@@ -49,5 +63,50 @@ describe.each(testDialects)('deploy tasks across crashes and restarts on %s', (d
     const history = await call(url, 'GET', `/v1/content/${guid}/deployments`);
     expect(history.body).toEqual([expect.objectContaining({ task_id: held.taskId, finished: true, error: INTERRUPTED_BY_RESTART })]);
     await second.waitFor(/finished tasks whose server stopped heartbeating as interrupted/);
+  }, 60_000);
+
+  it('lets a deploy running at SIGTERM finish within the grace period, refusing new ones meanwhile, then exits 0', async () => {
+    const database = await databaseWithFleet(dialect);
+    cleanups.push(() => database.cleanup());
+    const server = spawn(serverEnv(database, { ENVDESK_SHUTDOWN_GRACE_MS: '15000' }));
+    const url = await urlOf(server);
+    const guid = await contentWithBundle(url);
+
+    const held = await holdDeployInFlight(database, () => startDeploy(url, guid));
+    server.child.kill('SIGTERM');
+    // Only PostgreSQL keeps the server answering while the deploy is held (SQLite's waits block it).
+    if (dialect === 'postgres') {
+      await server.waitFor(/waiting for running tasks to finish/);
+      const refused = await call(url, 'POST', `/v1/content/${guid}/deploy`, {});
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
+      expect(refused.body).toEqual({ code: expect.any(Number), error: expect.stringContaining('shutting down'), payload: { retry_after_seconds: RETRY_AFTER_SECONDS } });
+      // Clients still read the running deploy's progress.
+      expect((await call(url, 'GET', `/v1/tasks/${held.taskId}`)).body).toMatchObject({ finished: false });
+    }
+    await held.release();
+
+    expect(await server.exited).toBe(0);
+    expect(await storedTask(database, held.taskId)).toMatchObject({ finished: 1, code: 0, error: '' });
+  }, 60_000);
+
+  // Holding a deploy past the grace period needs a server that keeps running meanwhile: PostgreSQL
+  // (SQLite's lock waits block the whole process, so there the test above is the one that applies).
+  if (dialect === 'postgres') it('finishes a deploy still running when the grace period ends as interrupted, then exits 0', async () => {
+    const database = await databaseWithFleet(dialect);
+    cleanups.push(() => database.cleanup());
+    const server = spawn(serverEnv(database, { ENVDESK_SHUTDOWN_GRACE_MS: '1000' }));
+    const url = await urlOf(server);
+    const guid = await contentWithBundle(url);
+
+    const held = await holdDeployInFlight(database, () => startDeploy(url, guid));
+    cleanups.push(() => held.release().catch(() => undefined));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    const task = await storedTask(database, held.taskId);
+    expect(task).toMatchObject({ finished: 1, code: 1, error: INTERRUPTED_BY_SHUTDOWN });
+    expect(task?.output[0]).toMatch(/^Deploying bundle \d+/);
+    expect(task?.output.at(-1)).toBe(shutdownLine(1000));
   }, 60_000);
 });

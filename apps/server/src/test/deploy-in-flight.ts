@@ -96,6 +96,13 @@ export async function holdDeployInFlight(database: TestDatabase, start: () => Pr
     await client.query('begin');
     await client.query('lock table environments in access exclusive mode');
     const taskId = await start();
+    // Held once the deploy waits on the lock (its task recorded, its first log line written).
+    for (let waited = 0; ; waited += 25) {
+      const waiting = await client.query("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      if (waiting.rowCount) break;
+      if (waited > 20_000) throw new Error('the deploy never waited on the lock');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     return {
       taskId,
       sql: async (text, params) => void (await client.query(text, params)),
@@ -111,8 +118,9 @@ export async function holdDeployInFlight(database: TestDatabase, start: () => Pr
   for (let attempt = 0; attempt < 5; attempt++) {
     const taskId = await start();
     lock.exec('BEGIN IMMEDIATE');
-    const row = lock.prepare('select finished from tasks where id = ?').get(taskId) as { finished: number } | undefined;
-    if (row?.finished === 0) {
+    const row = lock.prepare('select finished, output from tasks where id = ?').get(taskId) as { finished: number; output: string } | undefined;
+    // In flight with its first line written: what a user polling the task has already seen.
+    if (row?.finished === 0 && row.output !== '[]') {
       return {
         taskId,
         sql: async (text, params = []) => void lock.prepare(text).run(...params),
