@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   call,
@@ -108,5 +109,65 @@ describe.each(testDialects)('deploy tasks across crashes and restarts on %s', (d
     expect(task).toMatchObject({ finished: 1, code: 1, error: INTERRUPTED_BY_SHUTDOWN });
     expect(task?.output[0]).toMatch(/^Deploying bundle \d+/);
     expect(task?.output.at(-1)).toBe(shutdownLine(1000));
+  }, 60_000);
+});
+
+// Like the dialect suites, this exists only where PostgreSQL does (CI sets TEST_DATABASE_URL).
+const onPostgres = process.env.TEST_DATABASE_URL ? it : () => undefined;
+
+describe('deploy tasks when PostgreSQL drops envdesk’s connections', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  onPostgres('keeps the process alive through terminated backends during a burst of deploys, and leaves no task unfinished', async () => {
+    const database = await databaseWithFleet('postgres', 300);
+    cleanups.push(() => database.cleanup());
+    const server = spawnServer(serverEnv(database, STALE));
+    cleanups.push(() => server.stop('SIGKILL'));
+    const url = await urlOf(server);
+    const guids = [await contentWithBundle(url), await contentWithBundle(url), await contentWithBundle(url)];
+
+    // The administrator's view of the same database, as `pg_terminate_backend` is run in an outage.
+    const admin = new pg.Client({ connectionString: database.options.databaseUrl });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const terminateAll = async () => {
+      const result = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+      return result.rowCount ?? 0;
+    };
+
+    const taskIds: string[] = [];
+    const statuses: number[] = [];
+    let terminated = 0;
+    for (let wave = 0; wave < 8; wave++) {
+      const deploys = Array.from({ length: 6 }, (_, i) =>
+        call(url, 'POST', `/v1/content/${guids[i % guids.length]}/deploy`, {}).then((answer) => {
+          statuses.push(answer.status);
+          if (answer.status === 202) taskIds.push(answer.body.task_id as string);
+        }),
+      );
+      // Cut every connection while the wave's deploys are under way.
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      terminated += await terminateAll();
+      await Promise.all(deploys);
+    }
+    expect(terminated).toBeGreaterThan(0);
+    expect(taskIds.length).toBeGreaterThan(0);
+
+    // The process survived, answers, and accepts deploys again once PostgreSQL is left alone.
+    expect(server.child.exitCode).toBeNull();
+    expect((await fetch(`${url}/__ping__`)).status).toBe(200);
+    let after: { status: number; body: { task_id: string } } | undefined;
+    for (let tries = 0; tries < 10 && after?.status !== 202; tries++) after = await call(url, 'POST', `/v1/content/${guids[0]}/deploy`, {});
+    expect(after?.status).toBe(202);
+    taskIds.push(after!.body.task_id);
+
+    // Every deploy accepted ends finished: with its outcome, or failed, or interrupted by the reaper.
+    for (const id of taskIds) expect((await waitForFinishedTask(url, id, 15_000)).finished).toBe(true);
+    const unfinished = await admin.query<{ n: string }>('select count(*) as n from tasks where finished = 0');
+    expect(Number(unfinished.rows[0]?.n)).toBe(0);
+    expect(server.child.exitCode).toBeNull();
   }, 60_000);
 });

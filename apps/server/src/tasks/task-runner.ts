@@ -24,7 +24,7 @@ export const newReplicaId = (): string => `${hostname()}/${process.pid}/${random
 
 export interface TaskContext {
   readonly id: string;
-  /** Appends lines to the task's log and saves it. */
+  /** Appends lines to the task's log and saves it (a failed save is logged, not thrown). */
   say(...lines: string[]): Promise<void>;
   /** Aborted once the task has been finished as interrupted (a shutdown's grace period ended). */
   readonly signal: AbortSignal;
@@ -140,7 +140,8 @@ export function createTaskRunner({ store, clock, logger, replicaId, staleMs }: T
         async say(...lines) {
           task.controller.signal.throwIfAborted();
           task.output.push(...lines);
-          await store.tasks.setOutput(id, task.output);
+          // Progress is best effort: the next write catches up, and the end carries the whole log.
+          await store.tasks.setOutput(id, task.output).catch((error: unknown) => logger.warn({ err: error, task: id }, 'could not save the progress of a task'));
         },
       };
       live.set(id, task);
