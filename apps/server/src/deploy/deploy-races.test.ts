@@ -1,4 +1,7 @@
+import { ErrorCode } from '@envdesk/domain';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RETRY_AFTER_SECONDS } from '../tasks/task-runner.js';
+import { bundleArchive } from '../test/bundles.js';
 import {
   call,
   contentWithBundle,
@@ -11,6 +14,7 @@ import {
 } from '../test/deploy-in-flight.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 import { testDialects } from '../test/test-database.js';
+import { startTestServer } from '../test/test-server.js';
 import { CONTENT_DELETED } from './deploy-service.js';
 
 describe.each(testDialects)('a deploy racing a DELETE of its content on %s', (dialect) => {
@@ -41,4 +45,27 @@ describe.each(testDialects)('a deploy racing a DELETE of its content on %s', (di
     expect(task).toMatchObject({ finished: true, code: 1, error: CONTENT_DELETED });
     expect((await call(url, 'GET', `/v1/content/${guid}`)).status).toBe(404);
   }, 60_000);
+});
+
+describe.each(testDialects)('a stopping server on %s', (dialect) => {
+  it('refuses new deploys with a Connect-shaped 503 and Retry-After, and still answers about tasks', async () => {
+    const server = await startTestServer({ dialect });
+    try {
+      const content = (await server.request('POST', '/__api__/v1/content', { body: {} })).body;
+      await server.request('POST', `/__api__/v1/content/${content.guid}/bundles`, { rawBody: bundleArchive() });
+      const before = await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { body: {} });
+      await server.app.services.deploy.settle();
+
+      await server.app.services.taskRunner.drain(0);
+      const refused = await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { body: {} });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
+      expect(refused.body).toEqual({ code: ErrorCode.InternalFailure, error: expect.stringContaining('shutting down'), payload: { retry_after_seconds: RETRY_AFTER_SECONDS } });
+      expect((await server.request('GET', `/__api__/v1/tasks/${before.body.task_id}`)).body).toMatchObject({ finished: true });
+      // Nothing was recorded for the refused deploy.
+      expect((await server.request('GET', `/__api__/v1/content/${content.guid}/deployments`)).body).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -30,7 +30,7 @@ export function useDeploy(content: Content): DeployState {
   const start = useDeployContent(content.guid);
   const refresh = useRefreshAfterDeploy(content.guid);
   const announce = useAnnounce();
-  const [startedId, setTaskId] = useState<string | null>(null);
+  const [startedId, setStartedId] = useState<string | null>(null);
   const history = useDeploymentList(content.guid);
   const runningId = history.data?.find((deployment) => !deployment.finished)?.task_id ?? null;
   const taskId = startedId ?? runningId;
@@ -51,7 +51,7 @@ export function useDeploy(content: Content): DeployState {
   const deploy = (bundleId: string | null) => {
     start.mutate(bundleId, {
       onSuccess: (id) => {
-        setTaskId(id);
+        setStartedId(id);
         announce(bundleId ? `Deploying bundle ${bundleId} of “${title}”…` : `Deploying “${title}”…`, 'info');
       },
       onError: (error) => announce(`The deploy of “${title}” did not start. ${errorMessage(error)}`, 'error'),
