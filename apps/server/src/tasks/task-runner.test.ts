@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newGuid, systemClock } from '../clock.js';
 import { type Store, createStore } from '../db/store.js';
+import { backendWaitingOnLock } from '../test/deploy-in-flight.js';
 import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
 import { INTERRUPTED_BY_RESTART, INTERRUPTED_LINE, type TaskRunner, createTaskRunner } from './task-runner.js';
 
@@ -39,15 +40,7 @@ async function blockTaskWrites(database: TestDatabase, taskId: string) {
     return {
       /** Ends the waiting write with an error: its backend is terminated. */
       async breakWaitingWrite() {
-        let pid: number | undefined;
-        await until('the final write waits on the lock', async () => {
-          const waiting = await client.query<{ pid: number }>(
-            "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-          );
-          pid = waiting.rows[0]?.pid;
-          return pid !== undefined;
-        });
-        await client.query('select pg_terminate_backend($1)', [pid]);
+        await client.query('select pg_terminate_backend($1)', [await backendWaitingOnLock(client)]);
       },
       async release() {
         await client.query('commit');

@@ -71,6 +71,20 @@ export async function startDeploy(url: string, contentGuid: string): Promise<str
   return answer.body.task_id as string;
 }
 
+/** The pid of a backend of the client's database (other than its own) waiting on a lock, once there is one. */
+export async function backendWaitingOnLock(client: pg.Client, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const waiting = await client.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
+    );
+    const pid = waiting.rows[0]?.pid;
+    if (pid !== undefined) return pid;
+    if (Date.now() > deadline) throw new Error('no backend waited on the lock');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 export interface HeldDeploy {
   readonly taskId: string;
   /** Runs SQL on the connection holding the lock, inside its transaction. */
@@ -97,12 +111,7 @@ export async function holdDeployInFlight(database: TestDatabase, start: () => Pr
     await client.query('lock table environments in access exclusive mode');
     const taskId = await start();
     // Held once the deploy waits on the lock (its task recorded, its first log line written).
-    for (let waited = 0; ; waited += 25) {
-      const waiting = await client.query("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
-      if (waiting.rowCount) break;
-      if (waited > 20_000) throw new Error('the deploy never waited on the lock');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await backendWaitingOnLock(client);
     return {
       taskId,
       sql: async (text, params) => void (await client.query(text, params)),
