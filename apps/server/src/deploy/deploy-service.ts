@@ -95,10 +95,10 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
   }
 
   return {
-    /** False while the server is stopping: deploys are refused with a 503. */
-    accepting: () => tasks.accepting(),
-
-    /** Starts a deploy task and answers at once with its id (clients poll GET /v1/tasks/{id}). */
+    /**
+     * Starts a deploy task and answers at once with its id (clients poll GET /v1/tasks/{id});
+     * a stopping server refuses with a 503.
+     */
     async deploy(actor: Actor, userId: number, contentGuid: string, input: DeployInput): Promise<string> {
       const record = await content.writable(actor, contentGuid);
       const bundle = input.bundle_id
