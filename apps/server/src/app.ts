@@ -24,6 +24,8 @@ import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { checkReadiness } from './system/readiness.js';
 import { systemRoutes } from './system/system-router.js';
+import { DEFAULT_TASK_STALE_MS } from './settings.js';
+import { type TaskRunner, createTaskRunner, newReplicaId } from './tasks/task-runner.js';
 import { createTasksService } from './tasks/tasks-service.js';
 import { createUsersService } from './users/users-service.js';
 import { usersRoutes } from './users/users-router.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   /** R / Python / Quarto version matching for selection (Connect's defaults when absent). */
   readonly versionMatching?: VersionMatching;
   readonly bundleMaxBytes?: number;
+  /** This replica's name and ENVDESK_TASK_STALE_MS (a fresh name and 30 s when absent). */
+  readonly tasks?: { readonly replicaId?: string; readonly staleMs?: number };
 }
 
 export interface App {
@@ -54,6 +58,7 @@ export interface App {
     readonly users: ReturnType<typeof createUsersService>;
     readonly content: ReturnType<typeof createContentService>;
     readonly deploy: ReturnType<typeof createDeployService>;
+    readonly taskRunner: TaskRunner;
   };
 }
 
@@ -69,12 +74,20 @@ export function createApp(deps: AppDeps): App {
   const matching = deps.versionMatching ?? DEFAULT_VERSION_MATCHING;
   const bundleMaxBytes = deps.bundleMaxBytes ?? 200 * 1024 * 1024;
   const content = createContentService({ store, clock });
+  const taskRunner = createTaskRunner({
+    store,
+    clock,
+    logger,
+    replicaId: deps.tasks?.replicaId ?? newReplicaId(),
+    staleMs: deps.tasks?.staleMs ?? DEFAULT_TASK_STALE_MS,
+  });
   const services = {
     auth: createAuthService({ store, clock }),
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
     content,
-    deploy: createDeployService({ store, clock, content, matching, logger }),
+    deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner }),
+    taskRunner,
   };
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
@@ -107,7 +120,10 @@ export function createApp(deps: AppDeps): App {
   });
   // Readiness: the database answers too, so a load balancer sends requests elsewhere meanwhile.
   app.get('/__ready__', async (_req, res) => {
-    const readiness = await checkReadiness(store, logger);
+    // A stopping replica is not ready either: new work should go to the others while it drains.
+    const readiness = taskRunner.accepting()
+      ? await checkReadiness(store, logger)
+      : { ready: false, body: { status: 'stopping', database: store.dialect, reason: 'This server is shutting down.' } };
     res.setHeader('Cache-Control', 'no-store');
     if (!readiness.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(readiness.ready ? 200 : 503).json(readiness.body);

@@ -9,6 +9,7 @@ import { createLogger } from './logger.js';
 import { installProcessErrorHandlers } from './process-errors.js';
 import { readSettings } from './settings.js';
 import { createFileSync } from './sync/file-sync.js';
+import { newReplicaId } from './tasks/task-runner.js';
 import { ENVDESK_VERSION } from './version.js';
 import { defaultWebDir } from './web/web-app.js';
 
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
     environmentsFile: settings.environmentsFile ?? null,
     versionMatching: settings.versionMatching,
     bundleMaxBytes: settings.bundleMaxBytes,
+    tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
   });
+  const tasks = services.taskRunner;
+  logger.info({ replica: tasks.replicaId }, 'task runner ready');
 
   const wasEmpty = await ensureAdministrator({
     store,
@@ -66,6 +70,10 @@ async function main(): Promise<void> {
     await applyLegacyBootstrap(store, clock, logger, settings.clusterDefinitions);
   }
 
+  // Deploys left running by a process that was killed or crashed end now, as interrupted, not never.
+  await tasks.reapStale().catch((error: unknown) => logger.warn({ err: error }, 'could not finish stale tasks'));
+  tasks.startHousekeeping();
+
   const server = app.listen(settings.port, settings.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -76,11 +84,37 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const stop = () => {
-    logger.info('stopping');
-    void fileSync?.stop();
-    server.close(() => void connection.close().then(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 5000).unref();
+  // A graceful stop (Kubernetes sends SIGTERM, then SIGKILL after its own grace period): new deploys
+  // are refused with a 503 while running ones get ENVDESK_SHUTDOWN_GRACE_MS to finish; the rest end
+  // as interrupted, so no task is left running in a process that is gone.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const graceMs = settings.shutdownGraceMs;
+    logger.info({ signal, graceMs }, 'stopping: new deploys are refused, running ones may finish');
+    // Should the database hang, the process still ends (with 1: it did not stop cleanly).
+    setTimeout(() => {
+      logger.error('could not stop in time; exiting');
+      process.exit(1);
+    }, graceMs + 15_000).unref();
+    void (async () => {
+      await fileSync?.stop();
+      await tasks.drain(graceMs);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Long polls of tasks are cut, not waited for: their tasks have ended, and clients poll again.
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
+      });
+      // A query still blocked in the database (an interrupted deploy's) would hold the pool open.
+      await Promise.race([connection.close(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      logger.info('stopped');
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'could not stop cleanly');
+      process.exit(1);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

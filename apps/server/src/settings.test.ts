@@ -17,6 +17,11 @@ describe('readSettings', () => {
     });
     expect(settings).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/envdesk', demo: true, logLevel: 'warn', bootstrap: { username: 'root' } });
   });
+  it('reads how long a task may go without a heartbeat and how long a stop waits for deploys', () => {
+    expect(readSettings({})).toMatchObject({ taskStaleMs: 30_000, shutdownGraceMs: 10_000 });
+    expect(readSettings({ ENVDESK_TASK_STALE_MS: '1500', ENVDESK_SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ taskStaleMs: 1500, shutdownGraceMs: 0 });
+    expect(() => readSettings({ ENVDESK_TASK_STALE_MS: '10' })).toThrow(/ENVDESK_TASK_STALE_MS/);
+  });
   it('names every wrong variable', () => {
     expect(() => readSettings({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
   });

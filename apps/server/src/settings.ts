@@ -10,6 +10,8 @@ const flag = z
   .optional()
   .transform((value) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase()));
 
+export const DEFAULT_TASK_STALE_MS = 30_000;
+
 /** Every setting comes from an environment variable; README § Settings lists them. */
 const SettingsSchema = z
   .object({
@@ -30,6 +32,8 @@ const SettingsSchema = z
     ENVDESK_PYTHON_VERSION_MATCHING: z.enum(['major-minor', 'exact']).default('major-minor'),
     ENVDESK_QUARTO_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
     ENVDESK_BUNDLE_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
+    ENVDESK_TASK_STALE_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_TASK_STALE_MS),
+    ENVDESK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     ENVDESK_ENVIRONMENTS_WATCH: z
       .string()
       .optional()
@@ -59,6 +63,10 @@ const SettingsSchema = z
       quarto: env.ENVDESK_QUARTO_VERSION_MATCHING,
     },
     bundleMaxBytes: env.ENVDESK_BUNDLE_MAX_BYTES,
+    /** A running task whose owner has not heartbeated for this long is finished as interrupted. */
+    taskStaleMs: env.ENVDESK_TASK_STALE_MS,
+    /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */
+    shutdownGraceMs: env.ENVDESK_SHUTDOWN_GRACE_MS,
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -102,6 +102,20 @@ export function createContentStore(db: Kysely<Database>) {
       return Number(result.numDeletedRows) > 0;
     },
 
+    /**
+     * Inside the deploy's final transaction: true while the content still exists, and from then on
+     * until the transaction ends a concurrent DELETE waits for it. A no-op UPDATE, not SELECT … FOR
+     * UPDATE, because it locks on both dialects: PostgreSQL's row lock, SQLite's write lock.
+     */
+    async lockForDeploy(contentId: number): Promise<boolean> {
+      const result = await db
+        .updateTable('content')
+        .set((eb) => ({ id: eb.ref('id') }))
+        .where('id', '=', contentId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async recordDeploy(contentId: number, runtime: DeployedRuntime, now: string): Promise<void> {
       await db
         .updateTable('content')

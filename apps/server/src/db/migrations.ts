@@ -162,6 +162,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+
+    '0004-task-ownership': {
+      async up(db: Builder) {
+        // Which process runs a task and when it last said so: a task whose owner has stopped
+        // heartbeating (killed, crashed, lost its database) is finished as interrupted by any replica.
+        // Times are ISO 8601 with milliseconds, so text order is time order on both dialects.
+        await db.schema.alterTable('tasks').addColumn('owner', 'text').execute();
+        await db.schema.alterTable('tasks').addColumn('heartbeat_time', 'text').execute();
+        await db.schema.createIndex('tasks_unfinished').on('tasks').columns(['finished', 'heartbeat_time']).execute();
+      },
+    },
+
     '0005-environment-edits': {
       // Who wrote an environment's current version, for the 412 that tells a second administrator
       // whose change they were about to overwrite. A user GUID, not a key: deleting the user keeps it.

@@ -169,5 +169,9 @@ export interface TasksTable {
   result: string | null;
   created_time: string;
   finished_time: string | null;
+  /** The replica running the task (see tasks/task-runner.ts). */
+  owner: string | null;
+  /** When the owner last confirmed it still runs the task: ISO 8601 with milliseconds. */
+  heartbeat_time: string | null;
 }
 export type TaskRow = Selectable<TasksTable>;

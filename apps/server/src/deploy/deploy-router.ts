@@ -8,6 +8,7 @@ export function deployRoutes(deploy: DeployService, tasks: TasksService): RouteS
   return [
     route('post', '/v1/content/:guid/deploy', 'content:write', async (req, res) => {
       const input = parseOrThrow(DeployInputSchema, req.body ?? {});
+      // A stopping server refuses with a 503; the error middleware adds Retry-After to every 503.
       const taskId = await deploy.deploy(actorOf(req), userOf(req).id, param(req, 'guid'), input);
       res.status(202).json({ task_id: taskId });
     }),

@@ -8,13 +8,12 @@ import {
   parseManifest,
   selectEnvironment,
 } from '@envdesk/domain';
-import type { Logger } from 'pino';
-import { newSecret } from '../auth/secrets.js';
 import { type Clock, rfc3339 } from '../clock.js';
 import { ownerActor, type ContentService } from '../content/content-service.js';
 import type { Store } from '../db/store.js';
 import type { BundleSummary } from '../bundles/bundles-store.js';
 import type { ContentRecord } from '../content/content-store.js';
+import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
 export interface DeployDeps {
@@ -22,25 +21,21 @@ export interface DeployDeps {
   readonly clock: Clock;
   readonly content: ContentService;
   readonly matching: VersionMatching;
-  readonly logger: Logger;
+  readonly tasks: TaskRunner;
 }
+
+export const CONTENT_DELETED = 'the content was deleted during the deploy';
 
 const bool = (value: number | null) => (value === null ? null : value === 1);
 
-export function createDeployService({ store, clock, content, matching, logger }: DeployDeps) {
+export function createDeployService({ store, clock, content, matching, tasks }: DeployDeps) {
   const now = () => rfc3339(clock.now());
-  const running = new Set<Promise<void>>();
 
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
-  async function run(taskId: string, record: ContentRecord, bundle: BundleSummary, activate: boolean): Promise<void> {
-    const output: string[] = [];
-    const say = async (...lines: string[]) => {
-      output.push(...lines);
-      await store.tasks.setOutput(taskId, output);
-    };
-    const fail = (error: string) => store.tasks.finish(taskId, { code: 1, error, result: null, output }, now());
+  async function run(task: TaskContext, record: ContentRecord, bundle: BundleSummary, activate: boolean): Promise<TaskOutcome> {
+    const fail = (error: string): TaskOutcome => ({ code: 1, error });
 
-    await say(`Deploying bundle ${bundle.id} of "${record.row.title ?? record.row.name}"${activate ? '' : ' as a draft (not activated)'}.`);
+    await task.say(`Deploying bundle ${bundle.id} of "${record.row.title ?? record.row.name}"${activate ? '' : ' as a draft (not activated)'}.`);
     const manifest = parseManifest(JSON.parse(bundle.manifest));
     if (!manifest.ok) return fail(manifest.error);
     const selection = selectEnvironment({
@@ -55,13 +50,13 @@ export function createDeployService({ store, clock, content, matching, logger }:
       environments: await store.environments.listWithGrants(),
       matching,
     });
-    await say(...selection.log);
+    await task.say(...selection.log);
     const selected = selection.selected;
     if (!selected) return fail(selection.failure ?? 'No environment can run this bundle.');
 
     const environment = selected.environment;
     const plan = buildPlan(environment, selected, selection);
-    await say(...buildPlanLog(plan));
+    await task.say(...buildPlanLog(plan));
     const versions = Object.fromEntries(selected.installations.map((installation) => [installation.language, installation.version]));
     const runtime = {
       environment_guid: environment.guid,
@@ -72,9 +67,14 @@ export function createDeployService({ store, clock, content, matching, logger }:
       r_environment_management: versions.r ? selection.environmentManagement.r : null,
       py_environment_management: versions.python ? selection.environmentManagement.python : null,
     };
-    await store.transaction(async (tx) => {
+    // A shutdown that already finished the task as interrupted records nothing more.
+    task.signal.throwIfAborted();
+    const recorded = await store.transaction(async (tx) => {
+      // A DELETE that won the race has removed the content and its bundles: recording nothing and
+      // saying so beats reporting a success for content that no longer exists.
+      if (!(await tx.content.lockForDeploy(record.row.id))) return false;
       await tx.bundles.recordBuild(bundle.id, { ...runtime, build_plan: plan });
-      if (!activate) return;
+      if (!activate) return true;
       await tx.bundles.activate(record.row.id, bundle.id);
       const metadata = manifest.value.metadata;
       await tx.content.recordDeploy(
@@ -88,13 +88,17 @@ export function createDeployService({ store, clock, content, matching, logger }:
         },
         now(),
       );
+      return true;
     });
-    output.push(activate ? launchLine(manifest.value.metadata?.appmode) : 'The draft is built; it is not active.');
-    await store.tasks.finish(taskId, { code: 0, error: '', result: null, output }, now());
+    if (!recorded) return fail(CONTENT_DELETED);
+    return { code: 0, error: '', lines: [activate ? launchLine(manifest.value.metadata?.appmode) : 'The draft is built; it is not active.'] };
   }
 
   return {
-    /** Starts a deploy task and answers at once with its id (clients poll GET /v1/tasks/{id}). */
+    /**
+     * Starts a deploy task and answers at once with its id (clients poll GET /v1/tasks/{id});
+     * a stopping server refuses with a 503.
+     */
     async deploy(actor: Actor, userId: number, contentGuid: string, input: DeployInput): Promise<string> {
       const record = await content.writable(actor, contentGuid);
       const bundle = input.bundle_id
@@ -107,23 +111,14 @@ export function createDeployService({ store, clock, content, matching, logger }:
           { field: 'bundle_id' },
         );
       }
-      const taskId = newSecret(12);
-      await store.tasks.insert(taskId, userId, record.row.id, now());
-      const task = run(taskId, record, bundle, input.activate !== false)
-        .catch(async (error: unknown) => {
-          logger.error({ err: error, task: taskId }, 'deploy task failed');
-          await store.tasks.finish(taskId, { code: 1, error: 'The deploy failed inside envdesk; the server log has the details.', result: null, output: [] }, now());
-        })
-        .finally(() => running.delete(task));
-      running.add(task);
-      return taskId;
+      return tasks.start({ userId, contentId: record.row.id }, (task) => run(task, record, bundle, input.activate !== false));
     },
 
     /** The content's deploys, newest first, each with its log. */
     async history(actor: Actor, contentGuid: string): Promise<Deployment[]> {
       const record = await content.writable(actor, contentGuid);
-      const tasks = await store.tasks.listForContent(record.row.id);
-      return tasks.map((task) => ({
+      const rows = await store.tasks.listForContent(record.row.id);
+      return rows.map((task) => ({
         task_id: task.id,
         created_time: task.created_time,
         finished_time: task.finished_time,
@@ -134,10 +129,8 @@ export function createDeployService({ store, clock, content, matching, logger }:
       }));
     },
 
-    /** Waits for the deploys under way (a graceful stop, and tests). */
-    async settle(): Promise<void> {
-      await Promise.all([...running]);
-    },
+    /** Waits for the deploys under way (tests). */
+    settle: () => tasks.settle(),
   };
 }
 export type DeployService = ReturnType<typeof createDeployService>;

@@ -1,32 +1,88 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, TaskRow } from '../db/schema.js';
+
+export interface NewTask {
+  readonly id: string;
+  readonly userId: number;
+  readonly contentId: number | null;
+  /** The replica that runs it, and when it started (ISO 8601 with milliseconds). */
+  readonly owner: string;
+  readonly heartbeatTime: string;
+}
+
+export interface TaskEnd {
+  readonly code: number;
+  readonly error: string;
+  readonly result: unknown;
+  readonly output: readonly string[];
+}
+
+/** Appends one line to a task's output (compact JSON array text) in SQL both dialects run. */
+const withLine = (line: string) => {
+  const encoded = JSON.stringify(line);
+  return sql<string>`case when output = '[]' then cast(${`[${encoded}]`} as text) else substr(output, 1, length(output) - 1) || cast(${`,${encoded}]`} as text) end`;
+};
 
 export function createTasksStore(db: Kysely<Database>) {
   return {
-    async insert(id: string, userId: number, contentId: number | null, now: string): Promise<void> {
-      await db.insertInto('tasks').values({ id, user_id: userId, content_id: contentId, created_time: now }).execute();
+    async insert(task: NewTask, now: string): Promise<void> {
+      await db
+        .insertInto('tasks')
+        .values({ id: task.id, user_id: task.userId, content_id: task.contentId, owner: task.owner, heartbeat_time: task.heartbeatTime, created_time: now })
+        .execute();
     },
 
     find(id: string): Promise<TaskRow | undefined> {
       return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** Saves the log so far; a task already finished (interrupted by a reaper) keeps its final log. */
     async setOutput(id: string, lines: readonly string[]): Promise<void> {
-      await db.updateTable('tasks').set({ output: JSON.stringify(lines) }).where('id', '=', id).execute();
+      await db.updateTable('tasks').set({ output: JSON.stringify(lines) }).where('id', '=', id).where('finished', '=', 0).execute();
     },
 
-    async finish(id: string, outcome: { code: number; error: string; result: unknown; output: readonly string[] }, now: string): Promise<void> {
-      await db
+    /** Records the end of a task; false when it had already ended (the first end written wins). */
+    async finish(id: string, end: TaskEnd, now: string): Promise<boolean> {
+      const result = await db
         .updateTable('tasks')
         .set({
           finished: 1,
-          code: outcome.code,
-          error: outcome.error,
-          result: outcome.result === null ? null : JSON.stringify(outcome.result),
-          output: JSON.stringify(outcome.output),
+          code: end.code,
+          error: end.error,
+          result: end.result === null ? null : JSON.stringify(end.result),
+          output: JSON.stringify(end.output),
           finished_time: now,
         })
         .where('id', '=', id)
+        .where('finished', '=', 0)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** The owner still runs these tasks: one statement for all of them. */
+    async heartbeat(owner: string, ids: readonly string[], at: string): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('tasks')
+        .set({ heartbeat_time: at })
+        .where('owner', '=', owner)
+        .where('finished', '=', 0)
+        .where('id', 'in', ids)
+        .execute();
+    },
+
+    /**
+     * Finishes, as `error` with `line` appended to the log, every unfinished task whose owner has
+     * not heartbeated since `staleBefore` (or never did: tasks from before heartbeats existed). One
+     * conditional UPDATE, so replicas reaping at once finish each task exactly once.
+     */
+    async finishStale(staleBefore: string, interruption: { error: string; line: string }, now: string): Promise<Array<{ id: string; owner: string | null }>> {
+      return db
+        .updateTable('tasks')
+        .set({ finished: 1, code: 1, error: interruption.error, output: withLine(interruption.line), finished_time: now })
+        .where('finished', '=', 0)
+        .where((eb) => eb.or([eb('heartbeat_time', 'is', null), eb('heartbeat_time', '<', staleBefore)]))
+        .returning(['id', 'owner'])
         .execute();
     },
 

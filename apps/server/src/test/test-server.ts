@@ -58,6 +58,8 @@ export interface TestServerOptions {
   readonly environmentsFile?: string;
   /** Where the server logs (silent when absent). */
   readonly logger?: Logger;
+  /** ENVDESK_TASK_STALE_MS for the task runner (30 s when absent). */
+  readonly taskStaleMs?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -74,7 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs } });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -127,6 +129,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     request,
     async close() {
       await fileSync?.stop();
+      app.services.taskRunner.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.cleanup();
     },

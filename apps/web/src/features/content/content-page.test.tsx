@@ -201,6 +201,60 @@ describe('the content page’s bundles and deploys', () => {
   });
 });
 
+describe('the content page following a deploy it did not start', () => {
+  const interrupted = 'interrupted: the server restarted';
+  const openingLine = 'Deploying bundle 1 of "Forecast API".';
+  const interruptedLine = 'Interrupted: the server running this deploy stopped before it finished. Deploy again.';
+
+  it('follows a deploy already running when the page opens, stops polling once the server finishes it as interrupted, and gives Deploy back', async () => {
+    let taskPolls = 0;
+    let finished = false;
+    const running = () =>
+      aDeployment({ task_id: 'task-9', finished, finished_time: finished ? '2026-01-15T10:01:00Z' : null, code: finished ? 1 : 0, error: finished ? interrupted : '', output: finished ? [openingLine, interruptedLine] : [openingLine] });
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () => json(200, [running(), aDeployment()]),
+      'GET /__api__/v1/tasks/task-9': (request) => {
+        taskPolls += 1;
+        // The server restarts and its reaper finishes the task on the third poll.
+        if (taskPolls >= 3) finished = true;
+        const output = finished ? [openingLine, interruptedLine] : [openingLine];
+        const first = Number(new URL(`http://envdesk.test${request.path}`).searchParams.get('first') ?? 0);
+        return json(200, { id: 'task-9', output: output.slice(first), result: null, finished, code: finished ? 1 : 0, error: finished ? interrupted : '', last: output.length });
+      },
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+
+    // While the server says the deploy runs, another one waits.
+    const deployButton = await screen.findByRole('button', { name: 'Deploy bundle 1' });
+    await waitFor(() => expect(deployButton.getAttribute('aria-disabled')).toBe('true'));
+
+    expect(await screen.findByText(`The deploy of “Forecast API” failed. ${interrupted}`)).toBeTruthy();
+    const history = screen.getByRole('list', { name: 'Deploys, newest first' });
+    await waitFor(() => expect(within(history).getAllByText('Failed')).toHaveLength(1));
+    expect(within(history).getByText(interrupted)).toBeTruthy();
+    expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe([openingLine, interruptedLine].join('\n'));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Deploy bundle 1' }).getAttribute('aria-disabled')).toBe('false'));
+
+    // A finished task is not asked about again (a running one is polled every few milliseconds).
+    const pollsWhenFinished = taskPolls;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(taskPolls).toBe(pollsWhenFinished);
+  });
+
+  it('gives Deploy back when the server no longer knows the task it follows', async () => {
+    const server = contentServer(deployed, {
+      [`POST /__api__/v1/content/${deployed.guid}/deploy`]: () => json(202, { task_id: 'task-gone' }),
+      'GET /__api__/v1/tasks/task-gone': () => json(404, { code: ErrorCode.TaskDoesNotExist, error: 'That task does not exist.', payload: null }),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Deploy bundle 1' }));
+    expect(await screen.findByText(/The deploy’s progress can no longer be read. That task does not exist./)).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Deploy bundle 1' }).getAttribute('aria-disabled')).toBe('false'));
+  });
+});
+
 describe('the content page for others', () => {
   it('shows a viewer the content without its runtime, bundles or actions, and asks nothing more of the server', async () => {
     const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };

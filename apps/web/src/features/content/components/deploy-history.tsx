@@ -73,7 +73,10 @@ export function DeployHistory({ content, deploy }: { content: Content; deploy: D
             </button>
           )}
           {Boolean(deploy.logError) && !deploy.log?.finished && (
-            <p className="text-warning">Lost contact with the running deploy; trying again… {errorMessage(deploy.logError)}</p>
+            <p className="text-warning">
+              {deploy.busy ? 'Lost contact with the running deploy; trying again…' : 'The deploy’s progress can no longer be read.'}{' '}
+              {errorMessage(deploy.logError)}
+            </p>
           )}
         </>
       );
