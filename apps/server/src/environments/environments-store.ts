@@ -141,6 +141,16 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
       return Number(row.n);
     },
 
+    /** File-managed environments: what a missing or empty file would remove. */
+    async countManaged(): Promise<number> {
+      const row = await db
+        .selectFrom('environments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('managed_by', 'is not', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async insert(guid: string, fields: EnvironmentFields, now: string): Promise<Environment> {
       const row = await db
         .insertInto('environments')

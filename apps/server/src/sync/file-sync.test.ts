@@ -1,11 +1,11 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { EnvironmentSchema, ErrorCode, SyncStatusSchema } from '@envdesk/domain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newGuid, rfc3339 } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
 import { configMapVolume, tempFolder } from '../test/files.js';
 import { testDialects } from '../test/test-database.js';
-import { type TestServer, startTestServer } from '../test/test-server.js';
+import { type TestServer, type TestServerOptions, startTestServer } from '../test/test-server.js';
 
 const R44 = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
 const R43 = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';
@@ -20,11 +20,22 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
     folder.cleanup();
   });
 
-  async function start(content: unknown) {
+  async function start(content: unknown, sync?: TestServerOptions['sync']) {
     folder = tempFolder();
     const file = folder.write('environments.yaml', content);
-    server = await startTestServer({ dialect, environmentsFile: file });
+    server = await startTestServer({ dialect, environmentsFile: file, sync });
     return file;
+  }
+
+  /** Waits for a condition the sync loop brings about on its own timers (generous: the machine may be busy). */
+  async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   const environments = async () => {
@@ -72,7 +83,7 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
   it('adopts an unmanaged environment by name, keeping its GUID and permissions; leaves others alone', async () => {
     folder = tempFolder();
     const file = folder.write('environments.yaml', []);
-    server = await startTestServer({ dialect, environmentsFile: file });
+    server = await startTestServer({ dialect, environmentsFile: file, sync: { removeGraceMs: 0 } });
     const made = (await server.request('POST', '/__api__/v1/environments', { body: { name: R44, title: 'Made in the UI' } })).body;
     const other = (await server.request('POST', '/__api__/v1/environments', { body: { name: 'ghcr.io/org/untouched:1' } })).body;
     const publisher = await server.addUser('publisher');
@@ -146,19 +157,77 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
     expect((await byName(R44))[0]?.title).toBe('Fixed');
   });
 
-  it('removes every file-managed environment when the file is removed, or emptied', async () => {
-    const file = await start([entry(R44), entry(R43)]);
+  it('removes the file-managed environments of an emptied file only after the grace period, saying so meanwhile', async () => {
+    await start([entry(R44), entry(R43)], { removeGraceMs: 1_500, pollMs: 50 });
     const unmanaged = (await server!.request('POST', '/__api__/v1/environments', { body: { name: 'ghcr.io/org/ui:1' } })).body;
+    const emptied = Date.now();
     folder.write('environments.yaml', '');
     await server!.fileSync!.pollNow();
-    expect((await environments()).map((environment) => environment.guid)).toEqual([unmanaged.guid]);
+    const pending = (await server!.request('GET', '/__api__/v1/environments/sync')).body;
+    expect(SyncStatusSchema.parse(pending).pending_removal).toMatchObject({ reason: 'empty', environments: 2 });
+    // Times are to the second, as Connect writes them.
+    const graceShown = Date.parse(pending.pending_removal.at) - Date.parse(pending.pending_removal.since);
+    expect(graceShown).toBeGreaterThanOrEqual(1_000);
+    expect(graceShown).toBeLessThanOrEqual(2_000);
+    expect(await environments()).toHaveLength(3);
 
-    folder.write('environments.yaml', [entry(R44)]);
-    await server!.fileSync!.pollNow();
-    expect(await byName(R44)).toHaveLength(1);
+    // The seed's rule still holds once the grace period has passed.
+    await until(async () => (await environments()).length === 1);
+    expect(Date.now() - emptied).toBeGreaterThanOrEqual(1_400);
+    expect((await environments()).map((environment) => environment.guid)).toEqual([unmanaged.guid]);
+    const after = (await server!.request('GET', '/__api__/v1/environments/sync')).body;
+    expect(after.pending_removal).toBeNull();
+    expect(after.last_changes.map((change: { kind: string }) => change.kind)).toEqual(['delete', 'delete']);
+  });
+
+  it('says a removal is pending when the file is removed, and removes them when the grace period ends', async () => {
+    const file = await start([entry(R44)], { removeGraceMs: 800, pollMs: 50 });
     rmSync(file);
     await server!.fileSync!.pollNow();
-    expect((await environments()).map((environment) => environment.guid)).toEqual([unmanaged.guid]);
+    expect(server!.fileSync!.status().pending_removal).toMatchObject({ reason: 'missing', environments: 1 });
+    expect(await byName(R44)).toHaveLength(1);
+    await until(async () => (await byName(R44)).length === 0);
+    expect(server!.fileSync!.status().pending_removal).toBeNull();
+  });
+
+  it('changes nothing, not a GUID nor a permission, when the file is absent for 1.2 s', async () => {
+    const file = await start([entry(R44), entry(R43)], { pollMs: 50, watch: true });
+    const publisher = await server!.addUser('publisher');
+    for (const environment of await environments()) {
+      await server!.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { user_guid: publisher.guid } });
+    }
+    const before = await dump();
+    const text = readFileSync(file, 'utf8');
+    rmSync(file);
+    await until(() => server!.fileSync!.status().pending_removal?.reason === 'missing');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    writeFileSync(file, text);
+    await until(() => server!.fileSync!.status().pending_removal === null);
+    await server!.fileSync!.pollNow();
+    expect(await dump()).toBe(before);
+  });
+
+  it('applies new content only once it has settled: a write in two parts is applied whole', async () => {
+    const file = await start([entry(R44, { title: 'First' })], { pollMs: 20, watch: true, settleMs: 1_000 });
+    const [environment] = await byName(R44);
+    const titles = new Set<string>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const current = await server!.request('GET', `/__api__/v1/environments/${environment!.guid}`);
+        titles.add(current.body.title);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    // In place, not atomically: first a whole but unfinished version, then the finished one.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('First', 'Unfinished'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Unfinished', 'Finished'));
+    await until(async () => (await byName(R44))[0]?.title === 'Finished');
+    sampling = false;
+    await sampler;
+    expect(titles.has('First')).toBe(true);
+    expect(titles.has('Unfinished')).toBe(false);
   });
 
   it('follows a ConfigMap-style symlink swap', async () => {
