@@ -14,6 +14,8 @@ import type { EnvironmentFields } from '../environments/environments-store.js';
 /** The value of `managed_by` on file-managed environments. */
 export const FILE_MANAGER = 'config-file';
 
+export const DEFAULT_TOMBSTONE_DAYS = 30;
+
 /** One change a sync made, as the sync status reports it. */
 export type SyncChange = NonNullable<SyncStatus['last_changes']>[number];
 
@@ -22,25 +24,41 @@ export interface SyncOutcome {
   readonly unchanged: number;
 }
 
+export interface SyncSource {
+  /** The file the entries come from, recorded on the tombstones of what the sync removes. */
+  readonly file: string | null;
+  /** Tombstones older than this are neither restored from nor kept. */
+  readonly tombstoneDays?: number;
+}
+
+/** The oldest removal time still worth a tombstone. */
+export const tombstoneCutoff = (clock: Clock, days: number): string => rfc3339(new Date(clock.now().getTime() - days * 86_400_000));
+
 /**
  * Plans and applies one sync in one transaction, under a database lock so that replicas syncing
  * the same file serialise and the later ones find nothing left to do. On a planning problem
- * nothing is written.
+ * nothing is written. What it removes leaves a tombstone; what comes back is restored from one,
+ * with its GUID, id and the permissions whose user or group still exists.
  */
 export async function applySync(
   store: Store,
   entries: readonly FileEntry[],
   clock: Clock,
+  { file, tombstoneDays = DEFAULT_TOMBSTONE_DAYS }: SyncSource = { file: null },
 ): Promise<Result<SyncOutcome, FileProblem[]>> {
   return store.transaction(async (tx) => {
     await tx.lock('environment-sync');
+    const cutoff = tombstoneCutoff(clock, tombstoneDays);
+    await tx.tombstones.purge(cutoff);
     const current = await tx.environments.listForSync();
-    const planned = planSync(entries, current);
+    const planned = planSync(entries, current, await tx.tombstones.list(cutoff));
     if (!planned.ok) return err(planned.error);
     const now = rfc3339(clock.now());
     const names = new Map(current.map((environment) => [environment.guid, environment.name]));
     const changes: SyncChange[] = [];
-    const creations: Array<{ guid: string; fields: EnvironmentFields }> = [];
+    const creations: Array<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }> = [];
+    const restores = new Map<string, EnvironmentFields>();
+    const removals: string[] = [];
     for (const action of planned.value.actions) {
       switch (action.kind) {
         case 'create': {
@@ -49,6 +67,10 @@ export async function applySync(
           changes.push({ kind: 'create', guid, name: action.definition.name, fields: Object.keys(action.definition) });
           break;
         }
+        case 'restore':
+          restores.set(action.guid, { ...action.definition, managed_by: FILE_MANAGER });
+          changes.push({ kind: 'restore', guid: action.guid, name: action.definition.name, fields: Object.keys(action.definition) });
+          break;
         case 'update':
         case 'adopt':
           await tx.environments.update(
@@ -59,12 +81,22 @@ export async function applySync(
           changes.push({ kind: action.kind, guid: action.guid, name: names.get(action.guid) ?? '', fields: Object.keys(action.changes) });
           break;
         case 'delete':
-          await tx.environments.remove(action.guid);
+          removals.push(action.guid);
           changes.push({ kind: 'delete', guid: action.guid, name: action.name, fields: [] });
           break;
       }
     }
+    // The tombstone is written while the environment and its permissions can still be read.
+    await tx.tombstones.record(removals, file, now);
+    await tx.environments.removeMany(removals);
+    const buried = await tx.tombstones.take([...restores.keys()]);
+    for (const tombstone of buried) {
+      creations.push({ guid: tombstone.guid, fields: restores.get(tombstone.guid)!, id: tombstone.environment_id, created_time: tombstone.created_time });
+    }
     await tx.environments.insertMany(creations, now);
+    const permissions = buried.flatMap((tombstone) => tombstone.permissions.map((permission) => ({ ...permission, environment_guid: tombstone.guid })));
+    const living = await tx.tombstones.livingPrincipals(permissions.flatMap((permission) => [permission.user_guid ?? [], permission.group_guid ?? []].flat()));
+    await tx.environments.restorePermissions(permissions.filter((permission) => living.has(permission.user_guid ?? permission.group_guid ?? '')));
     return ok({ changes, unchanged: planned.value.unchanged });
   });
 }

@@ -4,7 +4,7 @@ import { type FileEntry, type FileProblem, type PendingRemoval, type SyncStatus,
 import type { Logger } from 'pino';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { applySync } from './apply-sync.js';
+import { DEFAULT_TOMBSTONE_DAYS, applySync } from './apply-sync.js';
 import { type FileRead, fileSignature, parseDocument, readEnvironmentsFileText } from './environments-file-reader.js';
 import { createIncrementalYamlReader } from './incremental-yaml.js';
 
@@ -87,6 +87,7 @@ export function createFileSync({
   watch: watchFolder = true,
   settleMs = DEFAULT_SETTLE_MS,
   removeGraceMs = DEFAULT_REMOVE_GRACE_MS,
+  tombstoneDays = DEFAULT_TOMBSTONE_DAYS,
 }: FileSyncOptions) {
   let status: SyncStatus = {
     enabled: true,
@@ -184,7 +185,7 @@ export function createFileSync({
     const entries = entriesOf(read);
     if (entries.length === 0 && !(await removalDue(read, firstSeen))) return;
     logger.debug({ file: path, entries: entries.length }, 'syncing environments file');
-    const outcome = await applySync(store, entries, clock);
+    const outcome = await applySync(store, entries, clock, { file: path, tombstoneDays });
     if (!outcome.ok) throw new SyncFailure(`${path} cannot be applied`, outcome.error);
     const hash = read.kind === 'read' ? read.hash : null;
     if (absence && entries.length > 0) logger.info({ file: path }, 'the environments file is back; nothing is removed');

@@ -14,7 +14,20 @@ export type SyncAction =
   | { readonly kind: 'update'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
   /** An unmanaged environment becomes file-managed, keeping its GUID, permissions and content references. */
   | { readonly kind: 'adopt'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
-  | { readonly kind: 'delete'; readonly guid: string; readonly name: string };
+  | { readonly kind: 'delete'; readonly guid: string; readonly name: string }
+  /** A removed file-managed environment comes back under its old GUID (and, applied, its old permissions). */
+  | { readonly kind: 'restore'; readonly entry: number; readonly guid: string; readonly definition: EnvironmentDefinition; readonly removed_time: string };
+
+/**
+ * What a sync remembers of a file-managed environment it removed, so that the entry coming back —
+ * after a file written half way, or an entry deleted by mistake — gets its identity back (issue 8 § 1).
+ */
+export interface Tombstone {
+  readonly guid: string;
+  readonly name: string;
+  /** RFC 3339; among several tombstones of one image, the latest removal wins. */
+  readonly removed_time: string;
+}
 
 /**
  * An environment as the planner needs it: matched on guid and name, compared by fingerprint, and
@@ -111,12 +124,24 @@ function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
 
 /**
  * Plans a declarative sync (seed: "Environment matching and adoption"): what to create, update,
- * adopt and delete so that the file-managed environments are exactly the file's entries, or every
- * problem that stops the sync. Unmanaged environments appear only when adopted.
+ * adopt, restore and delete so that the file-managed environments are exactly the file's entries,
+ * or every problem that stops the sync. Unmanaged environments appear only when adopted.
+ * An entry that no environment matches is restored from a tombstone of its image (or of its GUID)
+ * when there is one, rather than created anew.
  */
-export function planSync(entries: readonly FileEntry[], current: readonly CurrentEnvironment[]): Result<SyncPlan, FileProblem[]> {
+export function planSync(
+  entries: readonly FileEntry[],
+  current: readonly CurrentEnvironment[],
+  tombstones: readonly Tombstone[] = [],
+): Result<SyncPlan, FileProblem[]> {
   const problems = duplicateProblems(entries);
   const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
+  const tombstoneByGuid = new Map(tombstones.map((tombstone) => [tombstone.guid, tombstone]));
+  // Latest removal first, so an image removed twice comes back as what it was last.
+  const tombstonesByName = new Map<string, Tombstone[]>();
+  for (const tombstone of [...tombstones].sort((a, b) => b.removed_time.localeCompare(a.removed_time))) {
+    tombstonesByName.set(tombstone.name, [...(tombstonesByName.get(tombstone.name) ?? []), tombstone]);
+  }
   // Indexed by name: scanning all environments for every entry is quadratic at 10,000 entries.
   const byName = new Map<string, CurrentEnvironment[]>();
   for (const environment of current) byName.set(environment.name, [...(byName.get(environment.name) ?? []), environment]);
@@ -138,7 +163,10 @@ export function planSync(entries: readonly FileEntry[], current: readonly Curren
     if (!entry.guid) return;
     const environment = byGuid.get(entry.guid);
     if (!environment) {
-      actions.push({ kind: 'create', entry: index, guid: entry.guid, definition: entry.definition });
+      const tombstone = tombstoneByGuid.get(entry.guid);
+      if (tombstone && tombstone.name === entry.definition.name) {
+        actions.push({ kind: 'restore', entry: index, guid: entry.guid, definition: entry.definition, removed_time: tombstone.removed_time });
+      } else actions.push({ kind: 'create', entry: index, guid: entry.guid, definition: entry.definition });
       claimed.add(entry.guid);
     } else if (environment.name !== entry.definition.name) {
       problems.push({
@@ -157,7 +185,12 @@ export function planSync(entries: readonly FileEntry[], current: readonly Curren
     const unmanaged = named.filter((environment) => environment.managed_by === null);
     const candidates = managed.length > 0 ? managed : unmanaged;
     if (candidates.length === 0) {
-      actions.push({ kind: 'create', entry: index, guid: null, definition: entry.definition });
+      // A GUID still in use, or given to another entry, cannot be given back.
+      const tombstone = (tombstonesByName.get(name) ?? []).find((t) => !byGuid.has(t.guid) && !claimed.has(t.guid));
+      if (tombstone) {
+        claimed.add(tombstone.guid);
+        actions.push({ kind: 'restore', entry: index, guid: tombstone.guid, definition: entry.definition, removed_time: tombstone.removed_time });
+      } else actions.push({ kind: 'create', entry: index, guid: null, definition: entry.definition });
     } else if (candidates.length > 1) {
       const guids = candidates.map((environment) => environment.guid).join(', ');
       problems.push({

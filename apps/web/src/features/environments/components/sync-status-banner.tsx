@@ -53,7 +53,8 @@ function PendingRemovalBanner({ file, pending }: { file: string | null; pending:
         <time dateTime={pending.at}>{when.toLocaleString()}</time> unless the file comes back before then.
       </p>
       <p className="sync-banner-note">
-        Nothing has been removed yet.
+        Nothing has been removed yet. A removed environment leaves a tombstone: when the file names its image again, it
+        comes back with its GUID and permissions.
       </p>
     </div>
   );
