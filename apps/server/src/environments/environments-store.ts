@@ -18,6 +18,10 @@ export interface EnvironmentFields extends EnvironmentDefinition {
   managed_by: string | null;
 }
 
+/** Where long work may hand the event loop a turn (a sync's slicer); by default, nowhere. */
+type Pause = () => Promise<void>;
+const noPause: Pause = () => Promise.resolve();
+
 export interface EnvironmentWithGrants {
   environment: Environment;
   grants: EnvironmentGrant[];
@@ -101,15 +105,25 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
     },
 
     /** For a sync: fingerprints from the stored JSON text, full records parsed only on demand. */
-    async listForSync(): Promise<CurrentEnvironment[]> {
-      const rows = await db.selectFrom('environments').selectAll().orderBy('id').execute();
-      return rows.map((row) => ({
-        guid: row.guid,
-        name: row.name,
-        managed_by: row.managed_by,
-        fingerprint: fingerprintOf([row.title, row.description, row.matching, row.supervisor], jsonColumns.map((column) => row[column])),
-        full: () => toEnvironment(row),
-      }));
+    /** Read a page at a time, pausing between pages: SQLite's reads are synchronous. */
+    async listForSync(pause: Pause = noPause): Promise<CurrentEnvironment[]> {
+      const PAGE = 500;
+      const current: CurrentEnvironment[] = [];
+      for (let after = 0; ; ) {
+        const rows = await db.selectFrom('environments').selectAll().where('id', '>', after).orderBy('id').limit(PAGE).execute();
+        for (const row of rows) {
+          current.push({
+            guid: row.guid,
+            name: row.name,
+            managed_by: row.managed_by,
+            fingerprint: fingerprintOf([row.title, row.description, row.matching, row.supervisor], jsonColumns.map((column) => row[column])),
+            full: () => toEnvironment(row),
+          });
+        }
+        if (rows.length < PAGE) return current;
+        after = rows[rows.length - 1]!.id;
+        await pause();
+      }
     },
 
     /**
@@ -119,8 +133,10 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
     async insertMany(
       rows: ReadonlyArray<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }>,
       now: string,
+      pause: Pause = noPause,
     ): Promise<void> {
-      const BATCH = 500;
+      // Small batches, built as they go: a large sync pauses between them (SQLite's writes are synchronous).
+      const BATCH = 200;
       const wanted = rows.flatMap((row) => (row.id === undefined ? [] : [row.id]));
       const taken = new Set<number>();
       for (let start = 0; start < wanted.length; start += BATCH) {
@@ -134,21 +150,24 @@ export function createEnvironmentsStore(db: Kysely<Database>) {
         updated_time: now,
       });
       // Rows with and without an id go in separate statements: SQLite has no DEFAULT in VALUES.
-      const withId = rows.filter((row) => row.id !== undefined && !taken.has(row.id)).map((row) => ({ ...toRow(row), id: row.id! }));
-      const withoutId = rows.filter((row) => row.id === undefined || taken.has(row.id)).map(toRow);
-      for (const group of [withId, withoutId]) {
+      const withId = rows.filter((row) => row.id !== undefined && !taken.has(row.id));
+      const withoutId = rows.filter((row) => row.id === undefined || taken.has(row.id));
+      for (const [group, keepId] of [[withId, true], [withoutId, false]] as const) {
         for (let start = 0; start < group.length; start += BATCH) {
-          await db.insertInto('environments').values(group.slice(start, start + BATCH)).execute();
+          const batch = group.slice(start, start + BATCH).map((row) => (keepId ? { ...toRow(row), id: row.id! } : toRow(row)));
+          await db.insertInto('environments').values(batch).execute();
+          await pause();
         }
       }
       if (rows.length > 0) await bumpRevision();
     },
 
     /** Removes many environments (their permissions go with them) with one revision bump. */
-    async removeMany(guids: readonly string[]): Promise<void> {
+    async removeMany(guids: readonly string[], pause: Pause = noPause): Promise<void> {
       const BATCH = 500;
       for (let start = 0; start < guids.length; start += BATCH) {
         await db.deleteFrom('environments').where('guid', 'in', guids.slice(start, start + BATCH)).execute();
+        await pause();
       }
       if (guids.length > 0) await bumpRevision();
     },

@@ -5,11 +5,12 @@ import {
   type SyncStatus,
   err,
   ok,
-  planSync,
+  planSyncInSteps,
 } from '@envdesk/domain';
 import { type Clock, newGuid, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { EnvironmentFields } from '../environments/environments-store.js';
+import { type Pause, noPause } from './slicer.js';
 
 /** The value of `managed_by` on file-managed environments. */
 export const FILE_MANAGER = 'config-file';
@@ -29,6 +30,8 @@ export interface SyncSource {
   readonly file: string | null;
   /** Tombstones older than this are neither restored from nor kept. */
   readonly tombstoneDays?: number;
+  /** Where the sync may hand the event loop a turn (between pages, batches and updates). */
+  readonly pause?: Pause;
 }
 
 /** The oldest removal time still worth a tombstone. */
@@ -44,14 +47,18 @@ export async function applySync(
   store: Store,
   entries: readonly FileEntry[],
   clock: Clock,
-  { file, tombstoneDays = DEFAULT_TOMBSTONE_DAYS }: SyncSource = { file: null },
+  { file, tombstoneDays = DEFAULT_TOMBSTONE_DAYS, pause = noPause }: SyncSource = { file: null },
 ): Promise<Result<SyncOutcome, FileProblem[]>> {
   return store.transaction(async (tx) => {
     await tx.lock('environment-sync');
     const cutoff = tombstoneCutoff(clock, tombstoneDays);
     await tx.tombstones.purge(cutoff);
-    const current = await tx.environments.listForSync();
-    const planned = planSync(entries, current, await tx.tombstones.list(cutoff));
+    const current = await tx.environments.listForSync(pause);
+    const tombstones = await tx.tombstones.list(cutoff);
+    const steps = planSyncInSteps(entries, current, tombstones);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) await pause();
+    const planned = step.value;
     if (!planned.ok) return err(planned.error);
     const now = rfc3339(clock.now());
     const names = new Map(current.map((environment) => [environment.guid, environment.name]));
@@ -60,6 +67,7 @@ export async function applySync(
     const restores = new Map<string, EnvironmentFields>();
     const removals: string[] = [];
     for (const action of planned.value.actions) {
+      await pause();
       switch (action.kind) {
         case 'create': {
           const guid = action.guid ?? newGuid();
@@ -73,6 +81,7 @@ export async function applySync(
           break;
         case 'update':
         case 'adopt':
+          await pause();
           await tx.environments.update(
             action.guid,
             action.kind === 'adopt' ? { ...action.changes, managed_by: FILE_MANAGER } : action.changes,
@@ -87,13 +96,13 @@ export async function applySync(
       }
     }
     // The tombstone is written while the environment and its permissions can still be read.
-    await tx.tombstones.record(removals, file, now);
-    await tx.environments.removeMany(removals);
+    await tx.tombstones.record(removals, file, now, pause);
+    await tx.environments.removeMany(removals, pause);
     const buried = await tx.tombstones.take([...restores.keys()]);
     for (const tombstone of buried) {
       creations.push({ guid: tombstone.guid, fields: restores.get(tombstone.guid)!, id: tombstone.environment_id, created_time: tombstone.created_time });
     }
-    await tx.environments.insertMany(creations, now);
+    await tx.environments.insertMany(creations, now, pause);
     const permissions = buried.flatMap((tombstone) => tombstone.permissions.map((permission) => ({ ...permission, environment_guid: tombstone.guid })));
     const living = await tx.tombstones.livingPrincipals(permissions.flatMap((permission) => [permission.user_guid ?? [], permission.group_guid ?? []].flat()));
     await tx.environments.restorePermissions(permissions.filter((permission) => living.has(permission.user_guid ?? permission.group_guid ?? '')));

@@ -1,12 +1,13 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname } from 'node:path';
-import { type FileEntry, type FileProblem, type PendingRemoval, type SyncStatus, describeProblem, readEnvironmentsFile, readFileEntry } from '@envdesk/domain';
+import { type FileEntry, type FileProblem, type PendingRemoval, type SyncStatus, describeProblem, listedEntries, readFileEntry } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_TOMBSTONE_DAYS, applySync } from './apply-sync.js';
-import { type FileRead, fileSignature, parseDocument, readEnvironmentsFileText } from './environments-file-reader.js';
+import { type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
 import { createIncrementalYamlReader } from './incremental-yaml.js';
+import { type Pause, createSlicer } from './slicer.js';
 
 export class SyncFailure extends Error {
   override readonly name = 'SyncFailure';
@@ -123,15 +124,23 @@ export function createFileSync({
   // Items the YAML reader reused are the very same objects: no need to serialise them for the memo.
   let validObjects = new WeakMap<object, { entry: FileEntry; key: string }>();
 
-  /** The file's entries, or a SyncFailure naming what is wrong with it. */
-  function entriesOf(read: FileRead): FileEntry[] {
+  /**
+   * The file's entries, or a SyncFailure naming what is wrong with it. Parsing and validating
+   * 10,000 entries takes longer than the event loop may be held, so both pause between entries.
+   */
+  async function entriesOf(read: FileRead, pause: Pause): Promise<FileEntry[]> {
     if (read.kind === 'unreadable') throw new SyncFailure(read.message);
     if (read.kind === 'missing') return [];
-    const parsed = parseDocument(read.text, readYaml);
+    const parsed = await parseDocumentInSlices(read.text, (text) => readYaml(text, pause));
     if (!parsed.ok) throw new SyncFailure(`${path} is ${parsed.message}`);
+    const listed = listedEntries(parsed.document);
+    if (!listed.ok) throw new SyncFailure(`${path} has invalid entries`, listed.error);
     const memo = new Map<string, FileEntry>();
     const objects = new WeakMap<object, { entry: FileEntry; key: string }>();
-    const file = readEnvironmentsFile(parsed.document, (raw, index) => {
+    const entries: FileEntry[] = [];
+    const problems: FileProblem[] = [];
+    for (const [index, raw] of listed.value.entries()) {
+      await pause();
       const isObject = typeof raw === 'object' && raw !== null;
       const seen = isObject ? validObjects.get(raw) : undefined;
       const key = seen?.key ?? JSON.stringify(raw);
@@ -140,13 +149,13 @@ export function createFileSync({
       if (result.ok) {
         if (isObject) objects.set(raw, { entry: result.value, key });
         memo.set(key, result.value);
-      }
-      return result;
-    });
+        entries.push(result.value);
+      } else problems.push(...result.error);
+    }
     validEntries = memo;
     validObjects = objects;
-    if (!file.ok) throw new SyncFailure(`${path} has invalid entries`, file.error);
-    return [...file.value];
+    if (problems.length > 0) throw new SyncFailure(`${path} has invalid entries`, problems);
+    return entries;
   }
 
   function scheduleFollowUp(delayMs: number) {
@@ -182,10 +191,11 @@ export function createFileSync({
   }
 
   async function syncContent(read: FileRead, firstSeen: number): Promise<void> {
-    const entries = entriesOf(read);
+    const pause = createSlicer();
+    const entries = await entriesOf(read, pause);
     if (entries.length === 0 && !(await removalDue(read, firstSeen))) return;
     logger.debug({ file: path, entries: entries.length }, 'syncing environments file');
-    const outcome = await applySync(store, entries, clock, { file: path, tombstoneDays });
+    const outcome = await applySync(store, entries, clock, { file: path, tombstoneDays, pause });
     if (!outcome.ok) throw new SyncFailure(`${path} cannot be applied`, outcome.error);
     const hash = read.kind === 'read' ? read.hash : null;
     if (absence && entries.length > 0) logger.info({ file: path }, 'the environments file is back; nothing is removed');

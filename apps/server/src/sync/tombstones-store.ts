@@ -1,6 +1,7 @@
 import type { Tombstone } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { type Pause, noPause } from './slicer.js';
 
 /** A permission as it was on the removed environment, given back as it was. */
 export interface TombstonePermission {
@@ -35,8 +36,9 @@ export function createTombstonesStore(db: Kysely<Database>) {
      * Records what the environments with these GUIDs are — id, image, creation time, permissions —
      * before a sync removes them. A tombstone of the same GUID is replaced.
      */
-    async record(guids: readonly string[], file: string | null, now: string): Promise<void> {
+    async record(guids: readonly string[], file: string | null, now: string, pause: Pause = noPause): Promise<void> {
       for (const chunk of chunks(guids)) {
+        await pause();
         const environments = await db.selectFrom('environments').select(['id', 'guid', 'name', 'created_time']).where('guid', 'in', chunk).execute();
         if (environments.length === 0) continue;
         const permissions = await db

@@ -92,19 +92,22 @@ export function changedFields(current: Environment, wanted: EnvironmentDefinitio
   return changes as Partial<EnvironmentDefinition>;
 }
 
-function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
+function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, FileProblem[]> {
   const problems: FileProblem[] = [];
   const byGuid = new Map<string, number>();
   const byName = new Map<string, number[]>();
-  entries.forEach((entry, index) => {
+  for (const [index, entry] of entries.entries()) {
     if (entry.guid) {
       const first = byGuid.get(entry.guid);
       if (first !== undefined) {
         problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of entry ${first}` });
       } else byGuid.set(entry.guid, index);
     }
-    byName.set(entry.definition.name, [...(byName.get(entry.definition.name) ?? []), index]);
-  });
+    const indexes = byName.get(entry.definition.name);
+    if (indexes) indexes.push(index);
+    else byName.set(entry.definition.name, [index]);
+    yield;
+  }
   // The seed: duplicate names in the file are rejected unless each such entry has its own GUID.
   for (const [name, indexes] of byName) {
     if (indexes.length < 2) continue;
@@ -134,17 +137,40 @@ export function planSync(
   current: readonly CurrentEnvironment[],
   tombstones: readonly Tombstone[] = [],
 ): Result<SyncPlan, FileProblem[]> {
-  const problems = duplicateProblems(entries);
+  const steps = planSyncInSteps(entries, current, tombstones);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * planSync one entry (or environment) at a time: it yields after each, so a caller planning 10,000
+ * entries can hand the event loop a turn between steps; what it returns is planSync's answer.
+ */
+export function* planSyncInSteps(
+  entries: readonly FileEntry[],
+  current: readonly CurrentEnvironment[],
+  tombstones: readonly Tombstone[] = [],
+): Generator<void, Result<SyncPlan, FileProblem[]>> {
+  const problems = yield* duplicateProblems(entries);
   const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
   const tombstoneByGuid = new Map(tombstones.map((tombstone) => [tombstone.guid, tombstone]));
   // Latest removal first, so an image removed twice comes back as what it was last.
   const tombstonesByName = new Map<string, Tombstone[]>();
   for (const tombstone of [...tombstones].sort((a, b) => b.removed_time.localeCompare(a.removed_time))) {
-    tombstonesByName.set(tombstone.name, [...(tombstonesByName.get(tombstone.name) ?? []), tombstone]);
+    const named = tombstonesByName.get(tombstone.name);
+    if (named) named.push(tombstone);
+    else tombstonesByName.set(tombstone.name, [tombstone]);
   }
   // Indexed by name: scanning all environments for every entry is quadratic at 10,000 entries.
   const byName = new Map<string, CurrentEnvironment[]>();
-  for (const environment of current) byName.set(environment.name, [...(byName.get(environment.name) ?? []), environment]);
+  for (const environment of current) {
+    const named = byName.get(environment.name);
+    if (named) named.push(environment);
+    else byName.set(environment.name, [environment]);
+  }
+  yield;
   const claimed = new Set<string>();
   const actions: SyncAction[] = [];
   let unchanged = 0;
@@ -159,8 +185,9 @@ export function planSync(
   };
 
   // GUIDs first: an entry with a GUID matches by GUID only, and claims that record before any name match.
-  entries.forEach((entry, index) => {
-    if (!entry.guid) return;
+  for (const [index, entry] of entries.entries()) {
+    if (!entry.guid) continue;
+    yield;
     const environment = byGuid.get(entry.guid);
     if (!environment) {
       const tombstone = tombstoneByGuid.get(entry.guid);
@@ -175,10 +202,11 @@ export function planSync(
         message: `the environment ${entry.guid} has the image ${environment.name}; an image never changes in place — remove this entry and add one for the new image without this guid`,
       });
     } else claim(index, entry, environment);
-  });
+  }
 
-  entries.forEach((entry, index) => {
-    if (entry.guid) return;
+  for (const [index, entry] of entries.entries()) {
+    if (entry.guid) continue;
+    yield;
     const { name } = entry.definition;
     const named = byName.get(name) ?? [];
     const managed = named.filter((environment) => environment.managed_by !== null);
@@ -199,11 +227,12 @@ export function planSync(
         message: `several environments have the image ${name} (${guids}); add the guid of the one to manage to this entry`,
       });
     } else claim(index, entry, candidates[0]!);
-  });
+  }
 
   if (problems.length > 0) return err(problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
 
   for (const environment of current) {
+    yield;
     if (environment.managed_by !== null && !claimed.has(environment.guid)) {
       actions.push({ kind: 'delete', guid: environment.guid, name: environment.name });
     }
