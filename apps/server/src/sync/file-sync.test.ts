@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { EnvironmentSchema, ErrorCode, SyncStatusSchema } from '@envdesk/domain';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newGuid, rfc3339 } from '../clock.js';
+import { newGuid, rfc3339, systemClock } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
 import { configMapVolume, tempFolder } from '../test/files.js';
-import { toYaml } from './environments-file-reader.js';
 import { testDialects } from '../test/test-database.js';
 import { type TestServer, type TestServerOptions, startTestServer } from '../test/test-server.js';
+import { toYaml } from './environments-file-reader.js';
+import { createFileSync } from './file-sync.js';
 
 const R44 = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
 const R43 = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';
@@ -190,6 +192,21 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
     expect(await byName(R44)).toHaveLength(1);
     await until(async () => (await byName(R44)).length === 0);
     expect(server!.fileSync!.status().pending_removal).toBeNull();
+  });
+
+  it('starts on an empty file without removing anything before the grace period', async () => {
+    const file = await start([entry(R44)]);
+    await server!.fileSync!.stop();
+    // A restart that finds the file emptied (a ConfigMap being remounted, say).
+    writeFileSync(file, '');
+    const restarted = createFileSync({ store: server!.store, logger: pino({ level: 'silent' }), clock: systemClock, path: file, pollMs: 3_600_000, watch: false });
+    await restarted.start();
+    try {
+      expect(restarted.status().pending_removal).toMatchObject({ reason: 'empty', environments: 1 });
+      expect(await byName(R44)).toHaveLength(1);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('changes nothing, not a GUID nor a permission, when the file is absent for 1.2 s', async () => {
