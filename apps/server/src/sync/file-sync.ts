@@ -111,7 +111,7 @@ export function createFileSync({
   /** New content is waiting out the settle window. */
   let settling = false;
   /** The file is missing or declares nothing, and the removal waits for the grace period. */
-  let absence: { reason: 'missing' | 'empty'; since: number } | null = null;
+  let absence: { since: number; sinceTime: Date } | null = null;
   let followUp: NodeJS.Timeout | null = null;
   let timer: NodeJS.Timeout | null = null;
   let watcher: { close(): void } | null = null;
@@ -174,15 +174,18 @@ export function createFileSync({
    */
   async function removalDue(read: FileRead, firstSeen: number): Promise<boolean> {
     const reason: PendingRemoval['reason'] = read.kind === 'missing' ? 'missing' : 'empty';
-    if (!absence) absence = { reason, since: firstSeen };
-    absence.reason = reason;
+    // The wall-clock time is fixed once, for the status; the grace is counted on the monotonic clock.
+    const started = (absence ??= { since: firstSeen, sinceTime: new Date(clock.now().getTime() - (monotonicMs() - firstSeen)) });
     const managed = await store.environments.countManaged();
-    const remaining = removeGraceMs - (monotonicMs() - absence.since);
+    const remaining = removeGraceMs - (monotonicMs() - started.since);
     if (managed === 0 || remaining <= 0) return true;
-    const wallNow = clock.now().getTime();
-    const since = new Date(wallNow - (monotonicMs() - absence.since));
-    const pending = { reason, since: rfc3339(since), at: rfc3339(new Date(since.getTime() + removeGraceMs)), environments: managed };
-    if (status.pending_removal?.since !== pending.since || status.pending_removal.environments !== managed || status.pending_removal.reason !== reason) {
+    const pending: PendingRemoval = {
+      reason,
+      since: rfc3339(started.sinceTime),
+      at: rfc3339(new Date(started.sinceTime.getTime() + removeGraceMs)),
+      environments: managed,
+    };
+    if (JSON.stringify(status.pending_removal) !== JSON.stringify(pending)) {
       logger.warn({ file: path, ...pending }, `the environments file is ${reason}; its environments will be removed at ${pending.at} unless it comes back`);
     }
     status = { ...status, pending_removal: pending };
