@@ -30,6 +30,9 @@ async function main(): Promise<void> {
         path: settings.environmentsFile,
         pollMs: settings.environmentsPollMs,
         watch: settings.environmentsWatch,
+        settleMs: settings.environmentsSettleMs,
+        removeGraceMs: settings.environmentsRemoveGraceMs,
+        tombstoneDays: settings.tombstoneDays,
       })
     : null;
   const { app, services } = createApp({

@@ -22,6 +22,13 @@ describe('readSettings', () => {
     expect(readSettings({ ENVDESK_TASK_STALE_MS: '1500', ENVDESK_SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ taskStaleMs: 1500, shutdownGraceMs: 0 });
     expect(() => readSettings({ ENVDESK_TASK_STALE_MS: '10' })).toThrow(/ENVDESK_TASK_STALE_MS/);
   });
+  it('has the file sync guards on by default, and reads them', () => {
+    expect(readSettings({})).toMatchObject({ environmentsSettleMs: 150, environmentsRemoveGraceMs: 10_000, tombstoneDays: 30 });
+    expect(
+      readSettings({ ENVDESK_ENVIRONMENTS_SETTLE_MS: '0', ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: '60000', ENVDESK_TOMBSTONE_DAYS: '7' }),
+    ).toMatchObject({ environmentsSettleMs: 0, environmentsRemoveGraceMs: 60_000, tombstoneDays: 7 });
+    expect(() => readSettings({ ENVDESK_ENVIRONMENTS_SETTLE_MS: '-1' })).toThrow(/ENVDESK_ENVIRONMENTS_SETTLE_MS/);
+  });
   it('names every wrong variable', () => {
     expect(() => readSettings({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
   });

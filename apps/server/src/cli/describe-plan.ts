@@ -15,13 +15,15 @@ export function describePlan(plan: SyncPlan, entries: readonly FileEntry[], curr
       }
       case 'delete':
         return `- delete  ${action.name} (${action.guid})`;
+      case 'restore':
+        return `* restore ${action.definition.name} (${action.guid}), removed ${action.removed_time}, with its GUID and permissions  [entry ${action.entry}]`;
     }
   });
   const count = (kind: string) => plan.actions.filter((action) => action.kind === kind).length;
   lines.push(
     '',
     `${entries.length} entries: ${count('create')} to create, ${count('update')} to update, ${count('adopt')} to adopt, ` +
-      `${count('delete')} to delete, ${plan.unchanged} unchanged.`,
+      `${count('restore')} to restore, ${count('delete')} to delete, ${plan.unchanged} unchanged.`,
     plan.actions.length === 0 ? 'Nothing to do.' : 'Nothing was changed: this is a plan.',
   );
   return `${lines.join('\n')}\n`;

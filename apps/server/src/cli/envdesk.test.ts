@@ -1,12 +1,15 @@
-import { readEnvironmentsFile } from '@envdesk/domain';
+import { type FileEntry, definitionFrom, readEnvironmentsFile } from '@envdesk/domain';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newGuid, rfc3339 } from '../clock.js';
+import { newGuid, rfc3339, systemClock } from '../clock.js';
+import { applySync } from '../sync/apply-sync.js';
 import { createStore } from '../db/store.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
 import { tempFolder } from '../test/files.js';
 import { type TestDatabase, openTestDatabase } from '../test/test-database.js';
 import { runCli } from './envdesk.js';
+
+const fileEntry = (name: string): FileEntry => ({ guid: null, definition: definitionFrom({ name }) });
 
 describe('the envdesk command', () => {
   let database: TestDatabase;
@@ -45,9 +48,21 @@ describe('the envdesk command', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/> adopt +ghcr\.io\/org\/made-in-ui:1 .*: title/);
     expect(out).toMatch(/\+ create +ghcr\.io\/org\/new:1/);
-    expect(out).toContain('1 to create, 0 to update, 1 to adopt, 0 to delete');
+    expect(out).toContain('1 to create, 0 to update, 1 to adopt, 0 to restore, 0 to delete');
     const store = createStore(database.connection);
     expect((await store.environments.list()).map((environment) => [environment.title, environment.managed_by])).toEqual([['Made in the UI', null]]);
+  });
+
+  it('shows an entry coming back from a tombstone as a restore, with the GUID it gets back', async () => {
+    const store = createStore(database.connection);
+    const file = folder.write('environments.yaml', [{ name: 'ghcr.io/org/returning:1' }]);
+    await applySync(store, [fileEntry('ghcr.io/org/returning:1')], systemClock, { file });
+    const [created] = (await store.environments.list()).filter((environment) => environment.name === 'ghcr.io/org/returning:1');
+    await applySync(store, [], systemClock, { file });
+    const { code, out } = await run('environments', 'plan', file);
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`\\* restore ghcr\\.io/org/returning:1 \\(${created!.guid}\\), removed .*with its GUID and permissions`));
+    expect(out).toContain('0 to create, 0 to update, 0 to adopt, 1 to restore, 0 to delete');
   });
 
   it('says what is wrong with a file it cannot plan, and exits 1', async () => {

@@ -4,6 +4,8 @@ import { readLegacyFile } from '../bootstrap/legacy-cluster-definitions.js';
 import { openDatabase } from '../db/database.js';
 import { createStore } from '../db/store.js';
 import { readSettings } from '../settings.js';
+import { systemClock } from '../clock.js';
+import { tombstoneCutoff } from '../sync/apply-sync.js';
 import { SyncFailure } from '../sync/file-sync.js';
 import { parseDocument, readEnvironmentsFileText, toYaml } from '../sync/environments-file-reader.js';
 import { describePlan } from './describe-plan.js';
@@ -38,8 +40,12 @@ async function plan(file: string, out: Output, env: Env): Promise<number> {
   if (!parsed.ok) throw new SyncFailure(`${file} is ${parsed.message}`);
   const entries = readEnvironmentsFile(parsed.document);
   if (!entries.ok) throw new SyncFailure(`${file} has invalid entries`, entries.error);
-  const current = await withStore(env, (store) => store.environments.list());
-  const planned = planSync(entries.value, asCurrent(current));
+  const settings = readSettings(env);
+  const [current, tombstones] = await withStore(env, async (store) => [
+    await store.environments.list(),
+    await store.tombstones.list(tombstoneCutoff(systemClock, settings.tombstoneDays)),
+  ] as const);
+  const planned = planSync(entries.value, asCurrent(current), tombstones);
   if (!planned.ok) throw new SyncFailure(`${file} cannot be applied`, planned.error);
   out(describePlan(planned.value, entries.value, current));
   return 0;

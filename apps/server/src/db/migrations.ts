@@ -163,6 +163,26 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
 
+    '0003-sync-tombstones': {
+      async up(db: Builder) {
+        // What a sync keeps of a file-managed environment it removed, so that the entry coming back
+        // gets its GUID, id and permissions back (issue 8 § 1). Kept ENVDESK_TOMBSTONE_DAYS.
+        await db.schema
+          .createTable('environment_tombstones')
+          .addColumn('guid', 'text', (col) => col.primaryKey())
+          .addColumn('environment_id', 'integer', (col) => col.notNull())
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          /** JSON: the environment_permissions rows it had (id, guid, user_guid, group_guid, created_time). */
+          .addColumn('permissions', 'text', (col) => col.notNull())
+          .addColumn('removed_time', 'text', (col) => col.notNull())
+          .addColumn('file', 'text')
+          .execute();
+        await db.schema.createIndex('environment_tombstones_name').on('environment_tombstones').column('name').execute();
+        await db.schema.createIndex('environment_tombstones_removed').on('environment_tombstones').column('removed_time').execute();
+      },
+    },
+
     '0004-task-ownership': {
       async up(db: Builder) {
         // Which process runs a task and when it last said so: a task whose owner has stopped

@@ -16,6 +16,7 @@ export interface Database {
   content: ContentTable;
   bundles: BundlesTable;
   tasks: TasksTable;
+  environment_tombstones: EnvironmentTombstonesTable;
 }
 
 export interface EnvironmentsTable {
@@ -175,3 +176,15 @@ export interface TasksTable {
   heartbeat_time: string | null;
 }
 export type TaskRow = Selectable<TasksTable>;
+
+/** A file-managed environment a sync removed: enough to give the entry back its identity. */
+export interface EnvironmentTombstonesTable {
+  guid: string;
+  environment_id: number;
+  name: string;
+  created_time: string;
+  /** JSON array of TombstonePermission. */
+  permissions: string;
+  removed_time: string;
+  file: string | null;
+}

@@ -3,6 +3,7 @@ import { createCredentialsStore } from '../auth/credentials-store.js';
 import { createBundlesStore } from '../bundles/bundles-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
+import { createTombstonesStore } from '../sync/tombstones-store.js';
 import { createTasksStore } from '../tasks/tasks-store.js';
 import { createGroupsStore } from '../users/groups-store.js';
 import { createUsersStore } from '../users/users-store.js';
@@ -19,6 +20,7 @@ export interface Store {
   readonly content: ReturnType<typeof createContentStore>;
   readonly bundles: ReturnType<typeof createBundlesStore>;
   readonly tasks: ReturnType<typeof createTasksStore>;
+  readonly tombstones: ReturnType<typeof createTombstonesStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -43,6 +45,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     content: createContentStore(db),
     bundles: createBundlesStore(db),
     tasks: createTasksStore(db),
+    tombstones: createTombstonesStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -21,6 +21,10 @@ export interface EnvironmentFields extends EnvironmentDefinition {
   managed_by: string | null;
 }
 
+/** Where long work may hand the event loop a turn (a sync's slicer); by default, nowhere. */
+type Pause = () => Promise<void>;
+const noPause: Pause = () => Promise.resolve();
+
 export interface EnvironmentWithGrants {
   environment: Environment;
   grants: EnvironmentGrant[];
@@ -104,34 +108,97 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
     },
 
     /** For a sync: fingerprints from the stored JSON text, full records parsed only on demand. */
-    async listForSync(): Promise<CurrentEnvironment[]> {
-      const rows = await db.selectFrom('environments').selectAll().orderBy('id').execute();
-      return rows.map((row) => ({
-        guid: row.guid,
-        name: row.name,
-        managed_by: row.managed_by,
-        fingerprint: fingerprintOf([row.title, row.description, row.matching, row.supervisor], jsonColumns.map((column) => row[column])),
-        full: () => toEnvironment(row),
-      }));
+    /** Read a page at a time, pausing between pages: SQLite's reads are synchronous. */
+    async listForSync(pause: Pause = noPause): Promise<CurrentEnvironment[]> {
+      const PAGE = 500;
+      const current: CurrentEnvironment[] = [];
+      for (let after = 0; ; ) {
+        const rows = await db.selectFrom('environments').selectAll().where('id', '>', after).orderBy('id').limit(PAGE).execute();
+        for (const row of rows) {
+          current.push({
+            guid: row.guid,
+            name: row.name,
+            managed_by: row.managed_by,
+            fingerprint: fingerprintOf([row.title, row.description, row.matching, row.supervisor], jsonColumns.map((column) => row[column])),
+            full: () => toEnvironment(row),
+          });
+        }
+        if (rows.length < PAGE) return current;
+        after = rows[rows.length - 1]!.id;
+        await pause();
+      }
     },
 
-    /** Many new environments in few statements, with one revision bump (a first sync of a large file). */
-    async insertMany(rows: ReadonlyArray<{ guid: string; fields: EnvironmentFields }>, now: string): Promise<void> {
-      const BATCH = 500;
-      for (let start = 0; start < rows.length; start += BATCH) {
-        await db
-          .insertInto('environments')
-          .values(
-            rows.slice(start, start + BATCH).map(({ guid, fields }) => ({
-              ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>),
-              guid,
-              created_time: now,
-              updated_time: now,
-            })),
-          )
-          .execute();
+    /**
+     * Many new environments in few statements, with one revision bump (a first sync of a large file).
+     * A row may bring back the id and creation time it had (a restore); an id in use is not reused.
+     */
+    async insertMany(
+      rows: ReadonlyArray<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }>,
+      now: string,
+      pause: Pause = noPause,
+    ): Promise<void> {
+      // Small batches, built as they go: a large sync pauses between them (SQLite's writes are synchronous).
+      const BATCH = 200;
+      const wanted = rows.flatMap((row) => (row.id === undefined ? [] : [row.id]));
+      const taken = new Set<number>();
+      for (let start = 0; start < wanted.length; start += BATCH) {
+        const found = await db.selectFrom('environments').select('id').where('id', 'in', wanted.slice(start, start + BATCH)).execute();
+        for (const { id } of found) taken.add(id);
+      }
+      const toRow = ({ guid, fields, created_time }: (typeof rows)[number]) => ({
+        ...(toColumns(fields) as Required<ReturnType<typeof toColumns>>),
+        guid,
+        created_time: created_time ?? now,
+        updated_time: now,
+      });
+      // Rows with and without an id go in separate statements: SQLite has no DEFAULT in VALUES.
+      const withId = rows.filter((row) => row.id !== undefined && !taken.has(row.id));
+      const withoutId = rows.filter((row) => row.id === undefined || taken.has(row.id));
+      for (const [group, keepId] of [[withId, true], [withoutId, false]] as const) {
+        for (let start = 0; start < group.length; start += BATCH) {
+          const batch = group.slice(start, start + BATCH).map((row) => (keepId ? { ...toRow(row), id: row.id! } : toRow(row)));
+          await db.insertInto('environments').values(batch).execute();
+          await pause();
+        }
       }
       if (rows.length > 0) await bumpRevision();
+    },
+
+    /** Removes many environments (their permissions go with them) with one revision bump. */
+    async removeMany(guids: readonly string[], pause: Pause = noPause): Promise<void> {
+      const BATCH = 500;
+      for (let start = 0; start < guids.length; start += BATCH) {
+        await db.deleteFrom('environments').where('guid', 'in', guids.slice(start, start + BATCH)).execute();
+        await pause();
+      }
+      if (guids.length > 0) await bumpRevision();
+    },
+
+    /** Permissions given back as they were (a restore): same GUID, and same id unless it is in use. */
+    async restorePermissions(
+      rows: ReadonlyArray<{ id: number; guid: string; environment_guid: string; user_guid: string | null; group_guid: string | null; created_time: string }>,
+    ): Promise<void> {
+      if (rows.length === 0) return;
+      const BATCH = 500;
+      for (let start = 0; start < rows.length; start += BATCH) {
+        const batch = rows.slice(start, start + BATCH);
+        const environments = await db
+          .selectFrom('environments')
+          .select(['id', 'guid'])
+          .where('guid', 'in', [...new Set(batch.map((row) => row.environment_guid))])
+          .execute();
+        const idOf = new Map(environments.map((environment) => [environment.guid, environment.id]));
+        const taken = new Set(
+          (await db.selectFrom('environment_permissions').select('id').where('id', 'in', batch.map((row) => row.id)).execute()).map((row) => row.id),
+        );
+        const values = batch.map(({ id, environment_guid, ...row }) => ({ ...row, environment_id: idOf.get(environment_guid)!, id }));
+        const withId = values.filter((row) => !taken.has(row.id));
+        const withoutId = values.filter((row) => taken.has(row.id)).map(({ id: _id, ...row }) => row);
+        if (withId.length > 0) await db.insertInto('environment_permissions').values(withId).execute();
+        if (withoutId.length > 0) await db.insertInto('environment_permissions').values(withoutId).execute();
+      }
+      await bumpRevision();
     },
 
     async findByGuid(guid: string): Promise<Environment | undefined> {
@@ -141,6 +208,16 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
 
     async count(): Promise<number> {
       const row = await db.selectFrom('environments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** File-managed environments: what a missing or empty file would remove. */
+    async countManaged(): Promise<number> {
+      const row = await db
+        .selectFrom('environments')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('managed_by', 'is not', null)
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 

@@ -41,21 +41,42 @@ export async function fileSignature(path: string): Promise<string | null> {
  */
 export function parseDocument(
   text: string,
+  // The core schema: YAML 1.2's JSON-like types, so `2024-01-01` stays text, never a Date.
   readYaml: (text: string) => unknown = (yamlText) => yaml.load(yamlText, { schema: yaml.CORE_SCHEMA }),
-): { ok: true; document: unknown } | { ok: false; message: string } {
+): ParsedDocument {
+  const json = parseJson(text);
+  if (json) return json;
+  try {
+    return { ok: true, document: readYaml(text) };
+  } catch (error) {
+    return notYamlNorJson(error);
+  }
+}
+
+/** parseDocument with a YAML reader that works in slices (the sync's, which pauses between items). */
+export async function parseDocumentInSlices(text: string, readYaml: (text: string) => Promise<unknown>): Promise<ParsedDocument> {
+  const json = parseJson(text);
+  if (json) return json;
+  try {
+    return { ok: true, document: await readYaml(text) };
+  } catch (error) {
+    return notYamlNorJson(error);
+  }
+}
+
+type ParsedDocument = { ok: true; document: unknown } | { ok: false; message: string };
+
+function parseJson(text: string): ParsedDocument | null {
   const trimmed = text.trimStart();
   try {
     if (trimmed.startsWith('[') || trimmed.startsWith('{')) return { ok: true, document: JSON.parse(text) };
   } catch {
     // Flow-style YAML also starts with [ or {: fall through to the YAML parser.
   }
-  try {
-    // The core schema: YAML 1.2's JSON-like types, so `2024-01-01` stays text, never a Date.
-    return { ok: true, document: readYaml(text) };
-  } catch (error) {
-    return { ok: false, message: `not valid YAML or JSON: ${(error as Error).message}` };
-  }
+  return null;
 }
+
+const notYamlNorJson = (error: unknown): ParsedDocument => ({ ok: false, message: `not valid YAML or JSON: ${(error as Error).message}` });
 
 /** YAML for people to read and edit (the export and convert-legacy commands). */
 export function toYaml(document: unknown): string {

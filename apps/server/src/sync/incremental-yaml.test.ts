@@ -32,8 +32,16 @@ describe('incremental YAML reading', () => {
     ['other keys (falls back)', 'executionEnvironments:\n  - name: a\nother: 1\n'],
     ['flow style (falls back)', '[{name: a}, {name: b}]'],
     ['several documents (falls back)', '---\n- name: a\n'],
-  ])('reads %s exactly as a full parse does', (_label, text) => {
-    expect(createIncrementalYamlReader()(text)).toEqual(full(text) ?? undefined);
+  ])('reads %s exactly as a full parse does', async (_label, text) => {
+    expect(await createIncrementalYamlReader()(text)).toEqual(full(text) ?? undefined);
+  });
+
+  it('reads a large file item by item, pausing between items, exactly as a full parse does', async () => {
+    const text = `executionEnvironments:\n${Array.from({ length: 3_000 }, (_, i) => `  - name: ghcr.io/org/runtime-${i}:1\n    title: Runtime ${i}\n`).join('')}`;
+    let pauses = 0;
+    expect(await createIncrementalYamlReader()(text, async () => void pauses++)).toEqual(full(text));
+    // At least once an item (splitting the text pauses too).
+    expect(pauses).toBeGreaterThanOrEqual(3_000);
   });
 
   it('splits only the plain layouts', () => {
@@ -42,11 +50,11 @@ describe('incremental YAML reading', () => {
     expect(splitEntries('name: Kubernetes\nimages: []\n')).toBeNull();
   });
 
-  it('gives the same answer after an edit as a fresh full parse, reusing untouched items', () => {
+  it('gives the same answer after an edit as a fresh full parse, reusing untouched items', async () => {
     const read = createIncrementalYamlReader();
-    const first = read(helmValues) as { executionEnvironments: object[] };
+    const first = (await read(helmValues)) as { executionEnvironments: object[] };
     const edited = helmValues.replace('R 4.3 & Python 3.10', 'R 4.3 (old)');
-    const second = read(edited) as { executionEnvironments: object[] };
+    const second = (await read(edited)) as { executionEnvironments: object[] };
     expect(second).toEqual(full(edited));
     expect(second.executionEnvironments[0]).toBe(first.executionEnvironments[0]);
     expect(second.executionEnvironments[1]).not.toBe(first.executionEnvironments[1]);

@@ -7,7 +7,7 @@ import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
 import type { Dialect } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
-import { type FileSync, createFileSync } from '../sync/file-sync.js';
+import { type FileSync, type FileSyncOptions, createFileSync } from '../sync/file-sync.js';
 import { type TestDatabase, openTestDatabase } from './test-database.js';
 
 export interface TestUser {
@@ -60,6 +60,8 @@ export interface TestServerOptions {
   readonly logger?: Logger;
   /** ENVDESK_TASK_STALE_MS for the task runner (30 s when absent). */
   readonly taskStaleMs?: number;
+  /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
+  readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -69,7 +71,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger = options.logger ?? pino({ level: 'silent' });
   const environmentsFile = options.environmentsFile ?? null;
   // A long poll interval: tests call pollNow() so they never wait on a timer.
-  const fileSync = environmentsFile ? createFileSync({ store, logger, clock, path: environmentsFile, pollMs: 3_600_000 }) : null;
+  const fileSync = environmentsFile
+    ? createFileSync({ store, logger, clock, path: environmentsFile, pollMs: 3_600_000, ...options.sync })
+    : null;
   if (fileSync) {
     await fileSync.start().catch(async (error: unknown) => {
       await database.cleanup();

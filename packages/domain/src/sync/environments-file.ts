@@ -54,8 +54,11 @@ const EntrySchema = CreateEnvironmentInputSchema.extend({
   ),
 }).strict();
 
-/** The three shapes the seed accepts: a list, Helm values (`executionEnvironments`), or a saved API response. */
-function entriesOf(document: unknown): Result<unknown[], FileProblem[]> {
+/**
+ * The three shapes the seed accepts: a list, Helm values (`executionEnvironments`), or a saved API
+ * response. Exported for callers that validate the listed entries a slice at a time.
+ */
+export function listedEntries(document: unknown): Result<unknown[], FileProblem[]> {
   if (document === null || document === undefined) return ok([]);
   if (Array.isArray(document)) return ok(document);
   if (typeof document === 'object' && 'executionEnvironments' in document) {
@@ -103,7 +106,7 @@ export function readEnvironmentsFile(
   document: unknown,
   readEntry: (raw: unknown, index: number) => Result<FileEntry, FileProblem[]> = readFileEntry,
 ): Result<FileEntry[], FileProblem[]> {
-  const listed = entriesOf(document);
+  const listed = listedEntries(document);
   if (!listed.ok) return listed;
   const problems: FileProblem[] = [];
   const entries: FileEntry[] = [];

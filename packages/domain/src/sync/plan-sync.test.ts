@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type Environment, definitionFrom } from '../environments/environment-schemas.js';
 import { aCreateEnvironmentInput, aGuid, anEnvironment } from '../testing/builders.js';
 import { type FileEntry, readEnvironmentsFile, toFileEntries } from './environments-file.js';
-import { type SyncPlan, asCurrent, planSync as planOver } from './plan-sync.js';
+import { type SyncPlan, type Tombstone, asCurrent, planSync as planOver } from './plan-sync.js';
 
-const planSync = (entries: FileEntry[], current: Environment[]) => planOver(entries, asCurrent(current));
+const planSync = (entries: FileEntry[], current: Environment[], tombstones: Tombstone[] = []) => planOver(entries, asCurrent(current), tombstones);
 
 const IMAGE_A = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
 const IMAGE_B = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';
@@ -17,8 +17,8 @@ const entry = (overrides: { guid?: string; name?: string; title?: string } = {})
 const existing = (managed: boolean, overrides: Partial<Environment> = {}) =>
   anEnvironment({ managed_by: managed ? 'config-file' : null, name: IMAGE_A, ...overrides });
 
-function plan(entries: FileEntry[], current: Environment[]): SyncPlan {
-  const result = planSync(entries, current);
+function plan(entries: FileEntry[], current: Environment[], tombstones: Tombstone[] = []): SyncPlan {
+  const result = planSync(entries, current, tombstones);
   if (!result.ok) throw new Error(`expected a plan, got ${JSON.stringify(result.error)}`);
   return result.value;
 }
@@ -148,5 +148,49 @@ describe('planSync: removal and mixed management', () => {
     const read = readEnvironmentsFile(toFileEntries(current));
     if (!read.ok) throw new Error(JSON.stringify(read.error));
     expect(plan(read.value, current)).toEqual({ actions: [], unchanged: 2 });
+  });
+});
+
+describe('planSync: tombstones', () => {
+  const tombstone = (overrides: Partial<Tombstone> = {}): Tombstone => ({ guid: aGuid(), name: IMAGE_A, removed_time: '2026-01-15T10:00:00Z', ...overrides });
+
+  it('restores an entry without a GUID under the GUID of its image\'s tombstone', () => {
+    const buried = tombstone();
+    expect(plan([entry()], [], [buried]).actions).toEqual([
+      { kind: 'restore', entry: 0, guid: buried.guid, definition: entry().definition, removed_time: buried.removed_time },
+    ]);
+  });
+
+  it('restores the latest removal when an image has several tombstones, or the one each GUID names', () => {
+    const older = tombstone({ removed_time: '2026-01-14T10:00:00Z' });
+    const newer = tombstone({ removed_time: '2026-01-15T10:00:00Z' });
+    const [first] = plan([entry()], [], [older, newer]).actions;
+    expect(first).toMatchObject({ kind: 'restore', guid: newer.guid });
+    // Two entries of the image, one naming the newer GUID: the other one gets the older tombstone.
+    const both = plan([entry({ guid: newer.guid, title: 'Pinned' }), entry({ guid: older.guid })], [], [older, newer]).actions;
+    expect(both.map((action) => [action.kind, 'guid' in action ? action.guid : null])).toEqual([
+      ['restore', newer.guid],
+      ['restore', older.guid],
+    ]);
+  });
+
+  it('restores an entry whose GUID is a tombstone\'s, when the image is the same; creates it otherwise', () => {
+    const buried = tombstone();
+    expect(plan([entry({ guid: buried.guid })], [], [buried]).actions).toEqual([expect.objectContaining({ kind: 'restore', guid: buried.guid })]);
+    expect(plan([entry({ guid: buried.guid, name: IMAGE_B })], [], [buried]).actions).toEqual([expect.objectContaining({ kind: 'create', guid: buried.guid })]);
+  });
+
+  it('prefers a living environment of the image (match or adoption) to a tombstone', () => {
+    const buried = tombstone();
+    const managed = existing(true, { title: 'R 4.4 / Python 3.11' });
+    expect(plan([entry()], [managed], [buried])).toEqual({ actions: [], unchanged: 1 });
+    const unmanaged = existing(false);
+    expect(plan([entry()], [unmanaged], [buried]).actions).toEqual([expect.objectContaining({ kind: 'adopt', guid: unmanaged.guid })]);
+  });
+
+  it('never gives back a GUID that a living environment has', () => {
+    const living = existing(false, { name: IMAGE_B });
+    const buried = tombstone({ guid: living.guid });
+    expect(plan([entry()], [living], [buried]).actions).toEqual([expect.objectContaining({ kind: 'create', guid: null })]);
   });
 });

@@ -14,7 +14,20 @@ export type SyncAction =
   | { readonly kind: 'update'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
   /** An unmanaged environment becomes file-managed, keeping its GUID, permissions and content references. */
   | { readonly kind: 'adopt'; readonly entry: number; readonly guid: string; readonly changes: Partial<EnvironmentDefinition> }
-  | { readonly kind: 'delete'; readonly guid: string; readonly name: string };
+  | { readonly kind: 'delete'; readonly guid: string; readonly name: string }
+  /** A removed file-managed environment comes back under its old GUID (and, applied, its old permissions). */
+  | { readonly kind: 'restore'; readonly entry: number; readonly guid: string; readonly definition: EnvironmentDefinition; readonly removed_time: string };
+
+/**
+ * What a sync remembers of a file-managed environment it removed, so that the entry coming back —
+ * after a file written half way, or an entry deleted by mistake — gets its identity back (issue 8 § 1).
+ */
+export interface Tombstone {
+  readonly guid: string;
+  readonly name: string;
+  /** RFC 3339; among several tombstones of one image, the latest removal wins. */
+  readonly removed_time: string;
+}
 
 /**
  * An environment as the planner needs it: matched on guid and name, compared by fingerprint, and
@@ -79,19 +92,22 @@ export function changedFields(current: Environment, wanted: EnvironmentDefinitio
   return changes as Partial<EnvironmentDefinition>;
 }
 
-function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
+function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, FileProblem[]> {
   const problems: FileProblem[] = [];
   const byGuid = new Map<string, number>();
   const byName = new Map<string, number[]>();
-  entries.forEach((entry, index) => {
+  for (const [index, entry] of entries.entries()) {
     if (entry.guid) {
       const first = byGuid.get(entry.guid);
       if (first !== undefined) {
         problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of entry ${first}` });
       } else byGuid.set(entry.guid, index);
     }
-    byName.set(entry.definition.name, [...(byName.get(entry.definition.name) ?? []), index]);
-  });
+    const indexes = byName.get(entry.definition.name);
+    if (indexes) indexes.push(index);
+    else byName.set(entry.definition.name, [index]);
+    yield;
+  }
   // The seed: duplicate names in the file are rejected unless each such entry has its own GUID.
   for (const [name, indexes] of byName) {
     if (indexes.length < 2) continue;
@@ -111,15 +127,50 @@ function duplicateProblems(entries: readonly FileEntry[]): FileProblem[] {
 
 /**
  * Plans a declarative sync (seed: "Environment matching and adoption"): what to create, update,
- * adopt and delete so that the file-managed environments are exactly the file's entries, or every
- * problem that stops the sync. Unmanaged environments appear only when adopted.
+ * adopt, restore and delete so that the file-managed environments are exactly the file's entries,
+ * or every problem that stops the sync. Unmanaged environments appear only when adopted.
+ * An entry that no environment matches is restored from a tombstone of its image (or of its GUID)
+ * when there is one, rather than created anew.
  */
-export function planSync(entries: readonly FileEntry[], current: readonly CurrentEnvironment[]): Result<SyncPlan, FileProblem[]> {
-  const problems = duplicateProblems(entries);
+export function planSync(
+  entries: readonly FileEntry[],
+  current: readonly CurrentEnvironment[],
+  tombstones: readonly Tombstone[] = [],
+): Result<SyncPlan, FileProblem[]> {
+  const steps = planSyncInSteps(entries, current, tombstones);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * planSync one entry (or environment) at a time: it yields after each, so a caller planning 10,000
+ * entries can hand the event loop a turn between steps; what it returns is planSync's answer.
+ */
+export function* planSyncInSteps(
+  entries: readonly FileEntry[],
+  current: readonly CurrentEnvironment[],
+  tombstones: readonly Tombstone[] = [],
+): Generator<void, Result<SyncPlan, FileProblem[]>> {
+  const problems = yield* duplicateProblems(entries);
   const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
+  const tombstoneByGuid = new Map(tombstones.map((tombstone) => [tombstone.guid, tombstone]));
+  // Latest removal first, so an image removed twice comes back as what it was last.
+  const tombstonesByName = new Map<string, Tombstone[]>();
+  for (const tombstone of [...tombstones].sort((a, b) => b.removed_time.localeCompare(a.removed_time))) {
+    const named = tombstonesByName.get(tombstone.name);
+    if (named) named.push(tombstone);
+    else tombstonesByName.set(tombstone.name, [tombstone]);
+  }
   // Indexed by name: scanning all environments for every entry is quadratic at 10,000 entries.
   const byName = new Map<string, CurrentEnvironment[]>();
-  for (const environment of current) byName.set(environment.name, [...(byName.get(environment.name) ?? []), environment]);
+  for (const environment of current) {
+    const named = byName.get(environment.name);
+    if (named) named.push(environment);
+    else byName.set(environment.name, [environment]);
+  }
+  yield;
   const claimed = new Set<string>();
   const actions: SyncAction[] = [];
   let unchanged = 0;
@@ -134,11 +185,15 @@ export function planSync(entries: readonly FileEntry[], current: readonly Curren
   };
 
   // GUIDs first: an entry with a GUID matches by GUID only, and claims that record before any name match.
-  entries.forEach((entry, index) => {
-    if (!entry.guid) return;
+  for (const [index, entry] of entries.entries()) {
+    if (!entry.guid) continue;
+    yield;
     const environment = byGuid.get(entry.guid);
     if (!environment) {
-      actions.push({ kind: 'create', entry: index, guid: entry.guid, definition: entry.definition });
+      const tombstone = tombstoneByGuid.get(entry.guid);
+      if (tombstone && tombstone.name === entry.definition.name) {
+        actions.push({ kind: 'restore', entry: index, guid: entry.guid, definition: entry.definition, removed_time: tombstone.removed_time });
+      } else actions.push({ kind: 'create', entry: index, guid: entry.guid, definition: entry.definition });
       claimed.add(entry.guid);
     } else if (environment.name !== entry.definition.name) {
       problems.push({
@@ -147,17 +202,23 @@ export function planSync(entries: readonly FileEntry[], current: readonly Curren
         message: `the environment ${entry.guid} has the image ${environment.name}; an image never changes in place — remove this entry and add one for the new image without this guid`,
       });
     } else claim(index, entry, environment);
-  });
+  }
 
-  entries.forEach((entry, index) => {
-    if (entry.guid) return;
+  for (const [index, entry] of entries.entries()) {
+    if (entry.guid) continue;
+    yield;
     const { name } = entry.definition;
     const named = byName.get(name) ?? [];
     const managed = named.filter((environment) => environment.managed_by !== null);
     const unmanaged = named.filter((environment) => environment.managed_by === null);
     const candidates = managed.length > 0 ? managed : unmanaged;
     if (candidates.length === 0) {
-      actions.push({ kind: 'create', entry: index, guid: null, definition: entry.definition });
+      // A GUID still in use, or given to another entry, cannot be given back.
+      const tombstone = (tombstonesByName.get(name) ?? []).find((t) => !byGuid.has(t.guid) && !claimed.has(t.guid));
+      if (tombstone) {
+        claimed.add(tombstone.guid);
+        actions.push({ kind: 'restore', entry: index, guid: tombstone.guid, definition: entry.definition, removed_time: tombstone.removed_time });
+      } else actions.push({ kind: 'create', entry: index, guid: null, definition: entry.definition });
     } else if (candidates.length > 1) {
       const guids = candidates.map((environment) => environment.guid).join(', ');
       problems.push({
@@ -166,11 +227,12 @@ export function planSync(entries: readonly FileEntry[], current: readonly Curren
         message: `several environments have the image ${name} (${guids}); add the guid of the one to manage to this entry`,
       });
     } else claim(index, entry, candidates[0]!);
-  });
+  }
 
   if (problems.length > 0) return err(problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)));
 
   for (const environment of current) {
+    yield;
     if (environment.managed_by !== null && !claimed.has(environment.guid)) {
       actions.push({ kind: 'delete', guid: environment.guid, name: environment.name });
     }

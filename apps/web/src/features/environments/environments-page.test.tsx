@@ -144,6 +144,20 @@ describe('the Environments tab', () => {
     expect(within(banner).getByText('entry 0, name: is required')).toBeTruthy();
   });
 
+  it('tells administrators that the missing file will remove its environments, and when', async () => {
+    const at = '2026-01-15T10:00:10Z';
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () =>
+        json(200, { ...syncOk, pending_removal: { reason: 'missing', since: '2026-01-15T10:00:00Z', at, environments: 3 } }),
+    });
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toContain('/etc/envdesk/environments.yaml is missing.');
+    expect(banner.textContent).toContain(`Its 3 file-managed environments will be removed at ${new Date(at).toLocaleString()} unless the file comes back`);
+    expect(banner.querySelector('time')?.getAttribute('datetime')).toBe(at);
+    expect(banner.textContent).toContain('Nothing has been removed yet.');
+  });
+
   it('deletes after a confirmation naming the environment, removing the row at once', async () => {
     let remaining = environments;
     const server = renderAppAt('/environments', admin, {

@@ -1,28 +1,60 @@
-import { describeProblem } from '@envdesk/domain';
+import { type PendingRemoval, describeProblem } from '@envdesk/domain';
 import { useSyncStatus } from '../api/sync-status';
 
 /**
  * For administrators: when the declarative file could not be applied on its last poll, says so at
  * the top of the tab. The database keeps the last good state (PRODUCT.md §4), which is said too.
+ * When the file is missing or empty, says when its environments will be removed (issue 8 § 1).
  */
 export function SyncStatusBanner() {
   const status = useSyncStatus({ enabled: true });
   const lastError = status.data?.last_error;
-  if (!lastError) return null;
-  const [summary] = lastError.message.split('\n');
+  const pendingRemoval = status.data?.pending_removal;
+  return (
+    <>
+      {pendingRemoval && <PendingRemovalBanner file={status.data?.file ?? null} pending={pendingRemoval} />}
+      {lastError && <FailedSyncBanner message={lastError.message} problems={lastError.problems} />}
+    </>
+  );
+}
+
+function FailedSyncBanner({ message, problems }: { message: string; problems: Parameters<typeof describeProblem>[0][] }) {
+  const [summary] = message.split('\n');
   return (
     <div role="alert" className="alert alert-error sync-banner">
       <p className="sync-banner-title">The environments file could not be applied.</p>
       <p>{summary?.replace(/:$/, '.')}</p>
-      {lastError.problems.length > 0 && (
+      {problems.length > 0 && (
         <ul className="sync-banner-problems">
-          {lastError.problems.map((problem) => (
+          {problems.map((problem) => (
             <li key={describeProblem(problem)}>{describeProblem(problem)}</li>
           ))}
         </ul>
       )}
       <p className="sync-banner-note">
         File-managed environments keep their last good definitions until the file is fixed; envdesk tries again on every change.
+      </p>
+    </div>
+  );
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+function PendingRemovalBanner({ file, pending }: { file: string | null; pending: PendingRemoval }) {
+  const when = new Date(pending.at);
+  const what = file ?? 'The environments file';
+  return (
+    <div role="alert" className="alert alert-warning sync-banner">
+      <p className="sync-banner-title">
+        {pending.reason === 'missing' ? `${what} is missing.` : `${what} is empty.`}
+      </p>
+      <p>
+        Its {plural(pending.environments, 'file-managed environment', 'file-managed environments')} will be removed at{' '}
+        <time dateTime={pending.at}>{when.toLocaleString()}</time> unless the file comes back before then.
+      </p>
+      <p className="sync-banner-note">
+        Nothing has been removed yet. A removed environment leaves a tombstone: when the file names its image again, it
+        comes back with its GUID and permissions.
       </p>
     </div>
   );
