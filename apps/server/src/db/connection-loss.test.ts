@@ -156,7 +156,8 @@ describe('PostgreSQL connections lost under load', () => {
     expect(running.server.lines.join('\n')).not.toMatch(/unexpected error/);
   });
 
-  onPostgres('tells the truth through a PostgreSQL outage during load, then recovers', async () => {
+  /** A server whose PostgreSQL connections all go through a proxy the test can cut, stall and restore. */
+  async function startBehindProxy() {
     const database = await freshDatabase();
     const target = new URL(database.options.databaseUrl!);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
@@ -164,6 +165,11 @@ describe('PostgreSQL connections lost under load', () => {
     const viaProxy = new URL(target);
     viaProxy.port = String(proxy.port);
     const running = await start(viaProxy.toString(), database.options.dataDir);
+    return { database, proxy, running };
+  }
+
+  onPostgres('tells the truth through a PostgreSQL outage during load, then recovers', async () => {
+    const { database, proxy, running } = await startBehindProxy();
     expect(await statusOf(`${running.url}/__ready__`)).toBe(200);
 
     let loading = true;
@@ -202,13 +208,7 @@ describe('PostgreSQL connections lost under load', () => {
   });
 
   onPostgres('answers the readiness probe in about 2 s when PostgreSQL stops answering altogether', async () => {
-    const database = await freshDatabase();
-    const target = new URL(database.options.databaseUrl!);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanups.push(() => proxy.close());
-    const viaProxy = new URL(target);
-    viaProxy.port = String(proxy.port);
-    const running = await start(viaProxy.toString(), database.options.dataDir);
+    const { proxy, running } = await startBehindProxy();
     expect(await statusOf(`${running.url}/__ready__`)).toBe(200);
 
     proxy.stall();
