@@ -77,7 +77,7 @@ const owner = anActor({ role: 'publisher', groupGuids: [TEAM] });
 const content = { default_environment_guid: null, default_image_name: null, default_r_environment_management: null, default_py_environment_management: null };
 const scenario = (name: string, manifest: SelectionInput['manifest'], matching: VersionMatching = DEFAULT_VERSION_MATCHING): Scenario => ({
   name,
-  input: { manifest, content, owner, environments, matching },
+  input: { manifest, content, owner, readBy: owner, environments, matching },
 });
 
 const scenarios: Scenario[] = [

@@ -38,6 +38,7 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
     await task.say(`Deploying bundle ${bundle.id} of "${record.row.title ?? record.row.name}"${activate ? '' : ' as a draft (not activated)'}.`);
     const manifest = parseManifest(JSON.parse(bundle.manifest));
     if (!manifest.ok) return fail(manifest.error);
+    const owner = await ownerActor(store, record);
     const selection = selectEnvironment({
       manifest: manifest.value,
       content: {
@@ -46,7 +47,9 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
         default_r_environment_management: bool(record.row.default_r_environment_management),
         default_py_environment_management: bool(record.row.default_py_environment_management),
       },
-      owner: await ownerActor(store, record),
+      owner,
+      // The log is read by the owner (and administrators): it names only environments the owner may use.
+      readBy: owner,
       environments: await store.environments.listWithGrants(),
       matching,
     });

@@ -32,11 +32,19 @@ describe('POST /v1/environments/select (the explainer)', () => {
     expect(byGuid[created.match!]).toMatchObject({ accepted: true, rank: 1 });
     expect(byGuid[created.oldPython!]).toMatchObject({ accepted: false, reasons: [expect.stringContaining('3.8.10')] });
     expect(byGuid[created.exact!].reasons.join(' ')).toMatch(/exact/);
-    expect(byGuid[created.closed!].reasons.join(' ')).toMatch(/not granted/);
     // The same judgement as flags, so a program need not read the wording.
     expect(byGuid[created.oldPython!]).toMatchObject({ checks: { compatible: false, permitted: true }, incompatibilities: [expect.stringContaining('3.8.10')] });
     expect(byGuid[created.exact!].checks).toEqual({ in_request: true, matching: false, permitted: true, compatible: true });
-    expect(byGuid[created.closed!].checks).toMatchObject({ permitted: false, compatible: true });
+    // An environment granted to someone else is not even mentioned to the publisher.
+    expect(byGuid[created.closed!]).toBeUndefined();
+    expect(response.body.candidates).toHaveLength(3);
+  });
+
+  it("judges every environment for an administrator, who may use them all", async () => {
+    const response = await server.request('POST', '/__api__/v1/environments/select', { body: { manifest: cookbookManifest() } });
+    const closed = response.body.candidates.find((candidate: { guid: string }) => candidate.guid === created.closed);
+    expect(response.body.candidates).toHaveLength(4);
+    expect(closed).toMatchObject({ accepted: true, checks: { permitted: true } });
   });
 
   it('tries a runtime choice before it is saved', async () => {

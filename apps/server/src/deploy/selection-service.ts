@@ -39,6 +39,8 @@ export function createSelectionService({ store, content, matching }: { store: St
           default_py_environment_management: bool(row?.default_py_environment_management ?? null),
         },
         owner: record ? await ownerActor(store, record) : actor,
+        // An administrator's explanation shows every environment; anyone else's only those the owner may use.
+        readBy: actor,
         environments: await store.environments.listWithGrants(),
         matching,
       });

@@ -46,6 +46,8 @@ interface Case {
   bundle: BundleSpec;
   content?: ContentSpec;
   owner?: 'publisher' | 'administrator' | 'viewer';
+  /** Who reads the answer: an administrator (the default: the whole judgement) or the owner. */
+  readBy?: 'administrator' | 'owner';
   matching?: Partial<VersionMatching>;
   /** Key of the selected environment, or null when the deploy fails. */
   selected: string | null;
@@ -107,6 +109,7 @@ function inputFrom(row: Case): SelectionInput {
       default_py_environment_management: null,
     },
     owner,
+    readBy: row.readBy === 'owner' ? owner : anActor({ role: 'administrator' }),
     environments: Object.entries(row.environments).map(([key, spec], index) => ({
       environment: environmentFrom(key, spec, index),
       grants: (spec.grants ?? []).map(grantFor),
@@ -604,6 +607,7 @@ describe('selectEnvironment: the deploy log', () => {
         default_py_environment_management: false,
       },
       owner: anActor({ role: 'administrator' }),
+      readBy: anActor({ role: 'administrator' }),
       environments: [{ environment: anEnvironment(), grants: [] }, { environment: classifier, grants: [] }],
       matching: DEFAULT_VERSION_MATCHING,
     });
@@ -701,5 +705,55 @@ describe('candidate checks: the reasons as flags for programs', () => {
     const checks = judged({ environment: 'Exact' });
     expect(checks.Exact).toEqual([{ inRequest: true, matching: true, permitted: true, compatible: true }, []]);
     expect(checks.Fit).toEqual([{ inRequest: false, matching: true, permitted: true, compatible: null }, []]);
+  });
+});
+
+describe('a reader who is not an administrator sees only what the owner may use', () => {
+  // Hidden is the one environment not granted to the owner; it would be the best fit.
+  const site: Record<string, EnvironmentSpec> = {
+    Alpha: { python: ['3.9.14'] },
+    Beta: { python: ['3.10.12'], image: 'shared' },
+    Hidden: { python: ['3.11.3'], image: 'secret', grants: ['someone-else'] },
+  };
+  const asOwner = (bundle: BundleSpec, content?: ContentSpec) =>
+    selectEnvironment(inputFrom({ name: '', environments: site, bundle, ...(content ? { content } : {}), readBy: 'owner', selected: null }));
+  /** Everything a reader can see of the answer, as one text. */
+  const shown = (result: SelectionResult) => JSON.stringify([result.candidates, result.failure, result.log]);
+  const hidden = { guid: guidOf('Hidden'), image: imageName('secret'), installation: '/opt/python/3.11.3/bin/python' };
+
+  it('neither judges, names nor counts an environment the owner may not use', () => {
+    const result = asOwner({ python: '3.11.3', pythonRequires: '>=3.11' });
+    expect(result.candidates.map((candidate) => candidate.environment.title)).toEqual(['Alpha', 'Beta']);
+    expect(result.failure).toContain('none of the 2 environments qualifies');
+    for (const text of [hidden.guid, hidden.image, hidden.installation, 'Hidden', '3 environments', 'not granted']) {
+      expect(shown(result)).not.toContain(text);
+    }
+  });
+
+  it('counts only the usable environments outside the request', () => {
+    const result = asOwner({ python: '3.9.14', image: 'shared' });
+    expect(result.log.at(-1)).toBe('1 other environment was not considered: not the requested image.');
+  });
+
+  it('says the same of a requested image that is not granted as of one that does not exist', () => {
+    const secret = asOwner({ python: '3.11.3', image: 'secret' });
+    const missing = asOwner({ python: '3.11.3', image: 'nowhere' });
+    expect(secret.failure).toBe(missing.failure!.replace(imageName('nowhere'), imageName('secret')));
+    expect(secret.failure).toContain("no environment the content's owner may use has that image");
+    expect(secret.log).toEqual([secret.failure, '2 other environments were not considered: not the requested image.']);
+  });
+
+  it('says the same of a requested environment that is not granted as of one that does not exist', () => {
+    const secret = asOwner({ python: '3.11.3', identifier: 'Hidden' });
+    const missing = asOwner({ python: '3.11.3', identifier: 'Zed' });
+    expect(secret.failure).toBe(missing.failure!.replace(guidOf('Zed'), guidOf('Hidden')));
+    const chosen = asOwner({ python: '3.11.3' }, { environment: 'Hidden' });
+    expect(chosen.failure).toContain("no environment the content's owner may use has that guid");
+  });
+
+  it('an administrator reading the same judgement sees every environment and why one was refused', () => {
+    const result = selectEnvironment(inputFrom({ name: '', environments: site, bundle: { python: '3.11.3', pythonRequires: '>=3.11' }, selected: null }));
+    expect(result.failure).toContain('none of the 3 environments qualifies');
+    expect(result.candidates.find((candidate) => candidate.environment.title === 'Hidden')?.reasons).toEqual(["not granted to the content's owner"]);
   });
 });

@@ -26,6 +26,13 @@ export interface SelectionInput {
   };
   /** The content's owner: permissions are checked for them, whoever deploys. */
   owner: Actor;
+  /**
+   * Who reads the answer. An administrator sees every environment judged, the ones the owner may
+   * not use included; anyone else (the owner, through the explainer or the
+   * deploy log) must not learn that those exist: they are left out before anything is judged, so
+   * no candidate, reason, failure sentence, log line or count can name or count them.
+   */
+  readBy: Actor;
   /** Every environment with its permission entries, in creation order. */
   environments: ReadonlyArray<{ environment: Environment; grants: readonly EnvironmentGrant[] }>;
   matching: VersionMatching;
@@ -68,7 +75,10 @@ export type SelectionRequestKind = 'manifest-image' | 'content-environment' | 'c
 export interface SelectionResult {
   request: { kind: SelectionRequestKind; description: string };
   bundle: { r: string | null; python: string | null; quarto: string | null; rRequires: string | null; pythonRequires: string | null };
-  /** Every environment: accepted ones in rank order first, then rejected ones in creation order. */
+  /**
+   * Every environment the reader may learn of (see `readBy`): accepted ones in rank order first,
+   * then rejected ones in creation order.
+   */
   candidates: Candidate[];
   selected: Candidate | null;
   /** When nothing is selected: one sentence saying what was asked and that no candidate qualified. */
@@ -100,13 +110,13 @@ interface SelectionRequest {
 }
 
 /** A request for every environment that uses `image` (an image is a matching criterion since Connect 2025.04). */
-function imageRequest(kind: 'manifest-image' | 'content-image', description: string, image: string): SelectionRequest {
+function imageRequest(kind: 'manifest-image' | 'content-image', description: string, image: string, usable: string): SelectionRequest {
   return {
     kind,
     description,
     includes: (environment) => environment.name === image,
     outsideReason: 'not the requested image',
-    nothingInScope: 'no environment uses that image',
+    nothingInScope: usable ? `no environment${usable} has that image` : 'no environment uses that image',
     noneQualifies: (count) => noneOf(count, ' with that image'),
     requested: true,
   };
@@ -121,8 +131,12 @@ function imageRequest(kind: 'manifest-image' | 'content-image', description: str
  * envdesk's choice: a manifest `environment.identifier` (an environment guid) is a manifest
  * request like `image`, reported with the kind `manifest-image`; when a manifest gives both,
  * an environment must have that guid and that image.
+ *
+ * `usable` is " the content's owner may use" when the reader sees only those environments: then
+ * "nothing in the request" must read the same whether the requested environment or image does not
+ * exist or exists but is not granted, so it never says "no such environment exists".
  */
-function requestOf(manifest: Manifest, content: SelectionInput['content']): SelectionRequest {
+function requestOf(manifest: Manifest, content: SelectionInput['content'], usable: string): SelectionRequest {
   const image = manifest.environment?.image ?? null;
   const identifier = manifest.environment?.identifier ?? null;
   if (identifier !== null) {
@@ -132,12 +146,16 @@ function requestOf(manifest: Manifest, content: SelectionInput['content']): Sele
       description: `the bundle's manifest requests the environment ${identifier}${withImage}`,
       includes: (environment) => environment.guid === identifier && (image === null || environment.name === image),
       outsideReason: image === null ? 'not the requested environment' : 'not the requested environment and image',
-      nothingInScope: image === null ? 'no such environment exists' : 'no environment has that guid and image',
+      nothingInScope: usable
+        ? `no environment${usable} has that guid${image === null ? '' : ' and image'}`
+        : image === null
+          ? 'no such environment exists'
+          : 'no environment has that guid and image',
       noneQualifies: () => 'that environment does not qualify',
       requested: true,
     };
   }
-  if (image !== null) return imageRequest('manifest-image', `the bundle's manifest requests the image ${image}`, image);
+  if (image !== null) return imageRequest('manifest-image', `the bundle's manifest requests the image ${image}`, image, usable);
   const chosenGuid = content.default_environment_guid;
   if (chosenGuid !== null) {
     return {
@@ -145,21 +163,21 @@ function requestOf(manifest: Manifest, content: SelectionInput['content']): Sele
       description: `the content's settings request the environment ${chosenGuid}`,
       includes: (environment) => environment.guid === chosenGuid,
       outsideReason: 'not the requested environment',
-      nothingInScope: 'no such environment exists',
+      nothingInScope: usable ? `no environment${usable} has that guid` : 'no such environment exists',
       noneQualifies: () => 'that environment does not qualify',
       requested: true,
     };
   }
   const chosenImage = content.default_image_name;
   if (chosenImage !== null) {
-    return imageRequest('content-image', `the content's settings request the image ${chosenImage}`, chosenImage);
+    return imageRequest('content-image', `the content's settings request the image ${chosenImage}`, chosenImage, usable);
   }
   return {
     kind: 'automatic',
     description: 'automatic selection considers every environment with matching any',
     includes: () => true,
     outsideReason: '',
-    nothingInScope: 'there are no environments',
+    nothingInScope: `there are no environments${usable}`,
     noneQualifies: (count) => noneOf(count, ''),
     requested: false,
   };
@@ -320,8 +338,12 @@ function failureSentence(request: SelectionRequest, inScope: number, requirement
  * grants and the settings. The rules, each with a table test, are spec/selection-reference.md.
  */
 export function selectEnvironment(input: SelectionInput): SelectionResult {
-  const { manifest, content, owner, environments, matching } = input;
-  const request = requestOf(manifest, content);
+  const { manifest, content, owner, readBy, matching } = input;
+  // Publishers see only what they may use: for anyone but an administrator the environments the
+  // owner may not use are dropped here, before any judgement, so nothing below can leak them.
+  const restricted = readBy.role !== 'administrator';
+  const environments = restricted ? input.environments.filter((entry) => isPermittedToUse(owner, entry.grants)) : input.environments;
+  const request = requestOf(manifest, content, restricted ? " the content's owner may use" : '');
   const bundle = requirementsOf(manifest, matching);
 
   const read = versionReader();
