@@ -31,6 +31,8 @@ export default defineConfig({
           environment: 'happy-dom',
         },
       },
+      // The lint rules' own tests: each architecture rule is shown to bite.
+      { test: { name: 'tools', root: 'tools', include: ['**/*.test.ts'], testTimeout: 30_000 } },
     ],
   },
 });

@@ -1,5 +1,5 @@
 import type { Environment } from '../environments/environment-schemas.js';
-import type { Candidate } from './select-environment.js';
+import type { Candidate } from './candidate.js';
 import { LANGUAGE_LABELS, type LanguageRequirement } from './version-matching.js';
 import { comparePep440 } from '../versions/version-constraints.js';
 import { parseVersion } from '../versions/version.js';

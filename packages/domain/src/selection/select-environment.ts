@@ -2,6 +2,7 @@ import { type Actor, type EnvironmentGrant, isPermittedToUse } from '../access/c
 import type { Environment } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
+import type { Candidate, CandidateChecks } from './candidate.js';
 import { bundleSummary, failureLog, successLog } from './deploy-log.js';
 import type { Manifest } from './manifest-schema.js';
 import {
@@ -15,6 +16,8 @@ import {
   chooseInstallation,
   compareScored,
 } from './version-matching.js';
+
+export type { Candidate, CandidateChecks, CandidateInstallation } from './candidate.js';
 
 export interface SelectionInput {
   manifest: Manifest;
@@ -36,38 +39,6 @@ export interface SelectionInput {
   /** Every environment with its permission entries, in creation order. */
   environments: ReadonlyArray<{ environment: Environment; grants: readonly EnvironmentGrant[] }>;
   matching: VersionMatching;
-}
-
-export interface CandidateInstallation {
-  language: SelectionLanguage;
-  version: string;
-  path: string;
-}
-
-export interface CandidateChecks {
-  /** Inside what was asked for: the requested image or environment, or every one for Automatic. */
-  readonly inRequest: boolean;
-  /** Not disabled (`none`), and not `exact` under Automatic selection. */
-  readonly matching: boolean;
-  /** The content's owner may use it. */
-  readonly permitted: boolean;
-  /** A compatible installation for every language the bundle uses; null when not judged (outside the request). */
-  readonly compatible: boolean | null;
-}
-
-export interface Candidate {
-  environment: Environment;
-  accepted: boolean;
-  /** 1 = selected, 2 = next best, …; null when rejected. */
-  rank: number | null;
-  /** Why the environment was rejected, in plain words; empty when accepted. */
-  reasons: string[];
-  /** The same judgement as flags, for programs (the picker) rather than people. */
-  checks: CandidateChecks;
-  /** The reasons that are about the bundle's versions: what makes it incompatible, whoever asks. */
-  incompatibilities: string[];
-  /** The installation chosen for each language the bundle uses (R, Python, Quarto order); empty when rejected. */
-  installations: CandidateInstallation[];
 }
 
 export type SelectionRequestKind = 'manifest-image' | 'content-environment' | 'content-image' | 'automatic';
