@@ -16,6 +16,8 @@ const compilerOptions = {
   // The workspaces' exports point this condition at their sources, so cross-package edges resolve to files we lint.
   customConditions: ['@envdesk/source'],
 };
+// Lives as long as the process: right for one `eslint` run; an editor's long-lived server may need a
+// restart to see a newly created file that an earlier lookup missed.
 const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, compilerOptions);
 
 /** A file's own-code imports, remembered until the file changes (one lint run reads each file once). */
