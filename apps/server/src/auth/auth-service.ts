@@ -11,10 +11,16 @@ import type { Store } from '../db/store.js';
 import { type Clock, rfc3339 } from '../clock.js';
 import { type RequestAuth, anonymous } from '../http/request-auth.js';
 import type { UserRecord } from '../users/users-store.js';
-import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
+import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
 export const SESSION_COOKIE = 'envdesk_session';
 const SESSION_HOURS = 12;
+/**
+ * The one answer to every failed sign-in: an unknown user, a wrong password and a locked account
+ * (even with the right password) read the same, so the answer reveals neither who exists nor
+ * whether a guessed password was right.
+ */
+export const SIGN_IN_FAILED = 'The username or password is not correct.';
 /** Writing last-used times on every request would turn each read into a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -25,6 +31,8 @@ export interface AuthServiceDeps {
 
 export function createAuthService({ store, clock }: AuthServiceDeps) {
   const now = () => rfc3339(clock.now());
+  // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
+  void dummyPasswordHash();
 
   async function actorFor(record: UserRecord): Promise<Actor> {
     return { guid: record.user.guid, role: record.user.user_role, groupGuids: await store.groups.groupGuidsOf(record.id) };
@@ -54,12 +62,12 @@ export function createAuthService({ store, clock }: AuthServiceDeps) {
       return signedIn(session.owner, 'session', session);
     },
 
-    /** Checks the password and opens a session; the same answer for unknown users and wrong passwords. */
+    /** Checks the password and opens a session; the same work and the same answer for every failure. */
     async login(input: LoginInput): Promise<{ token: string; user: User; expires: Date }> {
       const record = await store.users.findByUsername(input.username);
-      const valid = record?.passwordHash ? await verifyPassword(input.password, record.passwordHash) : false;
-      if (!record || !valid) throw invalidLogin('The username or password is not correct.');
-      if (record.user.locked) throw invalidLogin('This account is locked.');
+      // An unknown user costs one scrypt too, so timing does not enumerate usernames.
+      const valid = await verifyPassword(input.password, record?.passwordHash ?? (await dummyPasswordHash()));
+      if (!record?.passwordHash || !valid || record.user.locked) throw invalidLogin(SIGN_IN_FAILED);
       const token = newSecret(32);
       const current = clock.now();
       const expires = new Date(current.getTime() + SESSION_HOURS * 3600_000);
