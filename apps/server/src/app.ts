@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { authRoutes } from './auth/auth-router.js';
+import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
 import { bundlesRoutes } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readonly bundleMaxBytes?: number;
   /** This replica's name and ENVDESK_TASK_STALE_MS (a fresh name and 30 s when absent). */
   readonly tasks?: { readonly replicaId?: string; readonly staleMs?: number };
+  /** The failed sign-in throttle's limits (DEFAULT_SIGN_IN_LIMITS when absent). */
+  readonly signInLimits?: SignInLimits;
 }
 
 export interface App {
@@ -82,7 +85,7 @@ export function createApp(deps: AppDeps): App {
     staleMs: deps.tasks?.staleMs ?? DEFAULT_TASK_STALE_MS,
   });
   const services = {
-    auth: createAuthService({ store, clock }),
+    auth: createAuthService({ store, clock, logger, signInLimits: deps.signInLimits }),
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
     content,

@@ -7,7 +7,8 @@ describe('sign-in, sessions, CSRF and API keys', () => {
   let publisher: TestUser;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // This suite fails on purpose often; sign-in-throttle.test.ts is where the throttle is tested.
+    server = await startTestServer({ signInLimits: { windowMs: 60_000, maxFailuresPerUser: 1000, maxFailuresPerAddress: 1000 } });
     publisher = await server.addUser('publisher');
   });
   afterAll(() => server.close());

@@ -1,8 +1,17 @@
 import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { type RouteSpec, param, route, userOf } from '../http/routes.js';
 import { readCookie } from '../http/authenticate.js';
 import { type AuthService, SESSION_COOKIE } from './auth-service.js';
+
+/**
+ * The client's address as the sign-in throttle counts it: `req.ip` (which honours ENVDESK_TRUST_PROXY),
+ * an IPv6 client by its /56 network, since one subscriber commonly holds a whole such range.
+ */
+function clientAddress(req: Request): string {
+  return req.ip ? ipKeyGenerator(req.ip, 56) : 'unknown';
+}
 
 function sessionCookieOptions(req: Request) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' };
@@ -16,7 +25,7 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
     }),
 
     route('post', '/v1/auth/login', 'public', async (req, res) => {
-      const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body));
+      const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body), clientAddress(req));
       res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });
       res.json(user);
     }),
