@@ -50,6 +50,14 @@ describe('sign-in, sessions, CSRF and API keys', () => {
     expect(response.body.payload.field).toBe('password');
   });
 
+  it('refuses an overlong username with 400 before recording an attempt', async () => {
+    const before = await server.database.connection.db.selectFrom('sign_in_failures').select('id').execute();
+    const response = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: 'u'.repeat(100_000), password: 'x' } });
+    expect(response.status).toBe(400);
+    expect(response.body.payload.field).toBe('username');
+    expect(await server.database.connection.db.selectFrom('sign_in_failures').select('id').execute()).toEqual(before);
+  });
+
   it('refuses a locked account with the right password in the same words as a wrong one, and on its keys', async () => {
     const locked = await server.addUser('publisher', { locked: true });
     const login = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: locked.username, password: locked.password } });
@@ -97,14 +105,78 @@ describe('sign-in, sessions, CSRF and API keys', () => {
     expect((await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } })).body.username).toBe('admin');
   });
 
-  it('signs out: the session stops working and the cookie is cleared', async () => {
+  it('signs out with the CSRF token: the session stops working and the cookie is cleared', async () => {
     const { session, csrf } = await signIn(publisher);
-    const out = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: session, 'x-csrf-token': csrf } });
+    // Without the token another site could end the session (and then sign the visitor in as someone else).
+    const forged = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: session }, body: {} });
+    expect(forged.status).toBe(403);
+    expect(forged.body.payload).toEqual({ field: 'X-CSRF-Token' });
+    expect((await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } })).status).toBe(200);
+
+    const out = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: session, 'x-csrf-token': csrf }, body: {} });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/envdesk_session=;/);
     const after = await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } });
     expect(after.status).toBe(401);
     expect(after.body.code).toBe(ErrorCode.InvalidLogin);
+  });
+
+  it('signs out without a live session: nothing to end, the cookie is cleared', async () => {
+    const out = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: 'envdesk_session=ended-long-ago' }, body: {} });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/envdesk_session=;/);
+  });
+
+  describe('sign-in and sign-out take only JSON from envdesk\'s own pages', () => {
+    const login = (headers: Record<string, string>, rawBody = JSON.stringify({ username: publisher.username, password: publisher.password })) =>
+      server.request('POST', '/__api__/v1/auth/login', { as: null, headers, rawBody });
+
+    it.each([
+      ['text/plain (a cross-site form or no-cors fetch)', 'text/plain'],
+      ['a form post', 'application/x-www-form-urlencoded'],
+      ['multipart', 'multipart/form-data; boundary=x'],
+    ])('refuses %s with 415', async (_label, type) => {
+      const response = await login({ 'content-type': type });
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({ code: ErrorCode.CannotParseRequestBody, payload: null });
+      expect(response.headers.get('set-cookie')).toBeNull();
+    });
+
+    it('refuses a body without a Content-Type with 415', async () => {
+      expect((await login({})).status).toBe(415);
+    });
+
+    it.each([
+      ['another Origin', { origin: 'https://evil.example' }],
+      ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site', origin: 'http://wiki.127.0.0.1.nip.io' }],
+      ['Origin: null', { origin: 'null' }],
+    ])('refuses %s with 403 and sets no cookie', async (_label, headers) => {
+      const response = await login({ 'content-type': 'application/json', ...headers });
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ code: ErrorCode.PermissionDenied, payload: { field: 'Origin' } });
+      expect(response.headers.get('set-cookie')).toBeNull();
+    });
+
+    it.each([
+      ['its own Origin', () => ({ origin: server.url })],
+      ['Sec-Fetch-Site: same-origin', () => ({ origin: server.url, 'sec-fetch-site': 'same-origin' })],
+      ['the public host named by a trusted proxy', () => ({ origin: 'https://envdesk.example.com', 'x-forwarded-host': 'envdesk.example.com' })],
+      ['a script (no Origin), with a charset', () => ({})],
+    ])('accepts %s', async (_label, headers) => {
+      const response = await login({ 'content-type': 'application/json; charset=utf-8', ...headers() });
+      expect(response.status).toBe(200);
+    });
+
+    it('refuses a sign-out from another site or not as JSON, and the session goes on', async () => {
+      const { session, csrf } = await signIn(publisher);
+      const headers = { cookie: session, 'x-csrf-token': csrf };
+      const crossSite = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { ...headers, origin: 'https://evil.example' }, body: {} });
+      expect(crossSite.status).toBe(403);
+      const notJson = await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { ...headers, 'content-type': 'text/plain' }, rawBody: '{}' });
+      expect(notJson.status).toBe(415);
+      expect((await server.request('GET', '/__api__/v1/user', { as: null, headers: { cookie: session } })).status).toBe(200);
+    });
   });
 
   it('accepts the key in X-RSC-Authorization too', async () => {

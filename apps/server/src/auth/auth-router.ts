@@ -1,8 +1,8 @@
 import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { type RouteSpec, param, route, userOf } from '../http/routes.js';
-import { readCookie } from '../http/authenticate.js';
+import { requireOwnOriginJson } from '../http/own-origin.js';
+import { type RouteSpec, param, requireCsrfToken, route, userOf } from '../http/routes.js';
 import { type AuthService, SESSION_COOKIE } from './auth-service.js';
 
 /**
@@ -25,14 +25,21 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
     }),
 
     route('post', '/v1/auth/login', 'public', async (req, res) => {
+      requireOwnOriginJson(req);
       const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body), clientAddress(req));
       res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });
       res.json(user);
     }),
 
     route('post', '/v1/auth/logout', 'public', async (req: Request, res: Response) => {
-      const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-      if (token) await auth.logout(token);
+      requireOwnOriginJson(req);
+      // Ending a live session takes its CSRF token, like any cookie-authenticated write; with no
+      // live session there is nothing to end, and the cookie is cleared all the same.
+      const { session } = req.auth;
+      if (session) {
+        requireCsrfToken(req, session);
+        await auth.logout(session.id);
+      }
       res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
       res.status(204).end();
     }),

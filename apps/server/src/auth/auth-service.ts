@@ -117,8 +117,8 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
       return { token, user, expires };
     },
 
-    async logout(token: string): Promise<void> {
-      await store.credentials.removeSession(sha256(token));
+    async logout(sessionId: number): Promise<void> {
+      await store.credentials.removeSession(sessionId);
     },
 
     listKeys: (owner: UserRecord): Promise<ApiKey[]> => store.credentials.listApiKeys(owner.id),

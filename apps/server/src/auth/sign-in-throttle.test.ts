@@ -44,7 +44,7 @@ describe('decideThrottle', () => {
 });
 
 describe.each(testDialects)('the sign-in throttle (%s)', (dialect) => {
-  const clock = { time: NOW.getTime(), now: () => new Date(clock.time) } satisfies Clock & { time: number };
+  const clock: Clock & { time: number } = { time: NOW.getTime(), now: () => new Date(clock.time) };
   const { logger, lines } = memoryLogger('warn');
   let server: TestServer;
 
