@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { authRoutes } from './auth/auth-router.js';
@@ -20,6 +19,8 @@ import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
 import { requestLog } from './logger.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly tasks?: { readonly replicaId?: string; readonly staleMs?: number };
   /** The failed sign-in throttle's limits (DEFAULT_SIGN_IN_LIMITS when absent). */
   readonly signInLimits?: SignInLimits;
+  /** ENVDESK_TRUST_PROXY: whose X-Forwarded-For/-Proto/-Host to believe (loopback when absent). */
+  readonly trustProxy?: TrustProxy;
 }
 
 export interface App {
@@ -112,8 +115,9 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   // Hashing a 6 MB environment list for a weak ETag on every request would cost more than sending it.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
+  app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
+  app.use(securityHeaders());
   app.use(requestLog(logger));
 
   // Liveness: the process answers. It never touches the database, so an outage there does not get

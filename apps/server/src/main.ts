@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     bundleMaxBytes: settings.bundleMaxBytes,
     tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
     signInLimits: settings.signInLimits,
+    trustProxy: settings.trustProxy,
   });
   const tasks = services.taskRunner;
   logger.info({ replica: tasks.replicaId }, 'task runner ready');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
+import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
 
 const optionalText = z
   .string()
@@ -46,6 +47,14 @@ const SettingsSchema = z
       .min(1)
       .max(10_000)
       .default(DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
+    ENVDESK_TRUST_PROXY: optionalText.transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}` });
+        return z.NEVER;
+      }
+    }),
     ENVDESK_ENVIRONMENTS_WATCH: z
       .string()
       .optional()
@@ -82,6 +91,7 @@ const SettingsSchema = z
     taskStaleMs: env.ENVDESK_TASK_STALE_MS,
     /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */
     shutdownGraceMs: env.ENVDESK_SHUTDOWN_GRACE_MS,
+    trustProxy: env.ENVDESK_TRUST_PROXY,
     /** Failed sign-ins allowed per username and per client address within the window. */
     signInLimits: {
       windowMs: env.ENVDESK_SIGN_IN_WINDOW_SECONDS * 1000,
