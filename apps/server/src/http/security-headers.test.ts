@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../test/test-server.js';
 
@@ -37,6 +43,33 @@ describe('security headers, as the app is reached', () => {
     expect(csp).toContain('upgrade-insecure-requests');
     for (const directive of KEPT_DIRECTIVES) expect(csp).toContain(directive);
     expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  });
+
+  it('over a TLS connection of its own: HSTS and upgrade-insecure-requests', async () => {
+    // A throwaway self-signed certificate (openssl is part of every Debian image), served by the same app.
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'envdesk-tls-'));
+    try {
+      const [key, cert] = [path.join(folder, 'key.pem'), path.join(folder, 'cert.pem')];
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      const tls = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, untrusting.app.app);
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      try {
+        const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+          https
+            .get({ host: '127.0.0.1', port: (tls.address() as AddressInfo).port, path: '/__ping__', ca: readFileSync(cert) }, (response) => {
+              response.resume();
+              resolve(response.headers);
+            })
+            .on('error', reject);
+        });
+        expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+        expect(headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      } finally {
+        await new Promise((resolve) => tls.close(resolve));
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('ignores X-Forwarded-Proto from a proxy it does not trust', async () => {
