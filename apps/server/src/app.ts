@@ -3,7 +3,7 @@ import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain'
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
-import { authRoutes } from './auth/auth-router.js';
+import { SESSION_PATHS, authRoutes } from './auth/auth-router.js';
 import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
 import { bundlesRoutes } from './bundles/bundles-router.js';
@@ -18,6 +18,7 @@ import { createEnvironmentsService } from './environments/environments-service.j
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
+import { ownOriginJsonOnly } from './http/own-origin.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
@@ -140,6 +141,9 @@ export function createApp(deps: AppDeps): App {
   // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
   // before the JSON parser, which then leaves the request alone.
   api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
+  // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
+  // would read a form post or text/plain as JSON.
+  api.post(SESSION_PATHS, ownOriginJsonOnly);
   api.use(express.json({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);

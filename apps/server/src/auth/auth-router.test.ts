@@ -132,11 +132,12 @@ describe('sign-in, sessions, CSRF and API keys', () => {
       server.request('POST', '/__api__/v1/auth/login', { as: null, headers, rawBody });
 
     it.each([
-      ['text/plain (a cross-site form or no-cors fetch)', 'text/plain'],
-      ['a form post', 'application/x-www-form-urlencoded'],
-      ['multipart', 'multipart/form-data; boundary=x'],
-    ])('refuses %s with 415', async (_label, type) => {
-      const response = await login({ 'content-type': type });
+      ['text/plain (a cross-site form or no-cors fetch)', 'text/plain', undefined],
+      ['text/plain that is not JSON', 'text/plain', 'username=a&password=b'],
+      ['a form post', 'application/x-www-form-urlencoded', 'username=a&password=b'],
+      ['multipart', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="username"\r\n\r\na\r\n--x--\r\n'],
+    ])('refuses %s with 415', async (_label, type, body) => {
+      const response = await login({ 'content-type': type }, body);
       expect(response.status).toBe(415);
       expect(response.body).toMatchObject({ code: ErrorCode.CannotParseRequestBody, payload: null });
       expect(response.headers.get('set-cookie')).toBeNull();

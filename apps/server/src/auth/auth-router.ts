@@ -1,7 +1,6 @@
 import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { requireOwnOriginJson } from '../http/own-origin.js';
 import { type RouteSpec, param, requireCsrfToken, route, userOf } from '../http/routes.js';
 import { type AuthService, SESSION_COOKIE } from './auth-service.js';
 
@@ -17,6 +16,12 @@ function sessionCookieOptions(req: Request) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' };
 }
 
+/**
+ * Where a session starts and ends. app.ts lets only JSON from envdesk's own pages reach them
+ * (http/own-origin.ts), refusing anything else before its body is read.
+ */
+export const SESSION_PATHS = ['/v1/auth/login', '/v1/auth/logout'];
+
 /** Sign-in, sign-out, CSRF tokens and the current user's API keys (envdesk additions, Connect style). */
 export function authRoutes(auth: AuthService): RouteSpec[] {
   return [
@@ -25,14 +30,12 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
     }),
 
     route('post', '/v1/auth/login', 'public', async (req, res) => {
-      requireOwnOriginJson(req);
       const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body), clientAddress(req));
       res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });
       res.json(user);
     }),
 
     route('post', '/v1/auth/logout', 'public', async (req: Request, res: Response) => {
-      requireOwnOriginJson(req);
       // Ending a live session takes its CSRF token, like any cookie-authenticated write; with no
       // live session there is nothing to end, and the cookie is cleared all the same.
       const { session } = req.auth;

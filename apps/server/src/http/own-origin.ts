@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode } from '@envdesk/domain';
-import type { Request } from 'express';
+import type { RequestHandler } from 'express';
 
 export interface OriginHeaders {
   /** `Origin`, sent by browsers on every POST. */
@@ -35,12 +35,14 @@ export function isOwnOrigin({ origin, fetchSite, host }: OriginHeaders): boolean
 /**
  * Signing in and out: JSON only (a cross-site HTML form cannot send it) from envdesk's own pages,
  * so another site can neither sign a visitor in to an account of its choosing nor sign them out.
+ * Mounted before the body parsers, so a refused body is never read.
  */
-export function requireOwnOriginJson(req: Request): void {
+export const ownOriginJsonOnly: RequestHandler = (req, _res, next) => {
   if (req.is('application/json') !== 'application/json') {
     throw new ApiError(ErrorCode.CannotParseRequestBody, 'Send this request as JSON (Content-Type: application/json).', null, 415);
   }
   if (!isOwnOrigin({ origin: req.get('origin'), fetchSite: req.get('sec-fetch-site'), host: req.host })) {
     throw new ApiError(ErrorCode.PermissionDenied, "Signing in and out is accepted only from envdesk's own pages.", { field: 'Origin' });
   }
-}
+  next();
+};
