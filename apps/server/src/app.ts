@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
-import { authRoutes } from './auth/auth-router.js';
+import { SESSION_PATHS, authRoutes } from './auth/auth-router.js';
+import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
 import { bundlesRoutes } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
@@ -18,7 +18,10 @@ import { createEnvironmentsService } from './environments/environments-service.j
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
+import { ownOriginJsonOnly } from './http/own-origin.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
 import { requestLog } from './logger.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
@@ -46,6 +49,10 @@ export interface AppDeps {
   readonly bundleMaxBytes?: number;
   /** This replica's name and ENVDESK_TASK_STALE_MS (a fresh name and 30 s when absent). */
   readonly tasks?: { readonly replicaId?: string; readonly staleMs?: number };
+  /** The failed sign-in throttle's limits (DEFAULT_SIGN_IN_LIMITS when absent). */
+  readonly signInLimits?: SignInLimits;
+  /** ENVDESK_TRUST_PROXY: whose X-Forwarded-For/-Proto/-Host to believe (loopback when absent). */
+  readonly trustProxy?: TrustProxy;
 }
 
 export interface App {
@@ -82,7 +89,7 @@ export function createApp(deps: AppDeps): App {
     staleMs: deps.tasks?.staleMs ?? DEFAULT_TASK_STALE_MS,
   });
   const services = {
-    auth: createAuthService({ store, clock }),
+    auth: createAuthService({ store, clock, logger, signInLimits: deps.signInLimits }),
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
     content,
@@ -109,8 +116,9 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   // Hashing a 6 MB environment list for a weak ETag on every request would cost more than sending it.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
+  app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
+  app.use(securityHeaders());
   app.use(requestLog(logger));
 
   // Liveness: the process answers. It never touches the database, so an outage there does not get
@@ -133,6 +141,9 @@ export function createApp(deps: AppDeps): App {
   // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
   // before the JSON parser, which then leaves the request alone.
   api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
+  // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
+  // would read a form post or text/plain as JSON.
+  api.post(SESSION_PATHS, ownOriginJsonOnly);
   api.use(express.json({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);

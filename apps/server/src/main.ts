@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     versionMatching: settings.versionMatching,
     bundleMaxBytes: settings.bundleMaxBytes,
     tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
+    signInLimits: settings.signInLimits,
+    trustProxy: settings.trustProxy,
   });
   const tasks = services.taskRunner;
   logger.info({ replica: tasks.replicaId }, 'task runner ready');

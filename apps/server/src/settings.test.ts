@@ -29,6 +29,29 @@ describe('readSettings', () => {
     ).toMatchObject({ environmentsSettleMs: 0, environmentsRemoveGraceMs: 60_000, tombstoneDays: 7 });
     expect(() => readSettings({ ENVDESK_ENVIRONMENTS_SETTLE_MS: '-1' })).toThrow(/ENVDESK_ENVIRONMENTS_SETTLE_MS/);
   });
+  it('reads the sign-in throttle: 5 failures per username and 20 per address in 15 minutes by default', () => {
+    expect(readSettings({}).signInLimits).toEqual({ windowMs: 900_000, maxFailuresPerUser: 5, maxFailuresPerAddress: 20 });
+    expect(
+      readSettings({ ENVDESK_SIGN_IN_WINDOW_SECONDS: '60', ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: '3', ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: '50' })
+        .signInLimits,
+    ).toEqual({ windowMs: 60_000, maxFailuresPerUser: 3, maxFailuresPerAddress: 50 });
+    expect(() => readSettings({ ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: '0' })).toThrow(/ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER/);
+  });
+  it.each([
+    [undefined, 'loopback'],
+    ['', 'loopback'],
+    ['true', true],
+    ['FALSE', false],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['192.168.1.10, fd00::/8, uniquelocal', ['192.168.1.10', 'fd00::/8', 'uniquelocal']],
+  ])('reads ENVDESK_TRUST_PROXY=%j as Express reads trust proxy', (value, expected) => {
+    const settings = readSettings({ ENVDESK_TRUST_PROXY: value });
+    expect(settings.trustProxy).toEqual(expected === 'loopback' ? ['loopback'] : expected);
+  });
+  it.each(['10.0.0.0/99', 'my-proxy', 'yes please'])('refuses ENVDESK_TRUST_PROXY=%j, naming it', (value) => {
+    expect(() => readSettings({ ENVDESK_TRUST_PROXY: value })).toThrow(/ENVDESK_TRUST_PROXY/);
+  });
   it('names every wrong variable', () => {
     expect(() => readSettings({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
   });

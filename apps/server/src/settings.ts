@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
+import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
 
 const optionalText = z
   .string()
@@ -37,6 +39,22 @@ const SettingsSchema = z
     ENVDESK_BUNDLE_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
     ENVDESK_TASK_STALE_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_TASK_STALE_MS),
     ENVDESK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    ENVDESK_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
+    ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_SIGN_IN_LIMITS.maxFailuresPerUser),
+    ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
+    ENVDESK_TRUST_PROXY: optionalText.transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}` });
+        return z.NEVER;
+      }
+    }),
     ENVDESK_ENVIRONMENTS_WATCH: z
       .string()
       .optional()
@@ -73,6 +91,13 @@ const SettingsSchema = z
     taskStaleMs: env.ENVDESK_TASK_STALE_MS,
     /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */
     shutdownGraceMs: env.ENVDESK_SHUTDOWN_GRACE_MS,
+    trustProxy: env.ENVDESK_TRUST_PROXY,
+    /** Failed sign-ins allowed per username and per client address within the window. */
+    signInLimits: {
+      windowMs: env.ENVDESK_SIGN_IN_WINDOW_SECONDS * 1000,
+      maxFailuresPerUser: env.ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER,
+      maxFailuresPerAddress: env.ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+    },
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -1,12 +1,26 @@
 import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
-import { type RouteSpec, param, route, userOf } from '../http/routes.js';
-import { readCookie } from '../http/authenticate.js';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { type RouteSpec, param, requireCsrfToken, route, userOf } from '../http/routes.js';
 import { type AuthService, SESSION_COOKIE } from './auth-service.js';
+
+/**
+ * The client's address as the sign-in throttle counts it: `req.ip` (which honours ENVDESK_TRUST_PROXY),
+ * an IPv6 client by its /56 network, since one subscriber commonly holds a whole such range.
+ */
+function clientAddress(req: Request): string {
+  return req.ip ? ipKeyGenerator(req.ip, 56) : 'unknown';
+}
 
 function sessionCookieOptions(req: Request) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' };
 }
+
+/**
+ * Where a session starts and ends. app.ts lets only JSON from envdesk's own pages reach them
+ * (http/own-origin.ts), refusing anything else before its body is read.
+ */
+export const SESSION_PATHS = ['/v1/auth/login', '/v1/auth/logout'];
 
 /** Sign-in, sign-out, CSRF tokens and the current user's API keys (envdesk additions, Connect style). */
 export function authRoutes(auth: AuthService): RouteSpec[] {
@@ -16,14 +30,19 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
     }),
 
     route('post', '/v1/auth/login', 'public', async (req, res) => {
-      const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body));
+      const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body), clientAddress(req));
       res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });
       res.json(user);
     }),
 
     route('post', '/v1/auth/logout', 'public', async (req: Request, res: Response) => {
-      const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-      if (token) await auth.logout(token);
+      // Ending a live session takes its CSRF token, like any cookie-authenticated write; with no
+      // live session there is nothing to end, and the cookie is cleared all the same.
+      const { session } = req.auth;
+      if (session) {
+        requireCsrfToken(req, session);
+        await auth.logout(session.id);
+      }
       res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
       res.status(204).end();
     }),

@@ -1,30 +1,53 @@
 import {
   type Actor,
   type ApiKey,
+  ApiError,
   type CreatedApiKey,
   type LoginInput,
   type User,
+  ErrorCode,
   invalidLogin,
   notFound,
 } from '@envdesk/domain';
+import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import { type Clock, rfc3339 } from '../clock.js';
 import { type RequestAuth, anonymous } from '../http/request-auth.js';
 import type { UserRecord } from '../users/users-store.js';
-import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
+import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, decideThrottle, waitInWords } from './sign-in-throttle.js';
+import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
 export const SESSION_COOKIE = 'envdesk_session';
 const SESSION_HOURS = 12;
+/**
+ * The one answer to every failed sign-in: an unknown user, a wrong password and a locked account
+ * (even with the right password) read the same, so the answer reveals neither who exists nor
+ * whether a guessed password was right.
+ */
+export const SIGN_IN_FAILED = 'The username or password is not correct.';
 /** Writing last-used times on every request would turn each read into a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 export interface AuthServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
+  readonly logger: Logger;
+  readonly signInLimits?: SignInLimits;
 }
 
-export function createAuthService({ store, clock }: AuthServiceDeps) {
+/** 429 with the wait in `payload.retry_after` (seconds), which the error middleware also sends as Retry-After. */
+const tooManySignIns = (retryAfterSeconds: number): ApiError =>
+  new ApiError(
+    ErrorCode.InvalidLogin,
+    `Too many failed sign-ins. Try again in ${waitInWords(retryAfterSeconds)}.`,
+    { retry_after: retryAfterSeconds },
+    429,
+  );
+
+export function createAuthService({ store, clock, logger, signInLimits = DEFAULT_SIGN_IN_LIMITS }: AuthServiceDeps) {
   const now = () => rfc3339(clock.now());
+  // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
+  void dummyPasswordHash();
 
   async function actorFor(record: UserRecord): Promise<Actor> {
     return { guid: record.user.guid, role: record.user.user_role, groupGuids: await store.groups.groupGuidsOf(record.id) };
@@ -54,16 +77,38 @@ export function createAuthService({ store, clock }: AuthServiceDeps) {
       return signedIn(session.owner, 'session', session);
     },
 
-    /** Checks the password and opens a session; the same answer for unknown users and wrong passwords. */
-    async login(input: LoginInput): Promise<{ token: string; user: User; expires: Date }> {
+    /**
+     * Checks the password and opens a session; the same work and the same answer for every failure.
+     * `address` is the client's, as the throttle keys it.
+     */
+    async login(input: LoginInput, address: string): Promise<{ token: string; user: User; expires: Date }> {
+      const usernameKey = input.username.toLowerCase();
+      const started = clock.now();
+      const since = new Date(started.getTime() - signInLimits.windowMs).toISOString();
+      await store.signInFailures.removeBefore(since);
+      // Counted as a failure from the start, so a burst of concurrent guesses sees itself.
+      const attempt = await store.signInFailures.record(usernameKey, address, started.toISOString());
+      const recent = await store.signInFailures.recent({ usernameKey, address, since, excludeId: attempt, ...signInLimits });
+      const decision = decideThrottle(recent, signInLimits, started);
+      if (decision.throttled) {
+        await store.signInFailures.forget(attempt);
+        logger.warn(
+          { username: input.username, address, throttled_by: decision.throttled, retry_after: decision.retryAfterSeconds },
+          'sign-in throttled',
+        );
+        throw tooManySignIns(decision.retryAfterSeconds);
+      }
+
       const record = await store.users.findByUsername(input.username);
-      const valid = record?.passwordHash ? await verifyPassword(input.password, record.passwordHash) : false;
-      if (!record || !valid) throw invalidLogin('The username or password is not correct.');
-      if (record.user.locked) throw invalidLogin('This account is locked.');
+      // An unknown user costs one scrypt too, so timing does not enumerate usernames.
+      const valid = await verifyPassword(input.password, record?.passwordHash ?? (await dummyPasswordHash()));
+      // A failure keeps its row: that is what the throttle counts.
+      if (!record?.passwordHash || !valid || record.user.locked) throw invalidLogin(SIGN_IN_FAILED);
       const token = newSecret(32);
       const current = clock.now();
       const expires = new Date(current.getTime() + SESSION_HOURS * 3600_000);
       await store.transaction(async (tx) => {
+        await tx.signInFailures.forget(attempt);
         await tx.credentials.removeExpiredSessions(rfc3339(current));
         await tx.credentials.insertSession(record.id, sha256(token), newSecret(24), rfc3339(current), rfc3339(expires));
         await tx.users.markActive(record.id, rfc3339(current));
@@ -72,8 +117,8 @@ export function createAuthService({ store, clock }: AuthServiceDeps) {
       return { token, user, expires };
     },
 
-    async logout(token: string): Promise<void> {
-      await store.credentials.removeSession(sha256(token));
+    async logout(sessionId: number): Promise<void> {
+      await store.credentials.removeSession(sessionId);
     },
 
     listKeys: (owner: UserRecord): Promise<ApiKey[]> => store.credentials.listApiKeys(owner.id),

@@ -76,8 +76,8 @@ export function createCredentialsStore(db: Kysely<Database>) {
       return { id: session_id, csrfToken: csrf_token, expiresTime: expires_time, owner: toUserRecord(user) };
     },
 
-    async removeSession(tokenHash: string): Promise<void> {
-      await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    async removeSession(id: number): Promise<void> {
+      await db.deleteFrom('sessions').where('id', '=', id).execute();
     },
 
     async removeExpiredSessions(now: string): Promise<void> {

@@ -24,6 +24,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+/**
+ * A hash of a random password, made with the same cost as real ones. Sign-in verifies against it when
+ * the username is unknown (or has no password), so that case takes as long as a wrong password and the
+ * answer's timing does not tell which usernames exist. Made once, on first use.
+ */
+let dummyHash: Promise<string> | null = null;
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(newSecret(16));
+  return dummyHash;
+}
+
 /** A random secret for API keys, session tokens and CSRF tokens. */
 export const newSecret = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 

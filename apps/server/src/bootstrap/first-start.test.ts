@@ -16,7 +16,7 @@ describe('first start', () => {
   async function start(bootstrap: { username?: string; password?: string; apiKey?: string }) {
     database = await openTestDatabase('sqlite');
     const store = createStore(database.connection);
-    const auth = createAuthService({ store, clock: systemClock });
+    const auth = createAuthService({ store, clock: systemClock, logger: pino({ level: 'silent' }) });
     const printed: string[] = [];
     const run = () =>
       ensureAdministrator({ store, auth, clock: systemClock, settings: { bootstrap: { username: undefined, password: undefined, apiKey: undefined, ...bootstrap } }, logger: pino({ level: 'silent' }), announce: (text) => printed.push(text) });

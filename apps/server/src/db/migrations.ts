@@ -201,6 +201,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('environments').addColumn('updated_by', 'text').execute();
       },
     },
+
+    '0007-sign-in-throttle': {
+      // Recent failed sign-ins, shared by every replica, so the throttle counts them wherever they
+      // landed (auth/sign-in-throttle.ts). Rows older than the throttle's window are deleted as new
+      // attempts arrive. Times are ISO 8601 with milliseconds, so text order is time order.
+      async up(db: Builder) {
+        await withId(db.schema.createTable('sign_in_failures'))
+          .addColumn('username_key', 'text', (col) => col.notNull())
+          .addColumn('address', 'text', (col) => col.notNull())
+          .addColumn('failed_time', 'text', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('sign_in_failures_user').on('sign_in_failures').columns(['username_key', 'failed_time']).execute();
+        await db.schema.createIndex('sign_in_failures_address').on('sign_in_failures').columns(['address', 'failed_time']).execute();
+        await db.schema.createIndex('sign_in_failures_time').on('sign_in_failures').column('failed_time').execute();
+      },
+    },
   };
 }
 

@@ -17,6 +17,7 @@ export interface Database {
   bundles: BundlesTable;
   tasks: TasksTable;
   environment_tombstones: EnvironmentTombstonesTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export interface EnvironmentsTable {
@@ -187,4 +188,17 @@ export interface EnvironmentTombstonesTable {
   permissions: string;
   removed_time: string;
   file: string | null;
+}
+
+/**
+ * A failed sign-in (or one being checked right now: its row is removed if the password was right).
+ * `username_key` is the lower-cased name as typed, whether or not such a user exists.
+ */
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  username_key: string;
+  /** The client's address (an IPv6 client's /56 network), as the throttle keys it. */
+  address: string;
+  /** ISO 8601 with milliseconds. */
+  failed_time: string;
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { createCredentialsStore } from '../auth/credentials-store.js';
+import { createSignInFailuresStore } from '../auth/sign-in-failures-store.js';
 import { createBundlesStore } from '../bundles/bundles-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
@@ -21,6 +22,7 @@ export interface Store {
   readonly bundles: ReturnType<typeof createBundlesStore>;
   readonly tasks: ReturnType<typeof createTasksStore>;
   readonly tombstones: ReturnType<typeof createTombstonesStore>;
+  readonly signInFailures: ReturnType<typeof createSignInFailuresStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -46,6 +48,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     bundles: createBundlesStore(db),
     tasks: createTasksStore(db),
     tombstones: createTombstonesStore(db),
+    signInFailures: createSignInFailuresStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -62,6 +62,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const apiError = toApiError(error, logger);
     // A 503 is temporary by definition; saying when to retry spares the database a stampede.
     if (apiError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    // A 429 says how long in its payload (a throttled sign-in); the header says it to HTTP clients.
+    const retryAfter = apiError.payload?.['retry_after'];
+    if (apiError.status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(apiError.status).json(apiError.toJSON());
   };
 }

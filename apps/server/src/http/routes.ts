@@ -1,5 +1,6 @@
 import { type Action, ApiError, ErrorCode, authRequired, can, permissionDenied } from '@envdesk/domain';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { SessionRecord } from '../auth/credentials-store.js';
 import { sameSecret } from '../auth/secrets.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -24,6 +25,18 @@ export const route = (method: Method, path: string, access: Access, handler: Rou
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A write made with a session cookie proves it comes from a page of ours by sending the session's token. */
+export function requireCsrfToken(req: Request, session: SessionRecord | null): void {
+  const token = req.get('x-csrf-token');
+  if (!token || !session || !sameSecret(token, session.csrfToken)) {
+    throw new ApiError(
+      ErrorCode.PermissionDenied,
+      'Missing or invalid X-CSRF-Token header; fetch one from GET /__api__/v1/auth/csrf.',
+      { field: 'X-CSRF-Token' },
+    );
+  }
+}
+
 /**
  * The one place role rules are enforced for a route: sign-in, CSRF for cookie-authenticated
  * writes, then `can(actor, action)`. Services check the subject-level rules (which environment).
@@ -34,16 +47,7 @@ export function guard(access: Access): RequestHandler {
     const { actor, rejection, via, session } = req.auth;
     if (!actor) throw rejection ?? authRequired();
     // A Key header wins over cookies and needs no token (rsconnect-python replays cookies on writes).
-    if (via === 'session' && WRITES.has(req.method)) {
-      const token = req.get('x-csrf-token');
-      if (!token || !session || !sameSecret(token, session.csrfToken)) {
-        throw new ApiError(
-          ErrorCode.PermissionDenied,
-          'Missing or invalid X-CSRF-Token header; fetch one from GET /__api__/v1/auth/csrf.',
-          { field: 'X-CSRF-Token' },
-        );
-      }
-    }
+    if (via === 'session' && WRITES.has(req.method)) requireCsrfToken(req, session);
     if (!can(actor, access)) throw permissionDenied();
     next();
   };

@@ -4,9 +4,11 @@ import type { UserRole } from '@envdesk/domain';
 import { type Logger, pino } from 'pino';
 import { type App, createApp } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
+import type { SignInLimits } from '../auth/sign-in-throttle.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
 import type { Dialect } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
+import type { TrustProxy } from '../http/trust-proxy.js';
 import { type FileSync, type FileSyncOptions, createFileSync } from '../sync/file-sync.js';
 import { type TestDatabase, openTestDatabase } from './test-database.js';
 
@@ -62,6 +64,10 @@ export interface TestServerOptions {
   readonly taskStaleMs?: number;
   /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
   readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
+  /** The failed sign-in throttle's limits (the production defaults when absent). */
+  readonly signInLimits?: SignInLimits;
+  /** ENVDESK_TRUST_PROXY (loopback when absent, so tests can send X-Forwarded-* headers). */
+  readonly trustProxy?: TrustProxy;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -80,7 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs } });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
   });

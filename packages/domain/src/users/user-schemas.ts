@@ -83,9 +83,10 @@ export const ListGroupsQuerySchema = z.object({
 });
 export type ListGroupsQuery = z.infer<typeof ListGroupsQuerySchema>;
 
+/** Bounded, so a sign-in attempt (recorded by the throttle before its password is checked) stays small. */
 export const LoginInputSchema = z.object({
-  username: z.string().min(1, 'is required'),
-  password: z.string().min(1, 'is required'),
+  username: z.string().min(1, 'is required').max(256),
+  password: z.string().min(1, 'is required').max(1024),
 });
 export type LoginInput = z.infer<typeof LoginInputSchema>;
 

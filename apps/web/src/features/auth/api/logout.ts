@@ -5,8 +5,12 @@ import { navigate } from '../../../lib/router';
 import { SIGN_IN_PATH } from '../return-path';
 import { authKeys } from './current-user';
 
+/**
+ * The server ends a session only for a JSON request carrying the session's CSRF token, so another
+ * site cannot sign the person out: the client adds the token to every write, and `{}` makes it JSON.
+ */
 export async function logout(): Promise<void> {
-  await apiClient.post('/v1/auth/logout');
+  await apiClient.post('/v1/auth/logout', { body: {}, csrf: true });
 }
 
 export function useLogout() {
