@@ -41,7 +41,7 @@ test.describe('signing in and out', () => {
 
     await nav.getByRole('link', { name: 'Content' }).click();
     await expect(page).toHaveURL(/\/content$/);
-    await expect(main.getByRole('heading', { name: 'Content' })).toBeVisible();
+    await expect(main.getByRole('heading', { name: 'Content', level: 1 })).toBeVisible();
     await expect(main.getByRole('button', { name: 'New content' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
