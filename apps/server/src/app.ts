@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { authRoutes } from './auth/auth-router.js';
 import { type Clock, systemClock } from './clock.js';
-import { bundlesRoutes } from './bundles/bundles-router.js';
+import { bundlesRoutes, isBundleUpload } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
 import { contentRoutes } from './content/content-router.js';
 import { createContentService } from './content/content-service.js';
@@ -62,8 +62,12 @@ export interface App {
   };
 }
 
-/** JSON is read whatever the Content-Type says (curl --data sends form-urlencoded); archives are not. */
+/**
+ * JSON is read whatever the Content-Type says (curl --data sends form-urlencoded); archives are not,
+ * and a bundle upload's body is left alone: its route streams it, after authorizing the caller.
+ */
 const readsAsJson = (req: IncomingMessage) => {
+  if (isBundleUpload(req)) return false;
   const type = req.headers['content-type'];
   return !type || /json|text\/plain|x-www-form-urlencoded/i.test(type);
 };
@@ -130,9 +134,6 @@ export function createApp(deps: AppDeps): App {
   });
 
   const api = express.Router();
-  // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
-  // before the JSON parser, which then leaves the request alone.
-  api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
   api.use(express.json({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);

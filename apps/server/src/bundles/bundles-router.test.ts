@@ -1,6 +1,7 @@
 import { BundleSchema, ErrorCode } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';
+import { sendHeadersOnly } from '../test/raw-http.js';
 import { tarGz } from '../test/tar.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
@@ -114,5 +115,48 @@ describe('bundles API', () => {
     const stranger = await server.addUser('publisher');
     const response = await server.request('POST', `/__api__/v1/content/${contentGuid}/bundles`, { as: stranger, rawBody: bundleArchive() });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('bundle uploads refused before their body is read', () => {
+  let server: TestServer;
+  let publisher: TestUser;
+  let contentGuid: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    publisher = await server.addUser('publisher');
+    contentGuid = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+  });
+  afterAll(() => server.close());
+
+  const GiB = 1024 * 1024 * 1024;
+  const head = (guid: string, lines: string[]) =>
+    [`POST /__api__/v1/content/${guid}/bundles HTTP/1.1`, 'Host: envdesk.test', ...lines].join('\n');
+
+  it.each([
+    ['an anonymous caller', [`Content-Length: ${190 * 1024 * 1024}`], 401, ErrorCode.AuthRequired],
+    ['an anonymous caller sending chunks', ['Transfer-Encoding: chunked'], 401, ErrorCode.AuthRequired],
+    ['an unknown API key', ['Authorization: Key nope', `Content-Length: ${GiB}`], 401, null],
+  ])('answers %s with its refusal and closes the connection, without waiting for the body', async (_label, lines, status, code) => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, lines), 64 * 1024);
+    expect(answer.status).toBe(status);
+    expect(answer.headers).toMatch(/connection: close/i);
+    if (code !== null) expect(JSON.parse(answer.body)).toMatchObject({ code });
+  });
+
+  it('answers a viewer 403, a publisher who does not own the content 403, and an unknown content 404', async () => {
+    const viewer = await server.addUser('viewer');
+    const stranger = await server.addUser('publisher');
+    const length = `Content-Length: ${190 * 1024 * 1024}`;
+    expect((await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${viewer.key}`, length]), 1024)).status).toBe(403);
+    expect((await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${stranger.key}`, length]), 1024)).status).toBe(403);
+    const unknown = '0f9d3b1e-6c1a-4d7e-9f55-2b0e4e3f1a77';
+    expect((await sendHeadersOnly(server.url, head(unknown, [`Authorization: Key ${publisher.key}`, length]), 1024)).status).toBe(404);
+  });
+
+  it('answers 413 naming the limit when the declared length is over it', async () => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${publisher.key}`, `Content-Length: ${GiB}`]), 64 * 1024);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ payload: { field: 'archive' }, error: expect.stringContaining('ENVDESK_BUNDLE_MAX_BYTES') });
   });
 });

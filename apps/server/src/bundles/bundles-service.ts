@@ -1,8 +1,20 @@
 import { type Actor, ApiError, ErrorCode, notFound } from '@envdesk/domain';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
+import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 import { readBundle } from './bundle-reader.js';
+
+/** Room for a multipart body's boundaries and small fields (rsconnect-python's git metadata). */
+const MULTIPART_ALLOWANCE = 1024 * 1024;
+
+export const tooLarge = (maxBytes: number) =>
+  new ApiError(
+    ErrorCode.BadRequest,
+    `The bundle is larger than the ${maxBytes}-byte limit (ENVDESK_BUNDLE_MAX_BYTES).`,
+    { field: 'archive' },
+    413,
+  );
 
 export function createBundlesService(deps: { store: Store; clock: Clock; content: ContentService; maxBytes: number }) {
   const { store, clock, content, maxBytes } = deps;
@@ -17,11 +29,18 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
   return {
     maxBytes,
 
-    async upload(actor: Actor, contentGuid: string, archive: Buffer) {
+    /**
+     * The content a bundle is about to be uploaded to, once the caller may write it and the size
+     * the request declares fits (a multipart body may carry a little more than the archive itself).
+     */
+    async writableFor(actor: Actor, contentGuid: string, declaredBytes: number | null): Promise<ContentRecord> {
       const record = await content.writable(actor, contentGuid);
-      if (archive.length > maxBytes) {
-        throw new ApiError(ErrorCode.BadRequest, `The bundle is larger than ${maxBytes} bytes.`, { field: 'archive' }, 413);
-      }
+      if (declaredBytes !== null && declaredBytes > maxBytes + MULTIPART_ALLOWANCE) throw tooLarge(maxBytes);
+      return record;
+    },
+
+    async upload(actor: Actor, record: ContentRecord, archive: Buffer) {
+      if (archive.length > maxBytes) throw tooLarge(maxBytes);
       const read = readBundle(archive, maxBytes);
       const bundle = await store.transaction((tx) =>
         tx.bundles.insert(
