@@ -201,6 +201,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('environments').addColumn('updated_by', 'text').execute();
       },
     },
+
+    '0006-bundle-storage': {
+      // A bundle's archive is stored as ~1 MiB pieces, written as the upload arrives, instead of one
+      // blob: better-sqlite3 binds a blob whole, so a 190 MiB bundle would sit in memory at once,
+      // eight of them 1.5 GB. Rows (not files in the data folder) because every replica sharing a
+      // PostgreSQL database must be able to serve any bundle, and a database backup holds them all.
+      // Pieces of an upload in progress have a null bundle_id until the bundle row is written.
+      async up(db: Builder) {
+        await db.schema
+          .createTable('bundle_chunks')
+          .addColumn('upload_key', 'text', (col) => col.notNull())
+          .addColumn('seq', 'integer', (col) => col.notNull())
+          .addColumn('bundle_id', 'integer', (col) => col.references('bundles.id').onDelete('cascade'))
+          .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addPrimaryKeyConstraint('bundle_chunks_pk', ['upload_key', 'seq'])
+          .execute();
+        await db.schema.createIndex('bundle_chunks_bundle').on('bundle_chunks').columns(['bundle_id', 'seq']).execute();
+        await db.schema.createIndex('bundle_chunks_staged').on('bundle_chunks').columns(['created_time']).where(sql.ref('bundle_id'), 'is', null).execute();
+        // Bundles stored before keep their archive, as a single piece.
+        await sql`insert into bundle_chunks (upload_key, seq, bundle_id, data, created_time)
+                  select 'bundle-' || cast(id as text), 0, id, archive, created_time from bundles`.execute(db);
+        await db.schema.alterTable('bundles').dropColumn('archive').execute();
+      },
+    },
   };
 }
 

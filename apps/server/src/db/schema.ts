@@ -15,6 +15,7 @@ export interface Database {
   revisions: RevisionsTable;
   content: ContentTable;
   bundles: BundlesTable;
+  bundle_chunks: BundleChunksTable;
   tasks: TasksTable;
   environment_tombstones: EnvironmentTombstonesTable;
 }
@@ -151,12 +152,20 @@ export interface BundlesTable extends RuntimeColumns {
   archive_sha1: string;
   /** manifest.json as uploaded (JSON text). */
   manifest: string;
-  archive: Buffer;
   active: Generated<number>;
   /** What the build step would hand to Kubernetes (JSON text). */
   build_plan: string | null;
 }
 export type BundleRow = Selectable<BundlesTable>;
+
+/** A bundle's archive in pieces of about 1 MiB, in `seq` order; `bundle_id` is null while uploading. */
+export interface BundleChunksTable {
+  upload_key: string;
+  seq: number;
+  bundle_id: number | null;
+  data: Buffer;
+  created_time: string;
+}
 
 export interface TasksTable {
   id: string;

@@ -60,6 +60,8 @@ export interface TestServerOptions {
   readonly logger?: Logger;
   /** ENVDESK_TASK_STALE_MS for the task runner (30 s when absent). */
   readonly taskStaleMs?: number;
+  /** ENVDESK_BUNDLE_MAX_BYTES (200 MiB when absent). */
+  readonly bundleMaxBytes?: number;
   /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
   readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
 }
@@ -80,7 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs } });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, bundleMaxBytes: options.bundleMaxBytes });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
