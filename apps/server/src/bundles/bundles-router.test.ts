@@ -1,6 +1,6 @@
 import { BundleSchema, ErrorCode } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleArchive, cookbookManifest } from '../test/bundles.js';
+import { bundleArchive, cookbookManifest, gzipBomb } from '../test/bundles.js';
 import { sendHeadersOnly } from '../test/raw-http.js';
 import { tarGz } from '../test/tar.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
@@ -80,6 +80,36 @@ describe('bundles API', () => {
     expect(response.body).toMatchObject({ code, payload: { field } });
     const after = (await server.request('GET', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher })).body.length;
     expect(after).toBe(before);
+  });
+
+  it('refuses a manifest nested 500,000 deep with a 400, not a stack overflow', async () => {
+    const deep = `{"version": 1, "metadata": {"appmode": "shiny"}, "x": ${'['.repeat(500_000)}${']'.repeat(500_000)}}`;
+    const response = await upload(tarGz([{ path: 'manifest.json', content: deep }]));
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: ErrorCode.InvalidManifest, payload: { field: 'manifest.json' }, error: expect.stringContaining('levels deep') });
+  });
+
+  it('refuses a gzip bomb (800 MiB of zeros) naming the cap, while /__ping__ goes on answering', async () => {
+    const bomb = await gzipBomb();
+    let uploading = true;
+    const pings: number[] = [];
+    const pinging = (async () => {
+      while (uploading) {
+        const started = performance.now();
+        await fetch(`${server.url}/__ping__`);
+        pings.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const response = await upload(bomb).finally(() => {
+      uploading = false;
+    });
+    await pinging;
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: ErrorCode.BadRequest, payload: { field: 'archive' }, error: expect.stringContaining("the cap on a bundle's compression ratio") });
+    // Inflating the whole bomb at once held the event loop for over a second; streamed, a ping is
+    // answered in milliseconds (bench:uploads measures the same under load; here, generously).
+    expect(Math.max(...pings)).toBeLessThan(500);
   });
 
   it('names the wrong manifest field', async () => {
