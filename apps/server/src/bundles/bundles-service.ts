@@ -62,6 +62,7 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
       const uploadKey = randomUUID();
       const startedAt = clock.now();
       await store.bundles.discardAbandoned(rfc3339(new Date(startedAt.getTime() - ABANDONED_AFTER_MS)));
+      await store.bundles.startUpload(uploadKey, rfc3339(startedAt));
       const md5 = createHash('md5');
       const sha1 = createHash('sha1');
       const inspector = inspectArchive(archiveLimitsFor(maxBytes));
@@ -74,7 +75,7 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
         const data = Buffer.concat(pending);
         pending = [];
         pendingBytes = 0;
-        await store.bundles.stageChunk(uploadKey, seq++, data, rfc3339(startedAt));
+        await store.bundles.stageChunk(uploadKey, seq++, data);
       };
       try {
         for await (const piece of source) {

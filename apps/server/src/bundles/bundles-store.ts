@@ -42,42 +42,48 @@ const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 /** Bundles and their archives; the archive's pieces are read one at a time, never the whole. */
 export function createBundlesStore(db: Kysely<Database>) {
   return {
-    /** Writes the bundle and gives it the pieces stored under `uploadKey`. */
+    /** Writes the bundle and makes the pieces stored under `uploadKey` its archive. */
     async insert(contentId: number, bundle: NewBundle, uploadKey: string, now: string): Promise<BundleSummary> {
       const row = await db
         .insertInto('bundles')
         .values({ ...bundle, manifest: JSON.stringify(bundle.manifest), content_id: contentId, created_time: now })
         .returning(SUMMARY_COLUMNS)
         .executeTakeFirstOrThrow();
-      await db.updateTable('bundle_chunks').set({ bundle_id: row.id }).where('upload_key', '=', uploadKey).execute();
+      await db.updateTable('bundle_uploads').set({ bundle_id: row.id }).where('upload_key', '=', uploadKey).execute();
       return row;
     },
 
+    async startUpload(uploadKey: string, now: string): Promise<void> {
+      await db.insertInto('bundle_uploads').values({ upload_key: uploadKey, bundle_id: null, created_time: now }).execute();
+    },
+
     /** One piece of an upload in progress (its own statement: no transaction is held open for a slow client). */
-    async stageChunk(uploadKey: string, seq: number, data: Buffer, now: string): Promise<void> {
-      await db.insertInto('bundle_chunks').values({ upload_key: uploadKey, seq, bundle_id: null, data, created_time: now }).execute();
+    async stageChunk(uploadKey: string, seq: number, data: Buffer): Promise<void> {
+      await db.insertInto('bundle_chunks').values({ upload_key: uploadKey, seq, data }).execute();
     },
 
-    /** Drops the pieces of an upload that failed. */
+    /** Drops an upload that failed, with its pieces. */
     async discardUpload(uploadKey: string): Promise<void> {
-      await db.deleteFrom('bundle_chunks').where('upload_key', '=', uploadKey).where('bundle_id', 'is', null).execute();
+      await db.deleteFrom('bundle_uploads').where('upload_key', '=', uploadKey).where('bundle_id', 'is', null).execute();
     },
 
-    /** Drops pieces of uploads started before `before` that never became a bundle (their process died). */
+    /** Drops uploads started before `before` that never became a bundle (their process died). */
     async discardAbandoned(before: string): Promise<void> {
-      await db.deleteFrom('bundle_chunks').where('bundle_id', 'is', null).where('created_time', '<', before).execute();
+      await db.deleteFrom('bundle_uploads').where('bundle_id', 'is', null).where('created_time', '<', before).execute();
     },
 
-    /** How many pieces uploads in progress (or abandoned ones) hold: 0 once every upload has ended. */
-    async stagedChunkCount(): Promise<number> {
-      const row = await db.selectFrom('bundle_chunks').select((eb) => eb.fn.countAll<number>().as('count')).where('bundle_id', 'is', null).executeTakeFirstOrThrow();
+    /** How many pieces are stored, bundles' and uploads' in progress alike. */
+    async chunkCount(): Promise<number> {
+      const row = await db.selectFrom('bundle_chunks').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
       return Number(row.count);
     },
 
     /** The archive's pieces in order, one query each, so a download holds one piece at a time. */
     async *archive(bundleId: number): AsyncGenerator<Buffer> {
+      const upload = await db.selectFrom('bundle_uploads').select('upload_key').where('bundle_id', '=', bundleId).executeTakeFirst();
+      if (!upload) return;
       for (let seq = 0; ; seq++) {
-        const row = await db.selectFrom('bundle_chunks').select('data').where('bundle_id', '=', bundleId).where('seq', '=', seq).executeTakeFirst();
+        const row = await db.selectFrom('bundle_chunks').select('data').where('upload_key', '=', upload.upload_key).where('seq', '=', seq).executeTakeFirst();
         if (!row) return;
         yield row.data;
       }

@@ -15,6 +15,7 @@ export interface Database {
   revisions: RevisionsTable;
   content: ContentTable;
   bundles: BundlesTable;
+  bundle_uploads: BundleUploadsTable;
   bundle_chunks: BundleChunksTable;
   tasks: TasksTable;
   environment_tombstones: EnvironmentTombstonesTable;
@@ -158,13 +159,18 @@ export interface BundlesTable extends RuntimeColumns {
 }
 export type BundleRow = Selectable<BundlesTable>;
 
-/** A bundle's archive in pieces of about 1 MiB, in `seq` order; `bundle_id` is null while uploading. */
+/** An archive being uploaded, or a bundle's once `bundle_id` is set; its pieces hang off it. */
+export interface BundleUploadsTable {
+  upload_key: string;
+  bundle_id: number | null;
+  created_time: string;
+}
+
+/** A piece of about 1 MiB of an archive, in `seq` order. */
 export interface BundleChunksTable {
   upload_key: string;
   seq: number;
-  bundle_id: number | null;
   data: Buffer;
-  created_time: string;
 }
 
 export interface TasksTable {
