@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -72,6 +72,16 @@ const readsAsJson = (req: IncomingMessage) => {
   return !type || /json|text\/plain|x-www-form-urlencoded/i.test(type);
 };
 
+/**
+ * `Expect: 100-continue` (curl sends it with bodies over 1 MiB): left alone, Node answers "100
+ * Continue" before the app sees the request, and the client sends the body. Handed to the app, a
+ * bundle upload says "continue" only once its caller may upload, so a refused one is answered
+ * (401, 403, 413) without its body ever being sent; every other request continues at once.
+ */
+export function decideContinue(server: Server, app: Express): void {
+  server.on('checkContinue', app);
+}
+
 /** Wires middleware and routers; `main.ts` adds settings and `listen`, tests a temporary database. */
 export function createApp(deps: AppDeps): App {
   const { store, logger, clock = systemClock, webDir, version, fileSync = null, environmentsFile = null } = deps;
@@ -114,6 +124,10 @@ export function createApp(deps: AppDeps): App {
   // Hashing a 6 MB environment list for a weak ETag on every request would cost more than sending it.
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    if (/^100-continue$/i.test(req.get('expect') ?? '') && !isBundleUpload(req)) res.writeContinue();
+    next();
+  });
   app.use(helmet());
   app.use(requestLog(logger));
 

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { BundleSchema, ErrorCode } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleArchive, cookbookManifest, gzipBomb } from '../test/bundles.js';
@@ -182,6 +183,51 @@ describe('bundle uploads refused before their body is read', () => {
     expect((await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${stranger.key}`, length]), 1024)).status).toBe(403);
     const unknown = '0f9d3b1e-6c1a-4d7e-9f55-2b0e4e3f1a77';
     expect((await sendHeadersOnly(server.url, head(unknown, [`Authorization: Key ${publisher.key}`, length]), 1024)).status).toBe(404);
+  });
+
+  it('answers a refused upload that waits for "100 Continue" without asking for its body', async () => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, ['Expect: 100-continue', `Content-Length: ${190 * 1024 * 1024}`]), 0);
+    expect(answer.headers).not.toContain('100 Continue');
+    expect(answer.status).toBe(401);
+  });
+
+  it('says "100 Continue" to a publisher who may upload, then takes the bundle', async () => {
+    const archive = bundleArchive();
+    const { status, continued } = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = httpRequest(`${server.url}/__api__/v1/content/${contentGuid}/bundles`, {
+        method: 'POST',
+        headers: { authorization: `Key ${publisher.key}`, expect: '100-continue', 'content-length': String(archive.length) },
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end(archive);
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+      });
+      req.on('error', reject);
+    });
+    expect(continued).toBe(true);
+    expect(status).toBe(200);
+  });
+
+  it('still says "100 Continue" at once to other requests', async () => {
+    const body = JSON.stringify({ name: 'continued' });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${server.url}/__api__/v1/content`, {
+        method: 'POST',
+        headers: { authorization: `Key ${publisher.key}`, expect: '100-continue', 'content-type': 'application/json', 'content-length': String(body.length) },
+      });
+      req.on('continue', () => req.end(body));
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
   });
 
   it('answers 413 naming the limit when the declared length is over it', async () => {

@@ -24,6 +24,8 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
       // Who may write this content, and whether the declared size fits, are settled before a byte
       // of the body is read: a refused upload costs its headers, not its body.
       const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredLength(req));
+      // The client waiting for "100 Continue" (see decideContinue) may send the body now.
+      if (/^100-continue$/i.test(req.get('expect') ?? '')) res.writeContinue();
       const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));
       res.json(presentBundle(bundle, record.row.guid));
     }),

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { UserRole } from '@envdesk/domain';
 import { type Logger, pino } from 'pino';
-import { type App, createApp } from '../app.js';
+import { type App, createApp, decideContinue } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
 import type { Dialect } from '../db/database.js';
@@ -85,6 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, bundleMaxBytes: options.bundleMaxBytes });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
+    decideContinue(listening, app.app);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
