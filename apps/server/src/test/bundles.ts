@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { tarGz, tarOf } from './tar.js';
 
@@ -25,27 +27,34 @@ export function bundleArchive(manifest: unknown = cookbookManifest()): Buffer {
   ]);
 }
 
-/**
- * A .tar.gz of one entry holding `zeroBytes` of zeros: under a megabyte of gzip per 800 MiB.
- * Compressed as a stream, so the zeros are never in memory at once.
- */
-export async function gzipBomb(zeroBytes = 800 * 1024 * 1024): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gzip.on('data', (piece: Buffer) => out.push(piece));
-  const done = new Promise((resolve) => gzip.on('end', resolve));
-  const header = tarOf([{ path: 'zeros.bin', content: '' }]).subarray(0, 512);
-  header.write(`${zeroBytes.toString(8).padStart(11, '0')}\0`, 124);
+/** A tar of the cookbook manifest and one file of `size` bytes repeating `fill`, as a stream. */
+async function* tarStream(size: number, fill: Buffer): AsyncGenerator<Buffer> {
+  const head = tarOf([{ path: 'manifest.json', content: JSON.stringify(cookbookManifest()) }, { path: 'data.bin', content: '' }]);
+  const header = head.subarray(head.length - 1536, head.length - 1024);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
   header.write('        ', 148);
   let sum = 0;
   for (const byte of header) sum += byte;
   header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  gzip.write(header);
-  const zeros = Buffer.alloc(1024 * 1024);
-  for (let written = 0; written < zeroBytes; written += zeros.length) {
-    if (!gzip.write(zeros.subarray(0, Math.min(zeros.length, zeroBytes - written)))) await new Promise((resolve) => gzip.once('drain', resolve));
-  }
-  gzip.end(Buffer.alloc(1024));
-  await done;
-  return Buffer.concat(out);
+  yield head.subarray(0, head.length - 1024);
+  for (let sent = 0; sent < size; sent += fill.length) yield fill.subarray(0, Math.min(fill.length, size - sent));
+  yield Buffer.alloc((512 - (size % 512)) % 512);
+  yield Buffer.alloc(1024);
+}
+
+/**
+ * A .tar.gz of about `bytes` that is never in memory whole: one random MiB repeated, gzip-ed at
+ * level 0 (stored blocks), so it costs no compression and does not look like a bomb.
+ */
+export const bundleStream = (bytes: number): Readable =>
+  Readable.from(tarStream(bytes - 64 * 1024, randomBytes(1024 * 1024))).pipe(createGzip({ level: 0 }));
+
+/**
+ * A .tar.gz holding `zeroBytes` of zeros: under a megabyte of gzip per 800 MiB, compressed as a
+ * stream, so the zeros are never in memory at once.
+ */
+export async function gzipBomb(zeroBytes = 800 * 1024 * 1024): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of Readable.from(tarStream(zeroBytes, Buffer.alloc(1024 * 1024))).pipe(createGzip({ level: 9 }))) pieces.push(piece as Buffer);
+  return Buffer.concat(pieces);
 }
