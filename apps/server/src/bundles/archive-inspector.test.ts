@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type TarEntrySpec, tarGz } from '../test/tar.js';
 import { type ArchiveLimits, entryProblem, inspectArchive } from './archive-inspector.js';
 
-const limits: ArchiveLimits = { maxExpandedBytes: 50_000_000, maxRatio: 200, ratioGraceBytes: 1024 * 1024, maxEntries: 1000, maxManifestBytes: 1000 };
+const limits: ArchiveLimits = { maxExpandedBytes: 50_000_000, maxRatio: 200, ratioGraceBytes: 1024 * 1024, maxEntries: 1000, maxManifestBytes: 1000, maxHeaderBytes: 256 * 1024 };
 
 /** Feeds the archive to an inspector in 16 KiB pieces, as an upload would arrive. */
 async function inspect(archive: Buffer, overrides: Partial<ArchiveLimits> = {}) {
@@ -99,6 +99,15 @@ describe('inspectArchive', () => {
     expect((await inspect(noise)).ok).toBe(true);
     const capped = await inspect(noise, { maxExpandedBytes: 1_000_000 });
     expect(!capped.ok && capped.message).toContain('more than 1000000 bytes');
+  });
+
+  it('refuses a PAX record too large to hold, and keeps reading large files and many small ones', async () => {
+    const comment = randomBytes(300 * 1024).toString('base64');
+    const result = await read([manifest, { path: 'a.txt', content: 'x', pax: { comment } }]);
+    expect(!result.ok && result.message).toContain('bytes of headers between two entries');
+    expect((await read([manifest, { path: 'big', content: randomBytes(1024 * 1024) }])).ok).toBe(true);
+    const small = Array.from({ length: 900 }, (_, i) => ({ path: `dir/f${i}.txt`, content: 'x'.repeat(600) }));
+    expect((await read([manifest, ...small])).ok).toBe(true);
   });
 
   it('limits the number of entries', async () => {

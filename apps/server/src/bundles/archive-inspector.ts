@@ -11,6 +11,11 @@ export interface ArchiveLimits {
   readonly ratioGraceBytes: number;
   readonly maxEntries: number;
   readonly maxManifestBytes: number;
+  /**
+   * Bytes the tar may hold between two entries' data: headers, and PAX or GNU long-name records,
+   * which the parser keeps in memory whole until they end.
+   */
+  readonly maxHeaderBytes: number;
 }
 
 export interface InspectedArchive {
@@ -89,11 +94,17 @@ export function entryProblem(header: EntryHeader): string | null {
  * Counts what gunzip produces and stops it past the size or ratio caps, so a bomb is refused after
  * a few megabytes of work instead of being inflated whole.
  */
-function expansionGuard(limits: ArchiveLimits, compressedSoFar: () => number): Transform {
+function expansionGuard(limits: ArchiveLimits, compressedSoFar: () => number, inEntry: () => boolean): Transform {
   let expanded = 0;
+  let betweenEntries = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       expanded += chunk.length;
+      // Counted as it is handed on, a few kilobytes ahead of the parser: far below the cap.
+      betweenEntries = inEntry() ? 0 : betweenEntries + chunk.length;
+      if (betweenEntries > limits.maxHeaderBytes) {
+        return callback(invalidArchive(`holds more than ${limits.maxHeaderBytes} bytes of headers between two entries (an oversized PAX or GNU long-name record)`));
+      }
       if (expanded > limits.maxExpandedBytes) {
         return callback(invalidArchive(`unpacks to more than ${limits.maxExpandedBytes} bytes, the cap on a bundle's expanded size`));
       }
@@ -120,7 +131,8 @@ export function inspectArchive(limits: ArchiveLimits): ArchiveInspector {
   let fileCount = 0;
 
   const gunzip = createGunzip();
-  const guard = expansionGuard(limits, () => compressed);
+  let inEntry = false;
+  const guard = expansionGuard(limits, () => compressed, () => inEntry);
   const tar = extract();
   let rejectFailed: (error: ApiError) => void = () => undefined;
   const failed = new Promise<never>((_resolve, reject) => {
@@ -142,6 +154,10 @@ export function inspectArchive(limits: ArchiveLimits): ArchiveInspector {
   tar.on('error', (error: Error) => fail(invalidArchive(`is not a valid tar archive (${error.message})`)));
 
   tar.on('entry', (header: Header, stream, next) => {
+    inEntry = true;
+    stream.on('end', () => {
+      inEntry = false;
+    });
     const problem = entryProblem(header);
     if (problem) return fail(invalidArchive(problem));
     entries += 1;
@@ -202,5 +218,6 @@ export function archiveLimitsFor(maxBundleBytes: number): ArchiveLimits {
     ratioGraceBytes: MiB,
     maxEntries: 100_000,
     maxManifestBytes: 16 * MiB,
+    maxHeaderBytes: 16 * MiB,
   };
 }
