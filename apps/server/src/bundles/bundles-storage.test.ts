@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookbookManifest } from '../test/bundles.js';
 import { tarGz } from '../test/tar.js';
@@ -22,6 +24,15 @@ const chunked = (body: Buffer) =>
       controller.close();
     },
   });
+
+/** Polls until `condition` holds (or fails the test after 20 s). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 describe.each(testDialects)('bundle storage (%s)', (dialect) => {
   let server: TestServer;
@@ -82,6 +93,20 @@ describe.each(testDialects)('bundle storage (%s)', (dialect) => {
     const response = await post(archive);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toContain('".." segment');
+    expect(await chunkRows()).toBe(0);
+  });
+
+  it('keeps nothing of an upload whose client hangs up half-way', async () => {
+    const archive = bundleOfSize(3 * MiB);
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      `POST /__api__/v1/content/${contentGuid}/bundles HTTP/1.1\r\nHost: envdesk.test\r\nAuthorization: Key ${publisher.key}\r\nContent-Length: ${archive.length}\r\n\r\n`,
+    );
+    socket.write(archive.subarray(0, 2.5 * MiB));
+    await waitFor(async () => (await chunkRows()) >= 2);
+    socket.destroy();
+    await waitFor(async () => (await chunkRows()) === 0);
     expect(await chunkRows()).toBe(0);
   });
 
