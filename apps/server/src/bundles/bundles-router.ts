@@ -5,17 +5,17 @@ import type { Request } from 'express';
 import { type RouteSpec, actorOf, param, route } from '../http/routes.js';
 import { presentBundle } from './bundle-presenter.js';
 import type { BundlesService } from './bundles-service.js';
-import { archiveSource } from './upload-source.js';
+import { archiveSource, isMultipart } from './upload-source.js';
 
 const UPLOAD_PATH = /^\/(?:__api__\/)?v1\/content\/[^/?]+\/bundles\/?(?:\?|$)/;
 
 /** `POST …/content/:guid/bundles`: its body is streamed by its route, never by a body parser. */
 export const isBundleUpload = (req: IncomingMessage) => req.method === 'POST' && UPLOAD_PATH.test(req.url ?? '');
 
-/** The declared Content-Length, or null when the body comes chunked. */
-function declaredLength(req: Request): number | null {
+/** The declared Content-Length (null when the body comes chunked), and whether it is multipart. */
+function declaredBody(req: Request) {
   const header = req.get('content-length');
-  return header && /^\d+$/.test(header) ? Number(header) : null;
+  return { bytes: header && /^\d+$/.test(header) ? Number(header) : null, multipart: isMultipart(req) };
 }
 
 export function bundlesRoutes(service: BundlesService): RouteSpec[] {
@@ -23,7 +23,7 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
     route('post', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
       // Who may write this content, and whether the declared size fits, are settled before a byte
       // of the body is read: a refused upload costs its headers, not its body.
-      const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredLength(req));
+      const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredBody(req));
       // The client waiting for "100 Continue" (see decideContinue) may send the body now.
       if (/^100-continue$/i.test(req.get('expect') ?? '')) res.writeContinue();
       const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));

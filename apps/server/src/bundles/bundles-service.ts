@@ -47,9 +47,9 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
      * The content a bundle is about to be uploaded to, once the caller may write it and the size
      * the request declares fits (a multipart body may carry a little more than the archive itself).
      */
-    async writableFor(actor: Actor, contentGuid: string, declaredBytes: number | null): Promise<ContentRecord> {
+    async writableFor(actor: Actor, contentGuid: string, declared: { bytes: number | null; multipart: boolean }): Promise<ContentRecord> {
       const record = await content.writable(actor, contentGuid);
-      if (declaredBytes !== null && declaredBytes > maxBytes + MULTIPART_ALLOWANCE) throw tooLarge(maxBytes);
+      if (declared.bytes !== null && declared.bytes > maxBytes + (declared.multipart ? MULTIPART_ALLOWANCE : 0)) throw tooLarge(maxBytes);
       return record;
     },
 

@@ -21,6 +21,8 @@ async function* piecesOf(stream: Readable): AsyncGenerator<Buffer> {
   }
 }
 
+export const isMultipart = (req: IncomingMessage) => /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+
 /**
  * The archive's bytes however the client sends them (API.md, "What real clients trip on" 1): the
  * raw body with any or no Content-Type, plain or chunked, or the multipart part `archive`
@@ -33,7 +35,7 @@ export function archiveSource(req: IncomingMessage, maxBytes: number): Promise<A
       new ApiError(ErrorCode.CannotParseRequestBody, 'Send the .tar.gz as it is, without a Content-Encoding.', { field: 'Content-Encoding' }, 415),
     );
   }
-  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return Promise.resolve(piecesOf(req));
+  if (!isMultipart(req)) return Promise.resolve(piecesOf(req));
   let parser: busboy.Busboy;
   try {
     // One byte over the limit is enough to tell the upload is too large.
