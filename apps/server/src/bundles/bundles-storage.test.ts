@@ -75,6 +75,19 @@ describe.each(testDialects)('bundle storage (%s)', (dialect) => {
     expect(await chunkRows()).toBe(0);
   });
 
+  it('removes the archives with the content they belong to', async () => {
+    const other = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid as string;
+    const response = await fetch(`${server.url}/__api__/v1/content/${other}/bundles`, {
+      method: 'POST',
+      headers: { authorization: `Key ${publisher.key}` },
+      body: bundleOfSize(2 * MiB),
+    });
+    expect(response.status).toBe(200);
+    expect(await chunkRows()).toBeGreaterThan(0);
+    expect((await server.request('DELETE', `/__api__/v1/content/${other}`, { as: publisher })).status).toBe(204);
+    expect(await chunkRows()).toBe(0);
+  });
+
   it('answers 413 when a chunked body grows past the limit, and keeps none of it', async () => {
     const before = await bundleCount();
     const response = await post(bundleOfSize(6 * MiB));
