@@ -3,6 +3,7 @@
  *   8 concurrent 190 MiB uploads by a publisher: the server's peak resident memory [< 400 MB],
  *   printed beside the same process's idle memory; `/__ping__` while a gzip bomb (800 MiB of
  *   zeros) is being refused [< 200 ms]. The bodies are generated as streams, never held whole.
+ * SQLite in a temporary folder, or the empty PostgreSQL database named by BENCH_DATABASE_URL.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -164,6 +165,8 @@ async function main() {
       ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
       ENVDESK_BOOTSTRAP_API_KEY: adminKey,
       LOG_LEVEL: 'warn',
+      // An empty PostgreSQL database to measure there instead of SQLite in a temporary folder.
+      ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
     },
     port,
     logFile: path.join(dataDir, 'envdesk.log'),
@@ -182,6 +185,7 @@ async function main() {
   if (warm.status !== 200) throw new Error(`warm-up upload failed: ${warm.status} ${warm.text}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idle = memoryOf(pid);
+  say(`database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`);
   say(`server idle: RSS ${idle.rss.toFixed(0)} MB (peak so far ${idle.peak.toFixed(0)} MB)`);
 
   let sampledPeak = idle.rss;
