@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { type TarEntrySpec, tarGz } from '../test/tar.js';
+import { type TarEntrySpec, tarGz, tarOf } from '../test/tar.js';
 import { type ArchiveLimits, entryProblem, inspectArchive } from './archive-inspector.js';
 
 const limits: ArchiveLimits = { maxExpandedBytes: 50_000_000, maxRatio: 200, ratioGraceBytes: 1024 * 1024, maxEntries: 1000, maxManifestBytes: 1000, maxHeaderBytes: 256 * 1024 };
@@ -84,6 +84,19 @@ describe('inspectArchive', () => {
     expect(await read([{ path: 'manifest.json', type: 'symlink', target: 'other.json' }])).toMatchObject({ ok: false, message: 'manifest.json must be a regular file.' });
     const big = await read([{ path: 'manifest.json', content: ' '.repeat(2000) }]);
     expect(!big.ok && big.message).toContain('larger than 1000 bytes');
+  });
+
+  it('reads an old v7 tar, whose headers have no ustar magic', async () => {
+    const tar = tarOf([manifest, { path: 'app.py', content: 'print(1)' }]);
+    for (let offset = 0; offset + 512 <= tar.length && tar[offset] !== 0; offset += 1024) {
+      const header = tar.subarray(offset, offset + 512);
+      header.fill(0, 257, 265);
+      header.write('        ', 148);
+      let sum = 0;
+      for (const byte of header) sum += byte;
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    }
+    expect(await inspect(gzipSync(tar))).toMatchObject({ ok: true, manifestText: '{"version":1}', fileCount: 2 });
   });
 
   it('refuses what is not a .tar.gz', async () => {

@@ -133,7 +133,8 @@ export function inspectArchive(limits: ArchiveLimits): ArchiveInspector {
   const gunzip = createGunzip();
   let inEntry = false;
   const guard = expansionGuard(limits, () => compressed, () => inEntry);
-  const tar = extract();
+  // Old (v7) tars have no ustar magic; their headers' checksums are verified all the same.
+  const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
   let rejectFailed: (error: ApiError) => void = () => undefined;
   const failed = new Promise<never>((_resolve, reject) => {
     rejectFailed = reject;
