@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -6,7 +6,7 @@ import { createAuthService } from './auth/auth-service.js';
 import { SESSION_PATHS, authRoutes } from './auth/auth-router.js';
 import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
-import { bundlesRoutes } from './bundles/bundles-router.js';
+import { bundlesRoutes, isBundleUpload } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
 import { contentRoutes } from './content/content-router.js';
 import { createContentService } from './content/content-service.js';
@@ -69,11 +69,25 @@ export interface App {
   };
 }
 
-/** JSON is read whatever the Content-Type says (curl --data sends form-urlencoded); archives are not. */
+/**
+ * JSON is read whatever the Content-Type says (curl --data sends form-urlencoded); archives are not,
+ * and a bundle upload's body is left alone: its route streams it, after authorizing the caller.
+ */
 const readsAsJson = (req: IncomingMessage) => {
+  if (isBundleUpload(req)) return false;
   const type = req.headers['content-type'];
   return !type || /json|text\/plain|x-www-form-urlencoded/i.test(type);
 };
+
+/**
+ * `Expect: 100-continue` (curl sends it with bodies over 1 MiB): left alone, Node answers "100
+ * Continue" before the app sees the request, and the client sends the body. Handed to the app, a
+ * bundle upload says "continue" only once its caller may upload, so a refused one is answered
+ * (401, 403, 413) without its body ever being sent; every other request continues at once.
+ */
+export function decideContinue(server: Server, app: Express): void {
+  server.on('checkContinue', app);
+}
 
 /** Wires middleware and routers; `main.ts` adds settings and `listen`, tests a temporary database. */
 export function createApp(deps: AppDeps): App {
@@ -118,6 +132,10 @@ export function createApp(deps: AppDeps): App {
   app.set('etag', false);
   const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
+  app.use((req, res, next) => {
+    if (/^100-continue$/i.test(req.get('expect') ?? '') && !isBundleUpload(req)) res.writeContinue();
+    next();
+  });
   app.use(securityHeaders());
   app.use(requestLog(logger));
 
@@ -138,9 +156,6 @@ export function createApp(deps: AppDeps): App {
   });
 
   const api = express.Router();
-  // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
-  // before the JSON parser, which then leaves the request alone.
-  api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
   // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
   // would read a form post or text/plain as JSON.
   api.post(SESSION_PATHS, ownOriginJsonOnly);

@@ -1,4 +1,4 @@
-import { createApp } from './app.js';
+import { createApp, decideContinue } from './app.js';
 import { addDemoData } from './bootstrap/demo-data.js';
 import { ensureAdministrator } from './bootstrap/first-start.js';
 import { applyLegacyBootstrap } from './bootstrap/legacy-cluster-definitions.js';
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : settings.port;
     logger.info({ url: `http://${settings.host}:${port}` }, 'envdesk is listening');
   });
+  decideContinue(server, app);
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot listen');
     process.exit(1);

@@ -1,41 +1,45 @@
-import { createHash } from 'node:crypto';
 import { ApiError, ErrorCode, type Manifest, parseManifest } from '@envdesk/domain';
-import { readTarGz } from './tar-archive.js';
 
-export interface ReadBundle {
-  readonly manifest: Manifest;
-  readonly md5: string;
-  readonly sha1: string;
-  readonly fileCount: number;
-}
+/** Real manifests nest five or six levels deep; far below what recursion on the stack tolerates. */
+export const MAX_MANIFEST_DEPTH = 64;
 
-const invalidArchive = (message: string) =>
-  new ApiError(ErrorCode.BadRequest, `The bundle ${message}.`, { field: 'archive' });
+const invalidManifest = (message: string) => new ApiError(ErrorCode.InvalidManifest, message, { field: 'manifest.json' });
 
 /**
- * Checks an uploaded bundle: a .tar.gz whose entries stay inside it, with a manifest.json at its
- * top level that the manifest schema accepts. Throws an ApiError naming what is wrong.
+ * How deeply the JSON text nests arrays and objects, counted on the raw text (strings skipped)
+ * and given up past `limit`: checked before JSON.parse, so `[[[[…` 500,000 deep never reaches the
+ * parser or the schema, whose walks recurse.
  */
-export function readBundle(archive: Buffer, maxBytes: number): ReadBundle {
-  if (archive.length === 0) throw new ApiError(ErrorCode.BundleMissing, 'The request has no bundle: send the .tar.gz as the body, or as the multipart part "archive".', { field: 'archive' });
-  const read = readTarGz(archive, { maxUnpackedBytes: maxBytes * 4, maxEntries: 100_000 });
-  if (!read.ok) throw invalidArchive(read.message);
-  const manifestEntry = read.entries.find((entry) => entry.path === 'manifest.json' && entry.type === 'file');
-  if (!manifestEntry) {
-    throw new ApiError(ErrorCode.InvalidManifest, 'The bundle has no manifest.json at its top level.', { field: 'manifest.json' });
+export function nestingDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The bundle's manifest.json, checked by the manifest schema; throws an ApiError naming what is wrong. */
+export function readManifest(text: string | null): Manifest {
+  if (text === null) throw invalidManifest('The bundle has no manifest.json at its top level.');
+  if (nestingDeeperThan(text, MAX_MANIFEST_DEPTH)) {
+    throw invalidManifest(`manifest.json nests arrays and objects more than ${MAX_MANIFEST_DEPTH} levels deep.`);
   }
   let document: unknown;
   try {
-    document = JSON.parse(manifestEntry.data.toString('utf8'));
+    document = JSON.parse(text);
   } catch (error) {
-    throw new ApiError(ErrorCode.InvalidManifest, `manifest.json is not valid JSON: ${(error as Error).message}`, { field: 'manifest.json' });
+    throw invalidManifest(`manifest.json is not valid JSON: ${(error as Error).message}`);
   }
   const manifest = parseManifest(document);
-  if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest.json' });
-  return {
-    manifest: manifest.value,
-    md5: createHash('md5').update(archive).digest('hex'),
-    sha1: createHash('sha1').update(archive).digest('hex'),
-    fileCount: read.entries.filter((entry) => entry.type === 'file').length,
-  };
+  if (!manifest.ok) throw invalidManifest(manifest.error);
+  return manifest.value;
 }

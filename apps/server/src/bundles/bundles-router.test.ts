@@ -1,6 +1,8 @@
+import { request as httpRequest } from 'node:http';
 import { BundleSchema, ErrorCode } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleArchive, cookbookManifest } from '../test/bundles.js';
+import { bundleArchive, cookbookManifest, gzipBomb } from '../test/bundles.js';
+import { sendHeadersOnly } from '../test/raw-http.js';
 import { tarGz } from '../test/tar.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
@@ -81,6 +83,36 @@ describe('bundles API', () => {
     expect(after).toBe(before);
   });
 
+  it('refuses a manifest nested 500,000 deep with a 400, not a stack overflow', async () => {
+    const deep = `{"version": 1, "metadata": {"appmode": "shiny"}, "x": ${'['.repeat(500_000)}${']'.repeat(500_000)}}`;
+    const response = await upload(tarGz([{ path: 'manifest.json', content: deep }]));
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: ErrorCode.InvalidManifest, payload: { field: 'manifest.json' }, error: expect.stringContaining('levels deep') });
+  });
+
+  it('refuses a gzip bomb (800 MiB of zeros) naming the cap, while /__ping__ goes on answering', async () => {
+    const bomb = await gzipBomb();
+    let uploading = true;
+    const pings: number[] = [];
+    const pinging = (async () => {
+      while (uploading) {
+        const started = performance.now();
+        await fetch(`${server.url}/__ping__`);
+        pings.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const response = await upload(bomb).finally(() => {
+      uploading = false;
+    });
+    await pinging;
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: ErrorCode.BadRequest, payload: { field: 'archive' }, error: expect.stringContaining("the cap on a bundle's compression ratio") });
+    // Inflating the whole bomb at once held the event loop for over a second; streamed, a ping is
+    // answered in milliseconds (bench:uploads measures the same under load; here, generously).
+    expect(Math.max(...pings)).toBeLessThan(500);
+  });
+
   it('names the wrong manifest field', async () => {
     const response = await upload(bundleArchive(cookbookManifest({ python: { version: 'three' } })));
     expect(response.body.error).toContain('python.version');
@@ -114,5 +146,93 @@ describe('bundles API', () => {
     const stranger = await server.addUser('publisher');
     const response = await server.request('POST', `/__api__/v1/content/${contentGuid}/bundles`, { as: stranger, rawBody: bundleArchive() });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('bundle uploads refused before their body is read', () => {
+  let server: TestServer;
+  let publisher: TestUser;
+  let contentGuid: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    publisher = await server.addUser('publisher');
+    contentGuid = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+  });
+  afterAll(() => server.close());
+
+  const GiB = 1024 * 1024 * 1024;
+  const head = (guid: string, lines: string[]) =>
+    [`POST /__api__/v1/content/${guid}/bundles HTTP/1.1`, 'Host: envdesk.test', ...lines].join('\n');
+
+  it.each([
+    ['an anonymous caller', [`Content-Length: ${190 * 1024 * 1024}`], 401, ErrorCode.AuthRequired],
+    ['an anonymous caller sending chunks', ['Transfer-Encoding: chunked'], 401, ErrorCode.AuthRequired],
+    ['an unknown API key', ['Authorization: Key nope', `Content-Length: ${GiB}`], 401, null],
+  ])('answers %s with its refusal and closes the connection, without waiting for the body', async (_label, lines, status, code) => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, lines), 64 * 1024);
+    expect(answer.status).toBe(status);
+    expect(answer.headers).toMatch(/connection: close/i);
+    if (code !== null) expect(JSON.parse(answer.body)).toMatchObject({ code });
+  });
+
+  it('answers a viewer 403, a publisher who does not own the content 403, and an unknown content 404', async () => {
+    const viewer = await server.addUser('viewer');
+    const stranger = await server.addUser('publisher');
+    const length = `Content-Length: ${190 * 1024 * 1024}`;
+    expect((await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${viewer.key}`, length]), 1024)).status).toBe(403);
+    expect((await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${stranger.key}`, length]), 1024)).status).toBe(403);
+    const unknown = '0f9d3b1e-6c1a-4d7e-9f55-2b0e4e3f1a77';
+    expect((await sendHeadersOnly(server.url, head(unknown, [`Authorization: Key ${publisher.key}`, length]), 1024)).status).toBe(404);
+  });
+
+  it('answers a refused upload that waits for "100 Continue" without asking for its body', async () => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, ['Expect: 100-continue', `Content-Length: ${190 * 1024 * 1024}`]), 0);
+    expect(answer.headers).not.toContain('100 Continue');
+    expect(answer.status).toBe(401);
+  });
+
+  it('says "100 Continue" to a publisher who may upload, then takes the bundle', async () => {
+    const archive = bundleArchive();
+    const { status, continued } = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      let continued = false;
+      const req = httpRequest(`${server.url}/__api__/v1/content/${contentGuid}/bundles`, {
+        method: 'POST',
+        headers: { authorization: `Key ${publisher.key}`, expect: '100-continue', 'content-length': String(archive.length) },
+      });
+      req.on('continue', () => {
+        continued = true;
+        req.end(archive);
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+      });
+      req.on('error', reject);
+    });
+    expect(continued).toBe(true);
+    expect(status).toBe(200);
+  });
+
+  it('still says "100 Continue" at once to other requests', async () => {
+    const body = JSON.stringify({ name: 'continued' });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${server.url}/__api__/v1/content`, {
+        method: 'POST',
+        headers: { authorization: `Key ${publisher.key}`, expect: '100-continue', 'content-type': 'application/json', 'content-length': String(body.length) },
+      });
+      req.on('continue', () => req.end(body));
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+  });
+
+  it('answers 413 naming the limit when the declared length is over it by a byte', async () => {
+    const answer = await sendHeadersOnly(server.url, head(contentGuid, [`Authorization: Key ${publisher.key}`, `Content-Length: ${200 * 1024 * 1024 + 1}`]), 64 * 1024);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ payload: { field: 'archive' }, error: expect.stringContaining('ENVDESK_BUNDLE_MAX_BYTES') });
   });
 });

@@ -1,30 +1,32 @@
-import { ApiError, ErrorCode } from '@envdesk/domain';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import { type RouteSpec, actorOf, param, route } from '../http/routes.js';
 import { presentBundle } from './bundle-presenter.js';
 import type { BundlesService } from './bundles-service.js';
-import { multipartBoundary, parseMultipart } from './multipart.js';
+import { archiveSource, isMultipart } from './upload-source.js';
 
-/**
- * The archive however the client sent it (API.md, "What real clients trip on" 1): raw with any
- * or no Content-Type, or the multipart part `archive` (rsconnect-python with git metadata).
- */
-export function archiveOf(req: Request): Buffer {
-  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const boundary = multipartBoundary(req.get('content-type'));
-  if (!boundary) return body;
-  const parts = parseMultipart(body, boundary);
-  const archive = parts?.find((part) => part.name === 'archive');
-  if (!archive) {
-    throw new ApiError(ErrorCode.BundleMissing, 'The multipart body has no "archive" part holding the .tar.gz.', { field: 'archive' });
-  }
-  return archive.data;
+const UPLOAD_PATH = /^\/(?:__api__\/)?v1\/content\/[^/?]+\/bundles\/?(?:\?|$)/;
+
+/** `POST …/content/:guid/bundles`: its body is streamed by its route, never by a body parser. */
+export const isBundleUpload = (req: IncomingMessage) => req.method === 'POST' && UPLOAD_PATH.test(req.url ?? '');
+
+/** The declared Content-Length (null when the body comes chunked), and whether it is multipart. */
+function declaredBody(req: Request) {
+  const header = req.get('content-length');
+  return { bytes: header && /^\d+$/.test(header) ? Number(header) : null, multipart: isMultipart(req) };
 }
 
 export function bundlesRoutes(service: BundlesService): RouteSpec[] {
   return [
     route('post', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
-      const { record, bundle } = await service.upload(actorOf(req), param(req, 'guid'), archiveOf(req));
+      // Who may write this content, and whether the declared size fits, are settled before a byte
+      // of the body is read: a refused upload costs its headers, not its body.
+      const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredBody(req));
+      // The client waiting for "100 Continue" (see decideContinue) may send the body now.
+      if (/^100-continue$/i.test(req.get('expect') ?? '')) res.writeContinue();
+      const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));
       res.json(presentBundle(bundle, record.row.guid));
     }),
     route('get', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
@@ -36,8 +38,10 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
       res.json(presentBundle(bundle, record.row.guid));
     }),
     route('get', '/v1/content/:guid/bundles/:id/download', 'content:write', async (req, res) => {
-      const archive = await service.download(actorOf(req), param(req, 'guid'), param(req, 'id'));
-      res.type('application/gzip').attachment(`bundle-${param(req, 'id')}.tar.gz`).send(archive);
+      const { bundle, archive } = await service.download(actorOf(req), param(req, 'guid'), param(req, 'id'));
+      res.type('application/gzip').attachment(`bundle-${bundle.id}.tar.gz`).setHeader('Content-Length', String(bundle.size));
+      // Piece by piece, waiting for the client to take each one: a download holds ~1 MiB at a time.
+      await pipeline(Readable.from(archive), res);
     }),
     route('delete', '/v1/content/:guid/bundles/:id', 'content:write', async (req, res) => {
       await service.remove(actorOf(req), param(req, 'guid'), param(req, 'id'));

@@ -1,8 +1,34 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, ApiError, ErrorCode, notFound } from '@envdesk/domain';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
+import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
-import { readBundle } from './bundle-reader.js';
+import { archiveLimitsFor, inspectArchive } from './archive-inspector.js';
+import { readManifest } from './bundle-reader.js';
+
+/** The size of the pieces an archive is stored in. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** An upload whose process died leaves pieces behind; any upload older than this has surely ended. */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Waits for both; throws the first failure once neither is still running. */
+async function settleBoth(first: Promise<void>, second: Promise<void>): Promise<void> {
+  const results = await Promise.allSettled([first, second]);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+}
+
+/** Room for a multipart body's boundaries and small fields (rsconnect-python's git metadata). */
+const MULTIPART_ALLOWANCE = 1024 * 1024;
+
+export const tooLarge = (maxBytes: number) =>
+  new ApiError(
+    ErrorCode.BadRequest,
+    `The bundle is larger than the ${maxBytes}-byte limit (ENVDESK_BUNDLE_MAX_BYTES).`,
+    { field: 'archive' },
+    413,
+  );
 
 export function createBundlesService(deps: { store: Store; clock: Clock; content: ContentService; maxBytes: number }) {
   const { store, clock, content, maxBytes } = deps;
@@ -17,20 +43,72 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
   return {
     maxBytes,
 
-    async upload(actor: Actor, contentGuid: string, archive: Buffer) {
+    /**
+     * The content a bundle is about to be uploaded to, once the caller may write it and the size
+     * the request declares fits (a multipart body may carry a little more than the archive itself).
+     */
+    async writableFor(actor: Actor, contentGuid: string, declared: { bytes: number | null; multipart: boolean }): Promise<ContentRecord> {
       const record = await content.writable(actor, contentGuid);
-      if (archive.length > maxBytes) {
-        throw new ApiError(ErrorCode.BadRequest, `The bundle is larger than ${maxBytes} bytes.`, { field: 'archive' }, 413);
+      if (declared.bytes !== null && declared.bytes > maxBytes + (declared.multipart ? MULTIPART_ALLOWANCE : 0)) throw tooLarge(maxBytes);
+      return record;
+    },
+
+    /**
+     * Stores the archive as it arrives, in ~1 MiB pieces, while hashing it and reading it as a
+     * .tar.gz: memory holds a piece, not the bundle. Refused (too large, not an archive, a bad
+     * manifest), the pieces written so far are deleted and no bundle appears.
+     */
+    async upload(actor: Actor, record: ContentRecord, source: AsyncIterable<Buffer>) {
+      const uploadKey = randomUUID();
+      const startedAt = clock.now();
+      await store.bundles.discardAbandoned(rfc3339(new Date(startedAt.getTime() - ABANDONED_AFTER_MS)));
+      await store.bundles.startUpload(uploadKey, rfc3339(startedAt));
+      const md5 = createHash('md5');
+      const sha1 = createHash('sha1');
+      const inspector = inspectArchive(archiveLimitsFor(maxBytes));
+      let size = 0;
+      let seq = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const data = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        await store.bundles.stageChunk(uploadKey, seq++, data);
+      };
+      try {
+        for await (const piece of source) {
+          size += piece.length;
+          if (size > maxBytes) throw tooLarge(maxBytes);
+          md5.update(piece);
+          sha1.update(piece);
+          pending.push(piece);
+          pendingBytes += piece.length;
+          // Both settle before the next piece is read (back-pressure on the client), and before a
+          // failure is thrown, so no write lands after the clean-up below.
+          await settleBoth(pendingBytes >= CHUNK_BYTES ? flush() : Promise.resolve(), inspector.write(piece));
+        }
+        if (size === 0) {
+          throw new ApiError(ErrorCode.BundleMissing, 'The request has no bundle: send the .tar.gz as the body, or as the multipart part "archive".', { field: 'archive' });
+        }
+        await flush();
+        const inspected = await inspector.end();
+        const manifest = readManifest(inspected.manifestText);
+        const bundle = await store.transaction((tx) =>
+          tx.bundles.insert(
+            record.row.id,
+            { created_by: actor.guid, size, archive_md5: md5.digest('hex'), archive_sha1: sha1.digest('hex'), manifest },
+            uploadKey,
+            rfc3339(clock.now()),
+          ),
+        );
+        return { record, bundle };
+      } catch (error) {
+        inspector.abort();
+        await store.bundles.discardUpload(uploadKey).catch(() => undefined);
+        throw error;
       }
-      const read = readBundle(archive, maxBytes);
-      const bundle = await store.transaction((tx) =>
-        tx.bundles.insert(
-          record.row.id,
-          { created_by: actor.guid, size: archive.length, archive_md5: read.md5, archive_sha1: read.sha1, manifest: read.manifest, archive },
-          rfc3339(clock.now()),
-        ),
-      );
-      return { record, bundle };
     },
 
     async list(actor: Actor, contentGuid: string) {
@@ -40,11 +118,10 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
 
     get: existing,
 
-    async download(actor: Actor, contentGuid: string, bundleId: string): Promise<Buffer> {
-      const { record, bundle } = await existing(actor, contentGuid, bundleId);
-      const archive = await store.bundles.archive(record.row.id, bundle.id);
-      if (!archive) throw notFound('Bundle');
-      return archive;
+    /** The bundle and its archive's pieces, read one at a time as the download is sent. */
+    async download(actor: Actor, contentGuid: string, bundleId: string) {
+      const { bundle } = await existing(actor, contentGuid, bundleId);
+      return { bundle, archive: store.bundles.archive(bundle.id) };
     },
 
     async remove(actor: Actor, contentGuid: string, bundleId: string): Promise<void> {

@@ -202,6 +202,38 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
 
+    '0006-bundle-storage': {
+      // A bundle's archive is stored as ~1 MiB pieces, written as the upload arrives, instead of one
+      // blob: better-sqlite3 binds a blob whole, so a 190 MiB bundle would sit in memory at once,
+      // eight of them 1.5 GB. Rows (not files in the data folder) because every replica sharing a
+      // PostgreSQL database must be able to serve any bundle, and a database backup holds them all.
+      // Each piece is written once and never updated (SQLite rewrites a row's blob on any update):
+      // the upload's row is what becomes the bundle's, and deleting either removes the pieces.
+      async up(db: Builder) {
+        await db.schema
+          .createTable('bundle_uploads')
+          .addColumn('upload_key', 'text', (col) => col.primaryKey())
+          /** Null while the upload is in progress (or was abandoned by a process that died). */
+          .addColumn('bundle_id', 'integer', (col) => col.unique().references('bundles.id').onDelete('cascade'))
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('bundle_uploads_pending').on('bundle_uploads').column('created_time').where(sql.ref('bundle_id'), 'is', null).execute();
+        await db.schema
+          .createTable('bundle_chunks')
+          .addColumn('upload_key', 'text', (col) => col.notNull().references('bundle_uploads.upload_key').onDelete('cascade'))
+          .addColumn('seq', 'integer', (col) => col.notNull())
+          .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (col) => col.notNull())
+          .addPrimaryKeyConstraint('bundle_chunks_pk', ['upload_key', 'seq'])
+          .execute();
+        // Bundles stored before keep their archive, as a single piece.
+        await sql`insert into bundle_uploads (upload_key, bundle_id, created_time)
+                  select 'bundle-' || cast(id as text), id, created_time from bundles`.execute(db);
+        await sql`insert into bundle_chunks (upload_key, seq, data)
+                  select 'bundle-' || cast(id as text), 0, archive from bundles`.execute(db);
+        await db.schema.alterTable('bundles').dropColumn('archive').execute();
+      },
+    },
+
     '0007-sign-in-throttle': {
       // Recent failed sign-ins, shared by every replica, so the throttle counts them wherever they
       // landed (auth/sign-in-throttle.ts). Rows older than the throttle's window are deleted as new

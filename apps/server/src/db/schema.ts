@@ -15,6 +15,8 @@ export interface Database {
   revisions: RevisionsTable;
   content: ContentTable;
   bundles: BundlesTable;
+  bundle_uploads: BundleUploadsTable;
+  bundle_chunks: BundleChunksTable;
   tasks: TasksTable;
   environment_tombstones: EnvironmentTombstonesTable;
   sign_in_failures: SignInFailuresTable;
@@ -152,12 +154,25 @@ export interface BundlesTable extends RuntimeColumns {
   archive_sha1: string;
   /** manifest.json as uploaded (JSON text). */
   manifest: string;
-  archive: Buffer;
   active: Generated<number>;
   /** What the build step would hand to Kubernetes (JSON text). */
   build_plan: string | null;
 }
 export type BundleRow = Selectable<BundlesTable>;
+
+/** An archive being uploaded, or a bundle's once `bundle_id` is set; its pieces hang off it. */
+export interface BundleUploadsTable {
+  upload_key: string;
+  bundle_id: number | null;
+  created_time: string;
+}
+
+/** A piece of about 1 MiB of an archive, in `seq` order. */
+export interface BundleChunksTable {
+  upload_key: string;
+  seq: number;
+  data: Buffer;
+}
 
 export interface TasksTable {
   id: string;

@@ -57,9 +57,13 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
 }
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const apiError = toApiError(error, logger);
+    // Refused before its body was read (a bundle upload by an anonymous caller, or over the limit):
+    // close the connection once answered, or Node would read and discard the rest of the body to
+    // keep the connection alive, up to hundreds of megabytes nobody asked for.
+    if (!req.complete) res.setHeader('Connection', 'close');
     // A 503 is temporary by definition; saying when to retry spares the database a stampede.
     if (apiError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     // A 429 says how long in its payload (a throttled sign-in); the header says it to HTTP clients.

@@ -2,9 +2,25 @@ import { gzipSync } from 'node:zlib';
 
 export interface TarEntrySpec {
   readonly path: string;
-  readonly type?: 'file' | 'directory' | 'symlink';
+  readonly type?: 'file' | 'directory' | 'symlink' | 'hardlink' | 'fifo';
   readonly content?: string | Buffer;
+  /** A link's target; one over 100 bytes is written as a GNU long-link (`K`) entry. */
   readonly target?: string;
+  /** PAX records (`path`, `linkpath`, …) written in an `x` header before the entry, overriding its own fields. */
+  readonly pax?: Record<string, string>;
+}
+
+const TYPEFLAGS = { file: '0', hardlink: '1', symlink: '2', directory: '5', fifo: '6' } as const;
+
+/** PAX records: "<length> <key>=<value>\n", the length counting itself. */
+function paxRecords(records: Record<string, string>): Buffer {
+  const lines = Object.entries(records).map(([key, value]) => {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length) length += 1;
+    return `${length}${body}`;
+  });
+  return Buffer.from(lines.join(''));
 }
 
 function header(name: string, size: number, typeflag: string, linkname = ''): Buffer {
@@ -30,17 +46,30 @@ const padded = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.
 
 /** Builds a .tar.gz in memory, as a client's bundler would (GNU long names for long paths). */
 export function tarGz(entries: readonly TarEntrySpec[]): Buffer {
+  return gzipSync(tarOf(entries));
+}
+
+/** The uncompressed tar, for tests that compress it their own way. */
+export function tarOf(entries: readonly TarEntrySpec[]): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const data = Buffer.from(entry.content ?? '');
-    const typeflag = entry.type === 'directory' ? '5' : entry.type === 'symlink' ? '2' : '0';
+    const typeflag = TYPEFLAGS[entry.type ?? 'file'];
+    if (entry.pax) {
+      const records = paxRecords(entry.pax);
+      blocks.push(header('PaxHeader', records.length, 'x'), padded(records));
+    }
     if (Buffer.byteLength(entry.path) > 100) {
       const name = Buffer.from(`${entry.path}\0`);
       blocks.push(header('././@LongLink', name.length, 'L'), padded(name));
     }
-    blocks.push(header(entry.path.slice(0, 100), typeflag === '0' ? data.length : 0, typeflag, entry.target));
+    if (entry.target && Buffer.byteLength(entry.target) > 100) {
+      const target = Buffer.from(`${entry.target}\0`);
+      blocks.push(header('././@LongLink', target.length, 'K'), padded(target));
+    }
+    blocks.push(header(entry.path.slice(0, 100), typeflag === '0' ? data.length : 0, typeflag, entry.target?.slice(0, 100)));
     if (typeflag === '0') blocks.push(padded(data));
   }
   blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
+  return Buffer.concat(blocks);
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { UserRole } from '@envdesk/domain';
 import { type Logger, pino } from 'pino';
-import { type App, createApp } from '../app.js';
+import { type App, createApp, decideContinue } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
 import type { SignInLimits } from '../auth/sign-in-throttle.js';
 import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
@@ -62,6 +62,8 @@ export interface TestServerOptions {
   readonly logger?: Logger;
   /** ENVDESK_TASK_STALE_MS for the task runner (30 s when absent). */
   readonly taskStaleMs?: number;
+  /** ENVDESK_BUNDLE_MAX_BYTES (200 MiB when absent). */
+  readonly bundleMaxBytes?: number;
   /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
   readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
   /** The failed sign-in throttle's limits (the production defaults when absent). */
@@ -86,9 +88,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
+    decideContinue(listening, app.app);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

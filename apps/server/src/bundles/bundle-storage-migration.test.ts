@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.js';
+import { createStore } from '../db/store.js';
+import { bundleArchive } from '../test/bundles.js';
+import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+
+const NOW = '2026-01-15T10:00:00Z';
+
+describe.each(testDialects)('migration 0006-bundle-storage on %s', (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(dialect);
+  });
+  afterAll(() => database.cleanup());
+
+  it('keeps the archives of bundles stored before it, downloadable as they were', async () => {
+    const { db } = database.connection;
+    // The schema as 0005 left it: bundles held their archive in one column.
+    await sql`drop table bundle_chunks`.execute(db);
+    await sql`drop table bundle_uploads`.execute(db);
+    await sql.raw(`alter table bundles add column archive ${dialect === 'postgres' ? 'bytea' : 'blob'}`).execute(db);
+    await sql`delete from kysely_migration where name = '0006-bundle-storage'`.execute(db);
+    const store = createStore(database.connection);
+    const owner = await store.users.insert('b3c1a1d0-0000-4000-8000-000000000001', { username: 'owner', email: '', first_name: '', last_name: '', user_role: 'publisher' }, null, NOW);
+    await store.content.insert('c0ffee00-0000-4000-8000-000000000001', owner.id, 'legacy', {}, NOW);
+    const content = (await store.content.findByGuid('c0ffee00-0000-4000-8000-000000000001'))!;
+    const archive = bundleArchive();
+    const inserted = await sql<{ id: number }>`insert into bundles (content_id, created_time, size, archive_md5, archive_sha1, manifest, archive)
+      values (${content.row.id}, ${NOW}, ${archive.length}, 'md5', 'sha1', '{}', ${archive}) returning id`.execute(db);
+    const bundleId = inserted.rows[0]!.id;
+
+    const migrated = await openDatabase(database.options);
+    try {
+      const pieces: Buffer[] = [];
+      for await (const piece of createStore(migrated).bundles.archive(bundleId)) pieces.push(piece);
+      expect(Buffer.concat(pieces).equals(archive)).toBe(true);
+      expect(await createStore(migrated).bundles.find(content.row.id, bundleId)).toMatchObject({ size: archive.length });
+    } finally {
+      await migrated.close();
+    }
+  });
+});
