@@ -10,17 +10,13 @@ const NOW = '2026-01-15T10:00:00Z';
 describe.each(testDialects)('migration 0006-bundle-storage on %s', (dialect) => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await openTestDatabase(dialect);
+    database = await openTestDatabase(dialect, { migrateUpTo: '0005-environment-edits' });
   });
   afterAll(() => database.cleanup());
 
   it('keeps the archives of bundles stored before it, downloadable as they were', async () => {
     const { db } = database.connection;
     // The schema as 0005 left it: bundles held their archive in one column.
-    await sql`drop table bundle_chunks`.execute(db);
-    await sql`drop table bundle_uploads`.execute(db);
-    await sql.raw(`alter table bundles add column archive ${dialect === 'postgres' ? 'bytea' : 'blob'}`).execute(db);
-    await sql`delete from kysely_migration where name = '0006-bundle-storage'`.execute(db);
     const store = createStore(database.connection);
     const owner = await store.users.insert('b3c1a1d0-0000-4000-8000-000000000001', { username: 'owner', email: '', first_name: '', last_name: '', user_role: 'publisher' }, null, NOW);
     await store.content.insert('c0ffee00-0000-4000-8000-000000000001', owner.id, 'legacy', {}, NOW);

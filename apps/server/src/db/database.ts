@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   readonly dataDir: string;
   /** Where dropped PostgreSQL connections are reported; they are never fatal. */
   readonly logger?: Logger | undefined;
+  /** Migrate only up to this migration (tests of a later migration); the latest when absent. */
+  readonly migrateUpTo?: string | undefined;
 }
 
 function redactUrl(url: string): string {
@@ -40,7 +42,7 @@ function redactUrl(url: string): string {
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
   const connection = options.databaseUrl ? openPostgres(options.databaseUrl, options.logger) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(connection.db as Kysely<unknown>, connection.dialect);
+    await migrateToLatest(connection.db as Kysely<unknown>, connection.dialect, options.migrateUpTo);
   } catch (error) {
     await connection.close();
     throw error;

@@ -252,9 +252,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-/** Brings the schema up to date; safe to run from several processes (Kysely locks the migration table). */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+/**
+ * Brings the schema up to date; safe to run from several processes (Kysely locks the migration table).
+ * `upTo` stops after that migration: a test of a migration starts from the schema before it.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, upTo?: string): Promise<void> {
+  const wanted = Object.entries(migrations(dialect)).filter(([name]) => upTo === undefined || name <= upTo);
+  const provider: MigrationProvider = { getMigrations: async () => Object.fromEntries(wanted) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

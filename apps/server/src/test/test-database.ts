@@ -15,10 +15,11 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty, migrated database: a temporary SQLite folder, or a new PostgreSQL database. */
-export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+/** `migrateUpTo`: the schema as that migration left it, to test the ones after it. */
+export async function openTestDatabase(dialect: Dialect, { migrateUpTo }: { migrateUpTo?: string } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-test-'));
   if (dialect === 'sqlite') {
-    const connection = await openDatabase({ dataDir });
+    const connection = await openDatabase({ dataDir, migrateUpTo });
     return {
       connection,
       options: { dataDir },
@@ -34,7 +35,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> 
   await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const connection = await openDatabase({ databaseUrl: url.toString(), dataDir });
+  const connection = await openDatabase({ databaseUrl: url.toString(), dataDir, migrateUpTo });
   return {
     connection,
     options: { databaseUrl: url.toString(), dataDir },
