@@ -124,7 +124,8 @@ export async function holdDeployInFlight(database: TestDatabase, start: () => Pr
   const lock = new SQLite(path.join(database.options.dataDir, 'envdesk.db'));
   lock.pragma('busy_timeout = 5000');
   lock.pragma('foreign_keys = ON');
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // On a busy machine the race goes either way more often: try a good number of times.
+  for (let attempt = 0; attempt < 20; attempt++) {
     const taskId = await start();
     lock.exec('BEGIN IMMEDIATE');
     const row = lock.prepare('select finished, output from tasks where id = ?').get(taskId) as { finished: number; output: string } | undefined;
