@@ -61,7 +61,7 @@ export interface TestServerOptions {
   /** ENVDESK_TASK_STALE_MS for the task runner (30 s when absent). */
   readonly taskStaleMs?: number;
   /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
-  readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
+  readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays' | 'maxBytes'>>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
