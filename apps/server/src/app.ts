@@ -17,6 +17,7 @@ import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
+import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { requestLog } from './logger.js';
@@ -133,7 +134,7 @@ export function createApp(deps: AppDeps): App {
   // Bundles arrive as raw bytes whatever their Content-Type (none, gzip, multipart): read them
   // before the JSON parser, which then leaves the request alone.
   api.post('/v1/content/:guid/bundles', express.raw({ type: () => true, limit: bundleMaxBytes + 1024 * 1024 }));
-  api.use(express.json({ limit: '2mb', type: readsAsJson }));
+  api.use(jsonBody({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);
   api.use(apiNotFound);

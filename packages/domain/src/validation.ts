@@ -1,5 +1,28 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, ErrorCode, type Result, err, ok } from './errors.js';
+
+/** Every control character: C0 (NUL, ESC …), DEL and C1. */
+const ANY_CONTROL = /^[^\p{Cc}]*$/u;
+/** The same, but tab, line feed and carriage return, which multi-line text is made of. */
+const CONTROL_BUT_LINE_BREAKS = /^[\P{Cc}\t\n\r]*$/u;
+
+export const CONTROL_CHARACTERS_MESSAGE = 'must not contain control characters';
+
+/**
+ * The one rule for every text field a client sends (issue 9 § 3): no control characters. NUL is
+ * refused by PostgreSQL and kept by SQLite, so without the rule the same request failed on one
+ * database and was stored on the other; the others (ESC, DEL, C1 …) are invisible in the UI and
+ * rewrite a terminal that shows the log. `trim` removes surrounding white space first, so a pasted
+ * trailing newline is trimmed rather than refused.
+ */
+export function lineOfText({ trim = false }: { trim?: boolean } = {}) {
+  return (trim ? z.string().trim() : z.string()).regex(ANY_CONTROL, CONTROL_CHARACTERS_MESSAGE);
+}
+
+/** Text that may run over several lines (descriptions): tab, newline and carriage return are kept. */
+export function multiLineText() {
+  return z.string().regex(CONTROL_BUT_LINE_BREAKS, CONTROL_CHARACTERS_MESSAGE);
+}
 
 export type IssuePath = readonly PropertyKey[];
 

@@ -14,9 +14,24 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
 
+/**
+ * Express's router answers a path parameter it cannot percent-decode (`/v1/users/%E0%A4%A`) with a
+ * URIError marked 400; it is the client's mistake, never a 500.
+ */
+const isUndecodablePath = (error: unknown): error is URIError & { status: number } =>
+  error instanceof URIError && (error as { status?: unknown }).status === 400;
+
+const isClientHttpError = (error: unknown): error is Error & { status: number } => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return error instanceof Error && (error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500;
+};
+
 /** Anything thrown → Connect's `{code, error, payload}`; only unexpected errors are logged, as 500s. */
 export function toApiError(error: unknown, logger: Logger): ApiError {
   if (error instanceof ApiError) return error;
+  if (isUndecodablePath(error)) {
+    return new ApiError(ErrorCode.BadRequest, `The request path is not valid: it has a malformed percent escape (${error.message}).`);
+  }
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':
@@ -52,6 +67,8 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
     case null:
       break;
   }
+  // Any other client error Express or body-parser raised (an http-errors 4xx): its status, Connect's shape.
+  if (isClientHttpError(error)) return new ApiError(ErrorCode.BadRequest, error.message, null, error.status);
   logger.error({ err: error }, 'unexpected error');
   return new ApiError(ErrorCode.InternalFailure, 'An internal error occurred; the server log has the details.');
 }
