@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineOfText, multiLineText } from './validation.js';
+import { lineOfText, multiLineText, parseRecordId } from './validation.js';
 
 describe('the text rule', () => {
   it.each([
@@ -23,5 +23,21 @@ describe('the text rule', () => {
 
   it('says why', () => {
     expect(lineOfText().safeParse('a\u0000').error?.issues[0]?.message).toBe('must not contain control characters');
+  });
+});
+
+describe('record ids', () => {
+  it.each([
+    ['42', 42],
+    ['2147483647', 2_147_483_647],
+    ['2147483648', null],
+    ['99999999999999999999', null],
+    ['0', null],
+    ['-1', null],
+    ['1e3', null],
+    [' 7', null],
+    ['', null],
+  ])('%j reads as %j', (text, id) => {
+    expect(parseRecordId(text)).toBe(id);
   });
 });

@@ -19,6 +19,20 @@ export function lineOfText({ trim = false }: { trim?: boolean } = {}) {
   return (trim ? z.string().trim() : z.string()).regex(ANY_CONTROL, CONTROL_CHARACTERS_MESSAGE);
 }
 
+/**
+ * The largest id a record can have: ids are PostgreSQL `serial` columns (32-bit), and SQLite's
+ * row ids stay within the same range. A larger number names no record, and must not reach
+ * PostgreSQL, which refuses it as out of range.
+ */
+export const MAX_RECORD_ID = 2_147_483_647;
+
+/** A record id as Connect writes them (`"42"`), or null when the text cannot name a record. */
+export function parseRecordId(text: string): number | null {
+  if (!/^\d{1,10}$/.test(text)) return null;
+  const id = Number(text);
+  return id >= 1 && id <= MAX_RECORD_ID ? id : null;
+}
+
 /** Text that may run over several lines (descriptions): tab, newline and carriage return are kept. */
 export function multiLineText() {
   return z.string().regex(CONTROL_BUT_LINE_BREAKS, CONTROL_CHARACTERS_MESSAGE);

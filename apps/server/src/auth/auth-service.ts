@@ -6,6 +6,7 @@ import {
   type User,
   invalidLogin,
   notFound,
+  parseRecordId,
 } from '@envdesk/domain';
 import type { Store } from '../db/store.js';
 import { type Clock, rfc3339 } from '../clock.js';
@@ -86,7 +87,8 @@ export function createAuthService({ store, clock }: AuthServiceDeps) {
     },
 
     async removeKey(owner: UserRecord, id: string): Promise<void> {
-      const removed = /^\d+$/.test(id) && (await store.credentials.removeApiKey(owner.id, Number(id)));
+      const keyId = parseRecordId(id);
+      const removed = keyId !== null && (await store.credentials.removeApiKey(owner.id, keyId));
       if (!removed) throw notFound('API key');
     },
 

@@ -115,6 +115,16 @@ describe.each(testDialects)('bad input at the HTTP edge on %s', (dialect) => {
     },
   );
 
+  it('finds no record, rather than failing, for ids beyond what the database can hold', async () => {
+    connectError(await server.request('DELETE', '/__api__/v1/user/keys/99999999999999999999'), 404, ErrorCode.ObjectDoesNotExist);
+    const content = (await server.request('POST', '/__api__/v1/content', { body: { name: 'huge-bundle-id' } })).body;
+    for (const bundle_id of ['99999999999999999999', 2 ** 40]) {
+      const response = await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { body: { bundle_id } });
+      connectError(response, 400);
+      expect(response.body.payload.field).toBe('bundle_id');
+    }
+  });
+
   it.each([
     ['an array', `{"title":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, '/__api__/v1/environments'],
     ['an object', `{"manifest":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_001)}`, '/__api__/v1/environments/select'],

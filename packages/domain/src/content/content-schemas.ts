@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ImageNameSchema } from '../environments/environment-schemas.js';
-import { lineOfText, multiLineText } from '../validation.js';
+import { MAX_RECORD_ID, lineOfText, multiLineText, parseRecordId } from '../validation.js';
 
 /** Connect's content name rule: letters, digits, `.`, `_` and `-`; unique per owner. */
 export const ContentNameSchema = lineOfText({ trim: true })
@@ -87,7 +87,12 @@ export const ListContentQuerySchema = z.object({
 });
 
 export const DeployInputSchema = z.object({
-  bundle_id: z.union([z.string().regex(/^\d+$/, 'must be a bundle id'), z.number().int().positive().transform(String)]).nullish(),
+  bundle_id: z
+    .union([
+      z.string().refine((id) => parseRecordId(id) !== null, 'must be a bundle id'),
+      z.number().int().positive().max(MAX_RECORD_ID, 'must be a bundle id').transform(String),
+    ])
+    .nullish(),
   /** false: a draft deploy that builds without activating (Connect ≥ 2025.06). */
   activate: z.boolean().optional(),
 });
