@@ -44,4 +44,9 @@ describe('reading a hostile environments file', () => {
     expect(read).toEqual({ kind: 'unreadable', message: expect.stringContaining('over the limit of 1024 bytes (ENVDESK_ENVIRONMENTS_MAX_BYTES)') });
     expect((await readEnvironmentsFileText(file, 4_096)).kind).toBe('read');
   });
+
+  it('refuses what is not a regular file, such as a device that never ends, without reading it', async () => {
+    const read = await readEnvironmentsFileText('/dev/zero', 1_024);
+    expect(read).toEqual({ kind: 'unreadable', message: expect.stringContaining('is not a regular file') });
+  });
 });

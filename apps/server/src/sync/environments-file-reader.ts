@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import yaml from 'js-yaml';
 
@@ -20,9 +21,13 @@ const tooLarge = (path: string, bytes: number, maxBytes: number) =>
  */
 export async function readEnvironmentsFileText(path: string, maxBytes = DEFAULT_ENVIRONMENTS_MAX_BYTES): Promise<FileRead> {
   try {
-    const handle = await open(path, 'r');
+    // Non-blocking, so that a named pipe in its place is refused below instead of waiting for a writer.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const { size } = await handle.stat();
+      const info = await handle.stat();
+      // A device (/dev/zero) or a pipe has no size to check and may never end.
+      if (!info.isFile()) return { kind: 'unreadable', message: `the environments file ${path} is not a regular file` };
+      const { size } = info;
       if (size > maxBytes) return { kind: 'unreadable', message: tooLarge(path, size, maxBytes) };
       const bytes = await handle.readFile();
       // It may have grown between the stat and the read.
