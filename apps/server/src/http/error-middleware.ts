@@ -21,11 +21,6 @@ const isBodyParserError = (error: unknown): error is BodyParserError =>
 const isUndecodablePath = (error: unknown): error is URIError & { status: number } =>
   error instanceof URIError && (error as { status?: unknown }).status === 400;
 
-const isClientHttpError = (error: unknown): error is Error & { status: number } => {
-  const status = (error as { status?: unknown } | null)?.status;
-  return error instanceof Error && (error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500;
-};
-
 /** Anything thrown → Connect's `{code, error, payload}`; only unexpected errors are logged, as 500s. */
 export function toApiError(error: unknown, logger: Logger): ApiError {
   if (error instanceof ApiError) return error;
@@ -67,8 +62,6 @@ export function toApiError(error: unknown, logger: Logger): ApiError {
     case null:
       break;
   }
-  // Any other client error Express or body-parser raised (an http-errors 4xx): its status, Connect's shape.
-  if (isClientHttpError(error)) return new ApiError(ErrorCode.BadRequest, error.message, null, error.status);
   logger.error({ err: error }, 'unexpected error');
   return new ApiError(ErrorCode.InternalFailure, 'An internal error occurred; the server log has the details.');
 }
