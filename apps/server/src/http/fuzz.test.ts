@@ -290,6 +290,11 @@ describe.each(testDialects)('every API route under hostile requests on %s', (dia
     return headers;
   }
 
+  it('derives inputs only for routes that exist, so a renamed route cannot lose its schema unnoticed', () => {
+    const registered = new Set(server.app.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`));
+    expect([...Object.keys(inputs), BUNDLE_UPLOAD].filter((key) => !registered.has(key))).toEqual([]);
+  });
+
   // The routes are the App's own list, read when the server exists; a failure names its route.
   it('answers every route without a 5xx, and changes nothing when it refuses', { timeout: 600_000 }, async () => {
     for (const route of server.app.routes) {
