@@ -17,6 +17,7 @@ import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
+import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { ownOriginJsonOnly } from './http/own-origin.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
@@ -159,7 +160,7 @@ export function createApp(deps: AppDeps): App {
   // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
   // would read a form post or text/plain as JSON.
   api.post(SESSION_PATHS, ownOriginJsonOnly);
-  api.use(express.json({ limit: '2mb', type: readsAsJson }));
+  api.use(jsonBody({ limit: '2mb', type: readsAsJson }));
   api.use(authenticate(services.auth));
   mountRoutes(api, routes);
   api.use(apiNotFound);

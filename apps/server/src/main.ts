@@ -32,6 +32,7 @@ async function main(): Promise<void> {
         watch: settings.environmentsWatch,
         settleMs: settings.environmentsSettleMs,
         removeGraceMs: settings.environmentsRemoveGraceMs,
+        maxBytes: settings.environmentsMaxBytes,
         tombstoneDays: settings.tombstoneDays,
       })
     : null;

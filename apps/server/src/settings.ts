@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
+import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-reader.js';
 
 const optionalText = z
   .string()
@@ -31,6 +32,7 @@ const SettingsSchema = z
     ENVDESK_ENVIRONMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
     ENVDESK_ENVIRONMENTS_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(150),
     ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
+    ENVDESK_ENVIRONMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ENVIRONMENTS_MAX_BYTES),
     ENVDESK_TOMBSTONE_DAYS: z.coerce.number().min(0).max(36_500).default(30),
     ENVDESK_CLUSTER_DEFINITIONS: optionalText,
     ENVDESK_R_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
@@ -77,6 +79,8 @@ const SettingsSchema = z
     environmentsPollMs: env.ENVDESK_ENVIRONMENTS_POLL_MS,
     environmentsSettleMs: env.ENVDESK_ENVIRONMENTS_SETTLE_MS,
     environmentsRemoveGraceMs: env.ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS,
+    /** A larger environments file is a sync error, refused before it is read. */
+    environmentsMaxBytes: env.ENVDESK_ENVIRONMENTS_MAX_BYTES,
     tombstoneDays: env.ENVDESK_TOMBSTONE_DAYS,
     clusterDefinitions: env.ENVDESK_CLUSTER_DEFINITIONS,
     environmentsWatch: env.ENVDESK_ENVIRONMENTS_WATCH,

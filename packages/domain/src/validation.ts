@@ -1,5 +1,42 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, ErrorCode, type Result, err, ok } from './errors.js';
+
+/** Every control character: C0 (NUL, ESC …), DEL and C1. */
+const ANY_CONTROL = /^[^\p{Cc}]*$/u;
+/** The same, but tab, line feed and carriage return, which multi-line text is made of. */
+const CONTROL_BUT_LINE_BREAKS = /^[\P{Cc}\t\n\r]*$/u;
+
+export const CONTROL_CHARACTERS_MESSAGE = 'must not contain control characters';
+
+/**
+ * The one rule for every text field a client sends (issue 9 § 3): no control characters. NUL is
+ * refused by PostgreSQL and kept by SQLite, so without the rule the same request failed on one
+ * database and was stored on the other; the others (ESC, DEL, C1 …) are invisible in the UI and
+ * rewrite a terminal that shows the log. `trim` removes surrounding white space first, so a pasted
+ * trailing newline is trimmed rather than refused.
+ */
+export function lineOfText({ trim = false }: { trim?: boolean } = {}) {
+  return (trim ? z.string().trim() : z.string()).regex(ANY_CONTROL, CONTROL_CHARACTERS_MESSAGE);
+}
+
+/**
+ * The largest id a record can have: ids are PostgreSQL `serial` columns (32-bit), and SQLite's
+ * row ids stay within the same range. A larger number names no record, and must not reach
+ * PostgreSQL, which refuses it as out of range.
+ */
+export const MAX_RECORD_ID = 2_147_483_647;
+
+/** A record id as Connect writes them (`"42"`), or null when the text cannot name a record. */
+export function parseRecordId(text: string): number | null {
+  if (!/^\d{1,10}$/.test(text)) return null;
+  const id = Number(text);
+  return id >= 1 && id <= MAX_RECORD_ID ? id : null;
+}
+
+/** Text that may run over several lines (descriptions): tab, newline and carriage return are kept. */
+export function multiLineText() {
+  return z.string().regex(CONTROL_BUT_LINE_BREAKS, CONTROL_CHARACTERS_MESSAGE);
+}
 
 export type IssuePath = readonly PropertyKey[];
 

@@ -8,6 +8,7 @@ import {
   ErrorCode,
   invalidLogin,
   notFound,
+  parseRecordId,
 } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
@@ -131,7 +132,8 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
     },
 
     async removeKey(owner: UserRecord, id: string): Promise<void> {
-      const removed = /^\d+$/.test(id) && (await store.credentials.removeApiKey(owner.id, Number(id)));
+      const keyId = parseRecordId(id);
+      const removed = keyId !== null && (await store.credentials.removeApiKey(owner.id, keyId));
       if (!removed) throw notFound('API key');
     },
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Actor, ApiError, ErrorCode, notFound } from '@envdesk/domain';
+import { type Actor, ApiError, ErrorCode, notFound, parseRecordId } from '@envdesk/domain';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
@@ -35,7 +35,9 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
 
   async function existing(actor: Actor, contentGuid: string, bundleId: string) {
     const record = await content.writable(actor, contentGuid);
-    const bundle = /^\d+$/.test(bundleId) ? await store.bundles.find(record.row.id, Number(bundleId)) : undefined;
+    // An id the database cannot hold (beyond PostgreSQL's integer) finds nothing, like any unknown id.
+    const id = parseRecordId(bundleId);
+    const bundle = id === null ? undefined : await store.bundles.find(record.row.id, id);
     if (!bundle) throw notFound('Bundle');
     return { record, bundle };
   }

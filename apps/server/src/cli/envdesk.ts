@@ -34,7 +34,7 @@ async function withStore<T>(env: Env, work: (store: ReturnType<typeof createStor
 }
 
 async function plan(file: string, out: Output, env: Env): Promise<number> {
-  const read = await readEnvironmentsFileText(file);
+  const read = await readEnvironmentsFileText(file, readSettings(env).environmentsMaxBytes);
   if (read.kind !== 'read') throw new SyncFailure(read.kind === 'missing' ? `${file} does not exist` : read.message);
   const parsed = parseDocument(read.text);
   if (!parsed.ok) throw new SyncFailure(`${file} is ${parsed.message}`);

@@ -9,11 +9,22 @@ export function readApiKey(header: string | undefined): string | null {
   return header ? (KEY_HEADER.exec(header)?.[1] ?? null) : null;
 }
 
+/**
+ * The cookie's value, or null when it is absent or cannot be read (a malformed percent escape such
+ * as `envdesk_session=%`): an unreadable session cookie is no session, so it never locks its holder
+ * out of every route, sign-in included (issue 9 § 3).
+ */
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim());
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

@@ -14,9 +14,19 @@ interface BodyParserError {
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
 
+/**
+ * Express's router answers a path parameter it cannot percent-decode (`/v1/users/%E0%A4%A`) with a
+ * URIError marked 400; it is the client's mistake, never a 500.
+ */
+const isUndecodablePath = (error: unknown): error is URIError & { status: number } =>
+  error instanceof URIError && (error as { status?: unknown }).status === 400;
+
 /** Anything thrown → Connect's `{code, error, payload}`; only unexpected errors are logged, as 500s. */
 export function toApiError(error: unknown, logger: Logger): ApiError {
   if (error instanceof ApiError) return error;
+  if (isUndecodablePath(error)) {
+    return new ApiError(ErrorCode.BadRequest, `The request path is not valid: it has a malformed percent escape (${error.message}).`);
+  }
   if (isBodyParserError(error)) {
     switch (error.type) {
       case 'entity.parse.failed':

@@ -1,4 +1,4 @@
-import { type Action, ApiError, ErrorCode, authRequired, can, permissionDenied } from '@envdesk/domain';
+import { type Action, ApiError, ErrorCode, authRequired, can, lineOfText, permissionDenied } from '@envdesk/domain';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { SessionRecord } from '../auth/credentials-store.js';
 import { sameSecret } from '../auth/secrets.js';
@@ -74,8 +74,18 @@ export function userOf(req: Request) {
   return user;
 }
 
-/** A path parameter as a string (Express 5 types them loosely). */
+const PathParameterSchema = lineOfText();
+
+/**
+ * A path parameter as a string (Express 5 types them loosely), under the domain's text rule: a
+ * decoded `%00` would otherwise reach the database, which PostgreSQL refuses and SQLite does not.
+ */
 export function param(req: Request, name: string): string {
   const value = req.params[name];
-  return typeof value === 'string' ? value : '';
+  if (typeof value !== 'string') return '';
+  const checked = PathParameterSchema.safeParse(value);
+  if (!checked.success) {
+    throw new ApiError(ErrorCode.BadRequest, `Invalid path parameter ${name}: ${checked.error.issues[0]!.message}.`, { field: name });
+  }
+  return value;
 }

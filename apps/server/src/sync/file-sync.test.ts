@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newGuid, rfc3339, systemClock } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
-import { configMapVolume, tempFolder } from '../test/files.js';
+import { billionLaughs, configMapVolume, tempFolder } from '../test/files.js';
 import { testDialects } from '../test/test-database.js';
 import { type TestServer, type TestServerOptions, startTestServer } from '../test/test-server.js';
 import { createFileSync } from './file-sync.js';
@@ -407,6 +407,37 @@ describe.each(testDialects)('declarative file sync on %s', (dialect) => {
     await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 1, python\.installations\[0\]\.path/);
     const missing = folder.path('absent.yaml');
     await expect(startTestServer({ dialect, environmentsFile: missing })).rejects.toThrow(/does not exist/);
+  });
+
+  it('refuses to start, promptly, on a YAML alias bomb or a file over the size limit', async () => {
+    folder = tempFolder();
+    const bomb = folder.write('environments.yaml', billionLaughs());
+    await expect(startTestServer({ dialect, environmentsFile: bomb })).rejects.toThrow(/aliases expand it by more than 1000000 values/);
+    const large = folder.write('large.yaml', [entry(R44, { description: 'x'.repeat(2_000) })]);
+    await expect(startTestServer({ dialect, environmentsFile: large, sync: { maxBytes: 1_024 } })).rejects.toThrow(
+      /over the limit of 1024 bytes \(ENVDESK_ENVIRONMENTS_MAX_BYTES\)/,
+    );
+  });
+
+  it('leaves the database as it was on a bomb or an oversized file while running, and shows why', async () => {
+    const file = await start([entry(R44), entry(R43)], { maxBytes: 4_096 });
+    const before = await dump();
+    const lastError = async () => (await server!.request('GET', '/__api__/v1/environments/sync')).body.last_error?.message as string | undefined;
+
+    writeFileSync(file, billionLaughs());
+    await server!.fileSync!.pollNow();
+    expect(await lastError()).toMatch(/aliases expand it by more than 1000000 values/);
+    expect(await dump()).toBe(before);
+
+    folder.write('environments.yaml', [entry(R44, { description: 'x'.repeat(5_000) })]);
+    await server!.fileSync!.pollNow();
+    expect(await lastError()).toContain('over the limit of 4096 bytes (ENVDESK_ENVIRONMENTS_MAX_BYTES)');
+    expect(await dump()).toBe(before);
+
+    folder.write('environments.yaml', [entry(R44, { title: 'Back' })]);
+    await server!.fileSync!.pollNow();
+    expect(await lastError()).toBeUndefined();
+    expect((await byName(R44))[0]?.title).toBe('Back');
   });
 
   it('rejects access control in the file', async () => {

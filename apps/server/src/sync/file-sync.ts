@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type Clock, rfc3339 } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_TOMBSTONE_DAYS, applySync } from './apply-sync.js';
-import { type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
+import { DEFAULT_ENVIRONMENTS_MAX_BYTES, type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
 import { createIncrementalYamlReader } from './incremental-yaml.js';
 import { type Pause, createSlicer } from './slicer.js';
 
@@ -33,6 +33,8 @@ export interface FileSyncOptions {
   readonly removeGraceMs?: number;
   /** Tombstones of removed file-managed environments are kept this many days. */
   readonly tombstoneDays?: number;
+  /** A larger file is a sync error, refused from its size before it is read. */
+  readonly maxBytes?: number;
 }
 
 export const DEFAULT_SETTLE_MS = 150;
@@ -89,6 +91,7 @@ export function createFileSync({
   settleMs = DEFAULT_SETTLE_MS,
   removeGraceMs = DEFAULT_REMOVE_GRACE_MS,
   tombstoneDays = DEFAULT_TOMBSTONE_DAYS,
+  maxBytes = DEFAULT_ENVIRONMENTS_MAX_BYTES,
 }: FileSyncOptions) {
   let status: SyncStatus = {
     enabled: true,
@@ -225,7 +228,7 @@ export function createFileSync({
     if (idle && currentSignature !== null && currentSignature === signature && now - lastHashTime < REHASH_EVERY_MS) return;
     signature = currentSignature;
     lastHashTime = now;
-    const read = await readEnvironmentsFileText(path);
+    const read = await readEnvironmentsFileText(path, maxBytes);
     const key = read.kind === 'read' ? read.hash : read.kind === 'missing' ? MISSING : null;
     if (key !== null && streak?.key !== key) streak = { key, since: now };
     settling = false;
@@ -279,7 +282,7 @@ export function createFileSync({
       signature = await fileSignature(path);
       const now = monotonicMs();
       lastHashTime = now;
-      const read = await readEnvironmentsFileText(path);
+      const read = await readEnvironmentsFileText(path, maxBytes);
       if (read.kind === 'missing') throw new SyncFailure(`the environments file ${path} does not exist`);
       if (read.kind === 'read') streak = { key: read.hash, since: now - settleMs };
       // No settle window at start: the file is what the operator deployed with.

@@ -1,7 +1,5 @@
-import yaml from 'js-yaml';
+import { loadYaml } from './environments-file-reader.js';
 import { type Pause, noPause } from './slicer.js';
-
-const CORE = { schema: yaml.CORE_SCHEMA };
 
 interface Split {
   /** Whether the list sits under `executionEnvironments:` (Helm values) rather than at the top. */
@@ -91,14 +89,14 @@ export function createIncrementalYamlReader() {
     const split = step.value;
     if (!split) {
       cache = new Map();
-      return yaml.load(text, CORE);
+      return loadYaml(text);
     }
     const next = new Map<string, unknown>();
     const values: unknown[] = [];
     // Nothing cached (the first read) of a small file: one whole parse is about twice as fast as many
     // small ones, and its items line up one to one with the split's.
     if (cache.size === 0 && text.length <= WHOLE_PARSE_MAX_CHARS) {
-      const whole = yaml.load(text, CORE) as unknown;
+      const whole = loadYaml(text) as unknown;
       const list = split.wrapped ? (whole as { executionEnvironments?: unknown } | null)?.executionEnvironments : whole;
       if (Array.isArray(list) && list.length === split.items.length) {
         split.items.forEach((item, index) => next.set(item, list[index]));
@@ -111,10 +109,10 @@ export function createIncrementalYamlReader() {
       await pause();
       let value = cache.get(item) ?? next.get(item);
       if (value === undefined) {
-        const parsed = yaml.load(item, CORE);
+        const parsed = loadYaml(item);
         if (!Array.isArray(parsed) || parsed.length !== 1) {
           cache = new Map();
-          return yaml.load(text, CORE);
+          return loadYaml(text);
         }
         value = parsed[0];
       }

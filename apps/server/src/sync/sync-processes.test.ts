@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../db/store.js';
-import { tempFolder } from '../test/files.js';
+import { billionLaughs, tempFolder } from '../test/files.js';
 import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 
@@ -56,6 +56,30 @@ describe('sync across processes', () => {
     processes.push(server);
     expect(await server.exited).toBe(1);
     expect(server.lines.join('\n')).toMatch(/could not start: .*has invalid entries:\n\s+- entry 1, matching: must be one of any, exact, none/);
+  });
+
+  it.each(testDialects)('refuses to start on a YAML alias bomb, exiting instead of hanging, on %s', async (dialect) => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    const file = folder.write('environments.yaml', billionLaughs());
+    const server = spawnServer(envFor(await freshDatabase(dialect), file));
+    processes.push(server);
+    // Before the limit the process sat at 100% CPU growing past 1.6 GB for minutes; the wait is
+    // generous for a busy machine, and far below that.
+    const exited = await Promise.race([server.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+    expect(exited).toBe(1);
+    expect(server.lines.join('\n')).toMatch(/could not start: .*aliases expand it by more than 1000000 values/);
+  });
+
+  it('refuses to start on a file over ENVDESK_ENVIRONMENTS_MAX_BYTES, naming the limit', async () => {
+    const folder = tempFolder();
+    cleanups.push(folder.cleanup);
+    const file = folder.path('environments.json');
+    writeEntries(file, 50);
+    const server = spawnServer({ ...envFor(await freshDatabase('sqlite'), file), ENVDESK_ENVIRONMENTS_MAX_BYTES: '2048' });
+    processes.push(server);
+    expect(await server.exited).toBe(1);
+    expect(server.lines.join('\n')).toMatch(/could not start: .* bytes, over the limit of 2048 bytes \(ENVDESK_ENVIRONMENTS_MAX_BYTES\)/);
   });
 
   it.each(testDialects)('leaves the old state or the new one, never a mix, when killed in the middle of a 10,000-entry sync on %s', async (dialect) => {

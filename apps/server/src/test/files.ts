@@ -44,3 +44,13 @@ export function configMapVolume(root: string, fileName: string) {
     },
   };
 }
+
+/**
+ * The "billion laughs" YAML bomb, as one entry of the environments file: ten lists of ten aliases
+ * of the one before, under 700 bytes, expanding to 10^10 strings.
+ */
+export function billionLaughs(): string {
+  const levels = ['    l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let level = 1; level < 10; level++) levels.push(`    l${level}: &l${level} [${Array.from({ length: 10 }, () => `*l${level - 1}`).join(', ')}]`);
+  return `executionEnvironments:\n  - name: ghcr.io/my-org/laughs:1\n${levels.join('\n')}\n`;
+}

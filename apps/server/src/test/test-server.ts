@@ -65,7 +65,7 @@ export interface TestServerOptions {
   /** ENVDESK_BUNDLE_MAX_BYTES (200 MiB when absent). */
   readonly bundleMaxBytes?: number;
   /** The file sync's timings; by default a poll that never fires (tests call pollNow()) and the production settle and grace. */
-  readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays'>>;
+  readonly sync?: Partial<Pick<FileSyncOptions, 'pollMs' | 'watch' | 'settleMs' | 'removeGraceMs' | 'tombstoneDays' | 'maxBytes'>>;
   /** The failed sign-in throttle's limits (the production defaults when absent). */
   readonly signInLimits?: SignInLimits;
   /** ENVDESK_TRUST_PROXY (loopback when absent, so tests can send X-Forwarded-* headers). */

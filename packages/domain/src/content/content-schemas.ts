@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { ImageNameSchema } from '../environments/environment-schemas.js';
+import { MAX_RECORD_ID, lineOfText, multiLineText, parseRecordId } from '../validation.js';
 
 /** Connect's content name rule: letters, digits, `.`, `_` and `-`; unique per owner. */
-export const ContentNameSchema = z
-  .string()
-  .trim()
+export const ContentNameSchema = lineOfText({ trim: true })
   .min(3, 'must be at least 3 characters')
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9._-]+$/, 'may hold letters, digits, ".", "_" and "-"');
@@ -22,8 +21,13 @@ const runtimeChoiceFields = {
 
 export const CreateContentInputSchema = z.object({
   name: ContentNameSchema.optional(),
-  title: z.string().trim().max(1024).nullable().optional(),
-  description: z.string().max(4096).nullable().optional(),
+  title: lineOfText({ trim: true }).max(1024).nullable().optional(),
+  /** Connect's content always has a description, "" when there is none; null clears it. */
+  description: multiLineText()
+    .max(4096)
+    .nullable()
+    .transform((description) => description ?? '')
+    .optional(),
   ...runtimeChoiceFields,
 });
 export type CreateContentInput = z.infer<typeof CreateContentInputSchema>;
@@ -78,12 +82,17 @@ export const ContentSchema = z.object({
 export type Content = z.infer<typeof ContentSchema>;
 
 export const ListContentQuerySchema = z.object({
-  name: z.string().optional(),
-  owner_guid: z.string().optional(),
+  name: lineOfText().optional(),
+  owner_guid: lineOfText().optional(),
 });
 
 export const DeployInputSchema = z.object({
-  bundle_id: z.union([z.string().regex(/^\d+$/, 'must be a bundle id'), z.number().int().positive().transform(String)]).nullish(),
+  bundle_id: z
+    .union([
+      z.string().refine((id) => parseRecordId(id) !== null, 'must be a bundle id'),
+      z.number().int().positive().max(MAX_RECORD_ID, 'must be a bundle id').transform(String),
+    ])
+    .nullish(),
   /** false: a draft deploy that builds without activating (Connect ≥ 2025.06). */
   activate: z.boolean().optional(),
 });
@@ -114,7 +123,7 @@ export const ExplainSelectionInputSchema = z.object({
   content_guid: z.uuid('must be a content GUID').optional(),
   /** Try a runtime choice before saving it (the content page's picker). */
   default_environment_guid: z.uuid().nullable().optional(),
-  default_image_name: z.string().nullable().optional(),
+  default_image_name: lineOfText().nullable().optional(),
 });
 export type ExplainSelectionInput = z.infer<typeof ExplainSelectionInputSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
-import type { IssuePath } from '../validation.js';
+import { type IssuePath, lineOfText, multiLineText } from '../validation.js';
 import { parseVersion } from '../versions/version.js';
 import { imageReferenceProblem } from './image-reference.js';
 
@@ -13,22 +13,14 @@ export const MatchingSchema = z.enum(['any', 'exact', 'none'], {
 });
 export type Matching = z.infer<typeof MatchingSchema>;
 
-export const AbsolutePathSchema = z
-  .string()
+export const AbsolutePathSchema = lineOfText()
   .max(4096)
   .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
-  .refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments')
-  .refine((path) => !/[\0\n\r]/.test(path), 'must not contain control characters');
+  .refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments');
 
-export const VersionTextSchema = z
-  .string()
-  .trim()
-  .refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)');
+export const VersionTextSchema = lineOfText({ trim: true }).refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)');
 
-export const ImageNameSchema = z
-  .string()
-  .trim()
-  .superRefine((name, ctx) => {
+export const ImageNameSchema = lineOfText({ trim: true }).superRefine((name, ctx) => {
     const problem = imageReferenceProblem(name);
     if (problem) ctx.addIssue({ code: 'custom', message: `image name ${problem}` });
   });
@@ -53,9 +45,7 @@ const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 
 export const NfsVolumeSourceSchema = z.object({
   volume_type: z.literal('nfs'),
-  nfs_host: z
-    .string()
-    .trim()
+  nfs_host: lineOfText({ trim: true })
     .min(1, 'is required for an nfs volume')
     .max(253)
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address'),
@@ -64,9 +54,7 @@ export const NfsVolumeSourceSchema = z.object({
 
 export const PvcVolumeSourceSchema = z.object({
   volume_type: z.literal('pvc'),
-  pvc_name: z
-    .string()
-    .trim()
+  pvc_name: lineOfText({ trim: true })
     .min(1, 'is required for a pvc volume')
     .max(253)
     .regex(KUBERNETES_NAME, 'must be a Kubernetes resource name (lower case letters, digits, "-" and ".")'),
@@ -126,8 +114,8 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 
 /** Fields an administrator may set; shared by create and update (PUT). */
 const editableEnvironmentFields = {
-  title: z.string().trim().min(1, 'must not be empty').max(255).nullable().optional(),
-  description: z.string().max(4096).nullable().optional(),
+  title: lineOfText({ trim: true }).min(1, 'must not be empty').max(255).nullable().optional(),
+  description: multiLineText().max(4096).nullable().optional(),
   matching: MatchingSchema.nullable().optional(),
   supervisor: AbsolutePathSchema.nullable().optional(),
   python: InstallationsInputSchema.optional(),
@@ -201,8 +189,8 @@ export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInputSchema
  * accepted only unchanged, because rsconnect-python sends the whole record back.
  */
 export const UpdateEnvironmentInputSchema = z.object({
-  name: z.string().optional(),
-  cluster_name: z.string().optional(),
+  name: lineOfText().optional(),
+  cluster_name: lineOfText().optional(),
   ...editableEnvironmentFields,
 });
 export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentInputSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineOfText } from '../validation.js';
 
 export const UserRoleSchema = z.enum(['administrator', 'publisher', 'viewer'], {
   error: 'must be one of administrator, publisher, viewer',
@@ -20,22 +21,20 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-export const UsernameSchema = z
-  .string()
-  .trim()
+export const UsernameSchema = lineOfText({ trim: true })
   .min(1, 'is required')
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'may hold letters, digits, ".", "_", "@" and "-", starting with a letter or digit');
 
 const EmailSchema = z.union([z.literal(''), z.email('must be an email address')]);
 
-export const PasswordSchema = z.string().min(8, 'must be at least 8 characters').max(256);
+export const PasswordSchema = lineOfText().min(8, 'must be at least 8 characters').max(256);
 
 export const CreateUserInputSchema = z.object({
   username: UsernameSchema,
   email: EmailSchema.default(''),
-  first_name: z.string().trim().max(100).default(''),
-  last_name: z.string().trim().max(100).default(''),
+  first_name: lineOfText({ trim: true }).max(100).default(''),
+  last_name: lineOfText({ trim: true }).max(100).default(''),
   user_role: UserRoleSchema.default('viewer'),
   /** Without a password the user exists (for permissions and groups) but cannot sign in. */
   password: PasswordSchema.optional(),
@@ -45,8 +44,8 @@ export type CreateUserInput = z.infer<typeof CreateUserInputSchema>;
 export const UpdateUserInputSchema = z.object({
   username: UsernameSchema.optional(),
   email: EmailSchema.optional(),
-  first_name: z.string().trim().max(100).optional(),
-  last_name: z.string().trim().max(100).optional(),
+  first_name: lineOfText({ trim: true }).max(100).optional(),
+  last_name: lineOfText({ trim: true }).max(100).optional(),
   user_role: UserRoleSchema.optional(),
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserInputSchema>;
@@ -54,9 +53,9 @@ export type UpdateUserInput = z.infer<typeof UpdateUserInputSchema>;
 export const LockUserInputSchema = z.object({ locked: z.boolean() });
 
 export const ListUsersQuerySchema = z.object({
-  prefix: z.string().optional(),
-  user_role: z.string().optional(),
-  account_status: z.string().optional(),
+  prefix: lineOfText().optional(),
+  user_role: lineOfText().optional(),
+  account_status: lineOfText().optional(),
   page_number: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(500).default(20),
 });
@@ -70,14 +69,14 @@ export const GroupSchema = z.object({
 export type Group = z.infer<typeof GroupSchema>;
 
 export const CreateGroupInputSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(100),
+  name: lineOfText({ trim: true }).min(1, 'is required').max(100),
 });
 export type CreateGroupInput = z.infer<typeof CreateGroupInputSchema>;
 
 export const AddGroupMemberInputSchema = z.object({ user_guid: z.uuid('must be a user GUID') });
 
 export const ListGroupsQuerySchema = z.object({
-  prefix: z.string().optional(),
+  prefix: lineOfText().optional(),
   page_number: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(500).default(20),
 });
@@ -85,7 +84,9 @@ export type ListGroupsQuery = z.infer<typeof ListGroupsQuerySchema>;
 
 /** Bounded, so a sign-in attempt (recorded by the throttle before its password is checked) stays small. */
 export const LoginInputSchema = z.object({
-  username: z.string().min(1, 'is required').max(256),
+  username: lineOfText().min(1, 'is required').max(256),
+  // Exempt from the text rule: a password is only compared with its hash, never stored or shown,
+  // and one set before the rule existed must keep working.
   password: z.string().min(1, 'is required').max(1024),
 });
 export type LoginInput = z.infer<typeof LoginInputSchema>;
@@ -103,7 +104,7 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 
 export const CreateApiKeyInputSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(100),
+  name: lineOfText({ trim: true }).min(1, 'is required').max(100),
 });
 
 /** Connect's paginated list shape for users, groups and members. */
