@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { comparePep440, parseLanguageVersion, parseSpecifierSet, satisfiesSpecifiers } from './version-constraints.js';
 import { parseVersion } from './version.js';
 
+/*
+ * Why our own PEP 440 subset and not @renovatebot/pep440 (4.2.4, the last line for Node 20): run
+ * against these tables it fails cases that matter to a deploy.
+ * - `>=3.12.0b1,<3.13` with 3.12.0b2: it answers false. It admits a pre-release per specifier, so
+ *   `<3.13` refuses it although the set names a pre-release; PEP 440 (and `packaging`) admit it.
+ * - `4.5.0-devel` (R's development builds) is not a version to it, and sorting it throws.
+ * - It accepts what our subset refuses with a reason, `>=v3.8`, `>=3.8.post1`, `>=3.8.dev0`,
+ *   `==1!3.8`, `==3.8+local`, and takes `3.11.9+local` as a language version; its parser says
+ *   only valid or not, so none of the messages in "parseSpecifierSet rejects" could be given.
+ */
+
 function satisfies(version: string, constraint: string): boolean {
   const set = parseSpecifierSet(constraint);
   if (!set.ok) throw new Error(`expected "${constraint}" to parse, got: ${set.error}`);
