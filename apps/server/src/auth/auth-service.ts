@@ -12,7 +12,7 @@ import {
 } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
-import { type Clock, rfc3339 } from '../clock.js';
+import { type Clock, rfc3339, timestamp } from '../clock.js';
 import { type RequestAuth, anonymous } from '../http/request-auth.js';
 import type { UserRecord } from '../users/users-store.js';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, decideThrottle, waitInWords } from './sign-in-throttle.js';
@@ -46,7 +46,6 @@ const tooManySignIns = (retryAfterSeconds: number): ApiError =>
   );
 
 export function createAuthService({ store, clock, logger, signInLimits = DEFAULT_SIGN_IN_LIMITS }: AuthServiceDeps) {
-  const now = () => rfc3339(clock.now());
   // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
   void dummyPasswordHash();
 
@@ -72,7 +71,7 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
 
     async authenticateSession(token: string): Promise<RequestAuth> {
       const session = await store.credentials.findSession(sha256(token));
-      if (!session || session.expiresTime < now()) {
+      if (!session || session.expiresTime < timestamp(clock)) {
         return { ...anonymous, rejection: invalidLogin('Your session has ended; sign in again.') };
       }
       return signedIn(session.owner, 'session', session);
@@ -127,7 +126,7 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
     /** The key text is returned here once and never again: only its hash is kept. */
     async createKey(owner: UserRecord, name: string): Promise<CreatedApiKey> {
       const key = newSecret(24);
-      const created = await store.credentials.insertApiKey(owner.id, name, sha256(key), now());
+      const created = await store.credentials.insertApiKey(owner.id, name, sha256(key), timestamp(clock));
       return { ...created, key };
     },
 
@@ -139,7 +138,7 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
 
     /** Used by first start: a key chosen by the operator, stored hashed like any other. */
     async importKey(owner: UserRecord, name: string, key: string): Promise<void> {
-      await store.credentials.insertApiKey(owner.id, name, sha256(key), now());
+      await store.credentials.insertApiKey(owner.id, name, sha256(key), timestamp(clock));
     },
 
     hashPassword,

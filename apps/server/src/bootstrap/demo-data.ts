@@ -1,6 +1,6 @@
 import type { CreateEnvironmentInput, UserRole } from '@envdesk/domain';
 import { hashPassword } from '../auth/secrets.js';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
 
@@ -110,7 +110,7 @@ export const DEMO_USERS: Array<{ username: string; password: string; role: UserR
 
 /** Fills an empty database with environments, people, a group and two permissions, in one transaction. */
 export async function addDemoData(store: Store, clock: Clock): Promise<void> {
-  const now = rfc3339(clock.now());
+  const now = timestamp(clock);
   const hashes = await Promise.all(DEMO_USERS.map((user) => hashPassword(user.password)));
   await store.transaction(async (tx) => {
     const environments = [];

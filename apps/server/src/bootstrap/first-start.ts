@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.js';
 import { hashPassword, newSecret } from '../auth/secrets.js';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { Settings } from '../settings.js';
@@ -30,7 +30,7 @@ export async function ensureAdministrator({ store, auth, clock, settings, logger
         newGuid(),
         { username, email: '', first_name: 'envdesk', last_name: 'Administrator', user_role: 'administrator' },
         await hashPassword(password),
-        rfc3339(clock.now()),
+        timestamp(clock),
       );
       return record;
     });

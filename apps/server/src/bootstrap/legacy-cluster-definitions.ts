@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { convertLegacyDefinitions, readEnvironmentsFile } from '@envdesk/domain';
 import type { Logger } from 'pino';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { SyncFailure } from '../sync/file-sync.js';
 import { parseDocument } from '../sync/environments-file-reader.js';
@@ -33,7 +33,7 @@ export async function applyLegacyBootstrap(store: Store, clock: Clock, logger: L
       logger.debug({ file: path }, 'environments exist: the cluster definitions file is ignored');
       return 0;
     }
-    const now = rfc3339(clock.now());
+    const now = timestamp(clock);
     for (const entry of entries) {
       await tx.environments.insert(entry.guid ?? newGuid(), { ...entry.definition, managed_by: null }, now);
     }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, ApiError, ErrorCode, notFound, parseRecordId } from '@envdesk/domain';
-import { type Clock, rfc3339 } from '../clock.js';
+import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
@@ -102,7 +102,7 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
             record.row.id,
             { created_by: actor.guid, size, archive_md5: md5.digest('hex'), archive_sha1: sha1.digest('hex'), manifest },
             uploadKey,
-            rfc3339(clock.now()),
+            timestamp(clock),
           ),
         );
         return { record, bundle };

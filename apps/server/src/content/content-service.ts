@@ -10,7 +10,7 @@ import {
   notFound,
   permissionDenied,
 } from '@envdesk/domain';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { ownsOrAdministers } from './content-presenter.js';
@@ -34,8 +34,6 @@ export async function ownerActor(store: Store, record: ContentRecord): Promise<A
 }
 
 export function createContentService({ store, clock }: { store: Store; clock: Clock }) {
-  const now = () => rfc3339(clock.now());
-
   async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
     if (!can(actor, 'content:read')) throw permissionDenied();
     const record = await store.content.findByGuid(guid);
@@ -89,7 +87,7 @@ export function createContentService({ store, clock }: { store: Store; clock: Cl
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
       const { name: _name, ...fields } = input;
       try {
-        await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, now()));
+        await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, timestamp(clock)));
       } catch (error) {
         if (isUniqueViolation(error)) throw duplicateName(name);
         throw error;

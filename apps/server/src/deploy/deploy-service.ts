@@ -8,7 +8,7 @@ import {
   parseManifest,
   selectEnvironment,
 } from '@envdesk/domain';
-import { type Clock, rfc3339 } from '../clock.js';
+import { type Clock, timestamp } from '../clock.js';
 import { ownerActor, type ContentService } from '../content/content-service.js';
 import type { Store } from '../db/store.js';
 import type { BundleSummary } from '../bundles/bundles-store.js';
@@ -29,8 +29,6 @@ export const CONTENT_DELETED = 'the content was deleted during the deploy';
 const bool = (value: number | null) => (value === null ? null : value === 1);
 
 export function createDeployService({ store, clock, content, matching, tasks }: DeployDeps) {
-  const now = () => rfc3339(clock.now());
-
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
   async function run(task: TaskContext, record: ContentRecord, bundle: BundleSummary, activate: boolean): Promise<TaskOutcome> {
     const fail = (error: string): TaskOutcome => ({ code: 1, error });
@@ -89,7 +87,7 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
           content_category: metadata?.content_category ?? '',
           parameterized: metadata?.has_parameters === true,
         },
-        now(),
+        timestamp(clock),
       );
       return true;
     });

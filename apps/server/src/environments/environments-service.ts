@@ -19,7 +19,7 @@ import {
   notFound,
   permissionDenied,
 } from '@envdesk/domain';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { createEnvironmentListCache } from './environment-list-cache.js';
@@ -42,7 +42,6 @@ function assertCan(actor: Actor, action: Action): void {
 }
 
 export function createEnvironmentsService({ store, clock, environmentsFile = null }: EnvironmentsServiceDeps) {
-  const now = () => rfc3339(clock.now());
   const listCache = createEnvironmentListCache(store);
 
   /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
@@ -95,7 +94,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
     async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
       assertCan(actor, 'environments:write');
-      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), now(), actor.guid));
+      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), timestamp(clock), actor.guid));
     },
 
     /**
@@ -122,7 +121,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
           Object.entries(rest).filter(([, value]) => value !== undefined),
         );
         if (matching !== undefined) changes.matching = matching ?? 'any';
-        const updated = await tx.environments.update(guid, changes, now(), actor.guid);
+        const updated = await tx.environments.update(guid, changes, timestamp(clock), actor.guid);
         if (!updated) throw notFound('Environment');
         return updated;
       });
@@ -178,7 +177,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
         throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No group has the GUID ${grant.group_guid}.`, { field: 'group_guid' });
       }
       try {
-        return await store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, now()));
+        return await store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, timestamp(clock)));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const field = grant.user_guid ? 'user_guid' : 'group_guid';

@@ -7,7 +7,7 @@ import {
   ok,
   planSyncInSteps,
 } from '@envdesk/domain';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, rfc3339, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { EnvironmentFields } from '../environments/environments-store.js';
 import { type Pause, noPause } from './slicer.js';
@@ -60,7 +60,7 @@ export async function applySync(
     for (; !step.done; step = steps.next()) await pause();
     const planned = step.value;
     if (!planned.ok) return err(planned.error);
-    const now = rfc3339(clock.now());
+    const now = timestamp(clock);
     const names = new Map(current.map((environment) => [environment.guid, environment.name]));
     const changes: SyncChange[] = [];
     const creations: Array<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }> = [];

@@ -2,7 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { dirname } from 'node:path';
 import { type FileEntry, type FileProblem, type PendingRemoval, type SyncStatus, describeProblem, listedEntries, readFileEntry } from '@envdesk/domain';
 import type { Logger } from 'pino';
-import { type Clock, rfc3339 } from '../clock.js';
+import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_TOMBSTONE_DAYS, applySync } from './apply-sync.js';
 import { DEFAULT_ENVIRONMENTS_MAX_BYTES, type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
@@ -206,7 +206,7 @@ export function createFileSync({
     const hash = read.kind === 'read' ? read.hash : null;
     if (absence && entries.length > 0) logger.info({ file: path }, 'the environments file is back; nothing is removed');
     absence = null;
-    status = { ...status, hash, last_sync_time: rfc3339(clock.now()), last_changes: [...outcome.value.changes], last_error: null, pending_removal: null };
+    status = { ...status, hash, last_sync_time: timestamp(clock), last_changes: [...outcome.value.changes], last_error: null, pending_removal: null };
     appliedKey = read.kind === 'read' ? read.hash : MISSING;
     const counts = Object.fromEntries(['create', 'update', 'adopt', 'delete', 'restore'].map((kind) => [kind, outcome.value.changes.filter((c) => c.kind === kind).length]));
     logger.info({ file: path, missing: read.kind === 'missing', ...counts, unchanged: outcome.value.unchanged }, 'environments file synced');
@@ -215,7 +215,7 @@ export function createFileSync({
   function recordFailure(error: unknown) {
     const failure = error instanceof SyncFailure ? error : new SyncFailure(`sync of ${path} failed: ${(error as Error).message}`);
     if (status.last_error?.message !== failure.message) logger.error({ file: path, problems: failure.problems }, failure.message);
-    status = { ...status, last_error: { time: rfc3339(clock.now()), message: failure.message, problems: [...failure.problems] } };
+    status = { ...status, last_error: { time: timestamp(clock), message: failure.message, problems: [...failure.problems] } };
     // Force a re-read next poll: the cause may be outside the file (a database hiccup).
     signature = null;
   }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { ApiError, ErrorCode } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import { newSecret } from '../auth/secrets.js';
-import { type Clock, rfc3339 } from '../clock.js';
+import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 
 /** The error of a task whose server stopped heartbeating (killed, crashed, cut off from the database). */
@@ -80,7 +80,7 @@ export function createTaskRunner({ store, clock, logger, replicaId, staleMs }: T
     const end = { code: outcome.code, error: outcome.error, result: outcome.result ?? null, output };
     for (let delay = 100, attempt = 1; ; delay = Math.min(delay * 2, 2_000), attempt++) {
       try {
-        const wrote = await store.tasks.finish(id, end, rfc3339(clock.now()));
+        const wrote = await store.tasks.finish(id, end, timestamp(clock));
         if (!wrote) logger.warn({ task: id }, 'task had already been finished as interrupted; its own end is dropped');
         return true;
       } catch (error) {

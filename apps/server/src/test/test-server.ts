@@ -5,7 +5,7 @@ import { type Logger, pino } from 'pino';
 import { type App, createApp, decideContinue } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
 import type { SignInLimits } from '../auth/sign-in-throttle.js';
-import { type Clock, newGuid, rfc3339, systemClock } from '../clock.js';
+import { type Clock, newGuid, systemClock, timestamp } from '../clock.js';
 import type { Dialect } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
@@ -102,10 +102,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       newGuid(),
       { username, email: `${username}@example.org`, first_name: username, last_name: 'Test', user_role: role },
       await hashPassword(password),
-      rfc3339(clock.now()),
+      timestamp(clock),
     );
     const { key } = await app.services.auth.createKey(record, 'test');
-    if (overrides.locked) await store.users.setLocked(record.user.guid, true, rfc3339(clock.now()));
+    if (overrides.locked) await store.users.setLocked(record.user.guid, true, timestamp(clock));
     return { guid: record.user.guid, username, password, key, role };
   }
 

@@ -16,7 +16,7 @@ import {
   permissionDenied,
 } from '@envdesk/domain';
 import { hashPassword } from '../auth/secrets.js';
-import { type Clock, newGuid, rfc3339 } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 
@@ -39,8 +39,6 @@ const duplicate = (what: string, field: string) =>
   new ApiError(ErrorCode.DuplicateName, `A ${what} with that ${field} already exists.`, { field });
 
 export function createUsersService({ store, clock }: { store: Store; clock: Clock }) {
-  const now = () => rfc3339(clock.now());
-
   async function existingUser(guid: string) {
     const record = await store.users.findByGuid(guid);
     if (!record) throw notFound('User');
@@ -86,7 +84,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
       const { password, ...fields } = input;
       const passwordHash = password ? await hashPassword(password) : null;
       const record = await uniquely('user', 'username', () =>
-        store.transaction((tx) => tx.users.insert(newGuid(), fields, passwordHash, now())),
+        store.transaction((tx) => tx.users.insert(newGuid(), fields, passwordHash, timestamp(clock))),
       );
       return record.user;
     },
@@ -97,7 +95,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
       if (current.user.guid === actor.guid && input.user_role && input.user_role !== actor.role) {
         throw new ApiError(ErrorCode.InvalidParameter, 'You cannot change your own role.', { field: 'user_role' });
       }
-      const updated = await uniquely('user', 'username', () => store.transaction((tx) => tx.users.update(guid, input, now())));
+      const updated = await uniquely('user', 'username', () => store.transaction((tx) => tx.users.update(guid, input, timestamp(clock))));
       if (!updated) throw notFound('User');
       return updated.user;
     },
@@ -108,7 +106,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
         throw new ApiError(ErrorCode.InvalidParameter, 'You cannot lock your own account.', { field: 'locked' });
       }
       await existingUser(guid);
-      await store.transaction((tx) => tx.users.setLocked(guid, locked, now()));
+      await store.transaction((tx) => tx.users.setLocked(guid, locked, timestamp(clock)));
     },
 
     async listGroups(actor: Actor, query: ListGroupsQuery): Promise<Page<Group>> {
@@ -125,7 +123,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
     async createGroup(actor: Actor, input: CreateGroupInput): Promise<Group> {
       assertCan(actor, 'groups:write');
       const record = await uniquely('group', 'name', () =>
-        store.transaction((tx) => tx.groups.insert(newGuid(), input.name, actor.guid, now())),
+        store.transaction((tx) => tx.groups.insert(newGuid(), input.name, actor.guid, timestamp(clock))),
       );
       return record.group;
     },
