@@ -8,6 +8,9 @@ export const CLUSTER_NAME = 'Kubernetes';
 export const LANGUAGES = ['python', 'r', 'quarto', 'tensorflow', 'nodejs'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** What each language is called on screen, in sentences and in the deploy log. */
+export const LANGUAGE_LABELS: Record<Language, string> = { python: 'Python', r: 'R', quarto: 'Quarto', tensorflow: 'TensorFlow', nodejs: 'Node.js' };
+
 export const MatchingSchema = z.enum(['any', 'exact', 'none'], {
   error: 'must be one of any, exact, none',
 });

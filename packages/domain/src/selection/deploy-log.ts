@@ -1,6 +1,6 @@
-import type { Environment } from '../environments/environment-schemas.js';
+import { type Environment, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
 import type { Candidate } from './candidate.js';
-import { LANGUAGE_LABELS, type LanguageRequirement } from './version-matching.js';
+import type { LanguageRequirement } from './version-matching.js';
 import { comparePep440 } from '../versions/version-constraints.js';
 import { parseVersion } from '../versions/version.js';
 

@@ -1,5 +1,5 @@
 import { type Actor, type EnvironmentGrant, isPermittedToUse } from '../access/can.js';
-import type { Environment } from '../environments/environment-schemas.js';
+import { type Environment, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
 import type { Candidate, CandidateChecks } from './candidate.js';
@@ -7,7 +7,6 @@ import { bundleSummary, failureLog, successLog } from './deploy-log.js';
 import type { Manifest } from './manifest-schema.js';
 import {
   type InstalledVersion,
-  LANGUAGE_LABELS,
   type LanguageRequirement,
   SELECTION_LANGUAGES,
   type ScoredVersion,

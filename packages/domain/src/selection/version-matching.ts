@@ -22,8 +22,6 @@ export const DEFAULT_VERSION_MATCHING: VersionMatching = { r: 'nearest', python:
 export const SELECTION_LANGUAGES = ['r', 'python', 'quarto'] as const;
 export type SelectionLanguage = (typeof SELECTION_LANGUAGES)[number];
 
-export const LANGUAGE_LABELS: Record<SelectionLanguage, string> = { r: 'R', python: 'Python', quarto: 'Quarto' };
-
 /** What the bundle needs of one language it uses. */
 export interface LanguageRequirement {
   readonly language: SelectionLanguage;

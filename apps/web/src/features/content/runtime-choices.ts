@@ -1,4 +1,4 @@
-import type { Content, Environment } from '@envdesk/domain';
+import { type Content, type Environment, LANGUAGE_LABELS } from '@envdesk/domain';
 import type { SelectionCandidate, SelectionExplanation } from './api/explain-selection';
 
 /**
@@ -31,8 +31,6 @@ export const isChoosable = (choice: EnvironmentChoice): boolean => choice.status
 
 const sentence = (reason: string): string => reason.charAt(0).toUpperCase() + reason.slice(1);
 
-const LANGUAGE_NAMES: Record<string, string> = { r: 'R', python: 'Python', quarto: 'Quarto' };
-
 const DISABLED_REASON = 'Disabled by an administrator (matching: none); it is never used.';
 
 function choiceFrom(environment: Environment, candidate: SelectionCandidate | undefined): EnvironmentChoice | null {
@@ -46,7 +44,7 @@ function choiceFrom(environment: Environment, candidate: SelectionCandidate | un
   if (candidate.checks.compatible === false) {
     return { environment, status: 'incompatible', reasons: candidate.incompatibilities.map(sentence), uses: [] };
   }
-  const uses = candidate.installations.map((installation) => `${LANGUAGE_NAMES[installation.language] ?? installation.language} ${installation.version}`);
+  const uses = candidate.installations.map((installation) => `${LANGUAGE_LABELS[installation.language]} ${installation.version}`);
   return { environment, status: 'compatible', reasons: [], uses };
 }
 

@@ -3,10 +3,11 @@ import {
   type EditConflictPayload,
   EditConflictPayloadSchema,
   type Environment,
+  LANGUAGE_LABELS,
   LANGUAGES,
   PRECONDITION_FAILED,
 } from '@envdesk/domain';
-import { type EnvironmentFormValues, LANGUAGE_LABELS, requestBodyFrom } from './environment-form-values';
+import { type EnvironmentFormValues, requestBodyFrom } from './environment-form-values';
 
 /**
  * What a 412 means for the form: someone saved the environment after it was opened. The comparison

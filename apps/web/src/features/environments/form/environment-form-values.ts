@@ -17,14 +17,6 @@ import {
  * checks run the server's own schemas through `parseInput`, so both speak the same errors.
  */
 
-export const LANGUAGE_LABELS: Record<Language, string> = {
-  python: 'Python',
-  r: 'R',
-  quarto: 'Quarto',
-  tensorflow: 'TensorFlow',
-  nodejs: 'Node.js',
-};
-
 export interface InstallationRow {
   readonly key: string;
   readonly language: Language;

@@ -1,5 +1,5 @@
-import { type Language, LANGUAGES } from '@envdesk/domain';
-import { type InstallationRow, LANGUAGE_LABELS, emptyInstallation } from './environment-form-values';
+import { LANGUAGE_LABELS, type Language, LANGUAGES } from '@envdesk/domain';
+import { type InstallationRow, emptyInstallation } from './environment-form-values';
 import { FormField, fieldId } from '../../../components/form-field';
 
 export interface RowsFieldsProps<Row> {
