@@ -6,6 +6,7 @@ import {
   ErrorCode,
   type UpdateContentInput,
   can,
+  isDisabled,
   isPermittedToUse,
   notFound,
   permissionDenied,
@@ -60,7 +61,7 @@ export function createContentService({ store, clock }: { store: Store; clock: Cl
         field: 'default_environment_guid',
       });
     }
-    if (environment.matching === 'none') {
+    if (isDisabled(environment)) {
       throw new ApiError(ErrorCode.InvalidParameter, `The environment "${environment.title ?? environment.name}" is disabled (matching: none).`, {
         field: 'default_environment_guid',
       });

@@ -16,6 +16,9 @@ export const MatchingSchema = z.enum(['any', 'exact', 'none'], {
 });
 export type Matching = z.infer<typeof MatchingSchema>;
 
+/** `matching: none` disables an environment: it is never used, requested or not (seed "Matching"). */
+export const isDisabled = (environment: { readonly matching: Matching }): boolean => environment.matching === 'none';
+
 export const AbsolutePathSchema = lineOfText()
   .max(4096)
   .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')

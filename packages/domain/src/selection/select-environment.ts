@@ -1,5 +1,5 @@
 import { type Actor, type EnvironmentGrant, isPermittedToUse } from '../access/can.js';
-import { type Environment, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
+import { type Environment, LANGUAGE_LABELS, isDisabled } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
 import type { Candidate, CandidateChecks } from './candidate.js';
@@ -260,7 +260,7 @@ function evaluate(
     return { index, environment, reasons: [request.outsideReason], checks, incompatibilities: [], chosen: [], scores: [] };
   }
   const reasons: string[] = [];
-  if (environment.matching === 'none') reasons.push('matching is none');
+  if (isDisabled(environment)) reasons.push('matching is none');
   if (environment.matching === 'exact' && !request.requested) reasons.push('matching is exact (used only when requested)');
   if (!permitted) {
     reasons.push(owner.role === 'viewer' ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");

@@ -1,4 +1,4 @@
-import { type Content, type Environment, LANGUAGE_LABELS } from '@envdesk/domain';
+import { type Content, type Environment, LANGUAGE_LABELS, isDisabled } from '@envdesk/domain';
 import type { SelectionCandidate, SelectionExplanation } from './api/explain-selection';
 
 /**
@@ -34,7 +34,7 @@ const sentence = (reason: string): string => reason.charAt(0).toUpperCase() + re
 const DISABLED_REASON = 'Disabled by an administrator (matching: none); it is never used.';
 
 function choiceFrom(environment: Environment, candidate: SelectionCandidate | undefined): EnvironmentChoice | null {
-  if (environment.matching === 'none') return { environment, status: 'disabled', reasons: [DISABLED_REASON], uses: [] };
+  if (isDisabled(environment)) return { environment, status: 'disabled', reasons: [DISABLED_REASON], uses: [] };
   if (!candidate) return { environment, status: 'unchecked', reasons: [], uses: [] };
   // The content's owner may not use it: the picker leaves it out (publishers never see it at all).
   if (!candidate.checks.permitted) return null;
