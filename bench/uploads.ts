@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
+import { TAR_END, tarHeader, tarPadding } from '../apps/server/src/test/tar.js';
 import { type ServerProcess, freePort, startServer, stopServer } from './lib/processes.js';
 
 const MiB = 1024 * 1024;
@@ -37,33 +38,15 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kB('VmRSS') / 1000, peak: kB('VmHWM') / 1000 };
 }
 
-/** A ustar header for a regular file (the tests' tar helpers are not part of the server's build). */
-function fileHeader(name: string, size: number): Buffer {
-  const block = Buffer.alloc(512);
-  block.write(name, 0, 100);
-  block.write('0000644\0', 100);
-  block.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  block.write('00000000000\0', 136);
-  block.write('        ', 148);
-  block.write('0', 156);
-  block.write('ustar\0' + '00', 257);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return block;
-}
-
-const padding = (size: number) => Buffer.alloc((512 - (size % 512)) % 512);
-
 /** A tar of a manifest and one file of `size` bytes whose content comes from `fill`, as a stream. */
 async function* tarWith(size: number, fill: Buffer): AsyncGenerator<Buffer> {
   const manifest = Buffer.from(JSON.stringify({ version: 1, metadata: { appmode: 'python-api' }, python: { version: '3.11.4' } }));
-  yield fileHeader('manifest.json', manifest.length);
-  yield Buffer.concat([manifest, padding(manifest.length)]);
-  yield fileHeader('data.bin', size);
+  yield tarHeader('manifest.json', manifest.length);
+  yield Buffer.concat([manifest, tarPadding(manifest.length)]);
+  yield tarHeader('data.bin', size);
   for (let sent = 0; sent < size; sent += fill.length) yield fill.subarray(0, Math.min(fill.length, size - sent));
-  yield padding(size);
-  yield Buffer.alloc(1024);
+  yield tarPadding(size);
+  yield TAR_END;
 }
 
 /**

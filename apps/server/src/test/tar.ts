@@ -1,5 +1,11 @@
 import { gzipSync } from 'node:zlib';
 
+/**
+ * A small tar writer for tests, the e2e journeys and the benches (no binary fixtures in the
+ * repository): bundles built in memory as a publishing client's bundler would, including the odd
+ * entries (long names, links, PAX headers) the server must read or refuse.
+ */
+
 export interface TarEntrySpec {
   readonly path: string;
   readonly type?: 'file' | 'directory' | 'symlink' | 'hardlink' | 'fifo';
@@ -23,7 +29,8 @@ function paxRecords(records: Record<string, string>): Buffer {
   return Buffer.from(lines.join(''));
 }
 
-function header(name: string, size: number, typeflag: string, linkname = ''): Buffer {
+/** A ustar header block; `size` is the data that follows (0 for anything but a regular file). */
+export function tarHeader(name: string, size: number, typeflag = '0', linkname = ''): Buffer {
   const block = Buffer.alloc(512);
   block.write(name, 0, 100, 'utf8');
   block.write('0000644\0', 100);
@@ -42,7 +49,13 @@ function header(name: string, size: number, typeflag: string, linkname = ''): Bu
   return block;
 }
 
-const padded = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
+/** The zeros that fill an entry's data of `size` bytes up to the next 512-byte block. */
+export const tarPadding = (size: number): Buffer => Buffer.alloc((512 - (size % 512)) % 512);
+
+/** Two zero blocks: the end of the archive. */
+export const TAR_END = Buffer.alloc(1024);
+
+const padded = (data: Buffer) => Buffer.concat([data, tarPadding(data.length)]);
 
 /** Builds a .tar.gz in memory, as a client's bundler would (GNU long names for long paths). */
 export function tarGz(entries: readonly TarEntrySpec[]): Buffer {
@@ -57,19 +70,19 @@ export function tarOf(entries: readonly TarEntrySpec[]): Buffer {
     const typeflag = TYPEFLAGS[entry.type ?? 'file'];
     if (entry.pax) {
       const records = paxRecords(entry.pax);
-      blocks.push(header('PaxHeader', records.length, 'x'), padded(records));
+      blocks.push(tarHeader('PaxHeader', records.length, 'x'), padded(records));
     }
     if (Buffer.byteLength(entry.path) > 100) {
       const name = Buffer.from(`${entry.path}\0`);
-      blocks.push(header('././@LongLink', name.length, 'L'), padded(name));
+      blocks.push(tarHeader('././@LongLink', name.length, 'L'), padded(name));
     }
     if (entry.target && Buffer.byteLength(entry.target) > 100) {
       const target = Buffer.from(`${entry.target}\0`);
-      blocks.push(header('././@LongLink', target.length, 'K'), padded(target));
+      blocks.push(tarHeader('././@LongLink', target.length, 'K'), padded(target));
     }
-    blocks.push(header(entry.path.slice(0, 100), typeflag === '0' ? data.length : 0, typeflag, entry.target?.slice(0, 100)));
+    blocks.push(tarHeader(entry.path.slice(0, 100), typeflag === '0' ? data.length : 0, typeflag, entry.target?.slice(0, 100)));
     if (typeflag === '0') blocks.push(padded(data));
   }
-  blocks.push(Buffer.alloc(1024));
+  blocks.push(TAR_END);
   return Buffer.concat(blocks);
 }
