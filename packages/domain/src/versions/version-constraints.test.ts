@@ -69,6 +69,8 @@ describe('satisfiesSpecifiers: R requires (same grammar, rsconnect R writes spac
     ['>= 3.5.0', '3.6.3', true],
     ['~=4.0.0', '4.0.5', true],
     ['~=4.0.0', '4.1.0', false],
+    ['~=3.0', '3.6.3', true], // rsconnect's constraint for renv's R `3`; semver's ~3.0 says no
+    ['~=3.0', '4.0.0', false],
   ])('%j with %s → %s', (constraint, version, expected) => {
     expect(satisfies(version, constraint)).toBe(expected);
   });

@@ -1,6 +1,15 @@
 /**
  * Versions of Python, R and Quarto installations as images report them: one to four numeric
  * components and an optional pre-release tag (`3.11.9`, `4.4`, `1.4.557`, `3.13.0rc1`).
+ *
+ * R and Quarto versions are read here too, not with npm `semver` (7.8.6), which fits none of the
+ * three jobs without a second engine beside the PEP 440 one Python needs anyway:
+ * - parse: `semver.valid('4.3')` is null, so R's two-part form needs `coerce`, and `coerce` finds a
+ *   version inside any text (`R 4.3.1 patched` → 4.3.1, `3.x` → 3.0.0, `4.3.1.2` → 4.3.1), drops
+ *   `-devel` unless asked, and gives up on `2023.03.0.1`: this reader would still have to judge first;
+ * - range-check: R `requires` is written in PEP 440's grammar (spec §6), which semver misreads:
+ *   `~=3.0` (rsconnect's constraint for renv's R `3`) refuses 3.6.3, `>=4.2.0, <5.0` refuses 4.4.2;
+ * - compare: once parsed, `semver.compare` orders 4.3.1 and 1.4.557 exactly as compareVersions does.
  */
 export interface Version {
   readonly parts: readonly number[];
