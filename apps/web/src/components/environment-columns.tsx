@@ -1,4 +1,4 @@
-import type { Environment, Language } from '@envdesk/domain';
+import { type Environment, LANGUAGE_LABELS, type Language } from '@envdesk/domain';
 import { createDataColumnHelper } from './data-table';
 
 /**
@@ -45,10 +45,10 @@ export const imageColumn = () =>
     ),
   });
 
-export const versionColumn = (language: Language, header: string) =>
+export const versionColumn = (language: Language) =>
   helper.accessor((environment) => versionsOf(environment, language), {
     id: language,
-    header,
+    header: LANGUAGE_LABELS[language],
     cell: (info) => <Versions text={info.getValue()} />,
     meta: { width: '5.75rem' },
   });

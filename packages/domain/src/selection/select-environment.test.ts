@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, EnvironmentGrant } from '../access/can.js';
-import type { Environment, Matching } from '../environments/environment-schemas.js';
+import { type Environment, LANGUAGE_LABELS, type Matching } from '../environments/environment-schemas.js';
 import { aGuid, aManifest, anActor, anEnvironment } from '../testing/builders.js';
 import type { Manifest } from './manifest-schema.js';
 import { type SelectionInput, type SelectionResult, selectEnvironment } from './select-environment.js';
@@ -117,8 +117,6 @@ function inputFrom(row: Case): SelectionInput {
     matching: { ...DEFAULT_VERSION_MATCHING, ...row.matching },
   };
 }
-
-const LABELS = { r: 'R', python: 'Python', quarto: 'Quarto' } as const;
 
 // ---- The rules (spec/selection-reference.md), one or more rows each. --------------------------
 
@@ -496,7 +494,7 @@ describe('selectEnvironment: the rules of spec/selection-reference.md', () => {
       expect(result.selected?.rank).toBe(1);
     }
     if (row.chosen) {
-      expect(result.selected?.installations.map((each) => `${LABELS[each.language]} ${each.version}`)).toEqual(row.chosen);
+      expect(result.selected?.installations.map((each) => `${LANGUAGE_LABELS[each.language]} ${each.version}`)).toEqual(row.chosen);
     }
     if (row.ranking) {
       expect(result.candidates.filter((candidate) => candidate.accepted).map((candidate) => candidate.environment.title)).toEqual(row.ranking);

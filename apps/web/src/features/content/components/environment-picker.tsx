@@ -86,9 +86,9 @@ function pickerColumns({ choices, selectedGuid, onSelect, idPrefix }: PickerColu
       meta: { width: '17rem' },
     }),
     imageColumn(),
-    versionColumn('python', 'Python'),
-    versionColumn('r', 'R'),
-    versionColumn('quarto', 'Quarto'),
+    versionColumn('python'),
+    versionColumn('r'),
+    versionColumn('quarto'),
     matchingColumn(),
   ]);
 }

@@ -38,9 +38,9 @@ export function environmentColumns({ canWrite, managedFile, onDelete }: Environm
       },
     }),
     imageColumn(),
-    versionColumn('python', 'Python'),
-    versionColumn('r', 'R'),
-    versionColumn('quarto', 'Quarto'),
+    versionColumn('python'),
+    versionColumn('r'),
+    versionColumn('quarto'),
     matchingColumn(),
     helper.accessor((environment) => (environment.managed_by ? 'file' : ''), {
       id: 'managed',
