@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { newGuid, rfc3339, systemClock } from '../apps/server/src/clock.js';
+import { newGuid, systemClock, timestamp } from '../apps/server/src/clock.js';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { createStore } from '../apps/server/src/db/store.js';
 import { createFileSync } from '../apps/server/src/sync/file-sync.js';
@@ -93,7 +93,7 @@ async function inProcess() {
   const baseStore = createStore(baseConnection);
   const rawStart = process.hrtime.bigint();
   await baseStore.transaction(async (tx) => {
-    const now = rfc3339(new Date());
+    const now = timestamp(systemClock);
     for (const entry of entries()) {
       await tx.environments.insert(newGuid(), {
         ...entry,

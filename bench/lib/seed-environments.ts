@@ -1,5 +1,5 @@
 import { type CreateEnvironmentInput, CreateEnvironmentInputSchema } from '@envdesk/domain';
-import { newGuid, rfc3339 } from '../../apps/server/src/clock.js';
+import { newGuid, systemClock, timestamp } from '../../apps/server/src/clock.js';
 import type { DatabaseConnection } from '../../apps/server/src/db/database.js';
 import { createStore } from '../../apps/server/src/db/store.js';
 import { fieldsForCreate } from '../../apps/server/src/environments/environments-service.js';
@@ -54,7 +54,7 @@ export function environmentInput(n: number): CreateEnvironmentInput {
 /** Inserts `count` environments in one transaction, each body validated as the API would. */
 export async function seedEnvironments(connection: DatabaseConnection, count: number): Promise<void> {
   const store = createStore(connection);
-  const now = rfc3339(new Date());
+  const now = timestamp(systemClock);
   await store.transaction(async (tx) => {
     for (let n = 1; n <= count; n += 1) {
       const input = CreateEnvironmentInputSchema.parse(environmentInput(n));
