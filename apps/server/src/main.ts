@@ -1,14 +1,11 @@
 import { createApp, decideContinue } from './app.js';
-import { addDemoData } from './bootstrap/demo-data.js';
 import { ensureAdministrator } from './bootstrap/first-start.js';
-import { applyLegacyBootstrap } from './bootstrap/legacy-cluster-definitions.js';
 import { systemClock } from './clock.js';
 import { openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
 import { installProcessErrorHandlers } from './process-errors.js';
 import { readSettings } from './settings.js';
-import { createFileSync } from './sync/file-sync.js';
 import { newReplicaId } from './tasks/task-runner.js';
 import { ENVDESK_VERSION } from './version.js';
 import { defaultWebDir } from './web/web-app.js';
@@ -22,8 +19,10 @@ async function main(): Promise<void> {
   const store = createStore(connection);
   const clock = systemClock;
 
+  // What only some starts need (the file sync and its YAML reader, the legacy bootstrap, the demo
+  // data) loads only when configured: a plain start answers sooner and holds less memory.
   const fileSync = settings.environmentsFile
-    ? createFileSync({
+    ? (await import('./sync/file-sync.js')).createFileSync({
         store,
         logger,
         clock,
@@ -62,6 +61,7 @@ async function main(): Promise<void> {
     announce: (text) => process.stdout.write(`${text}\n`),
   });
   if (wasEmpty && settings.demo) {
+    const { addDemoData } = await import('./bootstrap/demo-data.js');
     await addDemoData(store, clock);
     logger.info('added demo data (ENVDESK_DEMO)');
   }
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     }
     await fileSync.start();
   } else if (settings.clusterDefinitions) {
+    const { applyLegacyBootstrap } = await import('./bootstrap/legacy-cluster-definitions.js');
     await applyLegacyBootstrap(store, clock, logger, settings.clusterDefinitions);
   }
 

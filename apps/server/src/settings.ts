@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
-import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-reader.js';
+import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-limits.js';
 
 const optionalText = z
   .string()

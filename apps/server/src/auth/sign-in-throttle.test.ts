@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import type { Clock } from '../clock.js';
 import { memoryLogger } from '../test/memory-logger.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 import { type SignInLimits, decideThrottle } from './sign-in-throttle.js';
 
@@ -43,7 +43,7 @@ describe('decideThrottle', () => {
   });
 });
 
-describe.each(testDialects)('the sign-in throttle (%s)', (dialect) => {
+describeEachDialect('the sign-in throttle (%s)', (dialect) => {
   const clock: Clock & { time: number } = { time: NOW.getTime(), now: () => new Date(clock.time) };
   const { logger, lines } = memoryLogger('warn');
   let server: TestServer;

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { createStore } from '../db/store.js';
 import { bundleArchive } from '../test/bundles.js';
-import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, describeEachDialect } from '../test/test-database.js';
 
 const NOW = '2026-01-15T10:00:00Z';
 
-describe.each(testDialects)('migration 0006-bundle-storage on %s', (dialect) => {
+describeEachDialect('migration 0006-bundle-storage on %s', (dialect) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await openTestDatabase(dialect, { migrateUpTo: '0005-environment-edits' });

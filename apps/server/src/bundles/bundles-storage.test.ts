@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cookbookManifest } from '../test/bundles.js';
 import { tarGz } from '../test/tar.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
 const MiB = 1024 * 1024;
@@ -34,7 +34,7 @@ async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   }
 }
 
-describe.each(testDialects)('bundle storage (%s)', (dialect) => {
+describeEachDialect('bundle storage (%s)', (dialect) => {
   let server: TestServer;
   let publisher: TestUser;
   let contentGuid: string;

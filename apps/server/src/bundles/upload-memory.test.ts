@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleStream } from '../test/bundles.js';
 import { ADMIN_KEY, call, serverEnv, urlOf } from '../test/deploy-in-flight.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
-import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, describeEachDialect } from '../test/test-database.js';
 
 const MiB = 1024 * 1024;
 
@@ -28,7 +28,7 @@ function upload(url: string, body: Readable): Promise<number> {
 }
 
 // The full figure (8 × 190 MiB, under 400 MB) is bench:uploads'; this is its small, fast cousin.
-describe.each(testDialects)('upload memory on %s', (dialect) => {
+describeEachDialect('upload memory on %s', (dialect) => {
   let database: TestDatabase;
   let server: ServerProcess;
   let url: string;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ApiError, ErrorCode } from '@envdesk/domain';
-import busboy from 'busboy';
+import type busboy from 'busboy';
 
 const missing = () =>
   new ApiError(ErrorCode.BundleMissing, 'The multipart body has no "archive" part holding the .tar.gz.', { field: 'archive' });
@@ -28,18 +28,21 @@ export const isMultipart = (req: IncomingMessage) => /^multipart\/form-data/i.te
  * raw body with any or no Content-Type, plain or chunked, or the multipart part `archive`
  * (rsconnect-python with git metadata), parsed by busboy as it arrives. Other parts are skipped.
  */
-export function archiveSource(req: IncomingMessage, maxBytes: number): Promise<AsyncIterable<Buffer>> {
+export async function archiveSource(req: IncomingMessage, maxBytes: number): Promise<AsyncIterable<Buffer>> {
   const encoding = req.headers['content-encoding'];
   if (encoding && encoding.toLowerCase() !== 'identity') {
     return Promise.reject(
       new ApiError(ErrorCode.CannotParseRequestBody, 'Send the .tar.gz as it is, without a Content-Encoding.', { field: 'Content-Encoding' }, 415),
     );
   }
-  if (!isMultipart(req)) return Promise.resolve(piecesOf(req));
+  if (!isMultipart(req)) return piecesOf(req);
+  // The multipart parser loads with the first such upload, not with every start. The request
+  // stays paused meanwhile: nothing reads it until it is piped below.
+  const { default: parseMultipart } = await import('busboy');
   let parser: busboy.Busboy;
   try {
     // One byte over the limit is enough to tell the upload is too large.
-    parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes + 1, files: 4, fields: 16, fieldSize: 1024 * 1024, parts: 20 } });
+    parser = parseMultipart({ headers: req.headers, limits: { fileSize: maxBytes + 1, files: 4, fields: 16, fieldSize: 1024 * 1024, parts: 20 } });
   } catch (error) {
     return Promise.reject(unreadable((error as Error).message));
   }

@@ -1,15 +1,13 @@
 import { ErrorCode } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { openDatabase } from './database.js';
 import { createStore } from './store.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 import { startTcpProxy } from '../test/tcp-proxy.js';
-import { type TestDatabase, openTestDatabase } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, itOnPostgres } from '../test/test-database.js';
 
-// Like the dialect suites, these exist only where PostgreSQL does (CI sets TEST_DATABASE_URL).
-const onPostgres = process.env.TEST_DATABASE_URL ? it : () => undefined;
 
 const API_KEY = 'connection-loss-test-key-0123456789';
 
@@ -108,7 +106,7 @@ describe('PostgreSQL connections lost under load', () => {
     }
   }
 
-  onPostgres('survives its backends being terminated again and again during writes, answering 200 or 503', async () => {
+  itOnPostgres('survives its backends being terminated again and again during writes, answering 200 or 503', async () => {
     const database = await freshDatabase();
     const running = await start(database.options.databaseUrl!, database.options.dataDir);
     const databaseName = new URL(database.options.databaseUrl!).pathname.slice(1);
@@ -168,7 +166,7 @@ describe('PostgreSQL connections lost under load', () => {
     return { database, proxy, running };
   }
 
-  onPostgres('tells the truth through a PostgreSQL outage during load, then recovers', async () => {
+  itOnPostgres('tells the truth through a PostgreSQL outage during load, then recovers', async () => {
     const { database, proxy, running } = await startBehindProxy();
     expect(await statusOf(`${running.url}/__ready__`)).toBe(200);
 
@@ -207,7 +205,7 @@ describe('PostgreSQL connections lost under load', () => {
     await expectConsistent(database, running, [...outcomes, ...after].filter((o) => o.status === 200).map((o) => o.guid!));
   });
 
-  onPostgres('answers the readiness probe in about 2 s when PostgreSQL stops answering altogether', async () => {
+  itOnPostgres('answers the readiness probe in about 2 s when PostgreSQL stops answering altogether', async () => {
     const { proxy, running } = await startBehindProxy();
     expect(await statusOf(`${running.url}/__ready__`)).toBe(200);
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Dialect } from './dialect.js';
 import { migrateToLatest } from './migrations.js';
@@ -40,7 +40,8 @@ function redactUrl(url: string): string {
 
 /** Opens the configured database and migrates it to the latest schema. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
-  const connection = options.databaseUrl ? openPostgres(options.databaseUrl, options.logger) : openSqlite(options.dataDir);
+  // The PostgreSQL driver loads only when it is used: a SQLite server starts without it.
+  const connection = options.databaseUrl ? openPostgres((await import('pg')).default, options.databaseUrl, options.logger) : openSqlite(options.dataDir);
   try {
     await migrateToLatest(connection.db as Kysely<unknown>, connection.dialect, options.migrateUpTo);
   } catch (error) {
@@ -69,8 +70,8 @@ function openSqlite(dataDir: string): DatabaseConnection {
 /** How long a request waits for a connection (a free one in the pool, or a new one) before a 503. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-function openPostgres(url: string, logger?: Logger): DatabaseConnection {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+function openPostgres(driver: typeof pg, url: string, logger?: Logger): DatabaseConnection {
+  const pool = new driver.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
   const location = redactUrl(url);
   // A connection the server ends (a restart, pg_terminate_backend, a network cut) emits 'error' on
   // its client. The pool listens only while the client is idle; an 'error' on a checked-out client

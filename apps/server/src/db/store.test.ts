@@ -1,8 +1,8 @@
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newGuid } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
-import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, describeEachDialect } from '../test/test-database.js';
 import { openDatabase } from './database.js';
 import { isUniqueViolation } from './errors.js';
 import { type Store, createStore } from './store.js';
@@ -10,7 +10,7 @@ import { type Store, createStore } from './store.js';
 const NOW = '2026-01-15T10:00:00Z';
 const fields = (overrides: Parameters<typeof aCreateEnvironmentInput>[0] = {}) => fieldsForCreate(aCreateEnvironmentInput(overrides));
 
-describe.each(testDialects)('store on %s', (dialect) => {
+describeEachDialect('store on %s', (dialect) => {
   let database: TestDatabase;
   let store: Store;
 

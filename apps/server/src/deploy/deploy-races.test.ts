@@ -1,5 +1,5 @@
 import { ErrorCode } from '@envdesk/domain';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { RETRY_AFTER_SECONDS } from '../http/error-middleware.js';
 import { bundleArchive } from '../test/bundles.js';
 import {
@@ -13,11 +13,11 @@ import {
   waitForFinishedTask,
 } from '../test/deploy-in-flight.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { startTestServer } from '../test/test-server.js';
 import { CONTENT_DELETED } from './deploy-service.js';
 
-describe.each(testDialects)('a deploy racing a DELETE of its content on %s', (dialect) => {
+describeEachDialect('a deploy racing a DELETE of its content on %s', (dialect) => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -47,7 +47,7 @@ describe.each(testDialects)('a deploy racing a DELETE of its content on %s', (di
   }, 60_000);
 });
 
-describe.each(testDialects)('a stopping server on %s', (dialect) => {
+describeEachDialect('a stopping server on %s', (dialect) => {
   it('refuses new deploys with a Connect-shaped 503 and Retry-After, and still answers about tasks', async () => {
     const server = await startTestServer({ dialect });
     try {

@@ -1,7 +1,7 @@
 import { TaskSchema } from '@envdesk/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
 // Issue 9 §6: a publisher granted 10 of 11 environments must not learn of the eleventh — not from the
@@ -17,7 +17,7 @@ const MISSING_IMAGE = 'registry.example.org/never-made:1';
 const wantsPython312 = (environment?: Record<string, unknown>) =>
   cookbookManifest({ python: { version: '3.12.4', package_manager: { name: 'pip', package_file: 'requirements.txt' } }, ...(environment ? { environment } : {}) });
 
-describe.each(testDialects)('a publisher granted 10 of 11 environments, on %s', (dialect) => {
+describeEachDialect('a publisher granted 10 of 11 environments, on %s', (dialect) => {
   let server: TestServer;
   let publisher: TestUser;
   let hiddenGuid: string;

@@ -1,12 +1,12 @@
 import { EditConflictPayloadSchema, EnvironmentPermissionSchema, EnvironmentSchema, ErrorCode, environmentEtag } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newGuid, rfc3339 } from '../clock.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 import { fieldsForCreate } from './environments-service.js';
 
-describe.each(testDialects)('environments API on %s', (dialect) => {
+describeEachDialect('environments API on %s', (dialect) => {
   let server: TestServer;
   let publisher: TestUser;
   let viewer: TestUser;
@@ -201,7 +201,7 @@ describe.each(testDialects)('environments API on %s', (dialect) => {
   });
 });
 
-describe.each(testDialects)('environment versions (ETag, If-Match, 412) on %s', (dialect) => {
+describeEachDialect('environment versions (ETag, If-Match, 412) on %s', (dialect) => {
   let server: TestServer;
   let otherAdmin: TestUser;
   // Pinned when a test needs several writes within one second; the wall clock otherwise.

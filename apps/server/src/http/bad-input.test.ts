@@ -1,7 +1,7 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ErrorCode } from '@envdesk/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../test/test-database.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestResponse, type TestServer, startTestServer } from '../test/test-server.js';
 
 /** A Connect error body: what every client parses, never an HTML page or a 500. */
@@ -12,7 +12,7 @@ const connectError = (response: TestResponse, status: number, code?: number) => 
 };
 
 /** The six causes of the 500s a fuzzer found (issue 9 § 3), each now a 4xx on both databases. */
-describe.each(testDialects)('bad input at the HTTP edge on %s', (dialect) => {
+describeEachDialect('bad input at the HTTP edge on %s', (dialect) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ dialect });

@@ -22,14 +22,14 @@ import {
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Dialect } from '../db/database.js';
 import type { RouteSpec } from './routes.js';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';
 import { type DeriveOptions, derive, encodedBody, hostileValue, mutated, pathParameter, queryString } from '../test/request-arbitraries.js';
 import { tarGz } from '../test/tar.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
 /**
@@ -135,7 +135,7 @@ interface Tally {
   changedOnRejection: number;
 }
 
-describe.each(testDialects)('every API route under hostile requests on %s', (dialect) => {
+describeEachDialect('every API route under hostile requests on %s', (dialect) => {
   let server: TestServer;
   let publisher: TestUser;
   let viewer: TestUser;

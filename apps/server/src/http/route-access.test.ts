@@ -1,7 +1,8 @@
 import { ErrorCode, type UserRole } from '@envdesk/domain';
-import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBuilders } from '../test/builders.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+import type { UserRecord } from '../users/users-store.js';
 
 type Expectation = 'public' | readonly UserRole[];
 const everyone: readonly UserRole[] = ['administrator', 'publisher', 'viewer'];
@@ -66,16 +67,19 @@ const callers: Caller[] = ['anonymous', 'invalid key', 'locked user', 'viewer', 
 describe('every API route × every kind of caller', () => {
   let server: TestServer;
   let users: Record<UserRole | 'locked user', TestUser>;
-  let publisher: TestUser;
+  let publisherRecord: UserRecord;
+  let build: ReturnType<typeof databaseBuilders>;
 
   beforeAll(async () => {
     server = await startTestServer();
     users = {
       administrator: server.admin,
-      publisher: (publisher = await server.addUser('publisher')),
+      publisher: await server.addUser('publisher'),
       viewer: await server.addUser('viewer'),
       'locked user': await server.addUser('administrator', { locked: true }),
     };
+    build = databaseBuilders(server.store);
+    publisherRecord = (await server.store.users.findByGuid(users.publisher.guid))!;
   });
   afterAll(() => server.close());
 
@@ -84,27 +88,27 @@ describe('every API route × every kind of caller', () => {
     expect([...registered].sort()).toEqual(Object.keys(expected).sort());
   });
 
-  /** Fresh records for each request, so one caller's DELETE cannot change what the next one sees. */
+  /**
+   * Fresh records for each request, so one caller's DELETE cannot change what the next one sees;
+   * written straight into the database, since what is under test is the request, not the setup.
+   */
   async function pathFor(path: string): Promise<string> {
-    const environment = (await server.request('POST', '/__api__/v1/environments', { body: aCreateEnvironmentInput() })).body;
-    const member = await server.addUser('publisher');
-    const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `g-${member.username}` } })).body;
-    await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { body: { user_guid: member.guid } });
-    const permission = (
-      await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } })
-    ).body;
-    const content = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body;
+    const environment = await build.anEnvironment();
+    const member = await build.aUser({ role: 'publisher' });
+    const group = await build.aGroup({ name: `g-${member.user.username}`, members: [member] });
+    const permission = await build.anEnvironmentPermission({ environment, group });
+    const content = await build.aContent({ owner: publisherRecord });
     const guid = path.startsWith('/v1/users')
-      ? member.guid
+      ? member.user.guid
       : path.startsWith('/v1/groups')
-        ? group.guid
+        ? group.group.guid
         : path.startsWith('/v1/content')
-          ? content.guid
+          ? content.row.guid
           : environment.guid;
     return path
       .replace(':guid', guid)
       .replace(':permission', permission.guid)
-      .replace(':user', member.guid)
+      .replace(':user', member.user.guid)
       .replace(':id', '999999');
   }
 

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import yaml from 'js-yaml';
+import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './environments-file-limits.js';
 
 export type FileRead =
   | { readonly kind: 'missing' }
   | { readonly kind: 'unreadable'; readonly message: string }
   | { readonly kind: 'read'; readonly text: string; readonly hash: string };
 
-/** ENVDESK_ENVIRONMENTS_MAX_BYTES's default: far above 10,000 entries (about 3 MiB), far below what exhausts memory. */
-export const DEFAULT_ENVIRONMENTS_MAX_BYTES = 64 * 1024 * 1024;
 
 const tooLarge = (path: string, bytes: number, maxBytes: number) =>
   `the environments file ${path} is ${bytes} bytes, over the limit of ${maxBytes} bytes (ENVDESK_ENVIRONMENTS_MAX_BYTES)`;

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { EnvironmentSchema, ErrorCode, SyncStatusSchema } from '@envdesk/domain';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { newGuid, rfc3339, systemClock } from '../clock.js';
 import { fieldsForCreate } from '../environments/environments-service.js';
 import { billionLaughs, configMapVolume, tempFolder } from '../test/files.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestServerOptions, startTestServer } from '../test/test-server.js';
 import { createFileSync } from './file-sync.js';
 
@@ -14,7 +14,7 @@ const R44 = 'ghcr.io/my-org/connect-runtime:r4.4-py3.11';
 const R43 = 'ghcr.io/my-org/connect-runtime:r4.3-py3.10';
 const entry = (name: string, extra: Record<string, unknown> = {}) => ({ name, title: name.split(':')[1], ...extra });
 
-describe.each(testDialects)('declarative file sync on %s', (dialect) => {
+describeEachDialect('declarative file sync on %s', (dialect) => {
   let server: TestServer | undefined;
   let folder: ReturnType<typeof tempFolder>;
   afterEach(async () => {

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_TOMBSTONE_DAYS, applySync } from './apply-sync.js';
-import { DEFAULT_ENVIRONMENTS_MAX_BYTES, type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
+import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './environments-file-limits.js';
+import { type FileRead, fileSignature, parseDocumentInSlices, readEnvironmentsFileText } from './environments-file-reader.js';
 import { createIncrementalYamlReader } from './incremental-yaml.js';
 import { type Pause, createSlicer } from './slicer.js';
 

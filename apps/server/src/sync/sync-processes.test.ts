@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../db/store.js';
 import { billionLaughs, tempFolder } from '../test/files.js';
-import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, itEachDialect, itOnPostgres } from '../test/test-database.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 
 /** A realistic file of `count` entries, written as JSON so parsing is not what the test measures. */
@@ -23,6 +26,44 @@ async function managedCount(database: TestDatabase): Promise<number> {
     return all.filter((environment) => environment.managed_by !== null).length;
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * Whether a sync transaction is open in the database right now: on PostgreSQL its advisory lock
+ * is granted; on SQLite a second writer cannot begin (the sync takes the one write lock first).
+ */
+async function syncLockHeld(database: TestDatabase): Promise<boolean> {
+  if (database.options.databaseUrl) {
+    const client = new pg.Client({ connectionString: database.options.databaseUrl });
+    await client.connect();
+    try {
+      const held = await client.query(
+        "select 1 from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+      );
+      return held.rowCount !== 0;
+    } finally {
+      await client.end();
+    }
+  }
+  const sqlite = new SQLite(path.join(database.options.dataDir, 'envdesk.db'), { timeout: 0 });
+  try {
+    sqlite.exec('begin immediate');
+    sqlite.exec('rollback');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+    throw error;
+  } finally {
+    sqlite.close();
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
@@ -58,7 +99,7 @@ describe('sync across processes', () => {
     expect(server.lines.join('\n')).toMatch(/could not start: .*has invalid entries:\n\s+- entry 1, matching: must be one of any, exact, none/);
   });
 
-  it.each(testDialects)('refuses to start on a YAML alias bomb, exiting instead of hanging, on %s', async (dialect) => {
+  itEachDialect('refuses to start on a YAML alias bomb, exiting instead of hanging, on %s', async (dialect) => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
     const file = folder.write('environments.yaml', billionLaughs());
@@ -82,40 +123,32 @@ describe('sync across processes', () => {
     expect(server.lines.join('\n')).toMatch(/could not start: .* bytes, over the limit of 2048 bytes \(ENVDESK_ENVIRONMENTS_MAX_BYTES\)/);
   });
 
-  it.each(testDialects)('leaves the old state or the new one, never a mix, when killed in the middle of a 10,000-entry sync on %s', async (dialect) => {
+  itEachDialect('rolls back a 10,000-entry sync killed inside its transaction, and the next start syncs it all, on %s', async (dialect) => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
     const file = folder.path('environments.json');
     writeEntries(file, 10_000);
+    const database = await freshDatabase(dialect);
 
-    // A first, undisturbed run tells how long the sync takes here.
-    const timing = await freshDatabase(dialect);
-    const baseline = spawnServer(envFor(timing, file));
-    processes.push(baseline);
-    await baseline.waitFor(/syncing environments file/);
-    const started = Date.now();
-    await baseline.waitFor(/environments file synced/, 60_000);
-    const syncMs = Date.now() - started;
-    await baseline.stop();
-    expect(await managedCount(timing)).toBe(10_000);
+    const server = spawnServer(envFor(database, file));
+    processes.push(server);
+    await server.waitFor(/syncing environments file/);
+    // The kill must land while the sync's transaction is open: its lock is the sign that it is.
+    await waitUntil(() => syncLockHeld(database), 60_000);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    expect(await managedCount(database)).toBe(0);
+    expect(await syncLockHeld(database)).toBe(false);
 
-    const outcomes: number[] = [];
-    for (const fraction of [0.2, 0.5, 0.8]) {
-      const database = await freshDatabase(dialect);
-      const server = spawnServer(envFor(database, file));
-      processes.push(server);
-      await server.waitFor(/syncing environments file/);
-      await new Promise((resolve) => setTimeout(resolve, syncMs * fraction));
-      server.child.kill('SIGKILL');
-      await server.exited;
-      outcomes.push(await managedCount(database));
-    }
-    for (const count of outcomes) expect([0, 10_000]).toContain(count);
-  });
+    const next = spawnServer(envFor(database, file));
+    processes.push(next);
+    const synced = JSON.parse(await next.waitFor(/environments file synced/, 60_000));
+    expect(synced.create).toBe(10_000);
+    await next.stop();
+    expect(await managedCount(database)).toBe(10_000);
+  }, 120_000);
 
-  // Like the dialect suites, this exists only where PostgreSQL does (CI sets TEST_DATABASE_URL).
-  const onPostgres = process.env.TEST_DATABASE_URL ? it : () => undefined;
-  onPostgres('gives the result of one sync when two processes sync one file into one PostgreSQL', async () => {
+  itOnPostgres('gives the result of one sync when two processes sync one file into one PostgreSQL', async () => {
     const folder = tempFolder();
     cleanups.push(folder.cleanup);
     const file = folder.path('environments.json');

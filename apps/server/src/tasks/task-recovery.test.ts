@@ -11,7 +11,7 @@ import {
   waitForFinishedTask,
 } from '../test/deploy-in-flight.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
-import { testDialects } from '../test/test-database.js';
+import { describeEachDialect, itOnPostgres } from '../test/test-database.js';
 import { openDatabase } from '../db/database.js';
 import { createStore } from '../db/store.js';
 import type { TestDatabase } from '../test/test-database.js';
@@ -32,7 +32,7 @@ async function storedTask(database: TestDatabase, id: string) {
 /** Small, so a killed server's tasks go stale within the test; the default is 30 s. */
 const STALE = { ENVDESK_TASK_STALE_MS: '1500' };
 
-describe.each(testDialects)('deploy tasks across crashes and restarts on %s', (dialect) => {
+describeEachDialect('deploy tasks across crashes and restarts on %s', (dialect) => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -119,8 +119,6 @@ describe.each(testDialects)('deploy tasks across crashes and restarts on %s', (d
   }, 60_000);
 });
 
-// Like the dialect suites, this exists only where PostgreSQL does (CI sets TEST_DATABASE_URL).
-const onPostgres = process.env.TEST_DATABASE_URL ? it : () => undefined;
 
 describe('deploy tasks when PostgreSQL drops envdesk’s connections', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -128,7 +126,7 @@ describe('deploy tasks when PostgreSQL drops envdesk’s connections', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  onPostgres('keeps the process alive through terminated backends during a burst of deploys, and leaves no task unfinished', async () => {
+  itOnPostgres('keeps the process alive through terminated backends during a burst of deploys, and leaves no task unfinished', async () => {
     const database = await databaseWithFleet('postgres', 300);
     cleanups.push(() => database.cleanup());
     const server = spawnServer(serverEnv(database, STALE));

@@ -2,11 +2,11 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { newGuid, systemClock } from '../clock.js';
 import { type Store, createStore } from '../db/store.js';
 import { backendWaitingOnLock } from '../test/deploy-in-flight.js';
-import { type TestDatabase, openTestDatabase, testDialects } from '../test/test-database.js';
+import { type TestDatabase, openTestDatabase, describeEachDialect } from '../test/test-database.js';
 import { INTERRUPTED_BY_RESTART, INTERRUPTED_LINE, type TaskRunner, createTaskRunner } from './task-runner.js';
 
 /** Waits for `check` to hold, polling; fails with `what` after `timeoutMs`. */
@@ -60,7 +60,7 @@ async function blockTaskWrites(database: TestDatabase, taskId: string) {
   };
 }
 
-describe.each(testDialects)('the task runner on %s', (dialect) => {
+describeEachDialect('the task runner on %s', (dialect) => {
   let database: TestDatabase;
   let store: Store;
   let userId: number;

@@ -2,10 +2,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { describe, it } from 'vitest';
 import { type DatabaseConnection, type Dialect, openDatabase } from '../db/database.js';
 
-/** SQLite always; PostgreSQL too when TEST_DATABASE_URL names a server (CI sets it). */
-export const testDialects: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+const testDialects: readonly Dialect[] = ['sqlite', 'postgres'];
+
+/** Why a PostgreSQL case did not run here. CI sets the variable, so there every case runs. */
+export const POSTGRES_SKIP_REASON = 'PostgreSQL: set TEST_DATABASE_URL';
+const postgresMissing = !process.env.TEST_DATABASE_URL;
+
+/** A dialect as a test name shows it: a run without PostgreSQL says what it left out, and why. */
+function dialectLabel(dialect: Dialect): string {
+  return dialect === 'postgres' && postgresMissing ? `postgres (skipped: ${POSTGRES_SKIP_REASON})` : dialect;
+}
+
+/**
+ * One suite per dialect, `%s` in the name standing for it. The PostgreSQL suite is always
+ * declared, so a run without a server reports it as skipped rather than leaving it out silently.
+ */
+export function describeEachDialect(name: string, body: (dialect: Dialect) => void): void {
+  for (const dialect of testDialects) {
+    describe.skipIf(dialect === 'postgres' && postgresMissing)(name.replace('%s', dialectLabel(dialect)), () => body(dialect));
+  }
+}
+
+/** One test per dialect, `%s` in the name standing for it; skipped (saying why) like the suites. */
+export function itEachDialect(name: string, body: (dialect: Dialect) => Promise<void>, timeoutMs?: number): void {
+  for (const dialect of testDialects) {
+    it.skipIf(dialect === 'postgres' && postgresMissing)(name.replace('%s', dialectLabel(dialect)), () => body(dialect), timeoutMs);
+  }
+}
+
+/** A test that needs PostgreSQL itself (terminated backends, two replicas on one database). */
+export function itOnPostgres(name: string, body: () => Promise<void>, timeoutMs?: number): void {
+  it.skipIf(postgresMissing)(postgresMissing ? `${name} (skipped: ${POSTGRES_SKIP_REASON})` : name, body, timeoutMs);
+}
 
 export interface TestDatabase {
   readonly connection: DatabaseConnection;

@@ -1,11 +1,14 @@
 /**
- * A stand-in for the network edge: answers `fetch` from a table of `"METHOD /path"` handlers and
- * records every request, so tests run the real api-client, hooks and components against it.
+ * A stand-in for the network edge: answers `fetch` from a table of `"METHOD /path"` handlers
+ * (matched on the path alone) and records every request with its query string, so tests run the
+ * real api-client, hooks and components against it and can assert the filters they sent.
  */
 
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
+  /** The query string, so a test can assert the filters the app asked for. */
+  readonly query: URLSearchParams;
   readonly headers: Headers;
   readonly body: unknown;
 }
@@ -23,10 +26,12 @@ export function fakeFetch(handlers: Record<string, FakeHandler>) {
   const requests: RecordedRequest[] = [];
   const fetch = async (input: string, init: RequestInit = {}): Promise<Response> => {
     const method = init.method ?? 'GET';
-    const path = new URL(input, 'http://envdesk.test').pathname;
+    const url = new URL(input, 'http://envdesk.test');
+    const path = url.pathname;
     const request = {
       method,
       path,
+      query: url.searchParams,
       headers: new Headers(init.headers),
       body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
     };

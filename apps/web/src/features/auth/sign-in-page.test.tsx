@@ -63,7 +63,7 @@ describe('sign-in page', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Sign in' }));
 
-    expect(screen.getByText('Username is required.')).toBeTruthy();
+    screen.getByText('Username is required.');
     expect(screen.getByLabelText('Password').getAttribute('aria-invalid')).toBe('true');
     expect(server.requests.some((r) => r.method === 'POST')).toBe(false);
   });
@@ -78,8 +78,8 @@ describe('sign-in page', () => {
 
     await signIn('pat', 'publisher-demo');
 
-    expect(await screen.findByRole('heading', { name: 'Content' })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Content' });
     expect(window.location.pathname).toBe('/content');
-    expect(screen.getByText('Pat Publisher')).toBeTruthy();
+    screen.getByText('Pat Publisher');
   });
 });

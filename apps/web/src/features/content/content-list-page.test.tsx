@@ -2,8 +2,8 @@ import { ErrorCode } from '@envdesk/domain';
 import { aUser } from '@envdesk/domain/testing';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
-import { json } from '../../testing/fake-fetch';
+import { describe, expect, it } from 'vitest';
+import { type RecordedRequest, json } from '../../testing/fake-fetch';
 import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 import { aContent } from './content-test-data';
 
@@ -16,49 +16,37 @@ const report = aContent(pat, { name: 'report', title: 'Quarterly report', needs_
 const api = aContent(dana, { name: 'forecast-api', title: 'Forecast API', last_deployed_time: '2026-03-01T10:00:00Z' });
 
 const table = () => screen.findByRole('table', { name: 'Content' });
+const listRequest = (requests: readonly RecordedRequest[]) => requests.find((request) => request.path === '/__api__/v1/content');
 const rowOf = async (title: string) => (await screen.findByRole('link', { name: title })).closest('tr') as HTMLElement;
-
-/** The addresses the app fetched, query strings included (the fake server matches on paths only). */
-function recordUrls(): string[] {
-  const urls: string[] = [];
-  const inner = globalThis.fetch;
-  vi.stubGlobal('fetch', (input: string, init: RequestInit) => {
-    urls.push(input);
-    return inner(input, init);
-  });
-  return urls;
-}
 
 setUpPageTests();
 
 describe('the Content list', () => {
   it("shows a publisher their own content, with each item's environment and rebuild mark", async () => {
-    renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report]) });
-    const urls = recordUrls();
+    const server = renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report]) });
     await table();
-    expect(urls).toContain(`/__api__/v1/content?owner_guid=${pat.guid}`);
+    expect(listRequest(server.requests)?.query.get('owner_guid')).toBe(pat.guid);
     const row = await rowOf('Quarterly report');
-    expect(within(row).getByText('report')).toBeTruthy();
-    expect(within(row).getByText('ghcr.io/org/runtime:r4.4')).toBeTruthy();
-    expect(within(row).getByText('Rebuilds on next deploy')).toBeTruthy();
-    expect(within(row).getByText('Never deployed')).toBeTruthy();
+    within(row).getByText('report');
+    within(row).getByText('ghcr.io/org/runtime:r4.4');
+    within(row).getByText('Rebuilds on next deploy');
+    within(row).getByText('Never deployed');
     expect(within(row).getByRole('link', { name: 'Quarterly report' }).getAttribute('href')).toBe(`/content/${report.guid}`);
     expect(screen.queryByRole('columnheader', { name: 'Owner' })).toBeNull();
-    expect(screen.getByRole('button', { name: 'New content' })).toBeTruthy();
-    expect(screen.getByText('1 content item')).toBeTruthy();
+    screen.getByRole('button', { name: 'New content' });
+    screen.getByText('1 content item');
   });
 
   it('shows an administrator all content with owners, searches it and sorts it', async () => {
-    renderAppAt('/content', admin, { 'GET /__api__/v1/content': () => json(200, [report, api]) });
-    const urls = recordUrls();
+    const server = renderAppAt('/content', admin, { 'GET /__api__/v1/content': () => json(200, [report, api]) });
     await table();
-    expect(urls).toContain('/__api__/v1/content');
-    expect(screen.getByRole('columnheader', { name: 'Owner' })).toBeTruthy();
-    expect(within(await rowOf('Forecast API')).getByText('Dana Data')).toBeTruthy();
+    expect(listRequest(server.requests)?.query.has('owner_guid')).toBe(false);
+    screen.getByRole('columnheader', { name: 'Owner' });
+    within(await rowOf('Forecast API')).getByText('Dana Data');
 
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Search content'), 'dana');
-    expect(screen.getByText('1 of 2 content items')).toBeTruthy();
+    screen.getByText('1 of 2 content items');
     expect(screen.queryByRole('link', { name: 'Quarterly report' })).toBeNull();
     await user.clear(screen.getByLabelText('Search content'));
 
@@ -75,7 +63,7 @@ describe('the Content list', () => {
     await table();
     expect(screen.queryByRole('button', { name: 'New content' })).toBeNull();
     expect(screen.queryByRole('columnheader', { name: 'Environment' })).toBeNull();
-    expect(screen.getByText('Content published on this server. Only its owners and administrators can change it.')).toBeTruthy();
+    screen.getByText('Content published on this server. Only its owners and administrators can change it.');
   });
 
   it('invites a publisher to create their first content item, and refuses a name they already use', async () => {
@@ -89,13 +77,13 @@ describe('the Content list', () => {
     await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Name')));
 
     await user.click(within(dialog).getByRole('button', { name: 'Create content' }));
-    expect(within(dialog).getByText('Name is required.')).toBeTruthy();
+    within(dialog).getByText('Name is required.');
     expect(server.requests.some((request) => request.method === 'POST')).toBe(false);
 
     await user.type(within(dialog).getByLabelText('Name'), 'report');
     await user.type(within(dialog).getByLabelText('Title (optional)'), 'Quarterly report');
     await user.click(within(dialog).getByRole('button', { name: 'Create content' }));
-    expect(await within(dialog).findByText('You already have content named "report".')).toBeTruthy();
+    await within(dialog).findByText('You already have content named "report".');
     expect(within(dialog).getByLabelText('Name').getAttribute('aria-invalid')).toBe('true');
     expect(server.requests.find((request) => request.method === 'POST')?.body).toEqual({ name: 'report', title: 'Quarterly report' });
   });
@@ -118,9 +106,9 @@ describe('the Content list', () => {
     await user.type(within(dialog).getByLabelText('Name'), 'forecast');
     await user.type(within(dialog).getByLabelText('Title (optional)'), 'Forecast{Enter}');
 
-    expect(await screen.findByRole('heading', { name: 'Forecast', level: 1 })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Forecast', level: 1 });
     expect(window.location.pathname).toBe(`/content/${created.guid}`);
-    expect(screen.getByText('Created “Forecast”.')).toBeTruthy();
+    screen.getByText('Created “Forecast”.');
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -130,10 +118,10 @@ describe('the Content list', () => {
       'GET /__api__/v1/content': () =>
         ++calls === 1 ? json(500, { code: ErrorCode.InternalFailure, error: 'The database is not answering.', payload: null }) : json(200, [api]),
     });
-    expect(await screen.findByText('Loading content…')).toBeTruthy();
+    await screen.findByText('Loading content…');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The content could not be loaded. The database is not answering.');
     await userEvent.setup().click(within(alert).getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByRole('link', { name: 'Forecast API' })).toBeTruthy();
+    await screen.findByRole('link', { name: 'Forecast API' });
   });
 });

@@ -57,9 +57,9 @@ describe('the content page’s Runtime section', () => {
     const fake = renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
     const user = userEvent.setup();
 
-    expect(await screen.findByRole('heading', { name: 'Forecast API', level: 1 })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
     expect(within(runtime()).getByRole('radio', { name: 'Automatic' })).toHaveProperty('checked', true);
-    expect(await within(runtime()).findByText('For the latest bundle that is “R 4.4 / Python 3.11”.', { exact: false })).toBeTruthy();
+    await within(runtime()).findByText('For the latest bundle that is “R 4.4 / Python 3.11”.', { exact: false });
     expect(within(runtime()).getByRole('button', { name: 'Save runtime' }).getAttribute('aria-disabled')).toBe('true');
 
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
@@ -73,26 +73,26 @@ describe('the content page’s Runtime section', () => {
 
     // The Environments tab's search: by version.
     await user.type(within(runtime()).getByLabelText('Search environments'), '3.11');
-    expect(within(runtime()).getByText('2 of 3 environments')).toBeTruthy();
+    within(runtime()).getByText('2 of 3 environments');
     expect(within(picker).queryByRole('radio', { name: 'R 4.3 / Python 3.10' })).toBeNull();
 
     await user.click(within(picker).getByRole('radio', { name: 'R 4.4 / Python 3.11' }));
-    expect(within(runtime()).getByText('Unsaved changes')).toBeTruthy();
+    within(runtime()).getByText('Unsaved changes');
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
 
-    expect(await screen.findByText('Saved: “Forecast API” builds and runs in “R 4.4 / Python 3.11”. It rebuilds on its next deploy.')).toBeTruthy();
+    await screen.findByText('Saved: “Forecast API” builds and runs in “R 4.4 / Python 3.11”. It rebuilds on its next deploy.');
     expect(fake.requests.find((request) => request.method === 'PATCH')?.body).toEqual({
       default_environment_guid: current.guid,
       default_image_name: current.name,
     });
-    expect(within(runtime()).getByText('Rebuilds on next deploy')).toBeTruthy();
+    within(runtime()).getByText('Rebuilds on next deploy');
     expect(within(runtime()).getByRole('button', { name: 'Save runtime' }).getAttribute('aria-disabled')).toBe('true');
 
     // And back to Automatic, which clears the environment and the image.
     await user.click(within(runtime()).getByRole('radio', { name: 'Automatic' }));
     expect(within(runtime()).queryByRole('table')).toBeNull();
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
-    expect(await screen.findByText('Saved: “Forecast API” chooses its environment automatically. It rebuilds on its next deploy.')).toBeTruthy();
+    await screen.findByText('Saved: “Forecast API” chooses its environment automatically. It rebuilds on its next deploy.');
     expect(fake.requests.filter((request) => request.method === 'PATCH').at(-1)?.body).toEqual({ default_environment_guid: null, default_image_name: null });
   });
 
@@ -106,11 +106,11 @@ describe('the content page’s Runtime section', () => {
     renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
     const user = userEvent.setup();
     await screen.findByRole('heading', { name: 'Fresh', level: 1 });
-    expect(await screen.findByText('No bundles yet. Upload one, then deploy it to build and run the content.')).toBeTruthy();
-    expect(await screen.findByText('Not deployed yet. Deploy a bundle to see its log here.')).toBeTruthy();
+    await screen.findByText('No bundles yet. Upload one, then deploy it to build and run the content.');
+    await screen.findByText('Not deployed yet. Deploy a bundle to see its log here.');
 
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
-    expect(await within(runtime()).findByText(/has no bundle yet, so compatibility is known only after the first upload/)).toBeTruthy();
+    await within(runtime()).findByText(/has no bundle yet, so compatibility is known only after the first upload/);
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
     expect((within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement).disabled).toBe(false);
 
@@ -119,7 +119,7 @@ describe('the content page’s Runtime section', () => {
     expect(within(runtime()).getByRole('alert').textContent).toBe('Choose an environment in the list, or switch back to Automatic.');
     await user.click(within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }));
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
-    expect(await screen.findByText('Saved: “Fresh” builds and runs in “R 4.3 / Python 3.10”.')).toBeTruthy();
+    await screen.findByText('Saved: “Fresh” builds and runs in “R 4.3 / Python 3.10”.');
     // Never deployed: nothing to rebuild.
     expect(screen.queryByText('Rebuilds on next deploy')).toBeNull();
   });
@@ -171,11 +171,11 @@ describe('the content page’s bundles and deploys', () => {
     await screen.findByRole('heading', { name: 'Forecast', level: 1 });
 
     await user.click(screen.getByRole('button', { name: 'Upload bundle' }));
-    expect(screen.getByText('Choose a .tar.gz bundle archive first.')).toBeTruthy();
+    screen.getByText('Choose a .tar.gz bundle archive first.');
     const archive = new File([new Uint8Array([0x1f, 0x8b, 8, 0])], 'api.tar.gz', { type: 'application/gzip' });
     await user.upload(screen.getByLabelText('Bundle archive (.tar.gz)'), archive);
     await user.click(screen.getByRole('button', { name: 'Upload bundle' }));
-    expect(await screen.findByText('Uploaded bundle 7 (4 KB). Deploy it to build and run it.')).toBeTruthy();
+    await screen.findByText('Uploaded bundle 7 (4 KB). Deploy it to build and run it.');
     const upload = fake.requests.find((request) => request.method === 'POST' && request.path === `${base}/bundles`);
     expect(upload?.headers.get('Content-Type')).toBe('application/gzip');
 
@@ -183,8 +183,8 @@ describe('the content page’s bundles and deploys', () => {
     expect(fake.requests.find((request) => request.path === `${base}/deploy`)?.body).toEqual({ bundle_id: '7' });
     const liveLog = await screen.findByRole('log', { name: 'Log of deploy 1' });
     await waitFor(() => expect(liveLog.textContent).toBe(log.join('\n')));
-    expect(await screen.findByText('Deployed “Forecast”.')).toBeTruthy();
-    expect(within(screen.getByRole('list', { name: 'Deploys, newest first' })).getByText('Succeeded')).toBeTruthy();
+    await screen.findByText('Deployed “Forecast”.');
+    within(screen.getByRole('list', { name: 'Deploys, newest first' })).getByText('Succeeded');
     expect(polls).toBe(2);
   });
 
@@ -195,8 +195,8 @@ describe('the content page’s bundles and deploys', () => {
     });
     renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
     const history = await screen.findByRole('list', { name: 'Deploys, newest first' });
-    expect(within(history).getByText('Failed')).toBeTruthy();
-    expect(within(history).getByText('No environment can run this bundle.')).toBeTruthy();
+    within(history).getByText('Failed');
+    within(history).getByText('No environment can run this bundle.');
     expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe('Automatic selection … none qualifies.');
   });
 });
@@ -229,10 +229,10 @@ describe('the content page following a deploy it did not start', () => {
     const deployButton = await screen.findByRole('button', { name: 'Deploy bundle 1' });
     await waitFor(() => expect(deployButton.getAttribute('aria-disabled')).toBe('true'));
 
-    expect(await screen.findByText(`The deploy of “Forecast API” failed. ${interrupted}`)).toBeTruthy();
+    await screen.findByText(`The deploy of “Forecast API” failed. ${interrupted}`);
     const history = screen.getByRole('list', { name: 'Deploys, newest first' });
     await waitFor(() => expect(within(history).getAllByText('Failed')).toHaveLength(1));
-    expect(within(history).getByText(interrupted)).toBeTruthy();
+    within(history).getByText(interrupted);
     expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe([openingLine, interruptedLine].join('\n'));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Deploy bundle 1' }).getAttribute('aria-disabled')).toBe('false'));
 
@@ -250,7 +250,7 @@ describe('the content page following a deploy it did not start', () => {
     renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Deploy bundle 1' }));
-    expect(await screen.findByText(/The deploy’s progress can no longer be read. That task does not exist./)).toBeTruthy();
+    await screen.findByText(/The deploy’s progress can no longer be read. That task does not exist./);
     await waitFor(() => expect(screen.getByRole('button', { name: 'Deploy bundle 1' }).getAttribute('aria-disabled')).toBe('false'));
   });
 });
@@ -259,8 +259,8 @@ describe('the content page for others', () => {
   it('shows a viewer the content without its runtime, bundles or actions, and asks nothing more of the server', async () => {
     const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };
     const fake = renderAppAt(`/content/${deployed.guid}`, viewer, { [`GET /__api__/v1/content/${deployed.guid}`]: () => json(200, readable) });
-    expect(await screen.findByRole('heading', { name: 'Forecast API', level: 1 })).toBeTruthy();
-    expect(screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.')).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.');
     expect(screen.queryByRole('region', { name: 'Runtime' })).toBeNull();
     expect(within(screen.getByRole('main')).queryByRole('button')).toBeNull();
     expect(fake.requests.map((request) => request.path)).not.toContain('/__api__/v1/environments');
@@ -271,7 +271,7 @@ describe('the content page for others', () => {
     renderAppAt(`/content/${guid}`, pat, {
       [`GET /__api__/v1/content/${guid}`]: () => json(404, { code: ErrorCode.ObjectDoesNotExist, error: 'Content does not exist.', payload: null }),
     });
-    expect(await screen.findByRole('heading', { name: 'Content not found', level: 1 })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Content not found', level: 1 });
     expect(within(screen.getByRole('main')).getByRole('link', { name: 'Content' }).getAttribute('href')).toBe('/content');
   });
 });

@@ -51,7 +51,7 @@ describe('saving over someone else’s save', () => {
 
     const dialog = await screen.findByRole('dialog', { name: 'This environment was changed by someone else' });
     expect(server.requests.find((request) => request.method === 'PUT')?.headers.get('if-match')).toBe('"2026-03-01T10:00:00Z"');
-    expect(within(dialog).getByText('ana')).toBeTruthy();
+    within(dialog).getByText('ana');
     const table = within(dialog).getByRole('table', { name: 'What changed since you opened the form' });
     const rows = within(table)
       .getAllByRole('row')
@@ -70,7 +70,7 @@ describe('saving over someone else’s save', () => {
     const dialog = await screen.findByRole('dialog', { name: 'This environment was changed by someone else' });
     await user.click(within(dialog).getByRole('button', { name: 'Overwrite with mine' }));
 
-    expect(await screen.findByText('Saved “Py 3.11 (mine)”.')).toBeTruthy();
+    await screen.findByText('Saved “Py 3.11 (mine)”.');
     await waitFor(() => expect(window.location.pathname).toBe('/environments'));
     const puts = server.requests.filter((request) => request.method === 'PUT');
     expect(puts.map((request) => request.headers.get('if-match'))).toEqual([environmentEtag(opened), environmentEtag(theirs)]);
@@ -109,7 +109,7 @@ describe('deleting a version that is no longer current', () => {
     expect(server.requests.find((request) => request.method === 'DELETE')?.headers.get('if-match')).toBe(environmentEtag(opened));
     expect(notice.textContent).toContain('ana');
     await user.click(within(notice).getByRole('button', { name: 'Reload their version' }));
-    expect(await screen.findByRole('heading', { name: 'Edit “Py 3.11 (renamed by ana)”', level: 1 })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Edit “Py 3.11 (renamed by ana)”', level: 1 });
     expect(window.location.pathname).toBe(`/environments/${opened.guid}`);
   });
 });

@@ -49,13 +49,13 @@ describe('a session that ends while the form is edited', () => {
     signedIn = false; // The session expires server-side.
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
 
-    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Sign in' });
     expect(window.location.search).toBe(`?next=${encodeURIComponent(`/environments/${environment.guid}`)}`);
     await user.type(screen.getByLabelText('Username'), admin.username);
     await user.type(screen.getByLabelText('Password'), 'secret-password');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
-    expect(await screen.findByText(/Your unsaved changes from .* were restored/)).toBeTruthy();
+    await screen.findByText(/Your unsaved changes from .* were restored/);
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Py 3.11 (half-way)');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(window.location.pathname).toBe('/environments'));

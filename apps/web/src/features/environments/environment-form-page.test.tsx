@@ -33,7 +33,7 @@ describe('adding an environment', () => {
     const row = screen.getByRole('group', { name: 'Installation 1' });
     await user.type(within(row).getByLabelText('Version'), '3.12.4');
     await user.type(within(row).getByLabelText('Path'), 'usr/bin/python3');
-    expect(within(row).getByText('Path must be an absolute path (starting with /).')).toBeTruthy();
+    within(row).getByText('Path must be an absolute path (starting with /).');
     expect(within(row).getByLabelText('Path').getAttribute('aria-invalid')).toBe('true');
     await user.clear(within(row).getByLabelText('Path'));
     await user.type(within(row).getByLabelText('Path'), '/usr/bin/python3');
@@ -41,10 +41,10 @@ describe('adding an environment', () => {
 
     await user.type(screen.getByRole('combobox', { name: 'Add a user or group' }), 'data');
     await user.click(await screen.findByRole('option', { name: /data-science/ }));
-    expect(within(screen.getByRole('list', { name: 'Users and groups with access' })).getByText('data-science')).toBeTruthy();
+    within(screen.getByRole('list', { name: 'Users and groups with access' })).getByText('data-science');
 
     await user.click(screen.getByRole('button', { name: 'Add environment' }));
-    expect(await screen.findByText('Added “Py 3.12”.')).toBeTruthy();
+    await screen.findByText('Added “Py 3.12”.');
     await waitFor(() => expect(window.location.pathname).toBe('/environments'));
 
     const post = server.requests.find((request) => request.method === 'POST' && request.path === '/__api__/v1/environments');
@@ -84,7 +84,7 @@ describe('adding an environment', () => {
     expect(screen.getByRole('button', { name: 'Saving…' })).toHaveProperty('disabled', true);
     answer();
 
-    expect(await within(row).findByText('Version is not installed in the image.')).toBeTruthy();
+    await within(row).findByText('Version is not installed in the image.');
     expect(screen.getByRole('alert').textContent).toBe('Not saved: the server found problems with the fields marked below.');
     await waitFor(() => expect(document.activeElement).toBe(within(row).getByLabelText('Version')));
     // Editing the field clears the server's complaint about it.
@@ -108,11 +108,11 @@ describe('an existing environment', () => {
     });
     const user = userEvent.setup();
 
-    expect(await screen.findByRole('heading', { name: 'From the file', level: 1 })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'From the file', level: 1 });
     expect(screen.getByRole('note').textContent).toContain('This environment is defined in /etc/envdesk/environments.yaml');
     expect(screen.getByLabelText('Title').hasAttribute('readonly')).toBe(true);
     expect(screen.queryByRole('button', { name: 'Add installation' })).toBeNull();
-    expect(screen.getByText('Everyone with the publisher role can use this environment.')).toBeTruthy();
+    screen.getByText('Everyone with the publisher role can use this environment.');
 
     await user.type(screen.getByRole('combobox', { name: 'Add a user or group' }), 'data');
     await user.keyboard('{ArrowDown}');
@@ -120,7 +120,7 @@ describe('an existing environment', () => {
     await user.keyboard('{Enter}');
     await user.click(screen.getByRole('button', { name: 'Save access control' }));
 
-    expect(await screen.findByText('Saved access control of “From the file”.')).toBeTruthy();
+    await screen.findByText('Saved access control of “From the file”.');
     expect(server.requests.some((request) => request.method === 'PUT')).toBe(false);
     expect(server.requests.filter((request) => request.method === 'POST').map((request) => request.body)).toEqual([{ group_guid: group.guid }]);
   });
@@ -130,11 +130,11 @@ describe('an existing environment', () => {
     const server = renderAppAt(`/environments/${environment.guid}`, publisher, {
       [`GET /__api__/v1/environments/${environment.guid}`]: () => json(200, environment),
     });
-    expect(await screen.findByRole('heading', { name: 'Shared runtime', level: 1 })).toBeTruthy();
-    expect(screen.getByText('Only administrators can change environments.')).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Shared runtime', level: 1 });
+    screen.getByText('Only administrators can change environments.');
     expect(screen.queryByText('Access control')).toBeNull();
     expect(screen.queryByRole('button', { name: /Save/ })).toBeNull();
-    expect(screen.getByRole('link', { name: 'Back to environments' })).toBeTruthy();
+    screen.getByRole('link', { name: 'Back to environments' });
     expect(server.requests.some((request) => request.path.endsWith('/permissions'))).toBe(false);
   });
 
@@ -145,6 +145,6 @@ describe('an existing environment', () => {
       [`GET /__api__/v1/environments/${missing}/permissions`]: () => json(404, { code: ErrorCode.ObjectDoesNotExist, error: 'Environment does not exist.', payload: null }),
       'GET /__api__/v1/environments/sync': () => json(200, syncOk),
     });
-    expect(await screen.findByRole('heading', { name: 'Environment not found' })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'Environment not found' });
   });
 });

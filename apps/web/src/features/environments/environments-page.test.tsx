@@ -35,14 +35,14 @@ describe('the Environments tab', () => {
       'GET /__api__/v1/environments/sync': () => json(200, syncOk),
     });
     expect(await rowTitles()).toEqual(['From the file', 'GPU training', 'R 4.4 / Python 3.11']);
-    expect(screen.getByText('3 environments')).toBeTruthy();
+    screen.getByText('3 environments');
     const fileRow = screen.getByRole('link', { name: 'From the file' }).closest('tr') as HTMLElement;
-    expect(within(fileRow).getByText('Managed by file')).toBeTruthy();
-    expect(within(fileRow).getByText('/etc/envdesk/environments.yaml', { exact: false })).toBeTruthy();
+    within(fileRow).getByText('Managed by file');
+    within(fileRow).getByText('/etc/envdesk/environments.yaml', { exact: false });
     // Administrators may delete what the file does not own.
     expect(within(fileRow).queryByRole('button', { name: /^Delete/ })).toBeNull();
-    expect(screen.getByRole('button', { name: 'Delete GPU training' })).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Add environment' })).toBeTruthy();
+    screen.getByRole('button', { name: 'Delete GPU training' });
+    screen.getByRole('link', { name: 'Add environment' });
     expect(screen.getByRole('columnheader', { name: 'Title' }).getAttribute('aria-sort')).toBe('ascending');
     expect(screen.getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('none');
   });
@@ -56,12 +56,12 @@ describe('the Environments tab', () => {
     await table();
     await user.type(screen.getByLabelText('Search environments'), '3.12');
     expect(await rowTitles()).toEqual(['GPU training']);
-    expect(screen.getByText('1 of 3 environments')).toBeTruthy();
+    screen.getByText('1 of 3 environments');
     await waitFor(() => expect(window.location.search).toBe('?q=3.12'));
 
     await user.clear(screen.getByLabelText('Search environments'));
     await user.type(screen.getByLabelText('Search environments'), 'nothing like it');
-    expect(await screen.findByText('No environments match “nothing like it”.')).toBeTruthy();
+    await screen.findByText('No environments match “nothing like it”.');
     await user.click(screen.getByRole('button', { name: 'Clear search' }));
     expect(await rowTitles()).toHaveLength(3);
   });
@@ -97,7 +97,7 @@ describe('the Environments tab', () => {
 
   it('tells a viewer the page is not for their role, without asking the server for environments', async () => {
     const server = renderAppAt('/environments', viewer, {});
-    expect(await screen.findByText('The Environments page is not available to your role.')).toBeTruthy();
+    await screen.findByText('The Environments page is not available to your role.');
     expect(screen.queryByRole('link', { name: 'Environments' })).toBeNull();
     expect(server.requests.some((request) => request.path === '/__api__/v1/environments')).toBe(false);
   });
@@ -107,7 +107,7 @@ describe('the Environments tab', () => {
       'GET /__api__/v1/environments': () => json(200, []),
       'GET /__api__/v1/environments/sync': () => json(200, syncOk),
     });
-    expect(await screen.findByRole('heading', { name: 'No environments yet' })).toBeTruthy();
+    await screen.findByRole('heading', { name: 'No environments yet' });
     expect(screen.getByRole('link', { name: 'Add the first environment' }).getAttribute('href')).toBe('/environments/new');
   });
 
@@ -118,7 +118,7 @@ describe('the Environments tab', () => {
         ++calls === 1 ? json(500, { code: ErrorCode.InternalFailure, error: 'The database is not answering.', payload: null }) : json(200, [gpu]),
       'GET /__api__/v1/environments/sync': () => json(200, syncOk),
     });
-    expect(await screen.findByText('Loading environments…')).toBeTruthy();
+    await screen.findByText('Loading environments…');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The environments could not be loaded. The database is not answering.');
     await userEvent.setup().click(within(alert).getByRole('button', { name: 'Try again' }));
@@ -141,7 +141,7 @@ describe('the Environments tab', () => {
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toContain('The environments file could not be applied.');
     expect(banner.textContent).toContain('/etc/envdesk/environments.yaml has invalid entries.');
-    expect(within(banner).getByText('entry 0, name: is required')).toBeTruthy();
+    within(banner).getByText('entry 0, name: is required');
   });
 
   it('tells administrators that the missing file will remove its environments, and when', async () => {
@@ -179,7 +179,7 @@ describe('the Environments tab', () => {
     const using = await within(dialog).findByRole('list', { name: 'Content using this environment' });
     expect(using.textContent).toBe('Sales forecast by pat (chosen in its settings)');
     await user.click(within(dialog).getByRole('button', { name: 'Delete environment' }));
-    expect(await screen.findByText('Deleted “GPU training”.')).toBeTruthy();
+    await screen.findByText('Deleted “GPU training”.');
     expect(await rowTitles()).toEqual(['From the file', 'R 4.4 / Python 3.11']);
     expect(server.requests.filter((request) => request.method === 'DELETE')).toHaveLength(1);
   });
