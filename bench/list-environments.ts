@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { type LoadFigures, type LoadOptions, measure } from './lib/load.js';
-import { type ServerProcess, freePort, startServer, stopServer } from './lib/processes.js';
+import { type ServerProcess, envdeskMain, freePort, startEnvdesk, startServer, stopServer } from './lib/processes.js';
 import { figuresTable, goalsMet, goalsTable, medianOf, spreadOf } from './lib/report.js';
 import { seedEnvironments } from './lib/seed-environments.js';
 
@@ -25,7 +25,6 @@ const LIST_PATH = '/__api__/v1/environments';
 /** Runs of one server further apart than this (in req/s, relative to their median) mean a busy machine. */
 const NOISY_SPREAD = 0.25;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const bareServer = path.join(repoRoot, 'bench/bare-server.ts');
 
 const { values: options } = parseArgs({
@@ -77,7 +76,7 @@ async function fetchList(url: string, headers: Record<string, string> = {}): Pro
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(serverMain)) throw new Error('apps/server/dist/main.js is missing; run `npm run build` first');
+  if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/main.js is missing; run `npm run build` first');
   dataDir = await mkdtemp(path.join(tmpdir(), 'envdesk-bench-'));
 
   const seeding = performance.now();
@@ -92,25 +91,11 @@ async function main(): Promise<void> {
 
   const apiKey = randomBytes(24).toString('base64url');
   const keyHeader = { Authorization: `Key ${apiKey}` };
-  const envdeskPort = await freePort();
-  const envdesk = await startServer({
-    name: 'envdesk',
-    args: [serverMain],
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(envdeskPort),
-      ENVDESK_DATA_DIR: dataDir,
-      ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
-      ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
-      ENVDESK_BOOTSTRAP_API_KEY: apiKey,
-      LOG_LEVEL: logLevel,
-    },
-    port: envdeskPort,
-    logFile: path.join(dataDir, 'envdesk.log'),
-    readyPath: '/__ping__',
+  const envdesk = await startEnvdesk(dataDir, {
+    ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
+    ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
+    ENVDESK_BOOTSTRAP_API_KEY: apiKey,
+    LOG_LEVEL: logLevel,
   });
   servers.push(envdesk);
 

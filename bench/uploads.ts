@@ -14,10 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { TAR_END, tarHeader, tarPadding } from '../apps/server/src/test/tar.js';
-import { type ServerProcess, freePort, startServer, stopServer } from './lib/processes.js';
+import { type ServerProcess, startEnvdesk, stopServer } from './lib/processes.js';
 
 const MiB = 1024 * 1024;
 const UPLOADS = 8;
@@ -25,8 +24,6 @@ const UPLOAD_BYTES = 190 * MiB;
 const RSS_GOAL_MB = 400;
 const PING_GOAL_MS = 200;
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-bench-uploads-'));
 let server: ServerProcess | null = null;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -133,27 +130,12 @@ async function slowestPingDuring<T>(base: string, work: () => Promise<T>): Promi
 
 async function main() {
   const adminKey = randomBytes(24).toString('base64url');
-  const port = await freePort();
-  server = await startServer({
-    name: 'envdesk',
-    args: [serverMain],
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ENVDESK_DATA_DIR: dataDir,
-      ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
-      ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
-      ENVDESK_BOOTSTRAP_API_KEY: adminKey,
-      LOG_LEVEL: 'warn',
-      // An empty PostgreSQL database to measure there instead of SQLite in a temporary folder.
-      ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-    },
-    port,
-    logFile: path.join(dataDir, 'envdesk.log'),
-    readyPath: '/__ping__',
+  server = await startEnvdesk(dataDir, {
+    ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
+    ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
+    ENVDESK_BOOTSTRAP_API_KEY: adminKey,
+    // An empty PostgreSQL database to measure there instead of SQLite in a temporary folder.
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
   const pid = server.child.pid!;
   const base = server.url;

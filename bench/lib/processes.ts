@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -55,6 +57,27 @@ export async function startServer({ name, args, cwd, env, port, logFile, readyPa
   }
   child.kill('SIGKILL');
   throw new Error(`${name} did not answer ${readyPath} within 30 s:\n${logTail()}`);
+}
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The built server (`npm run build`), as `npm start` runs it. */
+export const envdeskMain = path.join(repoRoot, 'apps/server/dist/main.js');
+
+/**
+ * The built envdesk on a free port over `dataDir` (its log goes there too), ready once `/__ping__`
+ * answers; `env` adds to or overrides the production basics.
+ */
+export async function startEnvdesk(dataDir: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({
+    name: 'envdesk',
+    args: [envdeskMain],
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port), ENVDESK_DATA_DIR: dataDir },
+    port,
+    logFile: path.join(dataDir, 'envdesk.log'),
+    readyPath: '/__ping__',
+  });
 }
 
 /** SIGTERM, then SIGKILL if the process has not gone within `graceMs`. */

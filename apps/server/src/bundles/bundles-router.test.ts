@@ -6,14 +6,20 @@ import { sendHeadersOnly } from '../test/raw-http.js';
 import { tarGz } from '../test/tar.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
+/** A server, a publisher, and a content item of theirs to upload bundles to. */
+async function serverWithContent(): Promise<{ server: TestServer; publisher: TestUser; contentGuid: string }> {
+  const server = await startTestServer();
+  const publisher = await server.addUser('publisher');
+  const contentGuid: string = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+  return { server, publisher, contentGuid };
+}
+
 describe('bundles API', () => {
   let server: TestServer;
   let publisher: TestUser;
   let contentGuid: string;
   beforeAll(async () => {
-    server = await startTestServer();
-    publisher = await server.addUser('publisher');
-    contentGuid = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+    ({ server, publisher, contentGuid } = await serverWithContent());
   });
   afterAll(async () => {
     await server.app.services.deploy.settle();
@@ -154,9 +160,7 @@ describe('bundle uploads refused before their body is read', () => {
   let publisher: TestUser;
   let contentGuid: string;
   beforeAll(async () => {
-    server = await startTestServer();
-    publisher = await server.addUser('publisher');
-    contentGuid = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: {} })).body.guid;
+    ({ server, publisher, contentGuid } = await serverWithContent());
   });
   afterAll(() => server.close());
 
