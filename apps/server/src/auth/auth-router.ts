@@ -1,8 +1,9 @@
 import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
+import { SESSION_COOKIE } from '../http/request-auth.js';
 import { type RouteSpec, param, requireCsrfToken, route, userOf } from '../http/routes.js';
-import { type AuthService, SESSION_COOKIE } from './auth-service.js';
+import type { AuthService } from './auth-service.js';
 
 /**
  * The client's address as the sign-in throttle counts it: `req.ip` (which honours ENVDESK_TRUST_PROXY),

@@ -4,21 +4,23 @@ import {
   ApiError,
   type CreatedApiKey,
   type LoginInput,
+  type Result,
   type User,
   ErrorCode,
+  err,
   invalidLogin,
   notFound,
+  ok,
   parseRecordId,
 } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
-import { type RequestAuth, anonymous } from '../http/request-auth.js';
 import type { UserRecord } from '../users/users-store.js';
+import type { SessionRecord } from './credentials-store.js';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, decideThrottle, waitInWords } from './sign-in-throttle.js';
 import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
-export const SESSION_COOKIE = 'envdesk_session';
 const SESSION_HOURS = 12;
 /**
  * The one answer to every failed sign-in: an unknown user, a wrong password and a locked account
@@ -30,10 +32,18 @@ export const SIGN_IN_FAILED = 'The username or password is not correct.';
 const TOUCH_INTERVAL_MS = 60_000;
 
 export interface AuthServiceDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'credentials' | 'signInFailures' | 'users' | 'transaction'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly signInLimits?: SignInLimits;
+}
+
+/** Credentials that hold: who sent them, and how. */
+export interface Authenticated {
+  readonly actor: Actor;
+  readonly user: UserRecord;
+  readonly via: 'key' | 'session';
+  readonly session: SessionRecord | null;
 }
 
 /** 429 with the wait in `payload.retry_after` (seconds), which the error middleware also sends as Retry-After. */
@@ -49,19 +59,16 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
   // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
   void dummyPasswordHash();
 
-  async function actorFor(record: UserRecord): Promise<Actor> {
-    return { guid: record.user.guid, role: record.user.user_role, groupGuids: await store.groups.groupGuidsOf(record.id) };
-  }
-
-  async function signedIn(record: UserRecord, via: 'key' | 'session', session: RequestAuth['session']): Promise<RequestAuth> {
-    if (record.user.locked) return { ...anonymous, rejection: invalidLogin('This account is locked.') };
-    return { actor: await actorFor(record), user: record, via, session, rejection: null };
+  async function signedIn(record: UserRecord, via: 'key' | 'session', session: SessionRecord | null): Promise<Result<Authenticated>> {
+    if (record.user.locked) return err(invalidLogin('This account is locked.'));
+    return ok({ actor: await store.users.actorOf(record.id), user: record, via, session });
   }
 
   return {
-    async authenticateKey(key: string): Promise<RequestAuth> {
+    /** The key's owner, or why the key is refused (unknown, or its owner locked). */
+    async authenticateKey(key: string): Promise<Result<Authenticated>> {
       const found = await store.credentials.findApiKeyOwner(sha256(key));
-      if (!found) return { ...anonymous, rejection: invalidLogin('The API key is not valid.') };
+      if (!found) return err(invalidLogin('The API key is not valid.'));
       const current = clock.now();
       if (!found.lastUsedTime || current.getTime() - Date.parse(found.lastUsedTime) > TOUCH_INTERVAL_MS) {
         await store.credentials.touchApiKey(found.keyId, rfc3339(current));
@@ -69,10 +76,11 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
       return signedIn(found.owner, 'key', null);
     },
 
-    async authenticateSession(token: string): Promise<RequestAuth> {
+    /** The session's owner, or why the session is refused (unknown, ended, or its owner locked). */
+    async authenticateSession(token: string): Promise<Result<Authenticated>> {
       const session = await store.credentials.findSession(sha256(token));
       if (!session || session.expiresTime < timestamp(clock)) {
-        return { ...anonymous, rejection: invalidLogin('Your session has ended; sign in again.') };
+        return err(invalidLogin('Your session has ended; sign in again.'));
       }
       return signedIn(session.owner, 'session', session);
     },

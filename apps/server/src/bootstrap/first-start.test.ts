@@ -29,7 +29,7 @@ describe('first start', () => {
     const record = await store.users.findByUsername('root-admin');
     expect(record?.user.user_role).toBe('administrator');
     expect(await verifyPassword('chosen-password', record!.passwordHash!)).toBe(true);
-    expect((await auth.authenticateKey('chosen-api-key-123')).actor?.guid).toBe(record?.user.guid);
+    expect(await auth.authenticateKey('chosen-api-key-123')).toMatchObject({ ok: true, value: { actor: { guid: record?.user.guid } } });
     expect(printed).toEqual([]);
   });
 
@@ -56,8 +56,9 @@ describe('first start', () => {
     const visibleTo = async (s: Store, username: string) => {
       const record = await s.users.findByUsername(username);
       const { key } = await auth.createKey(record!, 'test');
-      const { actor } = await auth.authenticateKey(key);
-      const list = JSON.parse((await createEnvironmentListCache(s).listJson(actor!)).toString()) as Array<{ title: string }>;
+      const authenticated = await auth.authenticateKey(key);
+      if (!authenticated.ok) throw authenticated.error;
+      const list = JSON.parse((await createEnvironmentListCache(s).listJson(authenticated.value.actor)).toString()) as Array<{ title: string }>;
       return list.map((environment) => environment.title);
     };
     const pat = await visibleTo(store, 'pat');

@@ -1,8 +1,8 @@
+import { ApiError, ErrorCode } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.js';
 import { hashPassword, newSecret } from '../auth/secrets.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
-import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import type { Settings } from '../settings.js';
 
@@ -36,8 +36,8 @@ export async function ensureAdministrator({ store, auth, clock, settings, logger
     });
     if (settings.bootstrap.apiKey) await auth.importKey(admin, 'bootstrap', settings.bootstrap.apiKey);
   } catch (error) {
-    // Another replica created the administrator first.
-    if (isUniqueViolation(error)) return false;
+    // Another replica created the administrator first (the users store says so as a duplicate name).
+    if (error instanceof ApiError && error.code === ErrorCode.DuplicateName) return false;
     throw error;
   }
   logger.info({ username }, 'created the first administrator');

@@ -1,10 +1,8 @@
 import type { Bundle } from '@envdesk/domain';
-import type { BundleSummary } from './bundles-store.js';
-
-const bool = (value: number | null) => (value === null ? null : value === 1);
+import type { BundleRecord } from './bundles-store.js';
 
 /** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
-export function presentBundle(bundle: BundleSummary, contentGuid: string): Bundle {
+export function presentBundle(bundle: BundleRecord, contentGuid: string): Bundle {
   return {
     id: String(bundle.id),
     content_guid: contentGuid,
@@ -14,11 +12,11 @@ export function presentBundle(bundle: BundleSummary, contentGuid: string): Bundl
     cluster_name: bundle.image_name === null ? null : 'Kubernetes',
     image_name: bundle.image_name,
     r_version: bundle.r_version,
-    r_environment_management: bool(bundle.r_environment_management),
+    r_environment_management: bundle.r_environment_management,
     py_version: bundle.py_version,
-    py_environment_management: bool(bundle.py_environment_management),
+    py_environment_management: bundle.py_environment_management,
     quarto_version: bundle.quarto_version,
-    active: bundle.active === 1,
+    active: bundle.active,
     size: bundle.size,
     metadata: {
       source: null,
@@ -28,6 +26,6 @@ export function presentBundle(bundle: BundleSummary, contentGuid: string): Bundl
       archive_md5: bundle.archive_md5,
       archive_sha1: bundle.archive_sha1,
     },
-    build_plan: bundle.build_plan === null ? null : (JSON.parse(bundle.build_plan) as unknown),
+    build_plan: bundle.build_plan,
   };
 }

@@ -23,7 +23,7 @@ describeEachDialect('migration 0006-bundle-storage on %s', (dialect) => {
     const content = (await store.content.findByGuid('c0ffee00-0000-4000-8000-000000000001'))!;
     const archive = bundleArchive();
     const inserted = await sql<{ id: number }>`insert into bundles (content_id, created_time, size, archive_md5, archive_sha1, manifest, archive)
-      values (${content.row.id}, ${NOW}, ${archive.length}, 'md5', 'sha1', '{}', ${archive}) returning id`.execute(db);
+      values (${content.id}, ${NOW}, ${archive.length}, 'md5', 'sha1', '{}', ${archive}) returning id`.execute(db);
     const bundleId = inserted.rows[0]!.id;
 
     const migrated = await openDatabase(database.options);
@@ -31,7 +31,7 @@ describeEachDialect('migration 0006-bundle-storage on %s', (dialect) => {
       const pieces: Buffer[] = [];
       for await (const piece of createStore(migrated).bundles.archive(bundleId)) pieces.push(piece);
       expect(Buffer.concat(pieces).equals(archive)).toBe(true);
-      expect(await createStore(migrated).bundles.find(content.row.id, bundleId)).toMatchObject({ size: archive.length });
+      expect(await createStore(migrated).bundles.find(content.id, bundleId)).toMatchObject({ size: archive.length });
     } finally {
       await migrated.close();
     }

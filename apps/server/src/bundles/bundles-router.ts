@@ -27,15 +27,15 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
       // The client waiting for "100 Continue" (see decideContinue) may send the body now.
       if (/^100-continue$/i.test(req.get('expect') ?? '')) res.writeContinue();
       const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));
-      res.json(presentBundle(bundle, record.row.guid));
+      res.json(presentBundle(bundle, record.guid));
     }),
     route('get', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
       const { record, bundles } = await service.list(actorOf(req), param(req, 'guid'));
-      res.json(bundles.map((bundle) => presentBundle(bundle, record.row.guid)));
+      res.json(bundles.map((bundle) => presentBundle(bundle, record.guid)));
     }),
     route('get', '/v1/content/:guid/bundles/:id', 'content:write', async (req, res) => {
       const { record, bundle } = await service.get(actorOf(req), param(req, 'guid'), param(req, 'id'));
-      res.json(presentBundle(bundle, record.row.guid));
+      res.json(presentBundle(bundle, record.guid));
     }),
     route('get', '/v1/content/:guid/bundles/:id/download', 'content:write', async (req, res) => {
       const { bundle, archive } = await service.download(actorOf(req), param(req, 'guid'), param(req, 'id'));

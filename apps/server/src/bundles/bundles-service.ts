@@ -30,14 +30,14 @@ export const tooLarge = (maxBytes: number) =>
     413,
   );
 
-export function createBundlesService(deps: { store: Store; clock: Clock; content: ContentService; maxBytes: number }) {
+export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'transaction'>; clock: Clock; content: ContentService; maxBytes: number }) {
   const { store, clock, content, maxBytes } = deps;
 
   async function existing(actor: Actor, contentGuid: string, bundleId: string) {
     const record = await content.writable(actor, contentGuid);
     // An id the database cannot hold (beyond PostgreSQL's integer) finds nothing, like any unknown id.
     const id = parseRecordId(bundleId);
-    const bundle = id === null ? undefined : await store.bundles.find(record.row.id, id);
+    const bundle = id === null ? undefined : await store.bundles.find(record.id, id);
     if (!bundle) throw notFound('Bundle');
     return { record, bundle };
   }
@@ -99,7 +99,7 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
         const manifest = readManifest(inspected.manifestText);
         const bundle = await store.transaction((tx) =>
           tx.bundles.insert(
-            record.row.id,
+            record.id,
             { created_by: actor.guid, size, archive_md5: md5.digest('hex'), archive_sha1: sha1.digest('hex'), manifest },
             uploadKey,
             timestamp(clock),
@@ -115,7 +115,7 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
 
     async list(actor: Actor, contentGuid: string) {
       const record = await content.writable(actor, contentGuid);
-      return { record, bundles: await store.bundles.list(record.row.id) };
+      return { record, bundles: await store.bundles.list(record.id) };
     },
 
     get: existing,
@@ -128,10 +128,10 @@ export function createBundlesService(deps: { store: Store; clock: Clock; content
 
     async remove(actor: Actor, contentGuid: string, bundleId: string): Promise<void> {
       const { record, bundle } = await existing(actor, contentGuid, bundleId);
-      if (bundle.active === 1 || record.row.bundle_id === bundle.id) {
+      if (bundle.active || record.bundle_id === bundle.id) {
         throw new ApiError(ErrorCode.DeleteActiveBundle, 'This is the active bundle of the content; deploy another bundle before deleting it.');
       }
-      await store.transaction((tx) => tx.bundles.remove(record.row.id, bundle.id));
+      await store.transaction((tx) => tx.bundles.remove(record.id, bundle.id));
     },
   };
 }

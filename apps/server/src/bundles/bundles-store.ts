@@ -1,15 +1,31 @@
+import { type Bundle, BundleSchema, type Manifest, type Result, parseManifest } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import type { BuiltRuntime } from '../content/content-store.js';
-import type { BundleRow, Database } from '../db/schema.js';
+import { readFlag, readJson, readJsonText, writeFlag } from '../db/columns.js';
+import type { Database } from '../db/schema.js';
 
-export type BundleSummary = BundleRow;
+/**
+ * A bundle as the store keeps it: Connect's fields that need no content (the presenter adds its
+ * GUID), with the ids and the archive's hashes.
+ */
+export interface BundleRecord extends Readonly<Pick<Bundle, 'created_time' | 'created_by' | 'size' | 'active' | 'build_plan'> & BuiltRuntime> {
+  readonly id: number;
+  readonly content_id: number;
+  readonly archive_md5: string;
+  readonly archive_sha1: string;
+  /**
+   * manifest.json as checked by the manifest schema now, or what that schema finds wrong with it:
+   * it passed when uploaded, but a bundle outlives changes to the rules (a deploy says so in its log).
+   */
+  readonly manifest: Result<Manifest, string>;
+}
 
 export interface NewBundle {
   created_by: string | null;
   size: number;
   archive_md5: string;
   archive_sha1: string;
-  manifest: unknown;
+  manifest: Manifest;
 }
 
 /** What a build recorded on the bundle, with the plan it handed to Kubernetes. */
@@ -37,20 +53,43 @@ const SUMMARY_COLUMNS = [
   'build_plan',
 ] as const;
 
-const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['executeTakeFirstOrThrow']>>;
+const summaries = (db: Kysely<Database>) => db.selectFrom('bundles').select(SUMMARY_COLUMNS);
+
+function toBundleRecord(row: SummaryRow): BundleRecord {
+  return {
+    id: row.id,
+    content_id: row.content_id,
+    created_time: row.created_time,
+    created_by: row.created_by,
+    size: row.size,
+    archive_md5: row.archive_md5,
+    archive_sha1: row.archive_sha1,
+    manifest: parseManifest(readJsonText(row.manifest, `bundles ${row.id} manifest`)),
+    active: readFlag(row.active),
+    environment_guid: row.environment_guid,
+    image_name: row.image_name,
+    r_version: row.r_version,
+    py_version: row.py_version,
+    quarto_version: row.quarto_version,
+    r_environment_management: readFlag(row.r_environment_management),
+    py_environment_management: readFlag(row.py_environment_management),
+    build_plan: row.build_plan === null ? null : readJson(BundleSchema.shape.build_plan, row.build_plan, `bundles ${row.id} build_plan`),
+  };
+}
 
 /** Bundles and their archives; the archive's pieces are read one at a time, never the whole. */
 export function createBundlesStore(db: Kysely<Database>) {
   return {
     /** Writes the bundle and makes the pieces stored under `uploadKey` its archive. */
-    async insert(contentId: number, bundle: NewBundle, uploadKey: string, now: string): Promise<BundleSummary> {
+    async insert(contentId: number, bundle: NewBundle, uploadKey: string, now: string): Promise<BundleRecord> {
       const row = await db
         .insertInto('bundles')
         .values({ ...bundle, manifest: JSON.stringify(bundle.manifest), content_id: contentId, created_time: now })
         .returning(SUMMARY_COLUMNS)
         .executeTakeFirstOrThrow();
       await db.updateTable('bundle_uploads').set({ bundle_id: row.id }).where('upload_key', '=', uploadKey).execute();
-      return row;
+      return toBundleRecord(row);
     },
 
     async startUpload(uploadKey: string, now: string): Promise<void> {
@@ -89,16 +128,19 @@ export function createBundlesStore(db: Kysely<Database>) {
       }
     },
 
-    list(contentId: number): Promise<BundleSummary[]> {
-      return db.selectFrom('bundles').select(SUMMARY_COLUMNS).where('content_id', '=', contentId).orderBy('id', 'desc').execute();
+    async list(contentId: number): Promise<BundleRecord[]> {
+      const rows = await summaries(db).where('content_id', '=', contentId).orderBy('id', 'desc').execute();
+      return rows.map(toBundleRecord);
     },
 
-    find(contentId: number, id: number): Promise<BundleSummary | undefined> {
-      return db.selectFrom('bundles').select(SUMMARY_COLUMNS).where('content_id', '=', contentId).where('id', '=', id).executeTakeFirst();
+    async find(contentId: number, id: number): Promise<BundleRecord | undefined> {
+      const row = await summaries(db).where('content_id', '=', contentId).where('id', '=', id).executeTakeFirst();
+      return row && toBundleRecord(row);
     },
 
-    latest(contentId: number): Promise<BundleSummary | undefined> {
-      return db.selectFrom('bundles').select(SUMMARY_COLUMNS).where('content_id', '=', contentId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    async latest(contentId: number): Promise<BundleRecord | undefined> {
+      const row = await summaries(db).where('content_id', '=', contentId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return row && toBundleRecord(row);
     },
 
     async remove(contentId: number, id: number): Promise<boolean> {
@@ -111,8 +153,8 @@ export function createBundlesStore(db: Kysely<Database>) {
         .updateTable('bundles')
         .set({
           ...runtime,
-          r_environment_management: flag(runtime.r_environment_management),
-          py_environment_management: flag(runtime.py_environment_management),
+          r_environment_management: writeFlag(runtime.r_environment_management),
+          py_environment_management: writeFlag(runtime.py_environment_management),
           build_plan: JSON.stringify(runtime.build_plan),
         })
         .where('id', '=', id)
@@ -121,8 +163,8 @@ export function createBundlesStore(db: Kysely<Database>) {
 
     /** Exactly one active bundle per content item. */
     async activate(contentId: number, id: number): Promise<void> {
-      await db.updateTable('bundles').set({ active: 0 }).where('content_id', '=', contentId).execute();
-      await db.updateTable('bundles').set({ active: 1 }).where('id', '=', id).execute();
+      await db.updateTable('bundles').set({ active: writeFlag(false) }).where('content_id', '=', contentId).execute();
+      await db.updateTable('bundles').set({ active: writeFlag(true) }).where('id', '=', id).execute();
     },
   };
 }

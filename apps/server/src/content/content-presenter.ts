@@ -1,8 +1,6 @@
 import type { Actor, Content } from '@envdesk/domain';
 import type { ContentRecord } from './content-store.js';
 
-const bool = (value: number | null) => (value === null ? null : value === 1);
-
 /** May `actor` see and change this content's runtime (owner or administrator)? */
 export const ownsOrAdministers = (actor: Actor, record: ContentRecord) =>
   actor.role === 'administrator' || record.owner.guid === actor.guid;
@@ -12,41 +10,41 @@ export const ownsOrAdministers = (actor: Actor, record: ContentRecord) =>
  * (Connect: "insufficient rights"); `id` and `bundle_id` are strings.
  */
 export function presentContent(record: ContentRecord, actor: Actor, baseUrl: string): Content {
-  const { row, owner } = record;
+  const { owner } = record;
   const privileged = ownsOrAdministers(actor, record);
   const runtime = <T>(value: T): T | null => (privileged ? value : null);
   return {
-    guid: row.guid,
-    id: String(row.id),
-    name: row.name,
-    title: row.title,
-    description: row.description,
+    guid: record.guid,
+    id: String(record.id),
+    name: record.name,
+    title: record.title,
+    description: record.description,
     access_type: 'acl',
     locked: false,
     locked_message: '',
-    created_time: row.created_time,
-    last_deployed_time: row.last_deployed_time,
-    bundle_id: row.bundle_id === null ? null : String(row.bundle_id),
-    app_mode: row.app_mode,
-    content_category: row.content_category,
-    parameterized: row.parameterized === 1,
-    cluster_name: row.image_name === null ? null : 'Kubernetes',
-    default_image_name: runtime(row.default_image_name),
-    default_environment_guid: runtime(row.default_environment_guid),
-    default_r_environment_management: runtime(bool(row.default_r_environment_management)),
-    default_py_environment_management: runtime(bool(row.default_py_environment_management)),
-    environment_guid: runtime(row.environment_guid),
-    image_name: runtime(row.image_name),
-    r_version: runtime(row.r_version),
-    py_version: runtime(row.py_version),
-    quarto_version: runtime(row.quarto_version),
-    r_environment_management: runtime(bool(row.r_environment_management)),
-    py_environment_management: runtime(bool(row.py_environment_management)),
-    needs_rebuild: row.needs_rebuild === 1,
+    created_time: record.created_time,
+    last_deployed_time: record.last_deployed_time,
+    bundle_id: record.bundle_id === null ? null : String(record.bundle_id),
+    app_mode: record.app_mode,
+    content_category: record.content_category,
+    parameterized: record.parameterized,
+    cluster_name: record.image_name === null ? null : 'Kubernetes',
+    default_image_name: runtime(record.default_image_name),
+    default_environment_guid: runtime(record.default_environment_guid),
+    default_r_environment_management: runtime(record.default_r_environment_management),
+    default_py_environment_management: runtime(record.default_py_environment_management),
+    environment_guid: runtime(record.environment_guid),
+    image_name: runtime(record.image_name),
+    r_version: runtime(record.r_version),
+    py_version: runtime(record.py_version),
+    quarto_version: runtime(record.quarto_version),
+    r_environment_management: runtime(record.r_environment_management),
+    py_environment_management: runtime(record.py_environment_management),
+    needs_rebuild: record.needs_rebuild,
     owner_guid: owner.guid,
     owner: { guid: owner.guid, username: owner.username, first_name: owner.first_name, last_name: owner.last_name },
-    content_url: `${baseUrl}/content/${row.guid}/`,
-    dashboard_url: `${baseUrl}/connect/#/apps/${row.guid}`,
+    content_url: `${baseUrl}/content/${record.guid}/`,
+    dashboard_url: `${baseUrl}/connect/#/apps/${record.guid}`,
     app_role: record.owner.guid === actor.guid ? 'owner' : actor.role === 'administrator' ? 'owner' : 'viewer',
   };
 }

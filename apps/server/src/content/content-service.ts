@@ -12,7 +12,6 @@ import {
   permissionDenied,
 } from '@envdesk/domain';
 import { type Clock, newGuid, timestamp } from '../clock.js';
-import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { ownsOrAdministers } from './content-presenter.js';
 import type { ContentFields, ContentRecord } from './content-store.js';
@@ -24,17 +23,7 @@ const RUNTIME_CHOICE = [
   'default_py_environment_management',
 ] as const;
 
-/** The owner as an actor: selection and permission checks are about who owns the content. */
-export async function ownerActor(store: Store, record: ContentRecord): Promise<Actor> {
-  const owner = await store.users.findById(record.owner.id);
-  return {
-    guid: record.owner.guid,
-    role: owner?.user.user_role ?? 'viewer',
-    groupGuids: await store.groups.groupGuidsOf(record.owner.id),
-  };
-}
-
-export function createContentService({ store, clock }: { store: Store; clock: Clock }) {
+export function createContentService({ store, clock }: { store: Pick<Store, 'content' | 'environments' | 'users' | 'transaction'>; clock: Clock }) {
   async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
     if (!can(actor, 'content:read')) throw permissionDenied();
     const record = await store.content.findByGuid(guid);
@@ -68,9 +57,6 @@ export function createContentService({ store, clock }: { store: Store; clock: Cl
     }
   }
 
-  const duplicateName = (name: string) =>
-    new ApiError(ErrorCode.DuplicateName, `You already have content named "${name}".`, { field: 'name' });
-
   return {
     readable,
     writable,
@@ -87,34 +73,19 @@ export function createContentService({ store, clock }: { store: Store; clock: Cl
       const guid = newGuid();
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
       const { name: _name, ...fields } = input;
-      try {
-        await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, timestamp(clock)));
-      } catch (error) {
-        if (isUniqueViolation(error)) throw duplicateName(name);
-        throw error;
-      }
+      await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, timestamp(clock)));
       return (await store.content.findByGuid(guid))!;
     },
 
     /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
     async update(actor: Actor, guid: string, input: UpdateContentInput): Promise<ContentRecord> {
       const record = await writable(actor, guid);
-      await checkRuntimeChoice(await ownerActor(store, record), input);
+      // Selection and permission checks are about who owns the content, whoever edits it.
+      await checkRuntimeChoice(await store.users.actorOf(record.owner.id), input);
       const fields: ContentFields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-      const changesRuntime = RUNTIME_CHOICE.some((key) => {
-        const current = record.row[key];
-        const wanted = input[key];
-        if (wanted === undefined) return false;
-        const currentValue = typeof current === 'number' ? current === 1 : current;
-        return currentValue !== wanted;
-      });
-      if (changesRuntime && record.row.bundle_id !== null) fields.needs_rebuild = true;
-      try {
-        await store.transaction((tx) => tx.content.update(guid, fields));
-      } catch (error) {
-        if (isUniqueViolation(error)) throw duplicateName(input.name ?? '');
-        throw error;
-      }
+      const changesRuntime = RUNTIME_CHOICE.some((key) => input[key] !== undefined && input[key] !== record[key]);
+      if (changesRuntime && record.bundle_id !== null) fields.needs_rebuild = true;
+      await store.transaction((tx) => tx.content.update(guid, fields));
       return (await store.content.findByGuid(guid))!;
     },
 

@@ -1,41 +1,59 @@
+import { ApiError, type Content, ErrorCode, type SelectionInput } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import type { ContentRow, Database } from '../db/schema.js';
+import { readFlag, writeFlag } from '../db/columns.js';
+import { unlessDuplicate } from '../db/errors.js';
+import type { Database } from '../db/schema.js';
 
-export interface ContentOwner {
+/** The owner as Connect shows them, with the id their content and tasks hang from. */
+export interface ContentOwner extends Readonly<Content['owner']> {
   readonly id: number;
-  readonly guid: string;
-  readonly username: string;
-  readonly first_name: string;
-  readonly last_name: string;
-}
-
-/** A content row with its owner, as services and the presenter need it. */
-export interface ContentRecord {
-  readonly row: ContentRow;
-  readonly owner: ContentOwner;
-}
-
-/** Columns a service may write; booleans as the store's 0/1 integers are converted here. */
-export interface ContentFields {
-  name?: string;
-  title?: string | null;
-  description?: string;
-  default_image_name?: string | null;
-  default_environment_guid?: string | null;
-  default_r_environment_management?: boolean | null;
-  default_py_environment_management?: boolean | null;
-  needs_rebuild?: boolean;
 }
 
 /** What a build used, as content and bundles both record it (Connect's read-only runtime fields). */
-export interface BuiltRuntime {
-  environment_guid: string | null;
-  image_name: string | null;
-  r_version: string | null;
-  py_version: string | null;
-  quarto_version: string | null;
-  r_environment_management: boolean | null;
-  py_environment_management: boolean | null;
+export type BuiltRuntime = Pick<
+  Content,
+  'environment_guid' | 'image_name' | 'r_version' | 'py_version' | 'quarto_version' | 'r_environment_management' | 'py_environment_management'
+>;
+
+/** What the publisher chose for the content's runtime (what selection reads). */
+export type RuntimeChoice = Pick<
+  Content,
+  'default_image_name' | 'default_environment_guid' | 'default_r_environment_management' | 'default_py_environment_management'
+>;
+
+/**
+ * A content item as the store keeps it: Connect's fields that do not depend on who asks (the
+ * presenter adds the rest and hides the runtime from those without rights), with the numeric ids
+ * that bundles and tasks hang from.
+ */
+export interface ContentRecord
+  extends Readonly<
+    Pick<Content, 'guid' | 'name' | 'title' | 'description' | 'created_time' | 'last_deployed_time' | 'app_mode' | 'content_category' | 'parameterized' | 'needs_rebuild'> &
+      RuntimeChoice &
+      BuiltRuntime
+  > {
+  readonly id: number;
+  /** The active bundle. */
+  readonly bundle_id: number | null;
+  readonly owner: ContentOwner;
+}
+
+/** The content's runtime choice as environment selection takes it; all null without content. */
+export function runtimeChoiceOf(record: ContentRecord | null): SelectionInput['content'] {
+  return {
+    default_environment_guid: record?.default_environment_guid ?? null,
+    default_image_name: record?.default_image_name ?? null,
+    default_r_environment_management: record?.default_r_environment_management ?? null,
+    default_py_environment_management: record?.default_py_environment_management ?? null,
+  };
+}
+
+/** Fields a service may write. */
+export interface ContentFields extends Partial<RuntimeChoice> {
+  name?: string;
+  title?: string | null;
+  description?: string;
+  needs_rebuild?: boolean;
 }
 
 /** What a deploy records on the content. */
@@ -46,16 +64,18 @@ export interface DeployedRuntime extends BuiltRuntime {
   parameterized: boolean;
 }
 
-const flag = (value: boolean | null | undefined) => (value === undefined ? undefined : value === null ? null : value ? 1 : 0);
-
 function toColumns(fields: ContentFields) {
   const { default_r_environment_management, default_py_environment_management, needs_rebuild, ...rest } = fields;
-  const columns: Record<string, unknown> = { ...rest };
-  if (default_r_environment_management !== undefined) columns.default_r_environment_management = flag(default_r_environment_management);
-  if (default_py_environment_management !== undefined) columns.default_py_environment_management = flag(default_py_environment_management);
-  if (needs_rebuild !== undefined) columns.needs_rebuild = needs_rebuild ? 1 : 0;
-  return columns;
+  return {
+    ...rest,
+    ...(default_r_environment_management !== undefined && { default_r_environment_management: writeFlag(default_r_environment_management) }),
+    ...(default_py_environment_management !== undefined && { default_py_environment_management: writeFlag(default_py_environment_management) }),
+    ...(needs_rebuild !== undefined && { needs_rebuild: writeFlag(needs_rebuild) }),
+  };
 }
+
+/** `name` is unique per owner. */
+const duplicateName = (name: string) => new ApiError(ErrorCode.DuplicateName, `You already have content named "${name}".`, { field: 'name' });
 
 export function createContentStore(db: Kysely<Database>) {
   const withOwner = () =>
@@ -66,9 +86,31 @@ export function createContentStore(db: Kysely<Database>) {
       .select(['u.guid as owner_guid', 'u.username as owner_username', 'u.first_name as owner_first_name', 'u.last_name as owner_last_name']);
 
   type Joined = Awaited<ReturnType<ReturnType<typeof withOwner>['executeTakeFirstOrThrow']>>;
-  const toRecord = ({ owner_guid, owner_username, owner_first_name, owner_last_name, ...row }: Joined): ContentRecord => ({
-    row,
-    owner: { id: row.owner_id, guid: owner_guid, username: owner_username, first_name: owner_first_name, last_name: owner_last_name },
+  const toRecord = (row: Joined): ContentRecord => ({
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    created_time: row.created_time,
+    last_deployed_time: row.last_deployed_time,
+    bundle_id: row.bundle_id,
+    app_mode: row.app_mode,
+    content_category: row.content_category,
+    parameterized: readFlag(row.parameterized),
+    needs_rebuild: readFlag(row.needs_rebuild),
+    default_image_name: row.default_image_name,
+    default_environment_guid: row.default_environment_guid,
+    default_r_environment_management: readFlag(row.default_r_environment_management),
+    default_py_environment_management: readFlag(row.default_py_environment_management),
+    environment_guid: row.environment_guid,
+    image_name: row.image_name,
+    r_version: row.r_version,
+    py_version: row.py_version,
+    quarto_version: row.quarto_version,
+    r_environment_management: readFlag(row.r_environment_management),
+    py_environment_management: readFlag(row.py_environment_management),
+    owner: { id: row.owner_id, guid: row.owner_guid, username: row.owner_username, first_name: row.owner_first_name, last_name: row.owner_last_name },
   });
 
   return {
@@ -84,17 +126,26 @@ export function createContentStore(db: Kysely<Database>) {
       return row && toRecord(row);
     },
 
+    /** Throws DuplicateName when the owner already has content of that name. */
     async insert(guid: string, ownerId: number, name: string, fields: ContentFields, now: string): Promise<void> {
-      await db
-        .insertInto('content')
-        .values({ description: '', ...toColumns(fields), guid, name, owner_id: ownerId, created_time: now })
-        .execute();
+      await unlessDuplicate(
+        () =>
+          db
+            .insertInto('content')
+            .values({ description: '', ...toColumns(fields), guid, name, owner_id: ownerId, created_time: now })
+            .execute(),
+        () => duplicateName(name),
+      );
     },
 
+    /** Throws DuplicateName when a new name is one the owner already uses. */
     async update(guid: string, fields: ContentFields): Promise<void> {
       const columns = toColumns(fields);
       if (Object.keys(columns).length === 0) return;
-      await db.updateTable('content').set(columns).where('guid', '=', guid).execute();
+      await unlessDuplicate(
+        () => db.updateTable('content').set(columns).where('guid', '=', guid).execute(),
+        () => duplicateName(fields.name ?? ''),
+      );
     },
 
     async remove(guid: string): Promise<boolean> {
@@ -121,10 +172,10 @@ export function createContentStore(db: Kysely<Database>) {
         .updateTable('content')
         .set({
           ...runtime,
-          parameterized: runtime.parameterized ? 1 : 0,
-          r_environment_management: flag(runtime.r_environment_management),
-          py_environment_management: flag(runtime.py_environment_management),
-          needs_rebuild: 0,
+          parameterized: writeFlag(runtime.parameterized),
+          r_environment_management: writeFlag(runtime.r_environment_management),
+          py_environment_management: writeFlag(runtime.py_environment_management),
+          needs_rebuild: writeFlag(false),
           last_deployed_time: now,
         })
         .where('id', '=', contentId)

@@ -6,6 +6,19 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * Runs a store's write, turning a unique violation into the domain's error for it (`duplicate`),
+ * so no caller of a store ever sees a driver's error code. Other errors pass unchanged.
+ */
+export async function unlessDuplicate<T>(write: () => Promise<T>, duplicate: () => Error): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicate();
+    throw error;
+  }
+}
+
+/**
  * What a failed database call means for the caller, beyond "a bug":
  * - `unavailable`: the database cannot be reached or dropped the connection; the same request will
  *   work once it is back (a restart, a failover, a network blip), so clients should retry.

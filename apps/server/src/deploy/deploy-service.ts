@@ -5,19 +5,18 @@ import {
   type Deployment,
   ErrorCode,
   type VersionMatching,
-  parseManifest,
   selectEnvironment,
 } from '@envdesk/domain';
+import type { BundleRecord } from '../bundles/bundles-store.js';
 import { type Clock, timestamp } from '../clock.js';
-import { ownerActor, type ContentService } from '../content/content-service.js';
+import type { ContentService } from '../content/content-service.js';
+import { type ContentRecord, runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
-import type { BundleSummary } from '../bundles/bundles-store.js';
-import type { ContentRecord } from '../content/content-store.js';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
 export interface DeployDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'bundles' | 'content' | 'environments' | 'tasks' | 'users' | 'transaction'>;
   readonly clock: Clock;
   readonly content: ContentService;
   readonly matching: VersionMatching;
@@ -26,25 +25,19 @@ export interface DeployDeps {
 
 export const CONTENT_DELETED = 'the content was deleted during the deploy';
 
-const bool = (value: number | null) => (value === null ? null : value === 1);
-
 export function createDeployService({ store, clock, content, matching, tasks }: DeployDeps) {
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
-  async function run(task: TaskContext, record: ContentRecord, bundle: BundleSummary, activate: boolean): Promise<TaskOutcome> {
+  async function run(task: TaskContext, record: ContentRecord, bundle: BundleRecord, activate: boolean): Promise<TaskOutcome> {
     const fail = (error: string): TaskOutcome => ({ code: 1, error });
 
-    await task.say(`Deploying bundle ${bundle.id} of "${record.row.title ?? record.row.name}"${activate ? '' : ' as a draft (not activated)'}.`);
-    const manifest = parseManifest(JSON.parse(bundle.manifest));
+    await task.say(`Deploying bundle ${bundle.id} of "${record.title ?? record.name}"${activate ? '' : ' as a draft (not activated)'}.`);
+    const { manifest } = bundle;
     if (!manifest.ok) return fail(manifest.error);
-    const owner = await ownerActor(store, record);
+    // Permissions are checked for the content's owner, whoever deploys.
+    const owner = await store.users.actorOf(record.owner.id);
     const selection = selectEnvironment({
       manifest: manifest.value,
-      content: {
-        default_environment_guid: record.row.default_environment_guid,
-        default_image_name: record.row.default_image_name,
-        default_r_environment_management: bool(record.row.default_r_environment_management),
-        default_py_environment_management: bool(record.row.default_py_environment_management),
-      },
+      content: runtimeChoiceOf(record),
       owner,
       // The log is read by the owner (and administrators): it names only environments the owner may use.
       readBy: owner,
@@ -73,13 +66,13 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
     const recorded = await store.transaction(async (tx) => {
       // A DELETE that won the race has removed the content and its bundles: recording nothing and
       // saying so beats reporting a success for content that no longer exists.
-      if (!(await tx.content.lockForDeploy(record.row.id))) return false;
+      if (!(await tx.content.lockForDeploy(record.id))) return false;
       await tx.bundles.recordBuild(bundle.id, { ...runtime, build_plan: plan });
       if (!activate) return true;
-      await tx.bundles.activate(record.row.id, bundle.id);
+      await tx.bundles.activate(record.id, bundle.id);
       const metadata = manifest.value.metadata;
       await tx.content.recordDeploy(
-        record.row.id,
+        record.id,
         {
           ...runtime,
           bundle_id: bundle.id,
@@ -103,8 +96,8 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
     async deploy(actor: Actor, userId: number, contentGuid: string, input: DeployInput): Promise<string> {
       const record = await content.writable(actor, contentGuid);
       const bundle = input.bundle_id
-        ? await store.bundles.find(record.row.id, Number(input.bundle_id))
-        : await store.bundles.latest(record.row.id);
+        ? await store.bundles.find(record.id, Number(input.bundle_id))
+        : await store.bundles.latest(record.id);
       if (!bundle) {
         throw new ApiError(
           ErrorCode.BundleMissing,
@@ -112,21 +105,21 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
           { field: 'bundle_id' },
         );
       }
-      return tasks.start({ userId, contentId: record.row.id }, (task) => run(task, record, bundle, input.activate !== false));
+      return tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false));
     },
 
     /** The content's deploys, newest first, each with its log. */
     async history(actor: Actor, contentGuid: string): Promise<Deployment[]> {
       const record = await content.writable(actor, contentGuid);
-      const rows = await store.tasks.listForContent(record.row.id);
-      return rows.map((task) => ({
+      const tasks = await store.tasks.listForContent(record.id);
+      return tasks.map((task) => ({
         task_id: task.id,
         created_time: task.created_time,
         finished_time: task.finished_time,
-        finished: task.finished === 1,
+        finished: task.finished,
         code: task.code,
         error: task.error,
-        output: JSON.parse(task.output) as string[],
+        output: task.output,
       }));
     },
 

@@ -9,17 +9,24 @@ import {
   parseManifest,
   selectEnvironment,
 } from '@envdesk/domain';
-import { type ContentService, ownerActor } from '../content/content-service.js';
+import type { ContentService } from '../content/content-service.js';
+import { runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 
-const bool = (value: number | null) => (value === null ? null : value === 1);
-
 /** The same ranking a deploy uses, without deploying: for the content page and the picker. */
-export function createSelectionService({ store, content, matching }: { store: Store; content: ContentService; matching: VersionMatching }) {
+export function createSelectionService({
+  store,
+  content,
+  matching,
+}: {
+  store: Pick<Store, 'bundles' | 'environments' | 'users'>;
+  content: ContentService;
+  matching: VersionMatching;
+}) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
       const record = input.content_guid ? await content.writable(actor, input.content_guid) : null;
-      const latest = !input.manifest && record ? await store.bundles.latest(record.row.id) : undefined;
+      const latest = !input.manifest && record ? await store.bundles.latest(record.id) : undefined;
       if (!input.manifest && !latest) {
         throw new ApiError(
           ErrorCode.ParameterMissing,
@@ -27,18 +34,18 @@ export function createSelectionService({ store, content, matching }: { store: St
           { field: 'manifest' },
         );
       }
-      const manifest = parseManifest(input.manifest ?? JSON.parse(latest!.manifest));
+      const manifest = input.manifest ? parseManifest(input.manifest) : latest!.manifest;
       if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
-      const row = record?.row;
+      const saved = runtimeChoiceOf(record);
       return selectEnvironment({
         manifest: manifest.value,
         content: {
-          default_environment_guid: input.default_environment_guid !== undefined ? input.default_environment_guid : (row?.default_environment_guid ?? null),
-          default_image_name: input.default_image_name !== undefined ? input.default_image_name : (row?.default_image_name ?? null),
-          default_r_environment_management: bool(row?.default_r_environment_management ?? null),
-          default_py_environment_management: bool(row?.default_py_environment_management ?? null),
+          ...saved,
+          // A choice being tried (the picker) stands in for the saved one.
+          default_environment_guid: input.default_environment_guid !== undefined ? input.default_environment_guid : saved.default_environment_guid,
+          default_image_name: input.default_image_name !== undefined ? input.default_image_name : saved.default_image_name,
         },
-        owner: record ? await ownerActor(store, record) : actor,
+        owner: record ? await store.users.actorOf(record.owner.id) : actor,
         // An administrator's explanation shows every environment; anyone else's only those the owner may use.
         readBy: actor,
         environments: await store.environments.listWithGrants(),

@@ -20,7 +20,6 @@ import {
   permissionDenied,
 } from '@envdesk/domain';
 import { type Clock, newGuid, timestamp } from '../clock.js';
-import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 import { createEnvironmentListCache } from './environment-list-cache.js';
 import type { EnvironmentFields } from './environments-store.js';
@@ -143,14 +142,14 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
         throw error;
       });
       const records = await store.content.usingEnvironment(guid);
-      return records.map(({ row, owner }) => ({
-        guid: row.guid,
-        name: row.name,
-        title: row.title,
-        owner_guid: owner.guid,
-        owner_username: owner.username,
-        chosen: row.default_environment_guid === guid,
-        running: row.environment_guid === guid,
+      return records.map((record) => ({
+        guid: record.guid,
+        name: record.name,
+        title: record.title,
+        owner_guid: record.owner.guid,
+        owner_username: record.owner.username,
+        chosen: record.default_environment_guid === guid,
+        running: record.environment_guid === guid,
       }));
     },
 
@@ -176,13 +175,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
       if (grant.group_guid && !(await store.groups.findByGuid(grant.group_guid))) {
         throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No group has the GUID ${grant.group_guid}.`, { field: 'group_guid' });
       }
-      try {
-        return await store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, timestamp(clock)));
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const field = grant.user_guid ? 'user_guid' : 'group_guid';
-        throw new ApiError(ErrorCode.DuplicateEnvironmentPermission, `That ${field === 'user_guid' ? 'user' : 'group'} already has a permission on this environment.`, { field });
-      }
+      return store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, timestamp(clock)));
     },
 
     async removePermission(actor: Actor, guid: string, permissionGuid: string): Promise<void> {

@@ -1,18 +1,20 @@
 import {
+  ApiError,
   type CurrentEnvironment,
   type Environment,
   type EnvironmentDefinition,
   type EnvironmentGrant,
   type EnvironmentPermission,
-  type Installations,
-  type Matching,
+  EnvironmentSchema,
   type EnvironmentEditor,
-  type VolumeMount,
+  ErrorCode,
   fingerprintOf,
   nextUpdatedTime,
 } from '@envdesk/domain';
 import { type Kysely, sql } from 'kysely';
+import { readJson, readValue } from '../db/columns.js';
 import type { Dialect } from '../db/database.js';
+import { unlessDuplicate } from '../db/errors.js';
 import type { Database, EnvironmentRow } from '../db/schema.js';
 
 /** Everything about an environment that is written; `id` and times are the store's. */
@@ -32,8 +34,10 @@ export interface EnvironmentWithGrants {
 
 const jsonColumns = ['python', 'r', 'quarto', 'tensorflow', 'nodejs', 'volume_mounts'] as const;
 
-/** Row → Connect's wire shape (ids as strings, every key present). */
-export function toEnvironment(row: EnvironmentRow): Environment {
+/** Row → Connect's wire shape (ids as strings, every key present), each stored field checked by its schema. */
+function toEnvironment(row: EnvironmentRow): Environment {
+  const where = (column: keyof EnvironmentRow) => `environments ${row.id} ${column}`;
+  const { shape } = EnvironmentSchema;
   return {
     id: String(row.id),
     guid: row.guid,
@@ -44,15 +48,15 @@ export function toEnvironment(row: EnvironmentRow): Environment {
     cluster_name: 'Kubernetes',
     name: row.name,
     environment_type: 'Kubernetes',
-    matching: row.matching as Matching,
+    matching: readValue(shape.matching, row.matching, where('matching')),
     supervisor: row.supervisor,
     managed_by: row.managed_by,
-    python: JSON.parse(row.python) as Installations,
-    quarto: JSON.parse(row.quarto) as Installations,
-    r: JSON.parse(row.r) as Installations,
-    tensorflow: JSON.parse(row.tensorflow) as Installations,
-    nodejs: JSON.parse(row.nodejs) as Installations,
-    volume_mounts: JSON.parse(row.volume_mounts) as VolumeMount[],
+    python: readJson(shape.python, row.python, where('python')),
+    quarto: readJson(shape.quarto, row.quarto, where('quarto')),
+    r: readJson(shape.r, row.r, where('r')),
+    tensorflow: readJson(shape.tensorflow, row.tensorflow, where('tensorflow')),
+    nodejs: readJson(shape.nodejs, row.nodejs, where('nodejs')),
+    volume_mounts: readJson(shape.volume_mounts, row.volume_mounts, where('volume_mounts')),
   };
 }
 
@@ -317,6 +321,7 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
       return row && toPermission(row);
     },
 
+    /** Throws DuplicateEnvironmentPermission when the user or group already has one on the environment. */
     async insertPermission(
       guid: string,
       environmentGuid: string,
@@ -328,11 +333,22 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
         .select('id')
         .where('guid', '=', environmentGuid)
         .executeTakeFirstOrThrow();
-      const row = await db
-        .insertInto('environment_permissions')
-        .values({ guid, environment_id: environment.id, user_guid: grant.user_guid, group_guid: grant.group_guid, created_time: now })
-        .returning(['id', 'guid', 'user_guid', 'group_guid'])
-        .executeTakeFirstOrThrow();
+      const row = await unlessDuplicate(
+        () =>
+          db
+            .insertInto('environment_permissions')
+            .values({ guid, environment_id: environment.id, user_guid: grant.user_guid, group_guid: grant.group_guid, created_time: now })
+            .returning(['id', 'guid', 'user_guid', 'group_guid'])
+            .executeTakeFirstOrThrow(),
+        () => {
+          const field = grant.user_guid ? 'user_guid' : 'group_guid';
+          return new ApiError(
+            ErrorCode.DuplicateEnvironmentPermission,
+            `That ${field === 'user_guid' ? 'user' : 'group'} already has a permission on this environment.`,
+            { field },
+          );
+        },
+      );
       await bumpRevision();
       return toPermission({ ...row, environment_guid: environmentGuid });
     },

@@ -1,6 +1,7 @@
+import type { Result } from '@envdesk/domain';
 import type { RequestHandler } from 'express';
-import { type AuthService, SESSION_COOKIE } from '../auth/auth-service.js';
-import { anonymous } from './request-auth.js';
+import type { Authenticated, AuthService } from '../auth/auth-service.js';
+import { type RequestAuth, SESSION_COOKIE, anonymous } from './request-auth.js';
 
 const KEY_HEADER = /^Key\s+(\S+)\s*$/i;
 
@@ -29,16 +30,19 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
+const requestAuthOf = (result: Result<Authenticated>): RequestAuth =>
+  result.ok ? { ...result.value, rejection: null } : { ...anonymous, rejection: result.error };
+
 /** Finds out who is asking; refusing is left to each route's guard (public routes ignore bad credentials). */
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     const key = readApiKey(req.get('authorization')) ?? readApiKey(req.get('x-rsc-authorization'));
     if (key) {
-      req.auth = await auth.authenticateKey(key);
+      req.auth = requestAuthOf(await auth.authenticateKey(key));
       return next();
     }
     const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-    req.auth = token ? await auth.authenticateSession(token) : anonymous;
+    req.auth = token ? requestAuthOf(await auth.authenticateSession(token)) : anonymous;
     next();
   };
 }

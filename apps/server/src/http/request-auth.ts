@@ -2,6 +2,9 @@ import type { Actor, ApiError } from '@envdesk/domain';
 import type { SessionRecord } from '../auth/credentials-store.js';
 import type { UserRecord } from '../users/users-store.js';
 
+/** The browser session's cookie. */
+export const SESSION_COOKIE = 'envdesk_session';
+
 /** Who sent a request, as the authenticate middleware found out. */
 export interface RequestAuth {
   readonly actor: Actor | null;

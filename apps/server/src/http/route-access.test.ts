@@ -103,7 +103,7 @@ describe('every API route × every kind of caller', () => {
       : path.startsWith('/v1/groups')
         ? group.group.guid
         : path.startsWith('/v1/content')
-          ? content.row.guid
+          ? content.guid
           : environment.guid;
     return path
       .replace(':guid', guid)

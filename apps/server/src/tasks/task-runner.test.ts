@@ -103,7 +103,7 @@ describeEachDialect('the task runner on %s', (dialect) => {
     expect(await other.reapStale()).toBe(0);
     work.open();
     await owner.settle();
-    expect(await store.tasks.find(id)).toMatchObject({ finished: 1, code: 0, error: '', owner: 'replica-a', output: JSON.stringify(['building', 'built']) });
+    expect(await store.tasks.find(id)).toMatchObject({ finished: true, code: 0, error: '', owner: 'replica-a', output: ['building', 'built'] });
   });
 
   it('finishes each stale task exactly once when two replicas reap at the same time, with a line in its log', async () => {
@@ -117,12 +117,11 @@ describeEachDialect('the task runner on %s', (dialect) => {
     const [byA, byB] = await Promise.all([a.reapStale(), b.reapStale()]);
     expect(byA + byB).toBe(ids.length);
     for (const id of ids) {
-      const row = (await store.tasks.find(id))!;
-      expect(row).toMatchObject({ finished: 1, code: 1, error: INTERRUPTED_BY_RESTART });
-      const output = JSON.parse(row.output) as string[];
-      expect(output.filter((line) => line === INTERRUPTED_LINE)).toHaveLength(1);
+      const task = (await store.tasks.find(id))!;
+      expect(task).toMatchObject({ finished: true, code: 1, error: INTERRUPTED_BY_RESTART });
+      expect(task.output.filter((line) => line === INTERRUPTED_LINE)).toHaveLength(1);
     }
-    expect(JSON.parse((await store.tasks.find('stale-0'))!.output)).toEqual(['Deploying bundle 1 of "x".', 'Bundle "quoted" \\ line', INTERRUPTED_LINE]);
+    expect((await store.tasks.find('stale-0'))!.output).toEqual(['Deploying bundle 1 of "x".', 'Bundle "quoted" \\ line', INTERRUPTED_LINE]);
     expect(await a.reapStale()).toBe(0);
   });
 
@@ -134,14 +133,14 @@ describeEachDialect('the task runner on %s', (dialect) => {
       await work.opened;
       return { code: 0, error: '', lines: ['built'] };
     });
-    await until('the first line is saved', async () => (await store.tasks.find(id))?.output === '["building"]');
+    await until('the first line is saved', async () => (await store.tasks.find(id))?.output.join() === 'building');
     const blocker = await blockTaskWrites(database, id);
     work.open();
     await blocker.breakWaitingWrite();
     await logged(/could not record the end of a task; retrying/);
     await blocker.release();
     await owner.settle();
-    expect(await store.tasks.find(id)).toMatchObject({ finished: 1, code: 0, error: '', output: JSON.stringify(['building', 'built']) });
+    expect(await store.tasks.find(id)).toMatchObject({ finished: true, code: 0, error: '', output: ['building', 'built'] });
   }, 30_000);
 
   it('stops heartbeating a task whose end cannot be written in time, so the reaper finishes it as interrupted', async () => {
@@ -153,7 +152,7 @@ describeEachDialect('the task runner on %s', (dialect) => {
       await work.opened;
       return { code: 0, error: '' };
     });
-    await until('the first line is saved', async () => (await store.tasks.find(id))?.output === '["building"]');
+    await until('the first line is saved', async () => (await store.tasks.find(id))?.output.join() === 'building');
     const blocker = await blockTaskWrites(database, id);
     work.open();
     // Give the retries longer than their bound (the stale threshold) before the write fails.
@@ -164,7 +163,7 @@ describeEachDialect('the task runner on %s', (dialect) => {
 
     // Heartbeats and reaping run now: a task still heartbeated would never be reaped.
     owner.startHousekeeping();
-    await until('the task is finished', async () => (await store.tasks.find(id))?.finished === 1);
-    expect(await store.tasks.find(id)).toMatchObject({ code: 1, error: INTERRUPTED_BY_RESTART, output: JSON.stringify(['building', INTERRUPTED_LINE]) });
+    await until('the task is finished', async () => (await store.tasks.find(id))?.finished === true);
+    expect(await store.tasks.find(id)).toMatchObject({ code: 1, error: INTERRUPTED_BY_RESTART, output: ['building', INTERRUPTED_LINE] });
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { type Actor, ApiError, ErrorCode, type Task, can, permissionDenied } from '@envdesk/domain';
-import type { TaskRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
+import type { TaskRecord } from './tasks-store.js';
 
 /** Long polls stop after this long whatever `wait` asks, so a request never hangs. */
 const MAX_WAIT_SECONDS = 30;
@@ -8,20 +8,19 @@ const POLL_MS = 100;
 
 const taskMissing = () => new ApiError(ErrorCode.TaskDoesNotExist, 'That task does not exist.');
 
-export function presentTask(row: TaskRow, first: number): Task {
-  const lines = JSON.parse(row.output) as string[];
+export function presentTask(task: TaskRecord, first: number): Task {
   return {
-    id: row.id,
-    output: lines.slice(first),
-    result: row.result === null ? null : (JSON.parse(row.result) as unknown),
-    finished: row.finished === 1,
-    code: row.code,
-    error: row.error,
-    last: lines.length,
+    id: task.id,
+    output: task.output.slice(first),
+    result: task.result,
+    finished: task.finished,
+    code: task.code,
+    error: task.error,
+    last: task.output.length,
   };
 }
 
-export function createTasksService({ store }: { store: Store }) {
+export function createTasksService({ store }: { store: Pick<Store, 'tasks'> }) {
   return {
     /**
      * A task as Connect's clients poll it: lines from `first` on, `last` to pass back next time;
@@ -29,14 +28,14 @@ export function createTasksService({ store }: { store: Store }) {
      */
     async get(actor: Actor, userId: number, id: string, query: { first: number; wait: number }): Promise<Task> {
       if (!can(actor, 'tasks:read')) throw permissionDenied();
-      let row = await store.tasks.find(id);
-      if (!row || (actor.role !== 'administrator' && row.user_id !== userId)) throw taskMissing();
+      let task = await store.tasks.find(id);
+      if (!task || (actor.role !== 'administrator' && task.user_id !== userId)) throw taskMissing();
       const deadline = Date.now() + Math.min(query.wait, MAX_WAIT_SECONDS) * 1000;
-      while (row.finished === 0 && Date.now() < deadline) {
+      while (!task.finished && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        row = (await store.tasks.find(id)) ?? row;
+        task = (await store.tasks.find(id)) ?? task;
       }
-      return presentTask(row, query.first);
+      return presentTask(task, query.first);
     },
   };
 }

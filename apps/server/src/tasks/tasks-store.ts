@@ -1,5 +1,35 @@
+import { type Deployment, type Task, TaskSchema } from '@envdesk/domain';
 import { type Kysely, sql } from 'kysely';
+import { readFlag, readJson } from '../db/columns.js';
 import type { Database, TaskRow } from '../db/schema.js';
+
+/** A task as the store keeps it: Connect's task fields with its whole log, and whose it is. */
+export interface TaskRecord
+  extends Readonly<Pick<Task, 'id' | 'result' | 'finished' | 'code' | 'error'> & Pick<Deployment, 'created_time' | 'finished_time' | 'output'>> {
+  /** Who started it: the only one besides administrators who may read it. */
+  readonly user_id: number;
+  readonly content_id: number | null;
+  /** The replica running it, and when it last said so (see task-runner.ts). */
+  readonly owner: string | null;
+  readonly heartbeat_time: string | null;
+}
+
+function toTaskRecord(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    content_id: row.content_id,
+    output: readJson(TaskSchema.shape.output, row.output, `tasks ${row.id} output`),
+    result: row.result === null ? null : readJson(TaskSchema.shape.result, row.result, `tasks ${row.id} result`),
+    finished: readFlag(row.finished),
+    code: row.code,
+    error: row.error,
+    created_time: row.created_time,
+    finished_time: row.finished_time,
+    owner: row.owner,
+    heartbeat_time: row.heartbeat_time,
+  };
+}
 
 export interface NewTask {
   readonly id: string;
@@ -32,8 +62,9 @@ export function createTasksStore(db: Kysely<Database>) {
         .execute();
     },
 
-    find(id: string): Promise<TaskRow | undefined> {
-      return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    async find(id: string): Promise<TaskRecord | undefined> {
+      const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toTaskRecord(row);
     },
 
     /** Saves the log so far; a task already finished (interrupted by a reaper) keeps its final log. */
@@ -86,8 +117,8 @@ export function createTasksStore(db: Kysely<Database>) {
         .execute();
     },
 
-    async listForContent(contentId: number): Promise<TaskRow[]> {
-      return db
+    async listForContent(contentId: number): Promise<TaskRecord[]> {
+      const rows = await db
         .selectFrom('tasks')
         .selectAll()
         .where('content_id', '=', contentId)
@@ -95,6 +126,7 @@ export function createTasksStore(db: Kysely<Database>) {
         .orderBy('id', 'desc')
         .limit(100)
         .execute();
+      return rows.map(toTaskRecord);
     },
   };
 }

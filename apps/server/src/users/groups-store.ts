@@ -1,5 +1,6 @@
-import type { Group } from '@envdesk/domain';
+import { ApiError, ErrorCode, type Group } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
+import { unlessDuplicate } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import { type UserRecord, toUserRecord } from './users-store.js';
 
@@ -33,12 +34,17 @@ export function createGroupsStore(db: Kysely<Database>) {
       return row && toGroupRecord(row);
     },
 
+    /** Throws DuplicateName when the name (in any case) is taken. */
     async insert(guid: string, name: string, ownerGuid: string | null, now: string): Promise<GroupRecord> {
-      const row = await db
-        .insertInto('groups')
-        .values({ guid, name, name_key: name.toLowerCase(), owner_guid: ownerGuid, created_time: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await unlessDuplicate(
+        () =>
+          db
+            .insertInto('groups')
+            .values({ guid, name, name_key: name.toLowerCase(), owner_guid: ownerGuid, created_time: now })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        () => new ApiError(ErrorCode.DuplicateName, 'A group with that name already exists.', { field: 'name' }),
+      );
       return toGroupRecord(row);
     },
 
@@ -77,16 +83,6 @@ export function createGroupsStore(db: Kysely<Database>) {
         .where('user_id', '=', userId)
         .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
-    },
-
-    async groupGuidsOf(userId: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('group_members as m')
-        .innerJoin('groups as g', 'g.id', 'm.group_id')
-        .select('g.guid')
-        .where('m.user_id', '=', userId)
-        .execute();
-      return rows.map((row) => row.guid);
     },
   };
 }

@@ -17,7 +17,6 @@ import {
 } from '@envdesk/domain';
 import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
-import { isUniqueViolation } from '../db/errors.js';
 import type { Store } from '../db/store.js';
 
 export interface Page<T> {
@@ -35,10 +34,7 @@ const pageOf = (query: { page_number: number; page_size: number }) => ({
   limit: query.page_size,
 });
 
-const duplicate = (what: string, field: string) =>
-  new ApiError(ErrorCode.DuplicateName, `A ${what} with that ${field} already exists.`, { field });
-
-export function createUsersService({ store, clock }: { store: Store; clock: Clock }) {
+export function createUsersService({ store, clock }: { store: Pick<Store, 'users' | 'groups' | 'transaction'>; clock: Clock }) {
   async function existingUser(guid: string) {
     const record = await store.users.findByGuid(guid);
     if (!record) throw notFound('User');
@@ -49,15 +45,6 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
     const record = await store.groups.findByGuid(guid);
     if (!record) throw notFound('Group');
     return record;
-  }
-
-  async function uniquely<T>(what: string, field: string, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicate(what, field);
-      throw error;
-    }
   }
 
   return {
@@ -83,9 +70,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
       assertCan(actor, 'users:write');
       const { password, ...fields } = input;
       const passwordHash = password ? await hashPassword(password) : null;
-      const record = await uniquely('user', 'username', () =>
-        store.transaction((tx) => tx.users.insert(newGuid(), fields, passwordHash, timestamp(clock))),
-      );
+      const record = await store.transaction((tx) => tx.users.insert(newGuid(), fields, passwordHash, timestamp(clock)));
       return record.user;
     },
 
@@ -95,7 +80,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
       if (current.user.guid === actor.guid && input.user_role && input.user_role !== actor.role) {
         throw new ApiError(ErrorCode.InvalidParameter, 'You cannot change your own role.', { field: 'user_role' });
       }
-      const updated = await uniquely('user', 'username', () => store.transaction((tx) => tx.users.update(guid, input, timestamp(clock))));
+      const updated = await store.transaction((tx) => tx.users.update(guid, input, timestamp(clock)));
       if (!updated) throw notFound('User');
       return updated.user;
     },
@@ -122,9 +107,7 @@ export function createUsersService({ store, clock }: { store: Store; clock: Cloc
 
     async createGroup(actor: Actor, input: CreateGroupInput): Promise<Group> {
       assertCan(actor, 'groups:write');
-      const record = await uniquely('group', 'name', () =>
-        store.transaction((tx) => tx.groups.insert(newGuid(), input.name, actor.guid, timestamp(clock))),
-      );
+      const record = await store.transaction((tx) => tx.groups.insert(newGuid(), input.name, actor.guid, timestamp(clock)));
       return record.group;
     },
 

@@ -1,5 +1,7 @@
-import type { User, UserRole } from '@envdesk/domain';
+import { type Actor, ApiError, ErrorCode, type User, type UserRole, UserRoleSchema, notFound } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
+import { readFlag, readValue, writeFlag } from '../db/columns.js';
+import { unlessDuplicate } from '../db/errors.js';
 import type { Database, UserRow } from '../db/schema.js';
 
 /** A user as the server knows them: the wire record plus what never leaves the server. */
@@ -25,6 +27,11 @@ export interface UserListQuery {
   limit: number;
 }
 
+const duplicateUsername = () => new ApiError(ErrorCode.DuplicateName, 'A user with that username already exists.', { field: 'username' });
+
+const roleOf = (row: { id: number; user_role: string }): UserRole => readValue(UserRoleSchema, row.user_role, `users ${row.id} user_role`);
+
+/** Row → record; for the stores that join users (groups, credentials), not for services. */
 export function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
@@ -35,12 +42,12 @@ export function toUserRecord(row: UserRow): UserRecord {
       email: row.email,
       first_name: row.first_name,
       last_name: row.last_name,
-      user_role: row.user_role as UserRole,
+      user_role: roleOf(row),
       created_time: row.created_time,
       updated_time: row.updated_time,
       active_time: row.active_time,
-      confirmed: row.confirmed === 1,
-      locked: row.locked === 1,
+      confirmed: readFlag(row.confirmed),
+      locked: readFlag(row.locked),
     },
   };
 }
@@ -61,7 +68,7 @@ export function createUsersStore(db: Kysely<Database>) {
       );
     }
     if (query.role) q = q.where('user_role', '=', query.role);
-    if (query.locked !== undefined) q = q.where('locked', '=', query.locked ? 1 : 0);
+    if (query.locked !== undefined) q = q.where('locked', '=', writeFlag(query.locked));
     return q;
   };
 
@@ -98,42 +105,69 @@ export function createUsersStore(db: Kysely<Database>) {
       return row && toUserRecord(row);
     },
 
+    /**
+     * The user as an actor: their role and the groups they belong to, what every permission check
+     * asks about (one query). Throws ObjectDoesNotExist when no user has that id.
+     */
+    async actorOf(id: number): Promise<Actor> {
+      const rows = await db
+        .selectFrom('users as u')
+        .leftJoin('group_members as m', 'm.user_id', 'u.id')
+        .leftJoin('groups as g', 'g.id', 'm.group_id')
+        .select(['u.id', 'u.guid', 'u.user_role', 'g.guid as group_guid'])
+        .where('u.id', '=', id)
+        .execute();
+      const [first] = rows;
+      if (!first) throw notFound('User');
+      return { guid: first.guid, role: roleOf(first), groupGuids: rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid])) };
+    },
+
+    /** Throws DuplicateName when the username (in any case) is taken. */
     async insert(guid: string, fields: UserFields, passwordHash: string | null, now: string): Promise<UserRecord> {
-      const row = await db
-        .insertInto('users')
-        .values({
-          ...fields,
-          guid,
-          username_key: fields.username.toLowerCase(),
-          password_hash: passwordHash,
-          confirmed: 1,
-          locked: 0,
-          created_time: now,
-          updated_time: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await unlessDuplicate(
+        () =>
+          db
+            .insertInto('users')
+            .values({
+              ...fields,
+              guid,
+              username_key: fields.username.toLowerCase(),
+              password_hash: passwordHash,
+              confirmed: 1,
+              locked: 0,
+              created_time: now,
+              updated_time: now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        duplicateUsername,
+      );
       return toUserRecord(row);
     },
 
+    /** Throws DuplicateName when the new username (in any case) is taken. */
     async update(guid: string, changes: Partial<UserFields>, now: string): Promise<UserRecord | undefined> {
-      const row = await db
-        .updateTable('users')
-        .set({
-          ...changes,
-          ...(changes.username ? { username_key: changes.username.toLowerCase() } : {}),
-          updated_time: now,
-        })
-        .where('guid', '=', guid)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await unlessDuplicate(
+        () =>
+          db
+            .updateTable('users')
+            .set({
+              ...changes,
+              ...(changes.username ? { username_key: changes.username.toLowerCase() } : {}),
+              updated_time: now,
+            })
+            .where('guid', '=', guid)
+            .returningAll()
+            .executeTakeFirst(),
+        duplicateUsername,
+      );
       return row && toUserRecord(row);
     },
 
     async setLocked(guid: string, locked: boolean, now: string): Promise<UserRecord | undefined> {
       const row = await db
         .updateTable('users')
-        .set({ locked: locked ? 1 : 0, updated_time: now })
+        .set({ locked: writeFlag(locked), updated_time: now })
         .where('guid', '=', guid)
         .returningAll()
         .executeTakeFirst();
