@@ -14,7 +14,7 @@ interface Snapshot {
  * about 3× the bytes' own send time. The serialised list is kept until the environments
  * revision (bumped in the same transaction as every write, by any process) moves on.
  */
-export function createEnvironmentListCache(store: Store) {
+export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
   let snapshot: Snapshot | null = null;
   let building: Promise<Snapshot> | null = null;
 

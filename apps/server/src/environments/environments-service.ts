@@ -25,7 +25,7 @@ import { createEnvironmentListCache } from './environment-list-cache.js';
 import type { EnvironmentFields } from './environments-store.js';
 
 export interface EnvironmentsServiceDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'environments' | 'content' | 'users' | 'groups' | 'transaction'>;
   readonly clock: Clock;
   /** The declarative file, named in the 409 that refuses edits of the environments it owns. */
   readonly environmentsFile?: string | null;

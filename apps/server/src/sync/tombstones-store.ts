@@ -1,16 +1,17 @@
-import type { Tombstone } from '@envdesk/domain';
+import { EnvironmentPermissionSchema, type Tombstone } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { readJson } from '../db/columns.js';
 import type { Database } from '../db/schema.js';
 import { type Pause, noPause } from './slicer.js';
 
-/** A permission as it was on the removed environment, given back as it was. */
-export interface TombstonePermission {
-  readonly id: number;
-  readonly guid: string;
-  readonly user_guid: string | null;
-  readonly group_guid: string | null;
-  readonly created_time: string;
-}
+/** A permission as it was on the removed environment (its grant, GUID, id and time), given back as it was. */
+const TombstonePermissionSchema = EnvironmentPermissionSchema.pick({ guid: true, user_guid: true, group_guid: true }).extend({
+  id: z.number().int(),
+  created_time: z.string(),
+});
+export type TombstonePermission = z.infer<typeof TombstonePermissionSchema>;
+const TombstonePermissionsSchema = z.array(TombstonePermissionSchema);
 
 export interface TombstoneRecord extends Tombstone {
   readonly environment_id: number;
@@ -75,7 +76,9 @@ export function createTombstonesStore(db: Kysely<Database>) {
       for (const chunk of chunks(guids)) {
         const rows = await db.selectFrom('environment_tombstones').selectAll().where('guid', 'in', chunk).execute();
         await db.deleteFrom('environment_tombstones').where('guid', 'in', chunk).execute();
-        records.push(...rows.map((row) => ({ ...row, permissions: JSON.parse(row.permissions) as TombstonePermission[] })));
+        records.push(
+          ...rows.map((row) => ({ ...row, permissions: readJson(TombstonePermissionsSchema, row.permissions, `environment_tombstones ${row.guid} permissions`) })),
+        );
       }
       return records;
     },
