@@ -73,7 +73,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
       const guid = newGuid();
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
       const { name: _name, ...fields } = input;
-      await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields as ContentFields, timestamp(clock)));
+      await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields, timestamp(clock)));
       return (await store.content.findByGuid(guid))!;
     },
 

@@ -44,7 +44,7 @@ export const tombstoneCutoff = (clock: Clock, days: number): string => rfc3339(n
  * with its GUID, id and the permissions whose user or group still exists.
  */
 export async function applySync(
-  store: Store,
+  store: Pick<Store, 'transaction'>,
   entries: readonly FileEntry[],
   clock: Clock,
   { file, tombstoneDays = DEFAULT_TOMBSTONE_DAYS, pause = noPause }: SyncSource = { file: null },

@@ -21,7 +21,7 @@ export class SyncFailure extends Error {
 }
 
 export interface FileSyncOptions {
-  readonly store: Store;
+  readonly store: Pick<Store, 'environments' | 'transaction'>;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly path: string;

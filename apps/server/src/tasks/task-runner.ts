@@ -36,7 +36,7 @@ export interface TaskOutcome {
 }
 
 export interface TaskRunnerOptions {
-  readonly store: Store;
+  readonly store: Pick<Store, 'tasks'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly replicaId: string;
