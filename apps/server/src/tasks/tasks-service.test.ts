@@ -1,0 +1,46 @@
+import { ErrorCode } from '@envdesk/domain';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createStore } from '../db/store.js';
+import { databaseBuilders } from '../test/builders.js';
+import { type TestDatabase, describeEachDialect, openTestDatabase } from '../test/test-database.js';
+import type { UserRecord } from '../users/users-store.js';
+import { createTasksService } from './tasks-service.js';
+
+const NOW = '2026-01-15T10:00:00Z';
+
+describeEachDialect('tasks service on %s', (dialect) => {
+  let database: TestDatabase;
+  let service: ReturnType<typeof createTasksService>;
+  let starter: UserRecord;
+  let other: UserRecord;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(dialect);
+    const store = createStore(database.connection);
+    // The service is handed only the slice of the store it declares.
+    service = createTasksService({ store: { tasks: store.tasks } });
+    const { aUser } = databaseBuilders(store);
+    [starter, other] = [await aUser(), await aUser()];
+    await store.tasks.insert({ id: 'task-1', userId: starter.id, contentId: null, owner: 'replica', heartbeatTime: NOW }, NOW);
+    await store.tasks.finish('task-1', { code: 0, error: '', result: null, output: ['one', 'two', 'three'] }, NOW);
+  });
+  afterAll(() => database.cleanup());
+
+  const actorOf = (record: UserRecord) => ({ guid: record.user.guid, role: record.user.user_role, groupGuids: [] });
+
+  it('gives the one who started a task its lines from `first` on, with where to go on from', async () => {
+    expect(await service.get(actorOf(starter), starter.id, 'task-1', { first: 1, wait: 0 })).toEqual({
+      id: 'task-1',
+      output: ['two', 'three'],
+      result: null,
+      finished: true,
+      code: 0,
+      error: '',
+      last: 3,
+    });
+  });
+
+  it('tells anyone else that the task does not exist', async () => {
+    await expect(service.get(actorOf(other), other.id, 'task-1', { first: 0, wait: 0 })).rejects.toMatchObject({ code: ErrorCode.TaskDoesNotExist });
+  });
+});
