@@ -111,8 +111,8 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
     /** The content's deploys, newest first, each with its log. */
     async history(actor: Actor, contentGuid: string): Promise<Deployment[]> {
       const record = await content.writable(actor, contentGuid);
-      const tasks = await store.tasks.listForContent(record.id);
-      return tasks.map((task) => ({
+      const deploys = await store.tasks.listForContent(record.id);
+      return deploys.map((task) => ({
         task_id: task.id,
         created_time: task.created_time,
         finished_time: task.finished_time,
