@@ -18,7 +18,7 @@ const bool = (value: number | null) => (value === null ? null : value === 1);
 export function createSelectionService({ store, content, matching }: { store: Store; content: ContentService; matching: VersionMatching }) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
-      const record = input.content_guid ? await content.writable(actor, input.content_guid) : null;
+      const record = input.content_guid ? await content.authorized(actor, input.content_guid, 'selection:explain') : null;
       const latest = !input.manifest && record ? await store.bundles.latest(record.row.id) : undefined;
       if (!input.manifest && !latest) {
         throw new ApiError(

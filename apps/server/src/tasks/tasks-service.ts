@@ -1,4 +1,5 @@
-import { type Actor, ApiError, ErrorCode, type Task, can, permissionDenied } from '@envdesk/domain';
+import { type Actor, ApiError, ErrorCode, type Task } from '@envdesk/domain';
+import { authorize } from '../auth/authorize.js';
 import type { TaskRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 
@@ -27,10 +28,12 @@ export function createTasksService({ store }: { store: Store }) {
      * A task as Connect's clients poll it: lines from `first` on, `last` to pass back next time;
      * with `wait`, the answer waits (up to that many seconds) for the task to finish.
      */
-    async get(actor: Actor, userId: number, id: string, query: { first: number; wait: number }): Promise<Task> {
-      if (!can(actor, 'tasks:read')) throw permissionDenied();
+    async get(actor: Actor, id: string, query: { first: number; wait: number }): Promise<Task> {
+      authorize(actor, 'tasks:read');
       let row = await store.tasks.find(id);
-      if (!row || (actor.role !== 'administrator' && row.user_id !== userId)) throw taskMissing();
+      if (!row) throw taskMissing();
+      const starter = await store.users.findById(row.user_id);
+      authorize(actor, 'tasks:read', { user_guid: starter?.user.guid ?? null }, taskMissing);
       const deadline = Date.now() + Math.min(query.wait, MAX_WAIT_SECONDS) * 1000;
       while (row.finished === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
