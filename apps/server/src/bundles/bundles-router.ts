@@ -20,7 +20,7 @@ function declaredBody(req: Request) {
 
 export function bundlesRoutes(service: BundlesService): RouteSpec[] {
   return [
-    route('post', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
+    route('post', '/v1/content/:guid/bundles', 'bundles:write', async (req, res) => {
       // Who may write this content, and whether the declared size fits, are settled before a byte
       // of the body is read: a refused upload costs its headers, not its body.
       const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredBody(req));
@@ -29,21 +29,21 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
       const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));
       res.json(presentBundle(bundle, record.guid));
     }),
-    route('get', '/v1/content/:guid/bundles', 'content:write', async (req, res) => {
+    route('get', '/v1/content/:guid/bundles', 'bundles:read', async (req, res) => {
       const { record, bundles } = await service.list(actorOf(req), param(req, 'guid'));
       res.json(bundles.map((bundle) => presentBundle(bundle, record.guid)));
     }),
-    route('get', '/v1/content/:guid/bundles/:id', 'content:write', async (req, res) => {
+    route('get', '/v1/content/:guid/bundles/:id', 'bundles:read', async (req, res) => {
       const { record, bundle } = await service.get(actorOf(req), param(req, 'guid'), param(req, 'id'));
       res.json(presentBundle(bundle, record.guid));
     }),
-    route('get', '/v1/content/:guid/bundles/:id/download', 'content:write', async (req, res) => {
+    route('get', '/v1/content/:guid/bundles/:id/download', 'bundles:read', async (req, res) => {
       const { bundle, archive } = await service.download(actorOf(req), param(req, 'guid'), param(req, 'id'));
       res.type('application/gzip').attachment(`bundle-${bundle.id}.tar.gz`).setHeader('Content-Length', String(bundle.size));
       // Piece by piece, waiting for the client to take each one: a download holds ~1 MiB at a time.
       await pipeline(Readable.from(archive), res);
     }),
-    route('delete', '/v1/content/:guid/bundles/:id', 'content:write', async (req, res) => {
+    route('delete', '/v1/content/:guid/bundles/:id', 'bundles:write', async (req, res) => {
       await service.remove(actorOf(req), param(req, 'guid'), param(req, 'id'));
       res.status(204).end();
     }),

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, ApiError, ErrorCode, notFound, parseRecordId } from '@envdesk/domain';
+import { authorize } from '../auth/authorize.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
-import type { ContentService } from '../content/content-service.js';
+import { type ContentService, contentSubject } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 import { archiveLimitsFor, inspectArchive } from './archive-inspector.js';
@@ -33,8 +34,16 @@ export const tooLarge = (maxBytes: number) =>
 export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'transaction'>; clock: Clock; content: ContentService; maxBytes: number }) {
   const { store, clock, content, maxBytes } = deps;
 
-  async function existing(actor: Actor, contentGuid: string, bundleId: string) {
-    const record = await content.writable(actor, contentGuid);
+  /** The content whose bundles `actor` may read or write: as for content, 403 before 404 before 403. */
+  async function bundlesOf(actor: Actor, contentGuid: string, action: 'bundles:read' | 'bundles:write'): Promise<ContentRecord> {
+    authorize(actor, action);
+    const record = await content.readable(actor, contentGuid);
+    authorize(actor, action, { content: contentSubject(record) });
+    return record;
+  }
+
+  async function existing(actor: Actor, contentGuid: string, bundleId: string, action: 'bundles:read' | 'bundles:write') {
+    const record = await bundlesOf(actor, contentGuid, action);
     // An id the database cannot hold (beyond PostgreSQL's integer) finds nothing, like any unknown id.
     const id = parseRecordId(bundleId);
     const bundle = id === null ? undefined : await store.bundles.find(record.id, id);
@@ -50,7 +59,7 @@ export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'tra
      * the request declares fits (a multipart body may carry a little more than the archive itself).
      */
     async writableFor(actor: Actor, contentGuid: string, declared: { bytes: number | null; multipart: boolean }): Promise<ContentRecord> {
-      const record = await content.writable(actor, contentGuid);
+      const record = await bundlesOf(actor, contentGuid, 'bundles:write');
       if (declared.bytes !== null && declared.bytes > maxBytes + (declared.multipart ? MULTIPART_ALLOWANCE : 0)) throw tooLarge(maxBytes);
       return record;
     },
@@ -114,20 +123,20 @@ export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'tra
     },
 
     async list(actor: Actor, contentGuid: string) {
-      const record = await content.writable(actor, contentGuid);
+      const record = await bundlesOf(actor, contentGuid, 'bundles:read');
       return { record, bundles: await store.bundles.list(record.id) };
     },
 
-    get: existing,
+    get: (actor: Actor, contentGuid: string, bundleId: string) => existing(actor, contentGuid, bundleId, 'bundles:read'),
 
     /** The bundle and its archive's pieces, read one at a time as the download is sent. */
     async download(actor: Actor, contentGuid: string, bundleId: string) {
-      const { bundle } = await existing(actor, contentGuid, bundleId);
+      const { bundle } = await existing(actor, contentGuid, bundleId, 'bundles:read');
       return { bundle, archive: store.bundles.archive(bundle.id) };
     },
 
     async remove(actor: Actor, contentGuid: string, bundleId: string): Promise<void> {
-      const { record, bundle } = await existing(actor, contentGuid, bundleId);
+      const { record, bundle } = await existing(actor, contentGuid, bundleId, 'bundles:write');
       if (bundle.active || record.bundle_id === bundle.id) {
         throw new ApiError(ErrorCode.DeleteActiveBundle, 'This is the active bundle of the content; deploy another bundle before deleting it.');
       }

@@ -1,9 +1,5 @@
-import type { Actor, Content } from '@envdesk/domain';
+import { type Actor, type Content, appRoleOf, can } from '@envdesk/domain';
 import type { ContentRecord } from './content-store.js';
-
-/** May `actor` see and change this content's runtime (owner or administrator)? */
-export const ownsOrAdministers = (actor: Actor, record: ContentRecord) =>
-  actor.role === 'administrator' || record.owner.guid === actor.guid;
 
 /**
  * Content in Connect's shape. Runtime fields are null for those without rights to them
@@ -11,7 +7,7 @@ export const ownsOrAdministers = (actor: Actor, record: ContentRecord) =>
  */
 export function presentContent(record: ContentRecord, actor: Actor, baseUrl: string): Content {
   const { owner } = record;
-  const privileged = ownsOrAdministers(actor, record);
+  const privileged = can(actor, 'content:read-runtime', { owner_guid: owner.guid });
   const runtime = <T>(value: T): T | null => (privileged ? value : null);
   return {
     guid: record.guid,
@@ -45,6 +41,6 @@ export function presentContent(record: ContentRecord, actor: Actor, baseUrl: str
     owner: { guid: owner.guid, username: owner.username, first_name: owner.first_name, last_name: owner.last_name },
     content_url: `${baseUrl}/content/${record.guid}/`,
     dashboard_url: `${baseUrl}/connect/#/apps/${record.guid}`,
-    app_role: record.owner.guid === actor.guid ? 'owner' : actor.role === 'administrator' ? 'owner' : 'viewer',
+    app_role: appRoleOf(actor, { owner_guid: owner.guid }),
   };
 }

@@ -21,7 +21,7 @@ export function contentRoutes(service: ContentService): RouteSpec[] {
       res.json(records.map((record) => presentContent(record, actor, baseUrlOf(req))));
     }),
 
-    route('post', '/v1/content', 'content:write', async (req, res) => {
+    route('post', '/v1/content', 'content:create', async (req, res) => {
       const actor = actorOf(req);
       const record = await service.create(actor, userOf(req), parseOrThrow(CreateContentInputSchema, req.body ?? {}));
       res.json(presentContent(record, actor, baseUrlOf(req)));
@@ -32,13 +32,13 @@ export function contentRoutes(service: ContentService): RouteSpec[] {
       res.json(presentContent(await service.readable(actor, param(req, 'guid')), actor, baseUrlOf(req)));
     }),
 
-    route('patch', '/v1/content/:guid', 'content:write', async (req, res) => {
+    route('patch', '/v1/content/:guid', 'content:update', async (req, res) => {
       const actor = actorOf(req);
       const record = await service.update(actor, param(req, 'guid'), parseOrThrow(UpdateContentInputSchema, req.body ?? {}));
       res.json(presentContent(record, actor, baseUrlOf(req)));
     }),
 
-    route('delete', '/v1/content/:guid', 'content:write', async (req, res) => {
+    route('delete', '/v1/content/:guid', 'content:delete', async (req, res) => {
       await service.remove(actorOf(req), param(req, 'guid'));
       res.status(204).end();
     }),

@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type Action,
   type Actor,
   ApiError,
+  type ContentSubject,
   type CreateContentInput,
   ErrorCode,
+  type SubjectOf,
   type UpdateContentInput,
   can,
   isDisabled,
-  isPermittedToUse,
   notFound,
-  permissionDenied,
 } from '@envdesk/domain';
+import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { ownsOrAdministers } from './content-presenter.js';
 import type { ContentFields, ContentRecord } from './content-store.js';
 
 const RUNTIME_CHOICE = [
@@ -23,19 +24,29 @@ const RUNTIME_CHOICE = [
   'default_py_environment_management',
 ] as const;
 
+/** Actions on one content item, asked with that item. */
+type ContentAction = { [A in Action]: SubjectOf<A> extends ContentSubject ? A : never }[Action];
+
+/** What the policy needs to know about a content item. */
+export const contentSubject = (record: ContentRecord): ContentSubject => ({ owner_guid: record.owner.guid });
+
 export function createContentService({ store, clock }: { store: Pick<Store, 'content' | 'environments' | 'users' | 'transaction'>; clock: Clock }) {
   async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
-    if (!can(actor, 'content:read')) throw permissionDenied();
+    authorize(actor, 'content:read');
     const record = await store.content.findByGuid(guid);
     if (!record) throw notFound('Content');
+    authorize(actor, 'content:read', contentSubject(record));
     return record;
   }
 
-  /** Publishers act on their own content, administrators on all. */
-  async function writable(actor: Actor, guid: string): Promise<ContentRecord> {
-    if (!can(actor, 'content:write')) throw permissionDenied();
+  /**
+   * The content, once `actor` may do `action` to it: refused before the lookup when their role
+   * never may, 404 when it does not exist, refused when it is not theirs to act on.
+   */
+  async function authorized(actor: Actor, guid: string, action: ContentAction): Promise<ContentRecord> {
+    authorize(actor, action);
     const record = await readable(actor, guid);
-    if (!ownsOrAdministers(actor, record)) throw permissionDenied();
+    authorize(actor, action, contentSubject(record));
     return record;
   }
 
@@ -44,7 +55,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     const guid = input.default_environment_guid;
     if (!guid) return;
     const environment = await store.environments.findByGuid(guid);
-    const permitted = environment && isPermittedToUse(owner, await store.environments.grantsOf(guid));
+    const permitted = environment && can(owner, 'environments:use', { grants: await store.environments.grantsOf(guid) });
     if (!environment || !permitted) {
       throw new ApiError(ErrorCode.InvalidParameter, 'No environment the content owner may use has that GUID.', {
         field: 'default_environment_guid',
@@ -59,16 +70,16 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
 
   return {
     readable,
-    writable,
+    authorized,
 
     async list(actor: Actor, filter: { name?: string | undefined; owner_guid?: string | undefined }): Promise<ContentRecord[]> {
-      if (!can(actor, 'content:read')) throw permissionDenied();
+      authorize(actor, 'content:read');
       return store.content.list({ name: filter.name, ownerGuid: filter.owner_guid });
     },
 
     /** `POST /v1/content` with `{}` works: Connect's clients rely on a generated name. */
     async create(actor: Actor, owner: { id: number }, input: CreateContentInput): Promise<ContentRecord> {
-      if (!can(actor, 'content:write')) throw permissionDenied();
+      authorize(actor, 'content:create');
       await checkRuntimeChoice(actor, input);
       const guid = newGuid();
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
@@ -79,7 +90,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
 
     /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
     async update(actor: Actor, guid: string, input: UpdateContentInput): Promise<ContentRecord> {
-      const record = await writable(actor, guid);
+      const record = await authorized(actor, guid, 'content:update');
       // Selection and permission checks are about who owns the content, whoever edits it.
       await checkRuntimeChoice(await store.users.actorOf(record.owner.id), input);
       const fields: ContentFields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
@@ -90,7 +101,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     },
 
     async remove(actor: Actor, guid: string): Promise<void> {
-      await writable(actor, guid);
+      await authorized(actor, guid, 'content:delete');
       await store.transaction((tx) => tx.content.remove(guid));
     },
   };

@@ -94,7 +94,7 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
      * a stopping server refuses with a 503.
      */
     async deploy(actor: Actor, userId: number, contentGuid: string, input: DeployInput): Promise<string> {
-      const record = await content.writable(actor, contentGuid);
+      const record = await content.authorized(actor, contentGuid, 'content:deploy');
       const bundle = input.bundle_id
         ? await store.bundles.find(record.id, Number(input.bundle_id))
         : await store.bundles.latest(record.id);
@@ -110,7 +110,7 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
 
     /** The content's deploys, newest first, each with its log. */
     async history(actor: Actor, contentGuid: string): Promise<Deployment[]> {
-      const record = await content.writable(actor, contentGuid);
+      const record = await content.authorized(actor, contentGuid, 'deployments:read');
       const deploys = await store.tasks.listForContent(record.id);
       return deploys.map((task) => ({
         task_id: task.id,

@@ -25,7 +25,7 @@ export function createSelectionService({
 }) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
-      const record = input.content_guid ? await content.writable(actor, input.content_guid) : null;
+      const record = input.content_guid ? await content.authorized(actor, input.content_guid, 'selection:explain') : null;
       const latest = !input.manifest && record ? await store.bundles.latest(record.id) : undefined;
       if (!input.manifest && !latest) {
         throw new ApiError(

@@ -1,4 +1,4 @@
-import { type Actor, isPermittedToUse } from '@envdesk/domain';
+import { type Actor, can } from '@envdesk/domain';
 import type { Store } from '../db/store.js';
 import type { EnvironmentGrant } from '@envdesk/domain';
 
@@ -40,8 +40,8 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
     /** The JSON bytes of the environments `actor` may see. */
     async listJson(actor: Actor): Promise<Buffer> {
       const { all, entries } = await current();
-      if (actor.role === 'administrator') return all;
-      const visible = entries.filter((entry) => isPermittedToUse(actor, entry.grants)).map((entry) => entry.json);
+      if (can(actor, 'environments:read-all')) return all;
+      const visible = entries.filter((entry) => can(actor, 'environments:read', entry)).map((entry) => entry.json);
       return Buffer.from(`[${visible.join(',')}]`);
     },
   };

@@ -1,5 +1,4 @@
 import {
-  type Action,
   type Actor,
   ApiError,
   type CreateEnvironmentInput,
@@ -10,15 +9,14 @@ import {
   ErrorCode,
   type IfMatch,
   type UpdateEnvironmentInput,
-  can,
   configManaged,
   definitionFrom,
   editConflict,
   environmentEtag,
   ifMatchHolds,
   notFound,
-  permissionDenied,
 } from '@envdesk/domain';
+import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { createEnvironmentListCache } from './environment-list-cache.js';
@@ -36,30 +34,15 @@ export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string
   return { ...definitionFrom(input), managed_by: managedBy };
 }
 
-function assertCan(actor: Actor, action: Action): void {
-  if (!can(actor, action)) throw permissionDenied();
-}
-
 export function createEnvironmentsService({ store, clock, environmentsFile = null }: EnvironmentsServiceDeps) {
   const listCache = createEnvironmentListCache(store);
 
   /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
   async function visible(actor: Actor, guid: string): Promise<Environment> {
-    assertCan(actor, 'environments:read');
+    authorize(actor, 'environments:read');
     const environment = await store.environments.findByGuid(guid);
     if (!environment) throw notFound('Environment');
-    if (actor.role !== 'administrator') {
-      const grants = await store.environments.grantsOf(guid);
-      if (!can(actor, 'environments:read', { grants })) throw notFound('Environment');
-    }
-    return environment;
-  }
-
-  async function editable(actor: Actor, guid: string): Promise<Environment> {
-    assertCan(actor, 'environments:write');
-    const environment = await store.environments.findByGuid(guid);
-    if (!environment) throw notFound('Environment');
-    if (environment.managed_by) throw configManaged(environmentsFile ?? environment.managed_by, environment.managed_by);
+    authorize(actor, 'environments:read', { grants: await store.environments.grantsOf(guid) }, () => notFound('Environment'));
     return environment;
   }
 
@@ -77,7 +60,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
   }
 
   async function permissionTarget(actor: Actor, guid: string): Promise<Environment> {
-    assertCan(actor, 'environment-permissions:manage');
+    authorize(actor, 'environment-permissions:manage');
     const environment = await store.environments.findByGuid(guid);
     if (!environment) throw notFound('Environment');
     return environment;
@@ -85,14 +68,14 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
   return {
     listJson(actor: Actor): Promise<Buffer> {
-      assertCan(actor, 'environments:read');
+      authorize(actor, 'environments:read');
       return listCache.listJson(actor);
     },
 
     get: visible,
 
     async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
-      assertCan(actor, 'environments:write');
+      authorize(actor, 'environments:write');
       return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), timestamp(clock), actor.guid));
     },
 
@@ -102,7 +85,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
      * and the write happen under one row lock, so of two saves of the same version one wins.
      */
     async update(actor: Actor, guid: string, input: UpdateEnvironmentInput, ifMatch: IfMatch = { kind: 'absent' }): Promise<Environment> {
-      assertCan(actor, 'environments:write');
+      authorize(actor, 'environments:write');
       return store.transaction(async (tx) => {
         const current = await writable(tx, guid, ifMatch);
         const { name, cluster_name, matching, ...rest } = input;
@@ -127,7 +110,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     },
 
     async remove(actor: Actor, guid: string, ifMatch: IfMatch = { kind: 'absent' }): Promise<void> {
-      assertCan(actor, 'environments:write');
+      authorize(actor, 'environments:write');
       await store.transaction(async (tx) => {
         await writable(tx, guid, ifMatch);
         await tx.environments.remove(guid);
@@ -136,11 +119,9 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
     /** Content that chose this environment or last ran on it: what a delete would leave without it. */
     async contentUsing(actor: Actor, guid: string): Promise<EnvironmentUsage[]> {
-      await editable(actor, guid).catch((error: unknown) => {
-        // File-managed environments cannot be deleted, but who uses them is still worth knowing.
-        if (error instanceof ApiError && error.code === ErrorCode.EnvironmentIsConfigManaged) return;
-        throw error;
-      });
+      // File-managed ones too: they cannot be deleted, but who uses them is still worth knowing.
+      authorize(actor, 'environments:read-usage');
+      if (!(await store.environments.findByGuid(guid))) throw notFound('Environment');
       const records = await store.content.usingEnvironment(guid);
       return records.map((record) => ({
         guid: record.guid,

@@ -1,6 +1,7 @@
-import { type Action, ApiError, ErrorCode, authRequired, can, lineOfText, permissionDenied } from '@envdesk/domain';
+import { type Action, ApiError, ErrorCode, authRequired, lineOfText } from '@envdesk/domain';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { SessionRecord } from '../auth/credentials-store.js';
+import { authorize } from '../auth/authorize.js';
 import { sameSecret } from '../auth/secrets.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -38,8 +39,9 @@ export function requireCsrfToken(req: Request, session: SessionRecord | null): v
 }
 
 /**
- * The one place role rules are enforced for a route: sign-in, CSRF for cookie-authenticated
- * writes, then `can(actor, action)`. Services check the subject-level rules (which environment).
+ * What every route checks before its handler: sign-in, CSRF for cookie-authenticated writes, then
+ * whether the caller's role may do the route's action at all. Services ask again with the record
+ * (which environment, whose content).
  */
 export function guard(access: Access): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
@@ -48,7 +50,7 @@ export function guard(access: Access): RequestHandler {
     if (!actor) throw rejection ?? authRequired();
     // A Key header wins over cookies and needs no token (rsconnect-python replays cookies on writes).
     if (via === 'session' && WRITES.has(req.method)) requireCsrfToken(req, session);
-    if (!can(actor, access)) throw permissionDenied();
+    authorize(actor, access);
     next();
   };
 }

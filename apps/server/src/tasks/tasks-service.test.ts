@@ -18,7 +18,7 @@ describeEachDialect('tasks service on %s', (dialect) => {
     database = await openTestDatabase(dialect);
     const store = createStore(database.connection);
     // The service is handed only the slice of the store it declares.
-    service = createTasksService({ store: { tasks: store.tasks } });
+    service = createTasksService({ store: { tasks: store.tasks, users: store.users } });
     const { aUser } = databaseBuilders(store);
     [starter, other] = [await aUser(), await aUser()];
     await store.tasks.insert({ id: 'task-1', userId: starter.id, contentId: null, owner: 'replica', heartbeatTime: NOW }, NOW);
@@ -29,7 +29,7 @@ describeEachDialect('tasks service on %s', (dialect) => {
   const actorOf = (record: UserRecord) => ({ guid: record.user.guid, role: record.user.user_role, groupGuids: [] });
 
   it('gives the one who started a task its lines from `first` on, with where to go on from', async () => {
-    expect(await service.get(actorOf(starter), starter.id, 'task-1', { first: 1, wait: 0 })).toEqual({
+    expect(await service.get(actorOf(starter), 'task-1', { first: 1, wait: 0 })).toEqual({
       id: 'task-1',
       output: ['two', 'three'],
       result: null,
@@ -41,6 +41,6 @@ describeEachDialect('tasks service on %s', (dialect) => {
   });
 
   it('tells anyone else that the task does not exist', async () => {
-    await expect(service.get(actorOf(other), other.id, 'task-1', { first: 0, wait: 0 })).rejects.toMatchObject({ code: ErrorCode.TaskDoesNotExist });
+    await expect(service.get(actorOf(other), 'task-1', { first: 0, wait: 0 })).rejects.toMatchObject({ code: ErrorCode.TaskDoesNotExist });
   });
 });

@@ -1,4 +1,5 @@
-import { type Actor, ApiError, ErrorCode, type Task, can, permissionDenied } from '@envdesk/domain';
+import { type Actor, ApiError, ErrorCode, type Task } from '@envdesk/domain';
+import { authorize } from '../auth/authorize.js';
 import type { Store } from '../db/store.js';
 import type { TaskRecord } from './tasks-store.js';
 
@@ -20,16 +21,18 @@ export function presentTask(task: TaskRecord, first: number): Task {
   };
 }
 
-export function createTasksService({ store }: { store: Pick<Store, 'tasks'> }) {
+export function createTasksService({ store }: { store: Pick<Store, 'tasks' | 'users'> }) {
   return {
     /**
      * A task as Connect's clients poll it: lines from `first` on, `last` to pass back next time;
      * with `wait`, the answer waits (up to that many seconds) for the task to finish.
      */
-    async get(actor: Actor, userId: number, id: string, query: { first: number; wait: number }): Promise<Task> {
-      if (!can(actor, 'tasks:read')) throw permissionDenied();
+    async get(actor: Actor, id: string, query: { first: number; wait: number }): Promise<Task> {
+      authorize(actor, 'tasks:read');
       let task = await store.tasks.find(id);
-      if (!task || (actor.role !== 'administrator' && task.user_id !== userId)) throw taskMissing();
+      if (!task) throw taskMissing();
+      const starter = await store.users.findById(task.user_id);
+      authorize(actor, 'tasks:read', { user_guid: starter?.user.guid ?? null }, taskMissing);
       const deadline = Date.now() + Math.min(query.wait, MAX_WAIT_SECONDS) * 1000;
       while (!task.finished && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));

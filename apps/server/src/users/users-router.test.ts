@@ -68,6 +68,15 @@ describe('users and groups API', () => {
     expect((await server.request('GET', '/__api__/v1/user')).status).toBe(200);
   });
 
+  it('will not let administrators change their own role, but lets them save their profile as it is', async () => {
+    const demote = await server.request('PUT', `/__api__/v1/users/${server.admin.guid}`, { body: { user_role: 'publisher' } });
+    expect(demote.status).toBe(400);
+    expect(demote.body).toMatchObject({ code: ErrorCode.InvalidParameter, payload: { field: 'user_role' } });
+    const same = await server.request('PUT', `/__api__/v1/users/${server.admin.guid}`, { body: { user_role: 'administrator', first_name: 'Ada' } });
+    expect(same.body).toMatchObject({ user_role: 'administrator', first_name: 'Ada' });
+    expect((await server.request('GET', '/__api__/v1/users')).status).toBe(200);
+  });
+
   it('manages groups and members; deleting a group removes the permissions that named it', async () => {
     const group = GroupSchema.parse((await server.request('POST', '/__api__/v1/groups', { body: { name: 'Analysts' } })).body);
     expect(group.owner_guid).toBe(server.admin.guid);

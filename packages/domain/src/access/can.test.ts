@@ -1,57 +1,200 @@
 import { describe, expect, it } from 'vitest';
 import { anActor } from '../testing/builders.js';
-import { type Action, ALL_ACTIONS, can, isPermittedToUse } from './can.js';
+import type { UserRole } from '../users/user-schemas.js';
+import { type Action, type Actor, ALL_ACTIONS, type SubjectKind, can, subjectKindOf } from './can.js';
 
-const admin = anActor({ role: 'administrator' });
-const publisher = anActor({ role: 'publisher', groupGuids: ['g-analysts'] });
-const viewer = anActor({ role: 'viewer' });
+const Y = true;
+const _ = false;
+/** Allowed for an administrator, a publisher, a viewer. */
+type Row = readonly [administrator: boolean, publisher: boolean, viewer: boolean];
 
-describe('can (role level)', () => {
-  const expected: Record<Action, [admin: boolean, publisher: boolean, viewer: boolean]> = {
-    'session:own': [true, true, true],
-    'environments:read': [true, true, false],
-    'environments:write': [true, false, false],
-    'environment-permissions:manage': [true, false, false],
-    'users:read': [true, true, false],
-    'users:write': [true, false, false],
-    'groups:read': [true, true, false],
-    'groups:write': [true, false, false],
-    'content:read': [true, true, true],
-    'content:write': [true, true, false],
-    'tasks:read': [true, true, true],
-    'system:manage': [true, false, false],
-  };
+/** Each caller is in group g-analysts; "them" below is whichever caller is asking. */
+const relationships = {
+  none: {
+    'role alone': () => undefined,
+  },
+  user: {
+    'their own account': (actor: Actor) => ({ guid: actor.guid }),
+    "someone else's account": () => ({ guid: 'someone-else' }),
+  },
+  environment: {
+    'no grants': () => ({ grants: [] }),
+    'granted to them': (actor: Actor) => ({ grants: [{ user_guid: actor.guid, group_guid: null }] }),
+    'granted to their group': () => ({ grants: [{ user_guid: null, group_guid: 'g-analysts' }] }),
+    'granted to others only': () => ({
+      grants: [
+        { user_guid: 'someone-else', group_guid: null },
+        { user_guid: null, group_guid: 'g-other' },
+      ],
+    }),
+  },
+  content: {
+    'they own it': (actor: Actor) => ({ owner_guid: actor.guid }),
+    'someone else owns it': () => ({ owner_guid: 'someone-else' }),
+  },
+  bundle: {
+    'they own its content': (actor: Actor) => ({ content: { owner_guid: actor.guid } }),
+    'someone else owns its content': () => ({ content: { owner_guid: 'someone-else' } }),
+  },
+  task: {
+    'they started it': (actor: Actor) => ({ user_guid: actor.guid }),
+    'someone else started it': () => ({ user_guid: 'someone-else' }),
+    'its starter is gone': () => ({ user_guid: null }),
+  },
+} satisfies Record<SubjectKind | 'none', Record<string, (actor: Actor) => unknown>>;
 
-  it('has an expectation for every action', () => {
-    expect(Object.keys(expected).sort()).toEqual([...ALL_ACTIONS].sort());
-  });
+type Relationship = { [K in keyof typeof relationships]: keyof (typeof relationships)[K] }[keyof typeof relationships];
 
-  it.each(ALL_ACTIONS)('%s', (action) => {
-    expect([can(admin, action), can(publisher, action), can(viewer, action)]).toEqual(expected[action]);
-    expect(can(null, action)).toBe(false);
-  });
+/**
+ * Who may do what, to which record. "role alone" is the question a route asks before the record
+ * is loaded; the other lines are asked by services with the record. Every action needs a block
+ * here, with a line for each relationship its kind of record has.
+ */
+const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
+  //                                       admin  publisher  viewer
+  'session:own': {
+    'role alone':                          [Y,    Y,         Y],
+  },
+  'users:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
+  'users:write': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'users:change-role': {
+    'role alone':                          [Y,    _,         _],
+    'their own account':                   [_,    _,         _],
+    "someone else's account":              [Y,    _,         _],
+  },
+  'users:lock': {
+    'role alone':                          [Y,    _,         _],
+    'their own account':                   [_,    _,         _],
+    "someone else's account":              [Y,    _,         _],
+  },
+  'groups:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
+  'groups:write': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environments:read': {
+    'role alone':                          [Y,    Y,         _],
+    'no grants':                           [Y,    Y,         _],
+    'granted to them':                     [Y,    Y,         _],
+    'granted to their group':              [Y,    Y,         _],
+    'granted to others only':              [Y,    _,         _],
+  },
+  'environments:read-all': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environments:use': {
+    'role alone':                          [Y,    Y,         _],
+    'no grants':                           [Y,    Y,         _],
+    'granted to them':                     [Y,    Y,         _],
+    'granted to their group':              [Y,    Y,         _],
+    'granted to others only':              [Y,    _,         _],
+  },
+  'environments:write': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environments:read-usage': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environment-sync:read': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environment-permissions:manage': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'content:read': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'someone else owns it':                [Y,    Y,         Y],
+  },
+  'content:read-runtime': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:create': {
+    'role alone':                          [Y,    Y,         _],
+  },
+  'content:update': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:delete': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:deploy': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'deployments:read': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'selection:explain': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'bundles:read': {
+    'role alone':                          [Y,    Y,         _],
+    'they own its content':                [Y,    Y,         _],
+    'someone else owns its content':       [Y,    _,         _],
+  },
+  'bundles:write': {
+    'role alone':                          [Y,    Y,         _],
+    'they own its content':                [Y,    Y,         _],
+    'someone else owns its content':       [Y,    _,         _],
+  },
+  'tasks:read': {
+    'role alone':                          [Y,    Y,         Y],
+    'they started it':                     [Y,    Y,         Y],
+    'someone else started it':             [Y,    _,         _],
+    'its starter is gone':                 [Y,    _,         _],
+  },
+};
+
+const roles: readonly UserRole[] = ['administrator', 'publisher', 'viewer'];
+const callers = roles.map((role) => anActor({ role, groupGuids: ['g-analysts'] }));
+
+const relationshipsOf = (action: Action): Record<string, (actor: Actor) => unknown> => ({
+  ...relationships.none,
+  ...relationships[subjectKindOf(action) ?? 'none'],
 });
 
-describe('environment permissions', () => {
-  const toUser = (guid: string) => ({ user_guid: guid, group_guid: null });
-  const toGroup = (guid: string) => ({ user_guid: null, group_guid: guid });
+/** Asks `can` with the subject the relationship builds, bypassing the per-action subject type. */
+const ask = can as (actor: Actor | null, action: Action, subject?: unknown) => boolean;
 
-  it('lets every publisher use an environment without entries', () => {
-    expect(isPermittedToUse(publisher, [])).toBe(true);
+describe('the policy matrix', () => {
+  it('has a block for every action', () => {
+    expect(Object.keys(matrix).sort()).toEqual([...ALL_ACTIONS].sort());
   });
-  it('needs a direct or group grant once entries exist', () => {
-    expect(isPermittedToUse(publisher, [toUser('someone-else')])).toBe(false);
-    expect(isPermittedToUse(publisher, [toUser(publisher.guid)])).toBe(true);
-    expect(isPermittedToUse(publisher, [toGroup('g-analysts')])).toBe(true);
-    expect(isPermittedToUse(publisher, [toGroup('g-other')])).toBe(false);
+
+  it.each(ALL_ACTIONS)('%s has a line for every relationship its record has', (action) => {
+    expect(Object.keys(matrix[action]).sort()).toEqual(Object.keys(relationshipsOf(action)).sort());
   });
-  it('always lets administrators and never viewers', () => {
-    expect(isPermittedToUse(admin, [toUser('someone-else')])).toBe(true);
-    expect(isPermittedToUse(viewer, [])).toBe(false);
-    expect(isPermittedToUse(viewer, [toUser(viewer.guid)])).toBe(false);
+
+  const cases = ALL_ACTIONS.flatMap((action) =>
+    Object.entries(relationshipsOf(action)).map(([relationship, subjectFor]) => ({ action, relationship, subjectFor })),
+  );
+  it.each(cases)('$action, $relationship', ({ action, relationship, subjectFor }) => {
+    const row = matrix[action][relationship as Relationship];
+    expect(callers.map((actor) => ask(actor, action, subjectFor(actor)))).toEqual(row);
   });
-  it('answers reads of one environment with its grants', () => {
-    expect(can(publisher, 'environments:read', { grants: [toUser('x')] })).toBe(false);
-    expect(can(publisher, 'environments:read', { grants: [] })).toBe(true);
+
+  it.each(ALL_ACTIONS)('%s is refused to anonymous callers', (action) => {
+    for (const subjectFor of Object.values(relationshipsOf(action))) expect(ask(null, action, subjectFor(anActor()))).toBe(false);
+  });
+
+  it.each(cases)('$action, $relationship: allowed with the record only if allowed by role', ({ action, subjectFor }) => {
+    for (const actor of callers) if (ask(actor, action, subjectFor(actor))) expect(can(actor, action)).toBe(true);
   });
 });

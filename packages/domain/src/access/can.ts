@@ -1,77 +1,51 @@
-import type { UserRole } from '../users/user-schemas.js';
+import { type AccountSubjects, accountRules } from './account-policy.js';
+import { type ContentSubjects, contentRules } from './content-policy.js';
+import { type EnvironmentSubjects, environmentRules } from './environment-policy.js';
+import type { Actor, Rule, SubjectKind } from './rule.js';
+import { type TaskSubjects, taskRules } from './task-policy.js';
 
-/** Who is asking: a signed-in user with their role and the groups they belong to. */
-export interface Actor {
-  readonly guid: string;
-  readonly role: UserRole;
-  readonly groupGuids: readonly string[];
-}
+export type { Actor, SubjectKind } from './rule.js';
+export type { UserSubject } from './account-policy.js';
+export type { EnvironmentGrant, EnvironmentSubject } from './environment-policy.js';
+export { type BundleSubject, type ContentSubject, appRoleOf } from './content-policy.js';
+export type { TaskSubject } from './task-policy.js';
 
-/** A grant on an environment: one user or one group. */
-export interface EnvironmentGrant {
-  readonly user_guid: string | null;
-  readonly group_guid: string | null;
-}
+/** Every action, mapped to the record it is about (`never`: it is about none). */
+type Subjects = AccountSubjects & EnvironmentSubjects & ContentSubjects & TaskSubjects;
 
 /**
- * Everything the server lets someone do. Every route names one action, and the route × role test
- * walks them all, so a route without a rule cannot ship.
+ * Everything anyone can do, named for what it does. Each has a rule in its policy module and a
+ * block in the matrix test; each API route names the one it performs.
  */
-export type Action =
-  | 'session:own'
-  | 'environments:read'
-  | 'environments:write'
-  | 'environment-permissions:manage'
-  | 'users:read'
-  | 'users:write'
-  | 'groups:read'
-  | 'groups:write'
-  | 'content:read'
-  | 'content:write'
-  | 'tasks:read'
-  | 'system:manage';
+export type Action = keyof Subjects;
 
-const rolesByAction: Record<Action, readonly UserRole[]> = {
-  'session:own': ['administrator', 'publisher', 'viewer'],
-  // PRODUCT.md §2: viewers never see environments, publishers only the ones permitted to them.
-  'environments:read': ['administrator', 'publisher'],
-  'environments:write': ['administrator'],
-  'environment-permissions:manage': ['administrator'],
-  'users:read': ['administrator', 'publisher'],
-  'users:write': ['administrator'],
-  'groups:read': ['administrator', 'publisher'],
-  'groups:write': ['administrator'],
-  // Everyone signed in may see content records; runtime fields only owners and administrators.
-  'content:read': ['administrator', 'publisher', 'viewer'],
-  // Publishers act on their own content only; the content service checks ownership.
-  'content:write': ['administrator', 'publisher'],
-  'tasks:read': ['administrator', 'publisher', 'viewer'],
-  'system:manage': ['administrator'],
+/** The record `action` is about, if any. */
+export type SubjectOf<A extends Action> = Subjects[A];
+
+const rules: { readonly [A in Action]: Rule<Subjects[A]> } = {
+  ...accountRules,
+  ...environmentRules,
+  ...contentRules,
+  ...taskRules,
 };
 
 /**
- * Environment permissions (seed: "Execution environment permissions"): with no entries every
- * publisher may use the environment; with entries only granted users and members of granted groups.
- * Administrators always may.
+ * May `actor` do `action` — to `subject` when given? The one place that answers: routes ask it
+ * without a subject (the role alone), services ask it again with the record they loaded, and the
+ * web app asks it to hide what the server would refuse.
  */
-export function isPermittedToUse(actor: Actor, grants: readonly EnvironmentGrant[]): boolean {
-  if (actor.role === 'administrator') return true;
-  if (actor.role !== 'publisher') return false;
-  if (grants.length === 0) return true;
-  return grants.some(
-    (grant) => grant.user_guid === actor.guid || (grant.group_guid !== null && actor.groupGuids.includes(grant.group_guid)),
-  );
-}
-
-/**
- * May `actor` do `action` — to `environment` when given? Without a subject the answer is about the
- * role alone; with an environment's grants, reading it also needs a permission.
- */
-export function can(actor: Actor | null, action: Action, environment?: { grants: readonly EnvironmentGrant[] }): boolean {
+export function can<A extends Action>(actor: Actor | null, action: A, subject?: SubjectOf<A>): boolean {
   if (!actor) return false;
-  if (!rolesByAction[action].includes(actor.role)) return false;
-  if (environment && action === 'environments:read') return isPermittedToUse(actor, environment.grants);
-  return true;
+  const rule: { roles: readonly string[]; allows?: (actor: Actor, subject: SubjectOf<A>) => boolean } = rules[action];
+  if (!rule.roles.includes(actor.role)) return false;
+  if (subject === undefined || !rule.allows) return true;
+  return rule.allows(actor, subject);
 }
 
-export const ALL_ACTIONS = Object.keys(rolesByAction) as Action[];
+/** The kind of record `action` is about, or null for actions on none. */
+export function subjectKindOf(action: Action): SubjectKind | null {
+  const rule = rules[action];
+  return 'on' in rule ? rule.on : null;
+}
+
+export const ALL_ACTIONS = Object.keys(rules) as Action[];

@@ -1,4 +1,4 @@
-import { type Actor, type EnvironmentGrant, isPermittedToUse } from '../access/can.js';
+import { type Actor, type EnvironmentGrant, can } from '../access/can.js';
 import { type Environment, LANGUAGE_LABELS, isDisabled } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
@@ -252,7 +252,7 @@ function evaluate(
   read: VersionReader,
 ): Evaluation {
   const { environment, grants } = entry;
-  const permitted = isPermittedToUse(owner, grants);
+  const permitted = can(owner, 'environments:use', { grants });
   // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
   const matchingAllows = environment.matching === 'any' || (environment.matching === 'exact' && request.requested);
   if (!request.includes(environment)) {
@@ -263,7 +263,8 @@ function evaluate(
   if (isDisabled(environment)) reasons.push('matching is none');
   if (environment.matching === 'exact' && !request.requested) reasons.push('matching is exact (used only when requested)');
   if (!permitted) {
-    reasons.push(owner.role === 'viewer' ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
+    // Without the environment, `can` answers for the role alone: viewers may use none.
+    reasons.push(!can(owner, 'environments:use') ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
   }
   const incompatibilities: string[] = [...bundle.problems];
   const chosen: Installed[] = [];
@@ -311,8 +312,8 @@ export function selectEnvironment(input: SelectionInput): SelectionResult {
   const { manifest, content, owner, readBy, matching } = input;
   // Publishers see only what they may use: for anyone but an administrator the environments the
   // owner may not use are dropped here, before any judgement, so nothing below can leak them.
-  const restricted = readBy.role !== 'administrator';
-  const environments = restricted ? input.environments.filter((entry) => isPermittedToUse(owner, entry.grants)) : input.environments;
+  const restricted = !can(readBy, 'environments:read-all');
+  const environments = restricted ? input.environments.filter((entry) => can(owner, 'environments:use', entry)) : input.environments;
   const request = requestOf(manifest, content, restricted ? " the content's owner may use" : '');
   const bundle = requirementsOf(manifest, matching);
 

@@ -4,7 +4,7 @@ import type { SortingState } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
-import { offers } from '../../lib/access';
+import { offers, SOMEONE_ELSES_CONTENT } from '../../lib/access';
 import { useContentList } from './api/list-content';
 import { contentColumns } from './components/content-columns';
 import { NewContentDialog } from './components/new-content-dialog';
@@ -25,8 +25,9 @@ const countText = (shown: number, total: number): string => {
  * read-only (PRODUCT.md §2).
  */
 export function ContentListPage({ user }: { user: User }) {
-  const canCreate = offers(user, 'content:write');
-  const ownOnly = user.user_role === 'publisher';
+  const canCreate = offers(user, 'content:create');
+  // Those who may change only their own content see theirs; administrators and viewers see all.
+  const ownOnly = canCreate && !offers(user, 'content:update', SOMEONE_ELSES_CONTENT);
   const [creating, setCreating] = useState(false);
   const lead = ownOnly
     ? 'Your apps, APIs and reports, and the environment each one builds and runs in.'

@@ -266,6 +266,22 @@ describe('the content page for others', () => {
     expect(fake.requests.map((request) => request.path)).not.toContain('/__api__/v1/environments');
   });
 
+  it('shows a publisher another publisher’s content read-only', async () => {
+    const dana = aUser({ user_role: 'publisher', username: 'dana' });
+    const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };
+    renderAppAt(`/content/${deployed.guid}`, dana, { [`GET /__api__/v1/content/${deployed.guid}`]: () => json(200, readable) });
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.');
+    expect(within(screen.getByRole('main')).queryByRole('button')).toBeNull();
+  });
+
+  it('lets an administrator manage a publisher’s content', async () => {
+    const admin = aUser({ user_role: 'administrator', username: 'ada' });
+    renderAppAt(`/content/${deployed.guid}`, admin, contentServer(deployed).handlers);
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    expect(await screen.findByRole('region', { name: 'Runtime' })).toBeDefined();
+  });
+
   it('says when the content does not exist', async () => {
     const guid = 'aaaaaaaa-0000-4000-8000-00000000ffff';
     renderAppAt(`/content/${guid}`, pat, {

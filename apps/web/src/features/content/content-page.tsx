@@ -62,8 +62,8 @@ export function ContentPage({ user, guid }: { user: User; guid: string }) {
       </>
     );
   }
-  // The server answers `owner` to the owner and to administrators: they may change it (PRODUCT.md §2).
-  const manages = content.data.app_role === 'owner' && offers(user, 'content:write');
+  // Owners and administrators may change it (PRODUCT.md §2); the server's `app_role` says the same.
+  const manages = offers(user, 'content:update', content.data);
   return manages ? <ManagedContent content={content.data} /> : <ReadOnlyContent content={content.data} />;
 }
 

@@ -1,0 +1,54 @@
+import { type Actor, administrators, type Rules, staff } from './rule.js';
+
+/** A grant on an environment: one user or one group. */
+export interface EnvironmentGrant {
+  readonly user_guid: string | null;
+  readonly group_guid: string | null;
+}
+
+/** What the rules need to know about an environment: who it is granted to. */
+export interface EnvironmentSubject {
+  readonly grants: readonly EnvironmentGrant[];
+}
+
+export interface EnvironmentSubjects {
+  /** See it in lists and open it. */
+  'environments:read': EnvironmentSubject;
+  /** See every environment, whatever its grants (and why an owner may not use one). */
+  'environments:read-all': never;
+  /** Build and run one's content on it: asked about the content's owner, not whoever deploys. */
+  'environments:use': EnvironmentSubject;
+  /** Create, change and delete environments. */
+  'environments:write': never;
+  /** Which content chose or runs on an environment: what a delete would leave without it. */
+  'environments:read-usage': never;
+  /** What the declarative file did last (it names the file's path). */
+  'environment-sync:read': never;
+  /** List, grant and revoke environment permissions. */
+  'environment-permissions:manage': never;
+}
+
+/**
+ * Environment permissions (seed: "Execution environment permissions"): with no entries every
+ * publisher may use the environment; with entries only granted users and members of granted groups.
+ * Administrators always may; viewers never reach this (PRODUCT.md §2).
+ */
+function permitted(actor: Actor, { grants }: EnvironmentSubject): boolean {
+  if (actor.role === 'administrator') return true;
+  if (grants.length === 0) return true;
+  return grants.some(
+    (grant) => grant.user_guid === actor.guid || (grant.group_guid !== null && actor.groupGuids.includes(grant.group_guid)),
+  );
+}
+
+export const environmentRules: Rules<EnvironmentSubjects> = {
+  // PRODUCT.md §2: viewers never see environments, publishers only the ones permitted to them.
+  'environments:read': { roles: staff, on: 'environment', allows: permitted },
+  'environments:read-all': { roles: administrators },
+  'environments:use': { roles: staff, on: 'environment', allows: permitted },
+  'environments:write': { roles: administrators },
+  'environments:read-usage': { roles: administrators },
+  'environment-sync:read': { roles: administrators },
+  // Also on file-managed environments: the file never holds access control.
+  'environment-permissions:manage': { roles: administrators },
+};
