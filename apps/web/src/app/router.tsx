@@ -8,7 +8,6 @@ import { Redirect } from '../components/redirect';
 import { currentUserQueryOptions, useCurrentUser } from '../features/auth/api/current-user';
 import { useLogout } from '../features/auth/api/logout';
 import { HOME_PATH, signInPath } from '../features/auth/return-path';
-import { SignInPage } from '../features/auth/sign-in-page';
 import { EnvironmentsPage } from '../features/environments/environments-page';
 import { offers } from '../lib/access';
 import { errorMessage } from '../lib/api-client';
@@ -17,7 +16,8 @@ import { errorMessage } from '../lib/api-client';
 const EnvironmentFormPage = lazy(() =>
   import('../features/environments/environment-form-page').then((module) => ({ default: module.EnvironmentFormPage })),
 );
-// The Content pages load on first use too, keeping the first download small.
+// The Content pages and the sign-in page load on first use too, keeping the first download small.
+const SignInPage = lazy(() => import('../features/auth/sign-in-page').then((module) => ({ default: module.SignInPage })));
 const ContentListPage = lazy(() => import('../features/content/content-list-page').then((module) => ({ default: module.ContentListPage })));
 const ContentPage = lazy(() => import('../features/content/content-page').then((module) => ({ default: module.ContentPage })));
 
@@ -115,7 +115,13 @@ const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/signin',
   validateSearch: (search: Record<string, unknown>): { next?: string } => (typeof search.next === 'string' ? { next: search.next } : {}),
-  component: SignInPage,
+  component: function SignInRoute() {
+    return (
+      <Lazy>
+        <SignInPage />
+      </Lazy>
+    );
+  },
 });
 
 const homeRoute = createRoute({

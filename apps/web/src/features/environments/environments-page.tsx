@@ -13,7 +13,7 @@ import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
-import { editConflictFrom } from './form/edit-conflict';
+import { editConflictFrom } from './api/edit-conflict-error';
 import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
 import { SyncStatusBanner } from './components/sync-status-banner';
