@@ -1,7 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppRoutes } from './app/app-routes';
-import { AppProviders } from './app/providers';
+import { App } from './app/providers';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -9,8 +8,6 @@ if (!root) throw new Error('index.html has no #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <AppProviders>
-      <AppRoutes />
-    </AppProviders>
+    <App />
   </StrictMode>,
 );

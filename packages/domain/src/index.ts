@@ -14,3 +14,4 @@ export * from './content/content-schemas.js';
 export * from './versions/version-constraints.js';
 export * from './selection/index.js';
 export * from './sync/sync-status-schema.js';
+export * from './lists/list-search-schema.js';

@@ -1,8 +1,10 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { RouterProvider } from '@tanstack/react-router';
+import { useState } from 'react';
 import { AnnouncerProvider } from '../components/announcer';
 import { authKeys } from '../features/auth/api/current-user';
 import { createQueryClient } from '../lib/query-client';
+import { createAppRouter } from './router';
 
 /** The app's query client: when any request finds the session gone, the app shows the sign-in page. */
 export function createAppQueryClient(): QueryClient {
@@ -12,11 +14,15 @@ export function createAppQueryClient(): QueryClient {
   return queryClient;
 }
 
-export function AppProviders({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
+/** The whole app at the browser's address: its query client, announcer and router. */
+export function App({ queryClient }: { queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createAppQueryClient());
+  const [router] = useState(() => createAppRouter(client));
   return (
     <QueryClientProvider client={client}>
-      <AnnouncerProvider>{children}</AnnouncerProvider>
+      <AnnouncerProvider>
+        <RouterProvider router={router} />
+      </AnnouncerProvider>
     </QueryClientProvider>
   );
 }

@@ -1,11 +1,11 @@
 import type { Action, User } from '@envdesk/domain';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { offers } from '../lib/access';
-import { Link, useLocation } from '../lib/router';
+import { Link, useLocation } from '@tanstack/react-router';
 
 interface NavItem {
   readonly label: string;
-  readonly to: string;
+  readonly to: '/environments' | '/content';
   /** Shown only to people the server would let do this. */
   readonly needs: Action;
 }
@@ -28,7 +28,7 @@ export interface AppFrameProps {
 
 /** The signed-in layout: header with navigation and the current user, then the page. */
 export function AppFrame({ user, onSignOut, signingOut, signOutError, children }: AppFrameProps) {
-  const { pathname } = useLocation();
+  const pathname = useLocation({ select: (location) => location.pathname });
   const main = useRef<HTMLElement>(null);
   const shownPath = useRef(pathname);
 

@@ -1,4 +1,4 @@
-import { Link } from '../lib/router';
+import { Link } from '@tanstack/react-router';
 import { Page } from './page';
 
 export function NotFoundPage() {

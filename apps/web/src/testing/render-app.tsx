@@ -1,8 +1,7 @@
 import type { User } from '@envdesk/domain';
 import { cleanup, render } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import { AppRoutes } from '../app/app-routes';
-import { AppProviders, createAppQueryClient } from '../app/providers';
+import { App, createAppQueryClient } from '../app/providers';
 import { type FakeHandler, fakeFetch, json } from './fake-fetch';
 import { fakeLayout } from './layout';
 
@@ -18,11 +17,7 @@ export function renderAppAt(path: string, user: User, handlers: Record<string, F
   const queryClient = createAppQueryClient();
   // A failed request shows its error at once instead of after the app's back-off.
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
-  render(
-    <AppProviders queryClient={queryClient}>
-      <AppRoutes />
-    </AppProviders>,
-  );
+  render(<App queryClient={queryClient} />);
   return server;
 }
 

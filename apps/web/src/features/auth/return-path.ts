@@ -8,8 +8,7 @@ export function signInPath(returnTo: string): string {
 }
 
 /** Only a path on this site is followed, never another origin (`//evil.example`) or the sign-in page itself. */
-export function returnPathFrom(searchParams: URLSearchParams): string {
-  const next = searchParams.get('next');
+export function returnPathFrom(next: string | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return HOME_PATH;
   if (next === SIGN_IN_PATH || next.startsWith(`${SIGN_IN_PATH}?`)) return HOME_PATH;
   return next;

@@ -3,8 +3,7 @@ import { aUser } from '@envdesk/domain/testing';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppRoutes } from '../../app/app-routes';
-import { AppProviders, createAppQueryClient } from '../../app/providers';
+import { App, createAppQueryClient } from '../../app/providers';
 import { type FakeHandler, fakeFetch, json } from '../../testing/fake-fetch';
 
 const signedOut = () =>
@@ -14,11 +13,7 @@ function startAt(path: string, handlers: Record<string, FakeHandler>) {
   const server = fakeFetch({ 'GET /__api__/v1/user': signedOut, ...handlers });
   vi.stubGlobal('fetch', server.fetch);
   window.history.replaceState(null, '', path);
-  render(
-    <AppProviders queryClient={createAppQueryClient()}>
-      <AppRoutes />
-    </AppProviders>,
-  );
+  render(<App queryClient={createAppQueryClient()} />);
   return server;
 }
 

@@ -1,8 +1,9 @@
 import { type LoginInput, LoginInputSchema } from '@envdesk/domain';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useId, useState } from 'react';
 import { useDocumentTitle } from '../../components/page';
+import { Redirect } from '../../components/redirect';
 import { errorMessage } from '../../lib/api-client';
-import { navigate, Redirect, useLocation } from '../../lib/router';
 import { useCurrentUser } from './api/current-user';
 import { useLogin } from './api/login';
 import { returnPathFrom } from './return-path';
@@ -25,17 +26,17 @@ function validate(input: LoginInput): FieldErrors {
 
 export function SignInPage() {
   useDocumentTitle('Sign in');
-  const { searchParams } = useLocation();
-  const returnPath = returnPathFrom(searchParams);
+  const returnPath = returnPathFrom(useSearch({ from: '/signin' }).next);
   const currentUser = useCurrentUser();
+  const navigate = useNavigate();
 
-  if (currentUser.data) return <Redirect to={returnPath} />;
+  if (currentUser.data) return <Redirect href={returnPath} />;
   return (
     <main id="main" className="signin">
       <div className="signin-card">
         <p className="brand signin-brand">envdesk</p>
         <h1>Sign in</h1>
-        <SignInForm onSignedIn={() => navigate(returnPath, { replace: true })} />
+        <SignInForm onSignedIn={() => void navigate({ href: returnPath, replace: true })} />
       </div>
     </main>
   );

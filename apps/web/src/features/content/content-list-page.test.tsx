@@ -1,6 +1,6 @@
 import { ErrorCode } from '@envdesk/domain';
 import { aUser } from '@envdesk/domain/testing';
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { type RecordedRequest, json } from '../../testing/fake-fetch';
@@ -22,6 +22,38 @@ const rowOf = async (title: string) => (await screen.findByRole('link', { name: 
 setUpPageTests();
 
 describe('the Content list', () => {
+  it('keeps its search and order in the address, so Back and a reload restore them', async () => {
+    const handlers = { 'GET /__api__/v1/content': () => json(200, [report, api]) };
+    renderAppAt('/content', admin, handlers);
+    await table();
+    const user = userEvent.setup();
+    const search = () => screen.getByLabelText('Search content') as HTMLInputElement;
+
+    await user.type(search(), 'dana');
+    await waitFor(() => expect(window.location.search).toBe('?q=dana'));
+    await user.click(within(screen.getByRole('columnheader', { name: 'Last deployed' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=dana&sort=-deployed');
+    await user.clear(search());
+    await user.type(search(), 'report');
+    await waitFor(() => expect(window.location.search).toBe('?q=report&sort=-deployed'));
+
+    // Back undoes the new order, with the search typed before it.
+    window.history.back();
+    await waitFor(() => expect(search().value).toBe('dana'));
+    expect(window.location.search).toBe('?q=dana');
+    expect(screen.getByRole('columnheader', { name: 'Title' }).getAttribute('aria-sort')).toBe('ascending');
+    screen.getByText('1 of 2 content items');
+
+    // A reload (here: the app started afresh at the same address) shows the same list.
+    cleanup();
+    renderAppAt('/content?q=report&sort=-deployed', admin, handlers);
+    await table();
+    expect(search().value).toBe('report');
+    screen.getByText('1 of 2 content items');
+    screen.getByRole('link', { name: 'Quarterly report' });
+    expect(screen.getByRole('columnheader', { name: 'Last deployed' }).getAttribute('aria-sort')).toBe('descending');
+  });
+
   it("shows a publisher their own content, with each item's environment and rebuild mark", async () => {
     const server = renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report]) });
     await table();

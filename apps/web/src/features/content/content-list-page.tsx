@@ -2,13 +2,14 @@ import type { Content, User } from '@envdesk/domain';
 import { LoadError } from '../../components/load-error';
 import type { SortingState } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
+import { formatListSort, useListSearch } from '../../lib/list-search';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
 import { offers, SOMEONE_ELSES_CONTENT } from '../../lib/access';
 import { useContentList } from './api/list-content';
 import { contentColumns } from './components/content-columns';
 import { NewContentDialog } from './components/new-content-dialog';
-import { CONTENT_COLUMN_NAMES, type ContentSort, DEFAULT_CONTENT_SORT, searchContent, sortContent, sortFromContentSorting } from './content-list';
+import { CONTENT_COLUMN_NAMES, DEFAULT_CONTENT_SORT, parseContentSort, searchContent, sortContent, sortFromContentSorting } from './content-list';
 import './content.css';
 
 const ROW_HEIGHT = 56;
@@ -62,8 +63,8 @@ interface ContentListProps {
 
 function ContentList({ owner, canCreate, showRuntime, onCreate }: ContentListProps) {
   const list = useContentList(owner);
-  const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<ContentSort>(DEFAULT_CONTENT_SORT);
+  const { query, setQuery, sort: sortParam, chooseSort } = useListSearch();
+  const sort = useMemo(() => parseContentSort(sortParam) ?? DEFAULT_CONTENT_SORT, [sortParam]);
   const data = list.data ?? EMPTY;
   const sorted = useMemo(() => sortContent(data, sort), [data, sort]);
   const rows = useMemo(() => searchContent(sorted, query), [sorted, query]);
@@ -145,7 +146,7 @@ function ContentList({ owner, canCreate, showRuntime, onCreate }: ContentListPro
           sorting={sorting}
           onSortingChange={(next) => {
             const chosen = sortFromContentSorting(next);
-            if (chosen) setSort(chosen);
+            if (chosen) chooseSort(formatListSort(chosen));
           }}
           rowHeight={ROW_HEIGHT}
           height={`min(${(rows.length + 1) * ROW_HEIGHT + 8}px, max(18rem, calc(100vh - 19rem)))`}

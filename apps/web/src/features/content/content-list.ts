@@ -1,14 +1,14 @@
 import type { Content } from '@envdesk/domain';
+import { type ListSort, parseListSort } from '../../lib/list-search';
 
 /** The Content list's search and order: pure, so the table only renders what these return. */
 
 export const CONTENT_SORT_COLUMNS = ['title', 'owner', 'runtime', 'deployed'] as const;
 export type ContentSortColumn = (typeof CONTENT_SORT_COLUMNS)[number];
 
-export interface ContentSort {
-  readonly column: ContentSortColumn;
-  readonly descending: boolean;
-}
+export type ContentSort = ListSort<ContentSortColumn>;
+
+export const parseContentSort = (value: string | undefined): ContentSort | null => parseListSort(value, CONTENT_SORT_COLUMNS);
 
 export const DEFAULT_CONTENT_SORT: ContentSort = { column: 'title', descending: false };
 
@@ -75,6 +75,3 @@ export function sortFromContentSorting(sorting: ReadonlyArray<{ readonly id: str
   if (!first || !(CONTENT_SORT_COLUMNS as readonly string[]).includes(first.id)) return null;
   return { column: first.id as ContentSortColumn, descending: first.desc };
 }
-
-export const CONTENT_PATH = '/content';
-export const contentHref = (guid: string): string => `${CONTENT_PATH}/${encodeURIComponent(guid)}`;

@@ -1,6 +1,6 @@
 import { type Content, ErrorCode } from '@envdesk/domain';
 import { aUser, anEnvironment } from '@envdesk/domain/testing';
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { type FakeHandler, json } from '../../testing/fake-fetch';
@@ -94,6 +94,30 @@ describe('the content page’s Runtime section', () => {
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
     await screen.findByText('Saved: “Forecast API” chooses its environment automatically. It rebuilds on its next deploy.');
     expect(fake.requests.filter((request) => request.method === 'PATCH').at(-1)?.body).toEqual({ default_environment_guid: null, default_image_name: null });
+  });
+
+  it('keeps the picker’s search and order in the address, so a reload restores them', async () => {
+    const server = contentServer(deployed);
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
+    const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    await user.type(within(runtime()).getByLabelText('Search environments'), '3.11');
+    await waitFor(() => expect(window.location.search).toBe('?q=3.11'));
+    await user.click(within(within(picker).getByRole('columnheader', { name: 'Python' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=3.11&sort=python');
+
+    // A reload (here: the app started afresh at the same address) shows the same choice of environments.
+    cleanup();
+    renderAppAt(`/content/${deployed.guid}?q=3.11&sort=python`, pat, contentServer(deployed).handlers);
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
+    const reloaded = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    expect((within(runtime()).getByLabelText('Search environments') as HTMLInputElement).value).toBe('3.11');
+    within(runtime()).getByText('2 of 3 environments');
+    expect(within(reloaded).getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(within(reloaded).queryByRole('radio', { name: 'R 4.3 / Python 3.10' })).toBeNull();
   });
 
   it('says compatibility is known after the first bundle, and offers every environment until then', async () => {

@@ -1,12 +1,12 @@
 import { ApiError, type Content, ErrorCode, type User } from '@envdesk/domain';
 import { LoadError } from '../../components/load-error';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { ConfirmDialog } from '../../components/dialog';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
-import { Link, navigate } from '../../lib/router';
 import { useDeleteContent } from './api/delete-content';
 import { useContent } from './api/get-content';
 import { BundlesSection } from './components/bundles-section';
@@ -14,13 +14,13 @@ import { dateTimeFormat } from './components/content-columns';
 import { DeployHistory } from './components/deploy-history';
 import { RebuildBadge } from './components/rebuild-badge';
 import { RuntimeSection } from './components/runtime-section';
-import { CONTENT_PATH, contentTitle, ownerName } from './content-list';
+import { contentTitle, ownerName } from './content-list';
 import { useDeploy } from './use-deploy';
 import './content.css';
 
 function BackLink() {
   return (
-    <Link to={CONTENT_PATH} className="back-link">
+    <Link to="/content" className="back-link">
       <span aria-hidden="true">← </span>Content
     </Link>
   );
@@ -126,6 +126,7 @@ function ManagedContent({ content }: { content: Content }) {
   const deploy = useDeploy(content);
   const deletion = useDeleteContent();
   const announce = useAnnounce();
+  const navigate = useNavigate();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const title = contentTitle(content);
 
@@ -171,7 +172,7 @@ function ManagedContent({ content }: { content: Content }) {
               onSuccess: () => {
                 setConfirmingDelete(false);
                 announce(`Deleted “${title}”.`);
-                navigate(CONTENT_PATH);
+                void navigate({ to: '/content' });
               },
             })
           }

@@ -100,10 +100,9 @@ describe('leaving a form with unsaved changes', () => {
     renderEditor();
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);
-    await screen.findByLabelText('Title');
     // Arrive at the form from the list, as a person would.
-    window.history.replaceState(null, '', '/environments');
-    window.history.pushState(null, '', `/environments/${environment.guid}`);
+    await userEvent.setup().click(await screen.findByRole('link', { name: 'Cancel' }));
+    await userEvent.setup().click(await screen.findByRole('link', { name: 'Py 3.11' }));
     await typeTitle('Edited');
 
     act(() => window.history.back());

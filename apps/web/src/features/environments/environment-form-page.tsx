@@ -6,7 +6,7 @@ import { useAnnounce } from '../../components/announcer';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
-import { Link, navigate } from '../../lib/router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentPermissions } from './api/environment-permissions';
 import { environmentQueryOptions, useEnvironment } from './api/get-environment';
@@ -14,10 +14,11 @@ import { useSyncStatus } from './api/sync-status';
 import { Dialog } from '../../components/dialog';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
 import { EditConflictDialog } from './components/edit-conflict-dialog';
-import { conflictRows, editConflictFrom } from './form/edit-conflict';
+import { editConflictFrom } from './api/edit-conflict-error';
+import { conflictRows } from './form/edit-conflict';
 import { displayTitle } from '../../components/environment-columns';
 import { ManagedBadge } from './components/managed-badge';
-import { environmentHref, listHref } from './environments-view';
+import { listSearch } from './environments-view';
 import { type EnvironmentDraft, clearDraft, draftKey, readDraft } from './form/environment-draft';
 import { EnvironmentForm } from './form/environment-form';
 import { type EnvironmentFormValues, emptyFormValues, formValuesFrom } from './form/environment-form-values';
@@ -38,7 +39,9 @@ export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
         <div className="notice">
           <p>This page is not available to your role.</p>
           <p>
-            <Link to={listHref()}>Back to environments</Link>
+            <Link to="/environments" search={listSearch()}>
+              Back to environments
+            </Link>
           </p>
         </div>
       </Page>
@@ -49,7 +52,7 @@ export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
 
 function BackLink() {
   return (
-    <Link to={listHref()} className="back-link">
+    <Link to="/environments" search={listSearch()} className="back-link">
       <span aria-hidden="true">← </span>Environments
     </Link>
   );
@@ -58,6 +61,7 @@ function BackLink() {
 function NewEnvironment({ user }: { user: User }) {
   const save = useSaveEnvironment();
   const announce = useAnnounce();
+  const navigate = useNavigate();
   const key = draftKey(user.guid, null);
   const [restoredDraft, setRestoredDraft] = useState(() => readDraft(key));
   const [generation, setGeneration] = useState(0);
@@ -75,7 +79,6 @@ function NewEnvironment({ user }: { user: User }) {
           canManageAccess
           saving={save.isPending}
           submitLabel="Add environment"
-          cancelHref={listHref()}
           draftKey={key}
           draftBase={null}
           restoredDraft={restoredDraft}
@@ -89,13 +92,13 @@ function NewEnvironment({ user }: { user: User }) {
               const saved = await save.mutateAsync({ mode: 'create', environment: null, values, accessOnly: false, initialGrants: [], grants });
               clearDraft(key);
               announce(`Added “${displayTitle(saved)}”.`);
-              navigate(listHref(), { force: true });
+              void navigate({ to: '/environments', search: listSearch(), ignoreBlocker: true });
             } catch (error) {
               if (!(error instanceof AccessControlNotSaved)) throw error;
               clearDraft(key);
               // Saved already: carry on from the real record, so a second Save cannot create a duplicate.
               announce(`Added “${displayTitle(error.environment)}”, but its access control was not saved. ${errorMessage(error.cause)}`, 'error');
-              navigate(environmentHref(error.environment.guid), { replace: true, force: true });
+              void navigate({ to: '/environments/$guid', params: { guid: error.environment.guid }, replace: true, ignoreBlocker: true });
             }
           }}
         />
@@ -185,6 +188,7 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
   const save = useSaveEnvironment();
   const deletion = useDeleteEnvironment();
   const announce = useAnnounce();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const key = draftKey(user.guid, loaded.guid);
   // A draft left when the session ended: the form starts from it, and from the version it was based on.
@@ -221,7 +225,7 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
     setConflict(null);
     clearDraft(key);
     announce(managed ? `Saved access control of “${title}”.` : `Saved “${displayTitle({ ...environment, title: values.title || null })}”.`);
-    navigate(listHref(), { force: true });
+    void navigate({ to: '/environments', search: listSearch(), ignoreBlocker: true });
   };
 
   /** Start again from `version` (their save, or the one loaded), without this form's edits. */
@@ -267,7 +271,6 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
           canManageAccess={canManageAccess}
           saving={save.isPending}
           submitLabel={managed ? 'Save access control' : 'Save changes'}
-          cancelHref={listHref()}
           onSubmit={(values, grants) => saveOver(environment, values, grants)}
           draftKey={key}
           draftBase={environment}
@@ -333,7 +336,7 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
                 setConfirmingDelete(false);
                 clearDraft(key);
                 announce(`Deleted “${title}”.`);
-                navigate(listHref(), { force: true });
+                void navigate({ to: '/environments', search: listSearch(), ignoreBlocker: true });
               },
               onError: (error) => {
                 const stale = editConflictFrom(error);

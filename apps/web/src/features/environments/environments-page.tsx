@@ -1,28 +1,27 @@
 import type { Environment, User } from '@envdesk/domain';
 import { LoadError } from '../../components/load-error';
 import type { SortingState } from '@tanstack/react-table';
+import { Link } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
-import { Link, navigate, useLocation } from '../../lib/router';
+import { useListSearch } from '../../lib/list-search';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
 import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
-import { editConflictFrom } from './form/edit-conflict';
+import { editConflictFrom } from './api/edit-conflict-error';
 import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
 import { SyncStatusBanner } from './components/sync-status-banner';
-import { describeSort, sortFromSorting } from '../../lib/environments/environment-sort';
+import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
-import { NEW_ENVIRONMENT_PATH, rememberListHref, sortOf, viewFrom, viewHref } from './environments-view';
+import { rememberListSearch } from './environments-view';
 
 const ROW_HEIGHT = 56;
-/** Typing replaces the URL this long after the last keystroke, so history is not rewritten per key. */
-const URL_DELAY_MS = 300;
 
 export function EnvironmentsPage({ user }: { user: User }) {
   if (!offers(user, 'environments:read')) {
@@ -42,7 +41,7 @@ export function EnvironmentsPage({ user }: { user: User }) {
       lead="Container images, and the Python, R and Quarto installations in them, that content builds and runs in."
       actions={
         canWrite && (
-          <Link to={NEW_ENVIRONMENT_PATH} className="button button-primary">
+          <Link to="/environments/new" className="button button-primary">
             Add environment
           </Link>
         )
@@ -57,9 +56,8 @@ export function EnvironmentsPage({ user }: { user: User }) {
 const EMPTY: Environment[] = [];
 
 function EnvironmentList({ canWrite }: { canWrite: boolean }) {
-  const { href, searchParams } = useLocation();
-  const view = useMemo(() => viewFrom(searchParams), [searchParams]);
-  const sort = sortOf(view);
+  const { query, setQuery, sort: sortParam, chooseSort, wanted } = useListSearch();
+  const sort = useMemo(() => parseSort(sortParam ?? null) ?? DEFAULT_SORT, [sortParam]);
   const environments = useEnvironmentList();
   const syncStatus = useSyncStatus({ enabled: canWrite });
   const announce = useAnnounce();
@@ -67,20 +65,8 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   const [deleting, setDeleting] = useState<Environment | null>(null);
   const search = useRef<HTMLInputElement>(null);
 
-  // The box shows what is typed at once; the URL follows shortly after, and Back / a link set the box.
-  const [query, setQuery] = useState(view.query);
-  const [urlQuery, setUrlQuery] = useState(view.query);
-  if (view.query !== urlQuery) {
-    setUrlQuery(view.query);
-    setQuery(view.query);
-  }
-  const wantedHref = viewHref({ query, sort: view.sort });
-  useEffect(() => {
-    if (wantedHref === href) return;
-    const timer = setTimeout(() => navigate(wantedHref, { replace: true }), URL_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [wantedHref, href]);
-  useEffect(() => rememberListHref(wantedHref), [wantedHref]);
+  const { q: wantedQ, sort: wantedSort } = wanted;
+  useEffect(() => rememberListSearch({ q: wantedQ, sort: wantedSort }), [wantedQ, wantedSort]);
 
   const data = environments.data ?? EMPTY;
   const { rows, sorting } = useEnvironmentSearch(data, sort, query);
@@ -89,9 +75,7 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
 
   const onSortingChange = (next: SortingState) => {
     const chosen = sortFromSorting(next);
-    if (!chosen) return;
-    // A new order is a step Back can undo; it carries the search typed so far.
-    navigate(viewHref({ query, sort: chosen }));
+    if (chosen) chooseSort(formatSort(chosen));
   };
 
   const confirmDelete = () => {
@@ -179,7 +163,7 @@ function EmptyState({ canWrite }: { canWrite: boolean }) {
       {canWrite ? (
         <>
           <p className="muted">An environment describes a container image and the Python, R and Quarto installations inside it.</p>
-          <Link to={NEW_ENVIRONMENT_PATH} className="button button-primary">
+          <Link to="/environments/new" className="button button-primary">
             Add the first environment
           </Link>
         </>

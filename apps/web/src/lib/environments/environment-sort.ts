@@ -1,13 +1,11 @@
 import { type Environment, type Language, type Version, compareVersions, parseVersion } from '@envdesk/domain';
+import { type ListSort, formatListSort, parseListSort } from '../list-search';
 
 /** The columns the Environments table sorts by; also the values of `?sort=` in the URL. */
 export const SORT_COLUMNS = ['title', 'name', 'python', 'r', 'quarto', 'matching', 'managed', 'updated'] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
-export interface EnvironmentSort {
-  readonly column: SortColumn;
-  readonly descending: boolean;
-}
+export type EnvironmentSort = ListSort<SortColumn>;
 
 const isSortColumn = (value: string): value is SortColumn => (SORT_COLUMNS as readonly string[]).includes(value);
 
@@ -36,17 +34,9 @@ export function sortFromSorting(sorting: ReadonlyArray<{ readonly id: string; re
 }
 
 /** `title` sorts ascending, `-title` descending; null when absent or not a column (the default applies). */
-export function parseSort(value: string | null): EnvironmentSort | null {
-  if (!value) return null;
-  const descending = value.startsWith('-');
-  const column = descending ? value.slice(1) : value;
-  return isSortColumn(column) ? { column, descending } : null;
-}
+export const parseSort = (value: string | null | undefined): EnvironmentSort | null => parseListSort(value, SORT_COLUMNS);
 
-/** The `?sort=` value: `title` or `-title`. */
-export function formatSort(sort: EnvironmentSort): string {
-  return sort.descending ? `-${sort.column}` : sort.column;
-}
+export const formatSort = formatListSort;
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 const MATCHING_ORDER = { any: 0, exact: 1, none: 2 } as const;

@@ -1,7 +1,7 @@
 import { ApiError } from '@envdesk/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import { apiClient } from '../../../lib/api-client';
-import { navigate } from '../../../lib/router';
 import { SIGN_IN_PATH } from '../return-path';
 import { authKeys } from './current-user';
 
@@ -15,11 +15,12 @@ export async function logout(): Promise<void> {
 
 export function useLogout() {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const signedOut = () => {
     apiClient.forgetCsrfToken();
     // Leave first: were the user cleared while still on a signed-in page, that page would
     // send them to the sign-in page with a `next` pointing back at it.
-    navigate(SIGN_IN_PATH);
+    void navigate({ to: SIGN_IN_PATH });
     queryClient.clear();
     queryClient.setQueryData(authKeys.currentUser(), null);
   };

@@ -1,7 +1,7 @@
 import type { Content } from '@envdesk/domain';
 import { type DataColumns, createDataColumnHelper } from '../../../components/data-table';
-import { Link } from '../../../lib/router';
-import { contentHref, contentTitle, ownerName, runtimeText } from '../content-list';
+import { Link } from '@tanstack/react-router';
+import { contentTitle, ownerName, runtimeText } from '../content-list';
 import { RebuildBadge } from './rebuild-badge';
 
 const helper = createDataColumnHelper<Content>();
@@ -15,7 +15,7 @@ const titleColumn = helper.accessor(contentTitle, {
     const content = info.row.original;
     return (
       <div className="title-cell">
-        <Link to={contentHref(content.guid)} className="title-link truncate">
+        <Link to="/content/$guid" params={{ guid: content.guid }} className="title-link truncate">
           {info.getValue()}
         </Link>
         {content.title && (

@@ -2,7 +2,8 @@ import type { Environment } from '@envdesk/domain';
 import { useId, useMemo, useState } from 'react';
 import { type DataColumns, DataTable } from '../../../components/data-table';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
-import { DEFAULT_SORT, type EnvironmentSort, describeSort, sortFromSorting } from '../../../lib/environments/environment-sort';
+import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../../lib/environments/environment-sort';
+import { useListSearch } from '../../../lib/list-search';
 import { searchCountText, useEnvironmentSearch } from '../../../lib/environments/use-environment-search';
 import { type EnvironmentChoice, isChoosable } from '../runtime-choices';
 
@@ -107,8 +108,9 @@ export interface EnvironmentPickerProps {
  */
 export function EnvironmentPicker({ choices, selectedGuid, onSelect }: EnvironmentPickerProps) {
   const idPrefix = `picker${useId().replace(/:/g, '')}`;
-  const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<EnvironmentSort>(DEFAULT_SORT);
+  // The search and order live in the content page's address, as on the Environments tab.
+  const { query, setQuery, sort: sortParam, chooseSort } = useListSearch();
+  const sort = useMemo(() => parseSort(sortParam) ?? DEFAULT_SORT, [sortParam]);
   const [choosableOnly, setChoosableOnly] = useState(false);
   const someBlocked = choices.some((choice) => !isChoosable(choice));
   const environments = useMemo(
@@ -188,7 +190,7 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
           sorting={sorting}
           onSortingChange={(next) => {
             const chosen = sortFromSorting(next);
-            if (chosen) setSort(chosen);
+            if (chosen) chooseSort(formatSort(chosen));
           }}
           rowHeight={ROW_HEIGHT}
           height={`min(${(rows.length + 1) * ROW_HEIGHT + 8}px, 28rem)`}

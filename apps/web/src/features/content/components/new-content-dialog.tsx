@@ -4,15 +4,16 @@ import { useAnnounce } from '../../../components/announcer';
 import { Dialog } from '../../../components/dialog';
 import { FormField } from '../../../components/form-field';
 import { errorMessage } from '../../../lib/api-client';
-import { navigate } from '../../../lib/router';
+import { useNavigate } from '@tanstack/react-router';
 import { useCreateContent } from '../api/create-content';
-import { contentHref, contentTitle } from '../content-list';
+import { contentTitle } from '../content-list';
 import { type NewContentErrors, type NewContentValues, errorsFrom, requestBodyFrom, validateNewContent } from '../new-content-values';
 
 /** "New content": a name and a title, then the new item's page, where its bundle and runtime are set. */
 export function NewContentDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateContent();
   const announce = useAnnounce();
+  const navigate = useNavigate();
   const id = useId().replace(/:/g, '');
   const nameInput = useRef<HTMLInputElement>(null);
   const [values, setValues] = useState<NewContentValues>({ name: '', title: '' });
@@ -47,7 +48,7 @@ export function NewContentDialog({ onClose }: { onClose: () => void }) {
       const content = await create.mutateAsync(requestBodyFrom(values));
       announce(`Created “${contentTitle(content)}”.`);
       onClose();
-      navigate(contentHref(content.guid));
+      void navigate({ to: '/content/$guid', params: { guid: content.guid } });
     } catch (error) {
       showProblems(error instanceof ApiError ? errorsFrom(error) : { '': `Not created. ${errorMessage(error)}` });
     }

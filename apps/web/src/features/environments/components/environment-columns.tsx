@@ -1,8 +1,7 @@
 import type { Environment } from '@envdesk/domain';
 import type { DataColumns } from '../../../components/data-table';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
-import { Link } from '../../../lib/router';
-import { environmentHref } from '../environments-view';
+import { Link } from '@tanstack/react-router';
 import { ManagedBadge } from './managed-badge';
 
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -25,7 +24,7 @@ export function environmentColumns({ canWrite, managedFile, onDelete }: Environm
         const environment = info.row.original;
         return (
           <div className="title-cell">
-            <Link to={environmentHref(environment.guid)} className="title-link truncate">
+            <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate">
               {info.getValue()}
             </Link>
             {environment.description && (

@@ -1,7 +1,8 @@
 import { ApiError, ErrorCode, environmentEtag } from '@envdesk/domain';
 import { anEnvironment } from '@envdesk/domain/testing';
 import { describe, expect, it } from 'vitest';
-import { conflictRows, describeValue, editConflictFrom } from './edit-conflict';
+import { editConflictFrom } from '../api/edit-conflict-error';
+import { conflictRows, describeValue } from './edit-conflict';
 import { formValuesFrom } from './environment-form-values';
 
 const opened = anEnvironment({

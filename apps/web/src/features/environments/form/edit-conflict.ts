@@ -1,12 +1,4 @@
-import {
-  ApiError,
-  type EditConflictPayload,
-  EditConflictPayloadSchema,
-  type Environment,
-  LANGUAGE_LABELS,
-  LANGUAGES,
-  PRECONDITION_FAILED,
-} from '@envdesk/domain';
+import { type Environment, LANGUAGE_LABELS, LANGUAGES } from '@envdesk/domain';
 import { type EnvironmentFormValues, requestBodyFrom } from './environment-form-values';
 
 /**
@@ -14,13 +6,6 @@ import { type EnvironmentFormValues, requestBodyFrom } from './environment-form-
  * lists each field *they* changed (opened ≠ theirs), with the value this form would save next to
  * theirs, so an administrator can tell whether overwriting loses anything.
  */
-
-/** The 412's payload, or null when `error` is not a stale-version refusal. */
-export function editConflictFrom(error: unknown): EditConflictPayload | null {
-  if (!(error instanceof ApiError) || error.status !== PRECONDITION_FAILED) return null;
-  const parsed = EditConflictPayloadSchema.safeParse(error.payload);
-  return parsed.success ? parsed.data : null;
-}
 
 export interface ConflictRow {
   /** The API field: `title`, `python`, `volume_mounts`… */

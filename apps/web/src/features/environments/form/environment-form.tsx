@@ -1,7 +1,8 @@
 import { ApiError, type Environment } from '@envdesk/domain';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../../../lib/api-client';
-import { Link, useLeaveGuard } from '../../../lib/router';
+import { Link, useBlocker } from '@tanstack/react-router';
+import { listSearch } from '../environments-view';
 import { AccessControlFields } from './access-control-fields';
 import { AdvancedFields } from './advanced-fields';
 import { type EnvironmentDraft, clearDraft, hasUnsavedChanges, writeDraft } from './environment-draft';
@@ -21,7 +22,6 @@ export interface EnvironmentFormProps {
   readonly canManageAccess: boolean;
   readonly saving: boolean;
   readonly submitLabel: string;
-  readonly cancelHref: string;
   /** Saves; a thrown ApiError is shown on the fields it names. */
   readonly onSubmit: (values: EnvironmentFormValues, grants: readonly GrantRow[]) => Promise<void>;
   /** Extra actions for the footer (Delete). */
@@ -43,7 +43,7 @@ export const LEAVE_QUESTION = 'Leave this page? Your unsaved changes to this env
  * Each field is checked with the server's schema as it is edited; after a first Save every field is.
  */
 export function EnvironmentForm(props: EnvironmentFormProps) {
-  const { mode, initialValues, initialGrants, detailsLocked, canManageAccess, saving, submitLabel, cancelHref, onSubmit, footer } = props;
+  const { mode, initialValues, initialGrants, detailsLocked, canManageAccess, saving, submitLabel, onSubmit, footer } = props;
   const { draftKey, draftBase, restoredDraft = null, onDiscardDraft } = props;
   const formId = useId().replace(/:/g, '');
   const form = useRef<HTMLFormElement>(null);
@@ -58,7 +58,18 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
     if (unsaved) writeDraft(draftKey, { savedAt: new Date().toISOString(), base: draftBase, values, grants });
     else clearDraft(draftKey);
   }, [unsaved, draftKey, draftBase, values, grants]);
-  useLeaveGuard(unsaved ? LEAVE_QUESTION : null, () => clearDraft(draftKey));
+  // Leaving with unsaved changes asks first (the browser's own confirm: modal, and read by screen
+  // readers): links, Back and Forward, and closing or reloading the tab (the browser's beforeunload
+  // prompt, in its own words). Saving and the app's own redirects leave without asking.
+  useBlocker({
+    disabled: !unsaved,
+    enableBeforeUnload: unsaved,
+    shouldBlockFn: () => {
+      if (!window.confirm(LEAVE_QUESTION)) return true;
+      clearDraft(draftKey);
+      return false;
+    },
+  });
   const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -195,7 +206,7 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
             {saving ? 'Saving…' : submitLabel}
           </button>
         )}
-        <Link to={cancelHref} className="button">
+        <Link to="/environments" search={listSearch()} className="button">
           {editable ? 'Cancel' : 'Back to environments'}
         </Link>
         {footer && <div className="form-footer-end">{footer}</div>}
