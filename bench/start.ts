@@ -12,11 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './lib/processes.js';
+import { envdeskMain, freePort } from './lib/processes.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const serverRoot = path.join(repoRoot, 'apps/server');
-const serverMain = path.join(serverRoot, 'dist/main.js');
 const runs = Number(process.env.RUNS ?? 5);
 /** How long a started server sits idle before its RSS is read (what an idle replica holds). */
 const settleMs = 1000;
@@ -86,21 +85,21 @@ const median = (values: readonly number[]) => {
 };
 
 async function main(): Promise<void> {
-  if (!existsSync(serverMain)) throw new Error('apps/server/dist/main.js is missing: run `npm run build` first');
+  if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/bundle/main.js is missing: run `npm run build` first');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-bench-start-'));
   try {
     const envdeskEnv: NodeJS.ProcessEnv = { ...process.env, ENVDESK_DATA_DIR: dataDir, ENVDESK_BOOTSTRAP_PASSWORD: 'bench-password-0123', LOG_LEVEL: 'info' };
     delete envdeskEnv.DATABASE_URL;
     delete envdeskEnv.ENVDESK_ENVIRONMENTS_FILE;
     // The first start creates and migrates the database; the measured ones start on it as it is.
-    await measureStart([serverMain], envdeskEnv);
+    await measureStart([envdeskMain], envdeskEnv);
 
     const envdesk: Start[] = [];
     const bare: Start[] = [];
     // Taking turns spreads whatever else the machine does over both.
     for (let run = 0; run < runs; run++) {
       bare.push(await measureStart(['--input-type=module', '-e', bareApp], process.env));
-      envdesk.push(await measureStart([serverMain], envdeskEnv));
+      envdesk.push(await measureStart([envdeskMain], envdeskEnv));
     }
     const figures = (starts: readonly Start[]) => ({ ms: median(starts.map((s) => s.ms)), rssMb: median(starts.map((s) => s.rssMb)) });
     const e = figures(envdesk);
