@@ -7,7 +7,7 @@
  * (Kysely alone is 262); one file loads in a fraction of that (README, `npm run bench:start`).
  * The native SQLite driver and the PostgreSQL driver stay in node_modules: one cannot be bundled,
  * the other loads only when DATABASE_URL is set. The tsc build in apps/server/dist stays what the
- * CLI and the tests use; this one is built from the same sources.
+ * `envdesk` CLI runs (the tests run the sources); this one is built from the same sources.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
