@@ -33,7 +33,7 @@ export default defineConfig({
   projects: [{ name: 'debian-chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // The server empties nothing itself: each run starts from a fresh folder and the fixture file.
-    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && cp ${environmentsFileFixture} ${environmentsFile} && node apps/server/dist/main.js`,
+    command: `rm -rf ${dataDir} && mkdir -p ${dataDir} && cp ${environmentsFileFixture} ${environmentsFile} && node apps/server/dist/bundle/main.js`,
     url: `${baseURL}/__ping__`,
     env: {
       PORT: String(port),

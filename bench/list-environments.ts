@@ -76,7 +76,7 @@ async function fetchList(url: string, headers: Record<string, string> = {}): Pro
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/main.js is missing; run `npm run build` first');
+  if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/bundle/main.js is missing; run `npm run build` first');
   dataDir = await mkdtemp(path.join(tmpdir(), 'envdesk-bench-'));
 
   const seeding = performance.now();

@@ -21,14 +21,13 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, type Page, chromium } from '@playwright/test';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { chromiumLaunchOptions } from '../e2e/chromium.js';
-import { type ServerProcess, freePort, startServer, stopServer } from './lib/processes.js';
+import { type ServerProcess, envdeskMain, freePort, startServer, stopServer } from './lib/processes.js';
 import { seedEnvironments } from './lib/seed-environments.js';
 
 const ENVIRONMENT_COUNT = 10_000;
 const GOAL_P95_MS = 50;
 const GOAL_INITIAL_JS_KB = 150;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const serverMain = path.join(repoRoot, 'apps/server/dist/main.js');
 const webDist = path.join(repoRoot, 'apps/web/dist');
 
 const { values: options } = parseArgs({
@@ -174,7 +173,7 @@ process.once('SIGINT', () => {
 });
 
 async function main(): Promise<void> {
-  for (const required of [serverMain, path.join(webDist, 'index.html')]) {
+  for (const required of [envdeskMain, path.join(webDist, 'index.html')]) {
     if (!existsSync(required)) throw new Error(`${path.relative(repoRoot, required)} is missing; run \`npm run build\` first`);
   }
   if (!Number.isInteger(searchCount) || searchCount < 1 || !Number.isInteger(loadCount) || loadCount < 1) {
@@ -198,7 +197,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   server = await startServer({
     name: 'envdesk',
-    args: [serverMain],
+    args: [envdeskMain],
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -61,7 +61,7 @@ export async function startServer({ name, args, cwd, env, port, logFile, readyPa
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The built server (`npm run build`), as `npm start` runs it. */
-export const envdeskMain = path.join(repoRoot, 'apps/server/dist/main.js');
+export const envdeskMain = path.join(repoRoot, 'apps/server/dist/bundle/main.js');
 
 /**
  * The built envdesk on a free port over `dataDir` (its log goes there too), ready once `/__ping__`

@@ -6,8 +6,8 @@ import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
 import { installProcessErrorHandlers } from './process-errors.js';
 import { readSettings } from './settings.js';
+import { ENVDESK_VERSION } from './system/version.js';
 import { newReplicaId } from './tasks/task-runner.js';
-import { ENVDESK_VERSION } from './version.js';
 import { defaultWebDir } from './web/web-app.js';
 
 async function main(): Promise<void> {

@@ -5,7 +5,6 @@ import { type Clock, rfc3339, timestamp } from '../clock.js';
 import { type ContentService, contentSubject } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
-import { archiveLimitsFor, inspectArchive } from './archive-inspector.js';
 import { readManifest } from './bundle-reader.js';
 
 /** The size of the pieces an archive is stored in. */
@@ -70,6 +69,8 @@ export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'tra
      * manifest), the pieces written so far are deleted and no bundle appears.
      */
     async upload(actor: Actor, record: ContentRecord, source: AsyncIterable<Buffer>) {
+      // The tar reader loads with the first upload, not with every start.
+      const { archiveLimitsFor, inspectArchive } = await import('./archive-inspector.js');
       const uploadKey = randomUUID();
       const startedAt = clock.now();
       await store.bundles.discardAbandoned(rfc3339(new Date(startedAt.getTime() - ABANDONED_AFTER_MS)));

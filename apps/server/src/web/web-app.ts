@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 
-/** The built SPA: apps/web/dist, found from this file in both src/ (tsx) and dist/ (node). */
+/** The built SPA: apps/web/dist, found from this file in src/web (tsx), dist/web (tsc) and the bundle in dist/bundle alike. */
 export const defaultWebDir = (): string => fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** Serves the built web app with a history fallback, so a deep link like /environments?q=3.11 loads it. */
