@@ -110,6 +110,7 @@ export type Settings = z.output<typeof SettingsSchema>;
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = SettingsSchema.safeParse(env);
   if (parsed.success) return parsed.data;
+  // formatPath comes from the domain's validation.ts, which also gives zod/mini its English messages.
   const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
   throw new Error(`Invalid settings: ${problems.join('; ')}`);
 }
