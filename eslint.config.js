@@ -93,4 +93,15 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // One zod style, the tree-shakable one: the web app carries every schema it reaches, and
+    // zod's classic API is 25 kB gzip that no bundler can trim.
+    files: ['**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ImportDeclaration[source.value=/^zod(\\/v4|\\/v3)?$/]", message: "Write schemas with zod/mini (import { z } from 'zod/mini')." },
+      ],
+    },
+  },
 );

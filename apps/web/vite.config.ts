@@ -11,9 +11,10 @@ export default defineConfig({
   build: {
     rolldownOptions: {
       output: {
-        // Every library the app uses is needed for the first page: one file of them gzips smaller
-        // than the pieces the lazily loaded pages would otherwise split them into.
-        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] },
+        // What the first page needs (libraries, domain and app code alike) is one file, which gzips
+        // smaller than the pieces it would otherwise be split into; what only lazily loaded pages and
+        // dialogs use stays with them.
+        codeSplitting: { groups: [{ name: 'initial', tags: ['$initial'] }] },
       },
     },
   },

@@ -35,7 +35,17 @@ describe('the domain imports only zod and its own files', () => {
   });
 
   it('allows zod and its own files', async () => {
-    expect(await problems(domainFile, "import { z } from 'zod';\nimport { can } from '../access/can.js';\nexport const x = [z, can];\n")).toEqual([]);
+    expect(await problems(domainFile, "import { z } from 'zod/mini';\nimport { can } from '../access/can.js';\nexport const x = [z, can];\n")).toEqual([]);
+  });
+});
+
+describe('schemas are written with zod/mini', () => {
+  it.each([
+    ['the domain', 'packages/domain/src/selection/lint-sample.ts'],
+    ['the web app', 'apps/web/src/lib/lint-sample.ts'],
+    ['the server', 'apps/server/src/http/lint-sample.ts'],
+  ])("refuses zod's classic API in %s", async (_name, filePath) => {
+    expect(await problems(filePath, "import { z } from 'zod';\nexport const x = z;\n")).toEqual([expect.stringMatching(/^no-restricted-syntax: .*zod\/mini/)]);
   });
 });
 

@@ -52,6 +52,9 @@ describe('readSettings', () => {
   it.each(['10.0.0.0/99', 'my-proxy', 'yes please'])('refuses ENVDESK_TRUST_PROXY=%j, naming it', (value) => {
     expect(() => readSettings({ ENVDESK_TRUST_PROXY: value })).toThrow(/ENVDESK_TRUST_PROXY/);
   });
+  it("says what is wrong in zod's English words", () => {
+    expect(() => readSettings({ PORT: '70000' })).toThrow('Invalid settings: PORT: Too big: expected number to be <=65535');
+  });
   it('names every wrong variable', () => {
     expect(() => readSettings({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
   });

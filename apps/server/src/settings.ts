@@ -1,68 +1,67 @@
-import { z } from 'zod';
+import { formatPath } from '@envdesk/domain';
+import { z } from 'zod/mini';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
 import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-limits.js';
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value && value.trim() !== '' ? value : undefined));
+const optionalText = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) => (value && value.trim() !== '' ? value : undefined)),
+);
 
-const flag = z
-  .string()
-  .optional()
-  .transform((value) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase()));
+const flag = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase())),
+);
 
 export const DEFAULT_TASK_STALE_MS = 30_000;
 
 /** Every setting comes from an environment variable; README § Settings lists them. */
-const SettingsSchema = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3939),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    ENVDESK_DATA_DIR: z.string().min(1).default('./data'),
+const SettingsSchema = z.pipe(
+  z.object({
+    PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3939),
+    HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+    ENVDESK_DATA_DIR: z._default(z.string().check(z.minLength(1)), './data'),
     DATABASE_URL: optionalText,
     ENVDESK_BOOTSTRAP_USERNAME: optionalText,
     ENVDESK_BOOTSTRAP_PASSWORD: optionalText,
     ENVDESK_BOOTSTRAP_API_KEY: optionalText,
     ENVDESK_DEMO: flag,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
     ENVDESK_WEB_DIR: optionalText,
     ENVDESK_ENVIRONMENTS_FILE: optionalText,
-    ENVDESK_ENVIRONMENTS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
-    ENVDESK_ENVIRONMENTS_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(150),
-    ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
-    ENVDESK_ENVIRONMENTS_MAX_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ENVIRONMENTS_MAX_BYTES),
-    ENVDESK_TOMBSTONE_DAYS: z.coerce.number().min(0).max(36_500).default(30),
+    ENVDESK_ENVIRONMENTS_POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), 2000),
+    ENVDESK_ENVIRONMENTS_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 150),
+    ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 10_000),
+    ENVDESK_ENVIRONMENTS_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), DEFAULT_ENVIRONMENTS_MAX_BYTES),
+    ENVDESK_TOMBSTONE_DAYS: z._default(z.coerce.number().check(z.gte(0), z.lte(36_500)), 30),
     ENVDESK_CLUSTER_DEFINITIONS: optionalText,
-    ENVDESK_R_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
-    ENVDESK_PYTHON_VERSION_MATCHING: z.enum(['major-minor', 'exact']).default('major-minor'),
-    ENVDESK_QUARTO_VERSION_MATCHING: z.enum(['nearest', 'major-minor', 'exact']).default('nearest'),
-    ENVDESK_BUNDLE_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
-    ENVDESK_TASK_STALE_MS: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULT_TASK_STALE_MS),
-    ENVDESK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
-    ENVDESK_SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
-    ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_SIGN_IN_LIMITS.maxFailuresPerUser),
-    ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .default(DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
-    ENVDESK_TRUST_PROXY: optionalText.transform((value, ctx) => {
-      try {
-        return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}` });
-        return z.NEVER;
-      }
-    }),
-    ENVDESK_ENVIRONMENTS_WATCH: z
-      .string()
-      .optional()
-      .transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
-  })
-  .transform((env) => ({
+    ENVDESK_R_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
+    ENVDESK_PYTHON_VERSION_MATCHING: z._default(z.enum(['major-minor', 'exact']), 'major-minor'),
+    ENVDESK_QUARTO_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
+    ENVDESK_BUNDLE_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 200 * 1024 * 1024),
+    ENVDESK_TASK_STALE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), DEFAULT_TASK_STALE_MS),
+    ENVDESK_SHUTDOWN_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 10_000),
+    ENVDESK_SIGN_IN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
+    ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerUser),
+    ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
+    ENVDESK_TRUST_PROXY: z.pipe(
+      optionalText,
+      z.transform((value, ctx) => {
+        try {
+          return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
+        } catch (error) {
+          ctx.issues.push({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}`, input: value });
+          return z.NEVER;
+        }
+      }),
+    ),
+    ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
+      z.optional(z.string()),
+      z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
+    ),
+  }),
+  z.transform((env) => ({
     port: env.PORT,
     host: env.HOST,
     dataDir: env.ENVDESK_DATA_DIR,
@@ -102,7 +101,8 @@ const SettingsSchema = z
       maxFailuresPerUser: env.ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER,
       maxFailuresPerAddress: env.ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     },
-  }));
+  })),
+);
 
 export type Settings = z.output<typeof SettingsSchema>;
 
@@ -110,6 +110,7 @@ export type Settings = z.output<typeof SettingsSchema>;
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = SettingsSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // formatPath comes from the domain's validation.ts, which also gives zod/mini its English messages.
+  const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
   throw new Error(`Invalid settings: ${problems.join('; ')}`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineOfText, multiLineText, parseRecordId } from './validation.js';
+import { z } from 'zod/mini';
+import { lineOfText, multiLineText, parseInput, parseRecordId } from './validation.js';
 
 describe('the text rule', () => {
   it.each([
@@ -23,6 +24,19 @@ describe('the text rule', () => {
 
   it('says why', () => {
     expect(lineOfText().safeParse('a\u0000').error?.issues[0]?.message).toBe('must not contain control characters');
+  });
+});
+
+describe("zod's own messages", () => {
+  // zod/mini has none of its own: without the English locale every one of these reads "Invalid input".
+  it.each([
+    ['a string too long', z.object({ title: lineOfText().check(z.maxLength(3)) }), { title: 'four' }, 'Invalid title: Too big: expected string to have <=3 characters.'],
+    ['a number too small', z.object({ page: z.number().check(z.gte(1)) }), { page: 0 }, 'Invalid page: Too small: expected number to be >=1.'],
+    ['the wrong type', z.object({ tags: z.array(z.string()) }), { tags: 'a' }, 'Invalid tags: Invalid input: expected array, received string.'],
+    ['an unknown option', z.object({ role: z.enum(['a', 'b']) }), { role: 'c' }, 'Invalid role: Invalid option: expected one of "a"|"b".'],
+  ])('names %s in English', (_name, schema, input, message) => {
+    const result = parseInput(schema, input);
+    expect(result.ok ? null : result.error.message).toBe(message);
   });
 });
 

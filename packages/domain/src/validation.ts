@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ApiError, ErrorCode, type Result, err, ok } from './errors.js';
 
 /** Every control character: C0 (NUL, ESC …), DEL and C1. */
@@ -9,6 +9,14 @@ const CONTROL_BUT_LINE_BREAKS = /^[\P{Cc}\t\n\r]*$/u;
 export const CONTROL_CHARACTERS_MESSAGE = 'must not contain control characters';
 
 /**
+ * zod/mini (the classic API does not tree-shake, and the web app carries every schema) comes
+ * without messages: this gives the API, the forms and the settings zod's English ones, such as
+ * "Too big: expected string to have <=255 characters". Set here, where messages are made into
+ * ApiErrors, so every caller of the domain gets them.
+ */
+z.config(z.locales.en());
+
+/**
  * The one rule for every text field a client sends (issue 9 § 3): no control characters. NUL is
  * refused by PostgreSQL and kept by SQLite, so without the rule the same request failed on one
  * database and was stored on the other; the others (ESC, DEL, C1 …) are invisible in the UI and
@@ -16,7 +24,7 @@ export const CONTROL_CHARACTERS_MESSAGE = 'must not contain control characters';
  * trailing newline is trimmed rather than refused.
  */
 export function lineOfText({ trim = false }: { trim?: boolean } = {}) {
-  return (trim ? z.string().trim() : z.string()).regex(ANY_CONTROL, CONTROL_CHARACTERS_MESSAGE);
+  return z.string().check(...(trim ? [z.trim()] : []), z.regex(ANY_CONTROL, CONTROL_CHARACTERS_MESSAGE));
 }
 
 /**
@@ -35,7 +43,7 @@ export function parseRecordId(text: string): number | null {
 
 /** Text that may run over several lines (descriptions): tab, newline and carriage return are kept. */
 export function multiLineText() {
-  return z.string().regex(CONTROL_BUT_LINE_BREAKS, CONTROL_CHARACTERS_MESSAGE);
+  return z.string().check(z.regex(CONTROL_BUT_LINE_BREAKS, CONTROL_CHARACTERS_MESSAGE));
 }
 
 export type IssuePath = readonly PropertyKey[];
@@ -67,7 +75,7 @@ export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
  * Parses `input`, or returns an ApiError in Connect's shape naming the first wrong field
  * (`payload.field`) and listing every problem found (`payload.issues`), so a form can mark each field.
  */
-export function parseInput<S extends z.ZodType>(
+export function parseInput<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   codeFor: (path: IssuePath) => ErrorCode = () => ErrorCode.BadRequest,
@@ -90,7 +98,7 @@ export function parseInput<S extends z.ZodType>(
 }
 
 /** Like parseInput, but throws the ApiError: for the HTTP edge, where one middleware maps it. */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   codeFor?: (path: IssuePath) => ErrorCode,

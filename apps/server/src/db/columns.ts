@@ -1,5 +1,5 @@
 import { formatPath, issueMessage } from '@envdesk/domain';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 
 /**
  * How stores read and write the columns schema.ts stores as text and integers: booleans as 0/1,
@@ -28,7 +28,7 @@ export class StoredDataError extends Error {
 }
 
 /** `where` names the record and column, e.g. `environments 12 python`. */
-export function readValue<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function readValue<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
@@ -48,6 +48,6 @@ export function readJsonText(text: string, where: string): unknown {
 }
 
 /** JSON text from a column, parsed and checked by the domain's schema for it. */
-export function readJson<S extends z.ZodType>(schema: S, text: string, where: string): z.output<S> {
+export function readJson<S extends z.ZodMiniType>(schema: S, text: string, where: string): z.output<S> {
   return readValue(schema, readJsonText(text, where), where);
 }

@@ -23,7 +23,7 @@ import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod/mini';
 import type { Dialect } from '../db/database.js';
 import type { RouteSpec } from './routes.js';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';
@@ -45,7 +45,7 @@ const RANDOM_SEED = Number(process.env.ENVDESK_FUZZ_SEED) || Math.floor(Math.ran
 const RUNS = Number(process.env.ENVDESK_FUZZ_RUNS) || 25;
 
 /** What each route reads from its body and query string; routes not listed get arbitrary JSON and queries (and must ignore them). */
-const inputs: Record<string, { body?: z.ZodType; query?: z.ZodType }> = {
+const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = {
   'POST /v1/auth/login': { body: LoginInputSchema },
   'POST /v1/user/keys': { body: CreateApiKeyInputSchema },
   'GET /v1/users': { query: ListUsersQuerySchema },
@@ -65,7 +65,7 @@ const inputs: Record<string, { body?: z.ZodType; query?: z.ZodType }> = {
   'POST /v1/content/:guid/deploy': { body: DeployInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
-  'POST /v1/environments/select': { body: ExplainSelectionInputSchema.extend({ manifest: ManifestSchema.optional() }) },
+  'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
 };
 
 /** The bundle upload reads bytes, not JSON: small archives, good and broken, raw or in multipart (kept small: it is the slowest route). */

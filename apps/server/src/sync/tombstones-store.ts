@@ -1,13 +1,13 @@
 import { EnvironmentPermissionSchema, type Tombstone } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { readJson } from '../db/columns.js';
 import type { Database } from '../db/schema.js';
 import { type Pause, noPause } from './slicer.js';
 
 /** A permission as it was on the removed environment (its grant, GUID, id and time), given back as it was. */
-const TombstonePermissionSchema = EnvironmentPermissionSchema.pick({ guid: true, user_guid: true, group_guid: true }).extend({
-  id: z.number().int(),
+const TombstonePermissionSchema = z.extend(z.pick(EnvironmentPermissionSchema, { guid: true, user_guid: true, group_guid: true }), {
+  id: z.number().check(z.int()),
   created_time: z.string(),
 });
 export type TombstonePermission = z.infer<typeof TombstonePermissionSchema>;

@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 
 /**
  * fast-check arbitraries for hostile HTTP requests (issue 9 § 3): values derived from a route's zod
@@ -11,17 +11,17 @@ import type { z } from 'zod';
 interface SchemaDef {
   readonly type: string;
   readonly format?: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly element?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly valueType?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
+  readonly shape?: Record<string, z.ZodMiniType>;
+  readonly innerType?: z.ZodMiniType;
+  readonly element?: z.ZodMiniType;
+  readonly in?: z.ZodMiniType;
+  readonly valueType?: z.ZodMiniType;
+  readonly options?: readonly z.ZodMiniType[];
   readonly entries?: Record<string, string | number>;
   readonly values?: readonly unknown[];
 }
 
-const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+const defOf = (schema: z.ZodMiniType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 
 /** Text no field should accept or choke on: control characters, escapes, lone surrogates, odd Unicode. */
 export const hostileStrings = [
@@ -110,9 +110,9 @@ export interface DeriveOptions {
  * of plausible and hostile text. Refinements are not honoured (many values are invalid on purpose);
  * required keys are sometimes left out too.
  */
-export function derive(schema: z.ZodType, options: DeriveOptions, depth = 0): fc.Arbitrary<unknown> {
+export function derive(schema: z.ZodMiniType, options: DeriveOptions, depth = 0): fc.Arbitrary<unknown> {
   const def = defOf(schema);
-  const inner = (child: z.ZodType) => derive(child, options, depth + 1);
+  const inner = (child: z.ZodMiniType) => derive(child, options, depth + 1);
   switch (def.type) {
     case 'object': {
       const shape = def.shape ?? {};
@@ -276,7 +276,7 @@ export function pathParameter(valid: string): fc.Arbitrary<string> {
 }
 
 /** A query string derived from the route's query schema (when it has one), then mutated. */
-export function queryString(schema: z.ZodType | undefined, options: DeriveOptions): fc.Arbitrary<string> {
+export function queryString(schema: z.ZodMiniType | undefined, options: DeriveOptions): fc.Arbitrary<string> {
   const fields = schema ? derive(schema, options) : fc.constant({});
   const pairs = fc
     .tuple(mutated(fields), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 2 }))

@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode, type ErrorPayload } from '@envdesk/domain';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The one way the web app talks to the server: JSON over fetch, the session cookie sent along,
@@ -39,12 +39,12 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const WRITES: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const ErrorBodySchema = z.object({
-  code: z.number().int(),
+  code: z.number().check(z.int()),
   error: z.string(),
-  payload: z.record(z.string(), z.unknown()).nullable().catch(null),
+  payload: z.catch(z.nullable(z.record(z.string(), z.unknown())), null),
 });
 
-const CsrfBodySchema = z.object({ token: z.string().nullable() });
+const CsrfBodySchema = z.object({ token: z.nullable(z.string()) });
 
 interface Exchange {
   response: Response;

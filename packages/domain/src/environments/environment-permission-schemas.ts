@@ -1,22 +1,24 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** One grant: exactly one of a user or a group may use the environment. */
 export const EnvironmentPermissionSchema = z.object({
   id: z.string(),
   guid: z.uuid(),
   environment_guid: z.uuid(),
-  user_guid: z.uuid().nullable(),
-  group_guid: z.uuid().nullable(),
+  user_guid: z.nullable(z.uuid()),
+  group_guid: z.nullable(z.uuid()),
 });
 export type EnvironmentPermission = z.infer<typeof EnvironmentPermissionSchema>;
 
 export const CreateEnvironmentPermissionInputSchema = z
   .object({
-    user_guid: z.uuid('must be a user GUID').nullish(),
-    group_guid: z.uuid('must be a group GUID').nullish(),
+    user_guid: z.nullish(z.uuid('must be a user GUID')),
+    group_guid: z.nullish(z.uuid('must be a group GUID')),
   })
-  .refine((input) => Boolean(input.user_guid) !== Boolean(input.group_guid), {
-    message: 'give exactly one of user_guid or group_guid',
-    path: ['user_guid'],
-  });
+  .check(
+    z.refine((input) => Boolean(input.user_guid) !== Boolean(input.group_guid), {
+      message: 'give exactly one of user_guid or group_guid',
+      path: ['user_guid'],
+    }),
+  );
 export type CreateEnvironmentPermissionInput = z.infer<typeof CreateEnvironmentPermissionInputSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ErrorCode } from '../errors.js';
 import { type IssuePath, lineOfText, multiLineText } from '../validation.js';
 import { parseVersion } from '../versions/version.js';
@@ -19,17 +19,20 @@ export type Matching = z.infer<typeof MatchingSchema>;
 /** `matching: none` disables an environment: it is never used, requested or not (seed "Matching"). */
 export const isDisabled = (environment: { readonly matching: Matching }): boolean => environment.matching === 'none';
 
-export const AbsolutePathSchema = lineOfText()
-  .max(4096)
-  .refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)')
-  .refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments');
+export const AbsolutePathSchema = lineOfText().check(
+  z.maxLength(4096),
+  z.refine((path) => path.startsWith('/'), 'must be an absolute path (starting with /)'),
+  z.refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments'),
+);
 
-export const VersionTextSchema = lineOfText({ trim: true }).refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)');
+export const VersionTextSchema = lineOfText({ trim: true }).check(z.refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)'));
 
-export const ImageNameSchema = lineOfText({ trim: true }).superRefine((name, ctx) => {
+export const ImageNameSchema = lineOfText({ trim: true }).check(
+  z.superRefine((name, ctx) => {
     const problem = imageReferenceProblem(name);
     if (problem) ctx.addIssue({ code: 'custom', message: `image name ${problem}` });
-  });
+  }),
+);
 
 export const InstallationSchema = z.object({
   version: VersionTextSchema,
@@ -42,28 +45,30 @@ export const InstallationsSchema = z.object({ installations: z.array(Installatio
 export type Installations = z.infer<typeof InstallationsSchema>;
 
 /** Connect itself answers `null` and `{installations: null}` in places; both mean "none". */
-const InstallationsInputSchema = z
-  .object({ installations: z.array(InstallationSchema).nullish() })
-  .nullable()
-  .transform((value): Installations => ({ installations: value?.installations ?? [] }));
+const InstallationsInputSchema = z.pipe(
+  z.nullable(z.object({ installations: z.nullish(z.array(InstallationSchema)) })),
+  z.transform((value): Installations => ({ installations: value?.installations ?? [] })),
+);
 
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const NfsVolumeSourceSchema = z.object({
   volume_type: z.literal('nfs'),
-  nfs_host: lineOfText({ trim: true })
-    .min(1, 'is required for an nfs volume')
-    .max(253)
-    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address'),
+  nfs_host: lineOfText({ trim: true }).check(
+    z.minLength(1, 'is required for an nfs volume'),
+    z.maxLength(253),
+    z.regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address'),
+  ),
   nfs_export_path: AbsolutePathSchema,
 });
 
 export const PvcVolumeSourceSchema = z.object({
   volume_type: z.literal('pvc'),
-  pvc_name: lineOfText({ trim: true })
-    .min(1, 'is required for a pvc volume')
-    .max(253)
-    .regex(KUBERNETES_NAME, 'must be a Kubernetes resource name (lower case letters, digits, "-" and ".")'),
+  pvc_name: lineOfText({ trim: true }).check(
+    z.minLength(1, 'is required for a pvc volume'),
+    z.maxLength(253),
+    z.regex(KUBERNETES_NAME, 'must be a Kubernetes resource name (lower case letters, digits, "-" and ".")'),
+  ),
 });
 
 export const VolumeSourceSchema = z.discriminatedUnion('volume_type', [NfsVolumeSourceSchema, PvcVolumeSourceSchema], {
@@ -73,42 +78,41 @@ export const VolumeSourceSchema = z.discriminatedUnion('volume_type', [NfsVolume
 export const VolumeTargetSchema = z.object({
   /** Where the volume appears inside the container. */
   path: AbsolutePathSchema,
-  read_only: z
-    .boolean()
-    .nullish()
-    .transform((value) => value ?? false),
+  read_only: z.pipe(z.nullish(z.boolean()), z.transform((value) => value ?? false)),
 });
 
 export const VolumeMountSchema = z.object({ source: VolumeSourceSchema, target: VolumeTargetSchema });
 export type VolumeMount = z.infer<typeof VolumeMountSchema>;
 
-const VolumeMountsSchema = z.array(VolumeMountSchema).superRefine((mounts, ctx) => {
-  const seen = new Set<string>();
-  mounts.forEach((mount, index) => {
-    if (seen.has(mount.target.path)) {
-      ctx.addIssue({ code: 'custom', path: [index, 'target', 'path'], message: 'is already the target of another volume mount' });
-    }
-    seen.add(mount.target.path);
-  });
-});
+const VolumeMountsSchema = z.array(VolumeMountSchema).check(
+  z.superRefine((mounts, ctx) => {
+    const seen = new Set<string>();
+    mounts.forEach((mount, index) => {
+      if (seen.has(mount.target.path)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'target', 'path'], message: 'is already the target of another volume mount' });
+      }
+      seen.add(mount.target.path);
+    });
+  }),
+);
 
-const VolumeMountsInputSchema = VolumeMountsSchema.nullable().transform((mounts) => mounts ?? []);
+const VolumeMountsInputSchema = z.pipe(z.nullable(VolumeMountsSchema), z.transform((mounts) => mounts ?? []));
 
 /** The environment record as Connect answers it: every key present, absent values `null`, `id` a string. */
 export const EnvironmentSchema = z.object({
-  id: z.string().regex(/^\d+$/),
+  id: z.string().check(z.regex(/^\d+$/)),
   guid: z.uuid(),
   created_time: z.string(),
   updated_time: z.string(),
-  title: z.string().nullable(),
-  description: z.string().nullable(),
+  title: z.nullable(z.string()),
+  description: z.nullable(z.string()),
   cluster_name: z.literal(CLUSTER_NAME),
   name: z.string(),
   environment_type: z.literal(CLUSTER_NAME),
   matching: MatchingSchema,
-  supervisor: z.string().nullable(),
+  supervisor: z.nullable(z.string()),
   /** Non-null when a declarative file owns the record; the API then refuses PUT and DELETE. */
-  managed_by: z.string().nullable(),
+  managed_by: z.nullable(z.string()),
   python: InstallationsSchema,
   quarto: InstallationsSchema,
   r: InstallationsSchema,
@@ -120,16 +124,16 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 
 /** Fields an administrator may set; shared by create and update (PUT). */
 const editableEnvironmentFields = {
-  title: lineOfText({ trim: true }).min(1, 'must not be empty').max(255).nullable().optional(),
-  description: multiLineText().max(4096).nullable().optional(),
-  matching: MatchingSchema.nullable().optional(),
-  supervisor: AbsolutePathSchema.nullable().optional(),
-  python: InstallationsInputSchema.optional(),
-  quarto: InstallationsInputSchema.optional(),
-  r: InstallationsInputSchema.optional(),
-  tensorflow: InstallationsInputSchema.optional(),
-  nodejs: InstallationsInputSchema.optional(),
-  volume_mounts: VolumeMountsInputSchema.optional(),
+  title: z.optional(z.nullable(lineOfText({ trim: true }).check(z.minLength(1, 'must not be empty'), z.maxLength(255)))),
+  description: z.optional(z.nullable(multiLineText().check(z.maxLength(4096)))),
+  matching: z.optional(z.nullable(MatchingSchema)),
+  supervisor: z.optional(z.nullable(AbsolutePathSchema)),
+  python: z.optional(InstallationsInputSchema),
+  quarto: z.optional(InstallationsInputSchema),
+  r: z.optional(InstallationsInputSchema),
+  tensorflow: z.optional(InstallationsInputSchema),
+  nodejs: z.optional(InstallationsInputSchema),
+  volume_mounts: z.optional(VolumeMountsInputSchema),
 };
 
 /**
@@ -185,7 +189,7 @@ export function definitionFrom(input: CreateEnvironmentInput): EnvironmentDefini
 
 export const CreateEnvironmentInputSchema = z.object({
   name: ImageNameSchema,
-  cluster_name: z.literal(CLUSTER_NAME, { error: `must be "${CLUSTER_NAME}"` }).optional(),
+  cluster_name: z.optional(z.literal(CLUSTER_NAME, { error: `must be "${CLUSTER_NAME}"` })),
   ...editableEnvironmentFields,
 });
 export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInputSchema>;
@@ -195,8 +199,8 @@ export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInputSchema
  * accepted only unchanged, because rsconnect-python sends the whole record back.
  */
 export const UpdateEnvironmentInputSchema = z.object({
-  name: lineOfText().optional(),
-  cluster_name: lineOfText().optional(),
+  name: z.optional(lineOfText()),
+  cluster_name: z.optional(lineOfText()),
   ...editableEnvironmentFields,
 });
 export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentInputSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ApiError, ErrorCode } from '../errors.js';
 import { type Environment, EnvironmentSchema } from './environment-schemas.js';
 
@@ -75,7 +75,7 @@ export const EditConflictPayloadSchema = z.object({
   etag: z.string(),
   environment: EnvironmentSchema,
   /** Who wrote the current version, when a user did (null: created before this was kept, or the file). */
-  updated_by: EnvironmentEditorSchema.nullable(),
+  updated_by: z.nullable(EnvironmentEditorSchema),
 });
 export type EditConflictPayload = z.infer<typeof EditConflictPayloadSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * What a list shows, kept in its address (`?q=3.11&sort=-title`) so links, reloads and Back restore
@@ -7,11 +7,7 @@ import { z } from 'zod';
  * address shows the list in its default order rather than an error.
  */
 export const ListSearchSchema = z.object({
-  q: z.string().optional().catch(undefined),
-  sort: z
-    .string()
-    .regex(/^-?[a-z_]+$/)
-    .optional()
-    .catch(undefined),
+  q: z.catch(z.optional(z.string()), undefined),
+  sort: z.catch(z.optional(z.string().check(z.regex(/^-?[a-z_]+$/))), undefined),
 });
 export type ListSearch = z.infer<typeof ListSearchSchema>;

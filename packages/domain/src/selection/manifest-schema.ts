@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
 import { formatPath, issueMessage } from '../validation.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
@@ -9,76 +9,76 @@ import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-con
  * more keys (`jupyter`, `node`, `users`, …) and the R client writes `null` for absent values, so
  * every object is loose and every optional field also accepts `null`.
  */
-const LanguageVersionSchema = z
-  .string()
-  .trim()
-  .superRefine((text, ctx) => {
+const LanguageVersionSchema = z.string().check(
+  z.trim(),
+  z.superRefine((text, ctx) => {
     if (parseLanguageVersion(text) === null) ctx.addIssue({ code: 'custom', message: `"${text}" is not a version (expected e.g. 4.3.1 or 3.11.9)` });
-  });
+  }),
+);
 
-const ConstraintSchema = z
-  .string()
-  .trim()
-  .superRefine((text, ctx) => {
+const ConstraintSchema = z.string().check(
+  z.trim(),
+  z.superRefine((text, ctx) => {
     const parsed = parseSpecifierSet(text);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `"${text}" is not a version constraint: ${parsed.error}` });
-  });
+  }),
+);
 
-const LanguageRequirementSchema = z.looseObject({ requires: ConstraintSchema.nullish() });
+const LanguageRequirementSchema = z.looseObject({ requires: z.nullish(ConstraintSchema) });
 
 export const ManifestSchema = z.looseObject({
   /** The manifest format version (1). */
-  version: z.number().int().nullish(),
-  locale: z.string().nullish(),
+  version: z.nullish(z.number().check(z.int())),
+  locale: z.nullish(z.string()),
   /** The R version the bundle was made with; present when the bundle has R content. */
-  platform: LanguageVersionSchema.nullish(),
+  platform: z.nullish(LanguageVersionSchema),
   metadata: z.looseObject({
     appmode: z.string({ error: 'is required (e.g. "python-shiny")' }),
-    entrypoint: z.string().nullish(),
-    primary_rmd: z.string().nullish(),
-    primary_html: z.string().nullish(),
-    content_category: z.string().nullish(),
-    has_parameters: z.boolean().nullish(),
+    entrypoint: z.nullish(z.string()),
+    primary_rmd: z.nullish(z.string()),
+    primary_html: z.nullish(z.string()),
+    content_category: z.nullish(z.string()),
+    has_parameters: z.nullish(z.boolean()),
   }),
-  python: z
-    .looseObject({
+  python: z.nullish(
+    z.looseObject({
       version: LanguageVersionSchema,
-      package_manager: z
-        .looseObject({
+      package_manager: z.nullish(
+        z.looseObject({
           name: z.string(),
-          version: z.string().nullish(),
-          package_file: z.string().nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-  quarto: z
-    .looseObject({
+          version: z.nullish(z.string()),
+          package_file: z.nullish(z.string()),
+        }),
+      ),
+    }),
+  ),
+  quarto: z.nullish(
+    z.looseObject({
       /** rsconnect-python writes `99.9.9` when `quarto inspect` reports no version. */
       version: LanguageVersionSchema,
-      engines: z.array(z.string()).nullish(),
-    })
-    .nullish(),
+      engines: z.nullish(z.array(z.string())),
+    }),
+  ),
   /** R packages by name (renv/packrat descriptions); only their presence matters here. */
-  packages: z.record(z.string(), z.unknown()).nullish(),
-  files: z.record(z.string(), z.unknown()).nullish(),
-  environment: z
-    .looseObject({
+  packages: z.nullish(z.record(z.string(), z.unknown())),
+  files: z.nullish(z.record(z.string(), z.unknown())),
+  environment: z.nullish(
+    z.looseObject({
       /** The container image the bundle asks for (`rsconnect deploy --image`). */
-      image: z.string().trim().min(1, 'must not be empty').nullish(),
+      image: z.nullish(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
       /** The guid of one execution environment (Connect ≥ 2025.04). */
-      identifier: z.string().trim().min(1, 'must not be empty').nullish(),
-      python: LanguageRequirementSchema.nullish(),
-      r: LanguageRequirementSchema.nullish(),
+      identifier: z.nullish(z.string().check(z.trim(), z.minLength(1, 'must not be empty'))),
+      python: z.nullish(LanguageRequirementSchema),
+      r: z.nullish(LanguageRequirementSchema),
       /** false: install no packages, use the image's own (`--disable-env-management-py`/`-r`). */
-      environment_management: z
-        .looseObject({
-          python: z.boolean().nullish(),
-          r: z.boolean().nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
+      environment_management: z.nullish(
+        z.looseObject({
+          python: z.nullish(z.boolean()),
+          r: z.nullish(z.boolean()),
+        }),
+      ),
+    }),
+  ),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   CreateEnvironmentInputSchema,
   type Environment,
@@ -34,25 +34,28 @@ const READ_ONLY_FIELDS = ['id', 'created_time', 'updated_time', 'managed_by', 'e
 
 const ACCESS_CONTROL_FIELDS = ['permissions', 'access_control', 'acl'] as const;
 
-const EntrySchema = CreateEnvironmentInputSchema.extend({
-  guid: z
-    .string()
-    .regex(V4_UUID, 'must be an RFC 4122 version 4 UUID (generate one with uuidgen)')
-    .transform((guid) => guid.toLowerCase())
-    .optional(),
-  ...Object.fromEntries(READ_ONLY_FIELDS.map((field) => [field, z.unknown().optional()])),
+const EntrySchema = z.strictObject({
+  ...CreateEnvironmentInputSchema.shape,
+  guid: z.optional(
+    z.pipe(
+      z.string().check(z.regex(V4_UUID, 'must be an RFC 4122 version 4 UUID (generate one with uuidgen)')),
+      z.transform((guid) => guid.toLowerCase()),
+    ),
+  ),
+  ...Object.fromEntries(READ_ONLY_FIELDS.map((field) => [field, z.optional(z.unknown())])),
   ...Object.fromEntries(
     ACCESS_CONTROL_FIELDS.map((field) => [
       field,
-      z
-        .unknown()
-        .refine((value) => value === undefined, {
-          message: 'access control is not supported in the file; manage permissions through the API or the Environments tab',
-        })
-        .optional(),
+      z.optional(
+        z.unknown().check(
+          z.refine((value) => value === undefined, {
+            message: 'access control is not supported in the file; manage permissions through the API or the Environments tab',
+          }),
+        ),
+      ),
     ]),
   ),
-}).strict();
+});
 
 /**
  * The three shapes the seed accepts: a list, Helm values (`executionEnvironments`), or a saved API

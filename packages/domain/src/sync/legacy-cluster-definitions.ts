@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
 import { formatPath } from '../validation.js';
 import type { FileProblem } from './environments-file.js';
@@ -9,7 +9,7 @@ import type { FileProblem } from './environments-file.js';
  */
 const LegacySchema = z.object({
   name: z.literal('Kubernetes', { error: 'must be "Kubernetes"' }),
-  images: z.array(z.record(z.string(), z.unknown())).nullish(),
+  images: z.nullish(z.array(z.record(z.string(), z.unknown()))),
 });
 
 export function convertLegacyDefinitions(document: unknown): Result<Array<Record<string, unknown>>, FileProblem[]> {

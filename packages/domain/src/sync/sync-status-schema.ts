@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const FileProblemSchema = z.object({
-  entry: z.number().int().nullable(),
-  field: z.string().nullable(),
+  entry: z.nullable(z.number().check(z.int())),
+  field: z.nullable(z.string()),
   message: z.string(),
 });
 
@@ -19,24 +19,22 @@ export const PendingRemovalSchema = z.object({
   /** When the removal happens if the file is still missing or empty. */
   at: z.string(),
   /** How many file-managed environments it would remove. */
-  environments: z.number().int(),
+  environments: z.number().check(z.int()),
 });
 export type PendingRemoval = z.infer<typeof PendingRemovalSchema>;
 
 /** `GET /v1/environments/sync` (envdesk): what the declarative file did last. */
 export const SyncStatusSchema = z.object({
   enabled: z.boolean(),
-  file: z.string().nullable(),
-  poll_ms: z.number().int().optional(),
-  settle_ms: z.number().int().optional(),
-  remove_grace_ms: z.number().int().optional(),
-  hash: z.string().nullable().optional(),
-  last_sync_time: z.string().nullable().optional(),
-  last_changes: z
-    .array(z.object({ kind: SyncChangeKindSchema, guid: z.string(), name: z.string(), fields: z.array(z.string()) }))
-    .optional(),
-  last_error: z.object({ time: z.string(), message: z.string(), problems: z.array(FileProblemSchema) }).nullable(),
-  pending_removal: PendingRemovalSchema.nullable().optional(),
+  file: z.nullable(z.string()),
+  poll_ms: z.optional(z.number().check(z.int())),
+  settle_ms: z.optional(z.number().check(z.int())),
+  remove_grace_ms: z.optional(z.number().check(z.int())),
+  hash: z.optional(z.nullable(z.string())),
+  last_sync_time: z.optional(z.nullable(z.string())),
+  last_changes: z.optional(z.array(z.object({ kind: SyncChangeKindSchema, guid: z.string(), name: z.string(), fields: z.array(z.string()) }))),
+  last_error: z.nullable(z.object({ time: z.string(), message: z.string(), problems: z.array(FileProblemSchema) })),
+  pending_removal: z.optional(z.nullable(PendingRemovalSchema)),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -44,7 +42,7 @@ export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 export const EnvironmentUsageSchema = z.object({
   guid: z.string(),
   name: z.string(),
-  title: z.string().nullable(),
+  title: z.nullable(z.string()),
   owner_guid: z.string(),
   owner_username: z.string(),
   /** The content's runtime choice names this environment. */

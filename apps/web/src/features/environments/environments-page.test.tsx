@@ -173,7 +173,7 @@ describe('the Environments tab', () => {
     const user = userEvent.setup();
     await table();
     await user.click(screen.getByRole('button', { name: 'Delete GPU training' }));
-    const dialog = screen.getByRole('dialog', { name: 'Delete “GPU training”?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Delete “GPU training”?' });
     expect(dialog.textContent).toContain('ghcr.io/org/gpu:cuda12');
     // It says which content would lose the environment.
     const using = await within(dialog).findByRole('list', { name: 'Content using this environment' });

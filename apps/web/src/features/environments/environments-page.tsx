@@ -2,7 +2,7 @@ import type { Environment, User } from '@envdesk/domain';
 import { LoadError } from '../../components/load-error';
 import type { SortingState } from '@tanstack/react-table';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
@@ -12,16 +12,21 @@ import { useListSearch } from '../../lib/list-search';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
-import { DeleteEnvironmentDialog } from './components/delete-environment-dialog';
 import { editConflictFrom } from './api/edit-conflict-error';
 import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
-import { SyncStatusBanner } from './components/sync-status-banner';
 import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
 import { rememberListSearch } from './environments-view';
 
 const ROW_HEIGHT = 56;
+
+// Neither is part of the list's first paint: the delete dialog loads when someone deletes, and the
+// file-sync banner when the last sync has something to say.
+const DeleteEnvironmentDialog = lazy(() =>
+  import('./components/delete-environment-dialog').then((module) => ({ default: module.DeleteEnvironmentDialog })),
+);
+const SyncStatusBanner = lazy(() => import('./components/sync-status-banner').then((module) => ({ default: module.SyncStatusBanner })));
 
 export function EnvironmentsPage({ user }: { user: User }) {
   if (!offers(user, 'environments:read')) {
@@ -47,9 +52,20 @@ export function EnvironmentsPage({ user }: { user: User }) {
         )
       }
     >
-      {canWrite && <SyncStatusBanner />}
+      {canWrite && <SyncProblems />}
       <EnvironmentList canWrite={canWrite} />
     </Page>
+  );
+}
+
+/** For administrators, when the declarative file's last sync failed or its environments are about to go. */
+function SyncProblems() {
+  const status = useSyncStatus({ enabled: true });
+  if (!status.data?.last_error && !status.data?.pending_removal) return null;
+  return (
+    <Suspense fallback={null}>
+      <SyncStatusBanner />
+    </Suspense>
   );
 }
 
@@ -151,7 +167,11 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
           height="max(22rem, calc(100vh - 19rem))"
         />
       )}
-      {deleting && <DeleteEnvironmentDialog environment={deleting} onConfirm={confirmDelete} onCancel={() => setDeleting(null)} />}
+      {deleting && (
+        <Suspense fallback={null}>
+          <DeleteEnvironmentDialog environment={deleting} onConfirm={confirmDelete} onCancel={() => setDeleting(null)} />
+        </Suspense>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { type Environment, EnvironmentSchema, LANGUAGES, MatchingSchema } from '@envdesk/domain';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { EnvironmentFormValues } from './environment-form-values';
 import { type GrantRow, grantChanges } from './grants';
 
@@ -28,21 +28,21 @@ const FormValuesSchema = z.object({
   volumeMounts: z.array(VolumeMountRowSchema),
   matching: MatchingSchema,
   supervisor: z.string(),
-}) satisfies z.ZodType<EnvironmentFormValues>;
+}) satisfies z.ZodMiniType<EnvironmentFormValues>;
 const GrantRowSchema = z.object({
   kind: z.enum(['user', 'group']),
   guid: z.string(),
-  name: z.string().nullable(),
-  permissionGuid: z.string().nullable(),
-}) satisfies z.ZodType<GrantRow>;
+  name: z.nullable(z.string()),
+  permissionGuid: z.nullable(z.string()),
+}) satisfies z.ZodMiniType<GrantRow>;
 
 const DraftSchema = z.object({
   savedAt: z.string(),
   /** The version the edit started from: its ETag still goes with the save, so a change meanwhile is caught. */
-  base: EnvironmentSchema.nullable(),
+  base: z.nullable(EnvironmentSchema),
   values: FormValuesSchema,
   grants: z.array(GrantRowSchema),
-}) satisfies z.ZodType<EnvironmentDraft>;
+}) satisfies z.ZodMiniType<EnvironmentDraft>;
 export interface EnvironmentDraft {
   readonly savedAt: string;
   readonly base: Environment | null;
