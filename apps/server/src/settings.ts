@@ -1,5 +1,5 @@
 import { formatPath } from '@envdesk/domain';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
 import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-limits.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ApiError, ErrorCode, type Result, err, ok } from './errors.js';
 
 /** Every control character: C0 (NUL, ESC …), DEL and C1. */

@@ -1,5 +1,5 @@
 import { formatPath, issueMessage } from '@envdesk/domain';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 
 /**
  * How stores read and write the columns schema.ts stores as text and integers: booleans as 0/1,

@@ -23,7 +23,7 @@ import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { Dialect } from '../db/database.js';
 import type { RouteSpec } from './routes.js';
 import { bundleArchive, cookbookManifest } from '../test/bundles.js';

@@ -1,6 +1,6 @@
 import { EnvironmentPermissionSchema, type Tombstone } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { readJson } from '../db/columns.js';
 import type { Database } from '../db/schema.js';
 import { type Pause, noPause } from './slicer.js';

@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import type { z } from 'zod/mini';
+import type * as z from 'zod/mini';
 
 /**
  * fast-check arbitraries for hostile HTTP requests (issue 9 § 3): values derived from a route's zod

@@ -1,5 +1,5 @@
 import { ApiError, ErrorCode, type ErrorPayload } from '@envdesk/domain';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /**
  * The one way the web app talks to the server: JSON over fetch, the session cookie sent along,

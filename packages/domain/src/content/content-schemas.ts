@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ImageNameSchema } from '../environments/environment-schemas.js';
 import { MAX_RECORD_ID, lineOfText, multiLineText, parseRecordId } from '../validation.js';
 

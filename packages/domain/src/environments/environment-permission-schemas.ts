@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** One grant: exactly one of a user or a group may use the environment. */
 export const EnvironmentPermissionSchema = z.object({

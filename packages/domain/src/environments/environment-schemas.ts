@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ErrorCode } from '../errors.js';
 import { type IssuePath, lineOfText, multiLineText } from '../validation.js';
 import { parseVersion } from '../versions/version.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ApiError, ErrorCode } from '../errors.js';
 import { type Environment, EnvironmentSchema } from './environment-schemas.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /**
  * What a list shows, kept in its address (`?q=3.11&sort=-title`) so links, reloads and Back restore

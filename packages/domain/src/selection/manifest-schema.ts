@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
 import { formatPath, issueMessage } from '../validation.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type SpecifierSet, comparePep440, satisfiesSpecifiers } from '../versions/version-constraints.js';
 import type { Version } from '../versions/version.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
 import { formatPath } from '../validation.js';
 import type { FileProblem } from './environments-file.js';

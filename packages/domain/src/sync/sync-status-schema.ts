@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const FileProblemSchema = z.object({
   entry: z.nullable(z.number().check(z.int())),

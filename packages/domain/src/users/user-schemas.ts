@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { lineOfText } from '../validation.js';
 
 export const UserRoleSchema = z.enum(['administrator', 'publisher', 'viewer'], {

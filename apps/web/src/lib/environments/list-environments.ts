@@ -1,6 +1,6 @@
 import { type Environment, EnvironmentSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { apiClient } from '../api-client';
 
 export const environmentKeys = {

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { type Bundle, BundleSchema } from '@envdesk/domain';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { apiClient } from '../../../lib/api-client';
 import { contentKeys } from './list-content';
 

@@ -1,6 +1,6 @@
 import { type Content, ContentSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { apiClient } from '../../../lib/api-client';
 
 export const contentKeys = {

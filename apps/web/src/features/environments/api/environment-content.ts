@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { EnvironmentUsageSchema } from '@envdesk/domain';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
 

@@ -1,6 +1,6 @@
 import { type EnvironmentPermission, EnvironmentPermissionSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
 

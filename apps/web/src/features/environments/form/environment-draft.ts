@@ -1,5 +1,5 @@
 import { type Environment, EnvironmentSchema, LANGUAGES, MatchingSchema } from '@envdesk/domain';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { EnvironmentFormValues } from './environment-form-values';
 import { type GrantRow, grantChanges } from './grants';
 
