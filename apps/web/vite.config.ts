@@ -9,6 +9,8 @@ export default defineConfig({
   // `@envdesk/source` makes workspace packages resolve to their TypeScript source (STACK.md §2).
   resolve: { conditions: ['@envdesk/source', ...defaultClientConditions] },
   build: {
+    // Every browser the app supports preloads modules itself; the polyfill would only add bytes.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
         // What the first page needs (libraries, domain and app code alike) is one file, which gzips
