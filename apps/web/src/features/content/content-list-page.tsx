@@ -5,8 +5,8 @@ import { useMemo, useState } from 'react';
 import { formatListSort, useListSearch } from '../../lib/list-search';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
-import { offers, SOMEONE_ELSES_CONTENT } from '../../lib/access';
-import { useContentList } from './api/list-content';
+import { offers } from '../../lib/access';
+import { contentListOwnerFor, useContentList } from './api/list-content';
 import { contentColumns } from './components/content-columns';
 import { NewContentDialog } from './components/new-content-dialog';
 import { CONTENT_COLUMN_NAMES, DEFAULT_CONTENT_SORT, parseContentSort, searchContent, sortContent, sortFromContentSorting } from './content-list';
@@ -27,8 +27,8 @@ const countText = (shown: number, total: number): string => {
  */
 export function ContentListPage({ user }: { user: User }) {
   const canCreate = offers(user, 'content:create');
-  // Those who may change only their own content see theirs; administrators and viewers see all.
-  const ownOnly = canCreate && !offers(user, 'content:update', SOMEONE_ELSES_CONTENT);
+  const owner = contentListOwnerFor(user);
+  const ownOnly = owner !== null;
   const [creating, setCreating] = useState(false);
   const lead = ownOnly
     ? 'Your apps, APIs and reports, and the environment each one builds and runs in.'
@@ -47,7 +47,7 @@ export function ContentListPage({ user }: { user: User }) {
         )
       }
     >
-      <ContentList owner={ownOnly ? user.guid : null} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
+      <ContentList owner={owner} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
       {creating && <NewContentDialog onClose={() => setCreating(false)} />}
     </Page>
   );

@@ -1,6 +1,7 @@
-import { type Content, ContentSchema } from '@envdesk/domain';
+import { type Content, ContentSchema, type User } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import * as z from 'zod/mini';
+import { offers, SOMEONE_ELSES_CONTENT } from '../../../lib/access';
 import { apiClient } from '../../../lib/api-client';
 
 export const contentKeys = {
@@ -24,6 +25,15 @@ export async function listContent(owner: string | null, signal?: AbortSignal): P
 
 export const contentListQueryOptions = (owner: string | null) =>
   queryOptions({ queryKey: contentKeys.list(owner), queryFn: ({ signal }) => listContent(owner, signal) });
+
+/**
+ * Whose content `user`'s list shows: those who may change only their own content see theirs (null:
+ * everything they may see — administrators all of it, viewers all of it read-only).
+ */
+export function contentListOwnerFor(user: User): string | null {
+  const ownOnly = offers(user, 'content:create') && !offers(user, 'content:update', SOMEONE_ELSES_CONTENT);
+  return ownOnly ? user.guid : null;
+}
 
 export function useContentList(owner: string | null) {
   return useQuery(contentListQueryOptions(owner));
