@@ -107,6 +107,16 @@ describeEachDialect('content settings on %s', (dialect) => {
     expect(await read(content.guid)).toMatchObject({ ...DEFAULTS, access_type: 'logged_in' });
   });
 
+  it('lets a PATCH mark content as an MCP server and clear it again', async () => {
+    const content = await create();
+    expect((await patch(content.guid, { content_category: 'mcp' })).body.content_category).toBe('mcp');
+    expect((await read(content.guid)).content_category).toBe('mcp');
+    const refused = await patch(content.guid, { content_category: 'site' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.payload.field).toBe('content_category');
+    expect((await patch(content.guid, { content_category: null })).body.content_category).toBe('');
+  });
+
   it('ignores fields Connect does not know, as Connect does', async () => {
     const content = await create({ name: 'with-extras', favourite_colour: 'teal', min_processes: 1 });
     expect(content).toMatchObject({ name: 'with-extras', min_processes: 1 });

@@ -54,6 +54,7 @@ export interface ContentFields extends Partial<RuntimeChoice>, Partial<ContentSe
   name?: string;
   title?: string | null;
   description?: string;
+  content_category?: string;
   needs_rebuild?: boolean;
 }
 

@@ -92,6 +92,8 @@ export const UpdateContentInputSchema = z.extend(CreateContentInputSchema, {
   locked: flagDefaultingFalse(),
   /** Shown (as Markdown) in place of the content while it is locked. */
   locked_message: z.optional(z.pipe(z.nullable(multiLineText().check(z.maxLength(4096))), z.transform((message) => message ?? ''))),
+  /** Connect lets a publisher mark content as an MCP server, or clear the category; null clears. */
+  content_category: z.optional(z.pipe(z.nullable(z.enum(['', 'mcp'])), z.transform((category) => category ?? ''))),
 });
 export type UpdateContentInput = z.infer<typeof UpdateContentInputSchema>;
 
