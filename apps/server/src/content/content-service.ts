@@ -11,6 +11,8 @@ import {
   can,
   isDisabled,
   notFound,
+  defaultContentSettings,
+  settingsConflict,
 } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
@@ -68,6 +70,12 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     }
   }
 
+  /** Limits hold once the change is applied: min_processes ≤ max_processes, requests ≤ limits. */
+  function checkSettings(record: ContentRecord | null, input: UpdateContentInput): void {
+    const conflict = settingsConflict(record ?? defaultContentSettings, input);
+    if (conflict) throw new ApiError(ErrorCode.InvalidParameter, conflict.message, { field: conflict.field });
+  }
+
   return {
     readable,
     authorized,
@@ -80,6 +88,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     /** `POST /v1/content` with `{}` works: Connect's clients rely on a generated name. */
     async create(actor: Actor, owner: { id: number }, input: CreateContentInput): Promise<ContentRecord> {
       authorize(actor, 'content:create');
+      checkSettings(null, input);
       await checkRuntimeChoice(actor, input);
       const guid = newGuid();
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
@@ -91,6 +100,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
     async update(actor: Actor, guid: string, input: UpdateContentInput): Promise<ContentRecord> {
       const record = await authorized(actor, guid, 'content:update');
+      checkSettings(record, input);
       // Selection and permission checks are about who owns the content, whoever edits it.
       await checkRuntimeChoice(await store.users.actorOf(record.owner.id), input);
       const fields: ContentFields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));

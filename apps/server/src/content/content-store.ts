@@ -1,6 +1,6 @@
-import { ApiError, type Content, ErrorCode, type SelectionInput } from '@envdesk/domain';
+import { AccessTypeSchema, ApiError, type Content, type ContentSettings, ErrorCode, type SelectionInput } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { readFlag, writeFlag } from '../db/columns.js';
+import { readFlag, readValue, writeFlag } from '../db/columns.js';
 import { unlessDuplicate } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 
@@ -30,7 +30,8 @@ export interface ContentRecord
   extends Readonly<
     Pick<Content, 'guid' | 'name' | 'title' | 'description' | 'created_time' | 'last_deployed_time' | 'app_mode' | 'content_category' | 'parameterized' | 'needs_rebuild'> &
       RuntimeChoice &
-      BuiltRuntime
+      BuiltRuntime &
+      ContentSettings
   > {
   readonly id: number;
   /** The active bundle. */
@@ -49,10 +50,11 @@ export function runtimeChoiceOf(record: ContentRecord | null): SelectionInput['c
 }
 
 /** Fields a service may write. */
-export interface ContentFields extends Partial<RuntimeChoice> {
+export interface ContentFields extends Partial<RuntimeChoice>, Partial<ContentSettings> {
   name?: string;
   title?: string | null;
   description?: string;
+  content_category?: string;
   needs_rebuild?: boolean;
 }
 
@@ -65,9 +67,24 @@ export interface DeployedRuntime extends BuiltRuntime {
 }
 
 function toColumns(fields: ContentFields) {
-  const { default_r_environment_management, default_py_environment_management, needs_rebuild, ...rest } = fields;
+  const {
+    default_r_environment_management,
+    default_py_environment_management,
+    needs_rebuild,
+    locked,
+    run_as_current_user,
+    metrics_collection_enabled,
+    notify_on_share,
+    otel_enabled,
+    ...rest
+  } = fields;
   return {
     ...rest,
+    ...(locked !== undefined && { locked: writeFlag(locked) }),
+    ...(run_as_current_user !== undefined && { run_as_current_user: writeFlag(run_as_current_user) }),
+    ...(metrics_collection_enabled !== undefined && { metrics_collection_enabled: writeFlag(metrics_collection_enabled) }),
+    ...(notify_on_share !== undefined && { notify_on_share: writeFlag(notify_on_share) }),
+    ...(otel_enabled !== undefined && { otel_enabled: writeFlag(otel_enabled) }),
     ...(default_r_environment_management !== undefined && { default_r_environment_management: writeFlag(default_r_environment_management) }),
     ...(default_py_environment_management !== undefined && { default_py_environment_management: writeFlag(default_py_environment_management) }),
     ...(needs_rebuild !== undefined && { needs_rebuild: writeFlag(needs_rebuild) }),
@@ -110,6 +127,29 @@ export function createContentStore(db: Kysely<Database>) {
     quarto_version: row.quarto_version,
     r_environment_management: readFlag(row.r_environment_management),
     py_environment_management: readFlag(row.py_environment_management),
+    access_type: readValue(AccessTypeSchema, row.access_type, `content ${row.id} access_type`),
+    locked: readFlag(row.locked),
+    locked_message: row.locked_message,
+    connection_timeout: row.connection_timeout,
+    read_timeout: row.read_timeout,
+    init_timeout: row.init_timeout,
+    idle_timeout: row.idle_timeout,
+    max_processes: row.max_processes,
+    min_processes: row.min_processes,
+    max_conns_per_process: row.max_conns_per_process,
+    load_factor: row.load_factor,
+    memory_request: row.memory_request === null ? null : Number(row.memory_request),
+    memory_limit: row.memory_limit === null ? null : Number(row.memory_limit),
+    cpu_request: row.cpu_request,
+    cpu_limit: row.cpu_limit,
+    amd_gpu_limit: row.amd_gpu_limit,
+    nvidia_gpu_limit: row.nvidia_gpu_limit,
+    service_account_name: row.service_account_name,
+    run_as: row.run_as,
+    run_as_current_user: readFlag(row.run_as_current_user),
+    metrics_collection_enabled: readFlag(row.metrics_collection_enabled),
+    notify_on_share: readFlag(row.notify_on_share),
+    otel_enabled: readFlag(row.otel_enabled),
     owner: { id: row.owner_id, guid: row.owner_guid, username: row.owner_username, first_name: row.owner_first_name, last_name: row.owner_last_name },
   });
 

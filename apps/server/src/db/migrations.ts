@@ -249,6 +249,41 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('sign_in_failures_time').on('sign_in_failures').column('failed_time').execute();
       },
     },
+
+    '0009-content-settings': {
+      // Connect's content settings (access, lock, scheduler, resources, run-as), stored as sent so a
+      // client reads back what it wrote; envdesk acts on none of them yet. Null is "the server's
+      // default", as in Connect; the three always-boolean ones and the access type get Connect's
+      // defaults, so existing content reads as Connect would show it. One column per statement:
+      // SQLite adds one column per ALTER TABLE.
+      async up(db: Builder) {
+        const add = (name: string, type: 'text' | 'integer' | 'bigint' | 'double precision', notNullDefault?: string | number) =>
+          db.schema
+            .alterTable('content')
+            .addColumn(name, type, (col) => (notNullDefault === undefined ? col : col.notNull().defaultTo(notNullDefault)))
+            .execute();
+        await add('access_type', 'text', 'acl');
+        await add('locked', 'integer', 0);
+        await add('locked_message', 'text', '');
+        for (const name of ['connection_timeout', 'read_timeout', 'init_timeout', 'idle_timeout', 'max_processes', 'min_processes', 'max_conns_per_process']) {
+          await add(name, 'integer');
+        }
+        await add('load_factor', 'double precision');
+        // Bytes exceed 32 bits.
+        await add('memory_request', 'bigint');
+        await add('memory_limit', 'bigint');
+        await add('cpu_request', 'double precision');
+        await add('cpu_limit', 'double precision');
+        await add('amd_gpu_limit', 'integer');
+        await add('nvidia_gpu_limit', 'integer');
+        await add('service_account_name', 'text');
+        await add('run_as', 'text');
+        await add('run_as_current_user', 'integer', 0);
+        await add('metrics_collection_enabled', 'integer');
+        await add('notify_on_share', 'integer');
+        await add('otel_enabled', 'integer', 0);
+      },
+    },
   };
 }
 

@@ -141,6 +141,31 @@ export interface ContentTable extends RuntimeColumns {
   needs_rebuild: Generated<number>;
   created_time: string;
   last_deployed_time: string | null;
+  /** Settings stored as sent (0009); booleans as 0/1. `access_type` does not yet decide who sees the content. */
+  access_type: Generated<string>;
+  locked: Generated<number>;
+  locked_message: Generated<string>;
+  connection_timeout: number | null;
+  read_timeout: number | null;
+  init_timeout: number | null;
+  idle_timeout: number | null;
+  max_processes: number | null;
+  min_processes: number | null;
+  max_conns_per_process: number | null;
+  load_factor: number | null;
+  /** bigint: PostgreSQL's driver reads it as text. */
+  memory_request: number | string | null;
+  memory_limit: number | string | null;
+  cpu_request: number | null;
+  cpu_limit: number | null;
+  amd_gpu_limit: number | null;
+  nvidia_gpu_limit: number | null;
+  service_account_name: string | null;
+  run_as: string | null;
+  run_as_current_user: Generated<number>;
+  metrics_collection_enabled: number | null;
+  notify_on_share: number | null;
+  otel_enabled: Generated<number>;
 }
 export type ContentRow = Selectable<ContentTable>;
 

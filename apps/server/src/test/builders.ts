@@ -26,7 +26,7 @@ export function databaseBuilders(store: Store, clock: Clock = systemClock) {
       null,
       now(),
     );
-    if (overrides.locked) await store.users.setLocked(record.user.guid, true, now());
+    if (overrides.locked) await store.users.setLocked(record.user.guid, true);
     return record;
   }
 

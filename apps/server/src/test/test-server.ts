@@ -105,7 +105,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       timestamp(clock),
     );
     const { key } = await app.services.auth.createKey(record, 'test');
-    if (overrides.locked) await store.users.setLocked(record.user.guid, true, timestamp(clock));
+    if (overrides.locked) await store.users.setLocked(record.user.guid, true);
     return { guid: record.user.guid, username, password, key, role };
   }
 

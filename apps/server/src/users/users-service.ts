@@ -89,7 +89,7 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
         );
       }
       await existingUser(guid);
-      await store.transaction((tx) => tx.users.setLocked(guid, locked, timestamp(clock)));
+      await store.transaction((tx) => tx.users.setLocked(guid, locked));
     },
 
     async listGroups(actor: Actor, query: ListGroupsQuery): Promise<Page<Group>> {

@@ -145,17 +145,31 @@ export function createUsersStore(db: Kysely<Database>) {
       return toUserRecord(row);
     },
 
-    /** Throws DuplicateName when the new username (in any case) is taken. */
+    /**
+     * Throws DuplicateName when the new username (in any case) is taken. `updated_time` moves only
+     * when a value differs from the stored one: clients compare two reads of a user, so sending
+     * what is already there is not an update. Decided in the UPDATE itself, so a concurrent edit
+     * cannot slip between a read and the write.
+     */
     async update(guid: string, changes: Partial<UserFields>, now: string): Promise<UserRecord | undefined> {
+      const present = (Object.keys(changes) as (keyof UserFields)[]).filter((key) => changes[key] !== undefined);
       const row = await unlessDuplicate(
         () =>
           db
             .updateTable('users')
-            .set({
+            .set((eb) => ({
               ...changes,
               ...(changes.username ? { username_key: changes.username.toLowerCase() } : {}),
-              updated_time: now,
-            })
+              updated_time:
+                present.length === 0
+                  ? eb.ref('updated_time')
+                  : eb
+                      .case()
+                      .when(eb.or(present.map((key) => eb(key, '<>', changes[key]!))))
+                      .then(now)
+                      .else(eb.ref('updated_time'))
+                      .end(),
+            }))
             .where('guid', '=', guid)
             .returningAll()
             .executeTakeFirst(),
@@ -164,10 +178,14 @@ export function createUsersStore(db: Kysely<Database>) {
       return row && toUserRecord(row);
     },
 
-    async setLocked(guid: string, locked: boolean, now: string): Promise<UserRecord | undefined> {
+    /**
+     * Locking is the account's status, not an edit of the user: Connect leaves `updated_time` as it
+     * was (posit-sdk's users tests lock and unlock, then compare the user with the one created).
+     */
+    async setLocked(guid: string, locked: boolean): Promise<UserRecord | undefined> {
       const row = await db
         .updateTable('users')
-        .set({ locked: writeFlag(locked), updated_time: now })
+        .set({ locked: writeFlag(locked) })
         .where('guid', '=', guid)
         .returningAll()
         .executeTakeFirst();

@@ -20,6 +20,58 @@ const runtimeChoiceFields = {
   default_py_environment_management: z.optional(z.nullable(z.boolean())),
 };
 
+/** Connect's int32 fields: seconds and counts. */
+const INT32_MAX = 2_147_483_647;
+const seconds = () => z.optional(z.nullable(z.number().check(z.int('must be a whole number of seconds'), z.gte(0), z.lte(INT32_MAX))));
+const count = (min: number) => z.optional(z.nullable(z.number().check(z.int('must be a whole number'), z.gte(min), z.lte(INT32_MAX))));
+const bytes = () => z.optional(z.nullable(z.number().check(z.int('must be a whole number of bytes'), z.gte(0))));
+const cpuUnits = () => z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1_000_000))));
+/** Booleans Connect always shows as true/false: null sent means "back to the default", false. */
+const flagDefaultingFalse = () => z.optional(z.pipe(z.nullable(z.boolean()), z.transform((flag) => flag ?? false)));
+
+/** Who may view the content: anyone, any signed-in account, or the listed users and groups. */
+export const AccessTypeSchema = z.enum(['all', 'logged_in', 'acl']);
+export type AccessType = z.infer<typeof AccessTypeSchema>;
+
+/**
+ * Connect's content settings beyond the runtime choice: access, locking, the scheduler's process
+ * and timeout settings, resource requests and limits, and how processes run. envdesk stores and
+ * returns them as sent; null means "the server's default" (Connect: `Scheduler.*`, `Applications.*`).
+ */
+const contentSettingsFields = {
+  access_type: z.optional(AccessTypeSchema),
+  connection_timeout: seconds(),
+  read_timeout: seconds(),
+  init_timeout: seconds(),
+  idle_timeout: seconds(),
+  max_processes: count(1),
+  min_processes: count(0),
+  max_conns_per_process: count(1),
+  /** Connect's Scheduler.LoadFactor is a fraction: 0 spawns eagerly, 1 only when processes are full. */
+  load_factor: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1)))),
+  memory_request: bytes(),
+  memory_limit: bytes(),
+  cpu_request: cpuUnits(),
+  cpu_limit: cpuUnits(),
+  amd_gpu_limit: count(0),
+  nvidia_gpu_limit: count(0),
+  /** A Kubernetes service account name: a DNS subdomain (lower case, digits, "-", "."). */
+  service_account_name: z.optional(
+    z.nullable(
+      z.string().check(
+        z.maxLength(253),
+        z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Kubernetes service account name'),
+      ),
+    ),
+  ),
+  /** A Unix account name. */
+  run_as: z.optional(z.nullable(z.string().check(z.maxLength(32), z.regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'must be a Unix user name')))),
+  run_as_current_user: flagDefaultingFalse(),
+  metrics_collection_enabled: z.optional(z.nullable(z.boolean())),
+  notify_on_share: z.optional(z.nullable(z.boolean())),
+  otel_enabled: flagDefaultingFalse(),
+};
+
 export const CreateContentInputSchema = z.object({
   name: z.optional(ContentNameSchema),
   title: z.optional(z.nullable(lineOfText({ trim: true }).check(z.maxLength(1024)))),
@@ -31,12 +83,100 @@ export const CreateContentInputSchema = z.object({
     ),
   ),
   ...runtimeChoiceFields,
+  ...contentSettingsFields,
 });
 export type CreateContentInput = z.infer<typeof CreateContentInputSchema>;
 
-/** PATCH takes the same fields as create; those present replace. */
-export const UpdateContentInputSchema = CreateContentInputSchema;
-export type UpdateContentInput = CreateContentInput;
+/** PATCH takes the create fields and the lock; those present replace. */
+export const UpdateContentInputSchema = z.extend(CreateContentInputSchema, {
+  locked: flagDefaultingFalse(),
+  /** Shown (as Markdown) in place of the content while it is locked. */
+  locked_message: z.optional(z.pipe(z.nullable(multiLineText().check(z.maxLength(4096))), z.transform((message) => message ?? ''))),
+  /** Connect lets a publisher mark content as an MCP server, or clear the category; null clears. */
+  content_category: z.optional(z.pipe(z.nullable(z.enum(['', 'mcp'])), z.transform((category) => category ?? ''))),
+});
+export type UpdateContentInput = z.infer<typeof UpdateContentInputSchema>;
+
+/** The settings as content stores and shows them: every key present. */
+export const ContentSettingsSchema = z.object({
+  access_type: AccessTypeSchema,
+  locked: z.boolean(),
+  locked_message: z.string(),
+  connection_timeout: z.nullable(z.number()),
+  read_timeout: z.nullable(z.number()),
+  init_timeout: z.nullable(z.number()),
+  idle_timeout: z.nullable(z.number()),
+  max_processes: z.nullable(z.number()),
+  min_processes: z.nullable(z.number()),
+  max_conns_per_process: z.nullable(z.number()),
+  load_factor: z.nullable(z.number()),
+  memory_request: z.nullable(z.number()),
+  memory_limit: z.nullable(z.number()),
+  cpu_request: z.nullable(z.number()),
+  cpu_limit: z.nullable(z.number()),
+  amd_gpu_limit: z.nullable(z.number()),
+  nvidia_gpu_limit: z.nullable(z.number()),
+  service_account_name: z.nullable(z.string()),
+  run_as: z.nullable(z.string()),
+  run_as_current_user: z.boolean(),
+  metrics_collection_enabled: z.nullable(z.boolean()),
+  notify_on_share: z.nullable(z.boolean()),
+  otel_enabled: z.boolean(),
+});
+export type ContentSettings = z.infer<typeof ContentSettingsSchema>;
+
+/** The settings of content that never set them, as Connect shows them. */
+export const defaultContentSettings: Readonly<ContentSettings> = {
+  access_type: 'acl',
+  locked: false,
+  locked_message: '',
+  connection_timeout: null,
+  read_timeout: null,
+  init_timeout: null,
+  idle_timeout: null,
+  max_processes: null,
+  min_processes: null,
+  max_conns_per_process: null,
+  load_factor: null,
+  memory_request: null,
+  memory_limit: null,
+  cpu_request: null,
+  cpu_limit: null,
+  amd_gpu_limit: null,
+  nvidia_gpu_limit: null,
+  service_account_name: null,
+  run_as: null,
+  run_as_current_user: false,
+  metrics_collection_enabled: null,
+  notify_on_share: null,
+  otel_enabled: false,
+};
+
+/** Pairs whose first may not exceed the second, once a change is applied to what is stored. */
+const ORDERED_SETTINGS = [
+  ['min_processes', 'max_processes'],
+  ['memory_request', 'memory_limit'],
+  ['cpu_request', 'cpu_limit'],
+] as const satisfies ReadonlyArray<readonly [keyof ContentSettings, keyof ContentSettings]>;
+
+/**
+ * The first setting that would exceed its limit once `change` is applied to `current` (the field to
+ * name in the error, and why), or null when the result is consistent.
+ */
+export function settingsConflict(
+  current: ContentSettings,
+  change: Partial<ContentSettings>,
+): { field: keyof ContentSettings; message: string } | null {
+  for (const [low, high] of ORDERED_SETTINGS) {
+    const lowValue = change[low] !== undefined ? change[low] : current[low];
+    const highValue = change[high] !== undefined ? change[high] : current[high];
+    if (typeof lowValue === 'number' && typeof highValue === 'number' && lowValue > highValue) {
+      const field = change[low] !== undefined ? low : high;
+      return { field, message: `${low} (${lowValue}) may not exceed ${high} (${highValue}).` };
+    }
+  }
+  return null;
+}
 
 export const ContentOwnerSchema = z.object({
   guid: z.uuid(),
@@ -52,9 +192,7 @@ export const ContentSchema = z.object({
   name: z.string(),
   title: z.nullable(z.string()),
   description: z.string(),
-  access_type: z.string(),
-  locked: z.boolean(),
-  locked_message: z.string(),
+  ...ContentSettingsSchema.shape,
   created_time: z.string(),
   last_deployed_time: z.nullable(z.string()),
   bundle_id: z.nullable(z.string()),

@@ -1,4 +1,4 @@
-import type { Content, Deployment, User } from '@envdesk/domain';
+import { type Content, type Deployment, type User, defaultContentSettings } from '@envdesk/domain';
 import { aGuid } from '@envdesk/domain/testing';
 import type { SelectionCandidate, SelectionExplanation } from './api/explain-selection';
 import type { Bundle } from './api/list-bundles';
@@ -18,9 +18,7 @@ export function aContent(owner: User, overrides: Partial<Content> = {}): Content
     name: 'sales-forecast',
     title: 'Sales forecast',
     description: '',
-    access_type: 'acl',
-    locked: false,
-    locked_message: '',
+    ...defaultContentSettings,
     created_time: FIXED_TIME,
     last_deployed_time: null,
     bundle_id: null,
