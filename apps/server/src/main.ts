@@ -1,7 +1,7 @@
 import { createApp, decideContinue } from './app.js';
 import { ensureAdministrator } from './bootstrap/first-start.js';
 import { systemClock } from './clock.js';
-import { loadSecretKey } from './content/secret-key.js';
+import { loadSecretKey, secretKeyId } from './content/secret-key.js';
 import { openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
@@ -24,6 +24,14 @@ async function main(): Promise<void> {
     logger.warn({ file: secret.file }, 'created the key that encrypts content environment variables: back it up with the database');
   } else {
     logger.info({ source: secret.source, file: secret.file }, 'secret key ready');
+  }
+  // Said at start, not first at a build: names stay readable, so nothing else would show it.
+  const sealedElsewhere = await store.contentEnvironment.countSealedWithOtherKeys(secretKeyId(secret.key));
+  if (sealedElsewhere > 0) {
+    logger.error(
+      { variables: sealedElsewhere, key_id: secretKeyId(secret.key) },
+      'content environment variables were encrypted with a different key and cannot be read: set ENVDESK_SECRET_KEY (or restore the key file in the data folder) to the key they were written with',
+    );
   }
   const clock = systemClock;
 

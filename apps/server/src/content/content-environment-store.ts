@@ -60,6 +60,16 @@ export function createContentEnvironmentStore(db: Kysely<Database>) {
       await db.deleteFrom('content_environment_variables').where('content_id', '=', contentId).where('name', 'in', names).execute();
     },
 
+    /** How many stored values some other key sealed: what a start with a changed key warns about. */
+    async countSealedWithOtherKeys(keyId: string): Promise<number> {
+      const row = await db
+        .selectFrom('content_environment_variables')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+        .where('key_id', '!=', keyId)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
     async removeAll(contentId: number): Promise<void> {
       await db.deleteFrom('content_environment_variables').where('content_id', '=', contentId).execute();
     },
