@@ -50,7 +50,7 @@ describeEachDialect('the sign-in throttle (%s)', (dialect) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect, clock, logger, signInLimits: limits, secretKey: randomBytes(32) });
+    server = await startTestServer({ dialect, clock, logger, signInLimits: limits });
   });
   afterAll(() => server.close());
 

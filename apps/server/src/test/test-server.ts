@@ -71,8 +71,6 @@ export interface TestServerOptions {
   readonly signInLimits?: SignInLimits;
   /** ENVDESK_TRUST_PROXY (loopback when absent, so tests can send X-Forwarded-* headers). */
   readonly trustProxy?: TrustProxy;
-  /** The key content environment variables are sealed with (a random one when absent). */
-  readonly secretKey?: Buffer;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -91,7 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, secretKey: options.secretKey ?? randomBytes(32) });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, secretKey: randomBytes(32) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
     decideContinue(listening, app.app);
