@@ -8,8 +8,11 @@ import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
 import { bundlesRoutes, isBundleUpload } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
+import { contentEnvironmentRoutes } from './content/content-environment-router.js';
+import { createContentEnvironmentService } from './content/content-environment-service.js';
 import { contentRoutes } from './content/content-router.js';
 import { createContentService } from './content/content-service.js';
+import { createVariableCipher } from './content/variable-cipher.js';
 import type { Store } from './db/store.js';
 import { deployRoutes, selectionRoutes } from './deploy/deploy-router.js';
 import { createDeployService } from './deploy/deploy-service.js';
@@ -54,6 +57,8 @@ export interface AppDeps {
   readonly signInLimits?: SignInLimits;
   /** ENVDESK_TRUST_PROXY: whose X-Forwarded-For/-Proto/-Host to believe (loopback when absent). */
   readonly trustProxy?: TrustProxy;
+  /** The key content environment variables are sealed with (ENVDESK_SECRET_KEY or the data folder's key file). */
+  readonly secretKey: Buffer;
 }
 
 export interface App {
@@ -65,6 +70,7 @@ export interface App {
     readonly environments: ReturnType<typeof createEnvironmentsService>;
     readonly users: ReturnType<typeof createUsersService>;
     readonly content: ReturnType<typeof createContentService>;
+    readonly contentEnvironment: ReturnType<typeof createContentEnvironmentService>;
     readonly deploy: ReturnType<typeof createDeployService>;
     readonly taskRunner: TaskRunner;
   };
@@ -108,6 +114,7 @@ export function createApp(deps: AppDeps): App {
     environments: createEnvironmentsService({ store, clock, environmentsFile }),
     users: createUsersService({ store, clock }),
     content,
+    contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
     deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner }),
     taskRunner,
   };
@@ -123,6 +130,7 @@ export function createApp(deps: AppDeps): App {
     ...selectionRoutes(selection),
     ...environmentsRoutes(services.environments),
     ...contentRoutes(services.content),
+    ...contentEnvironmentRoutes(services.contentEnvironment),
     ...bundlesRoutes(bundles),
     ...deployRoutes(services.deploy, tasks),
   ];

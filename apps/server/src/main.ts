@@ -1,6 +1,7 @@
 import { createApp, decideContinue } from './app.js';
 import { ensureAdministrator } from './bootstrap/first-start.js';
 import { systemClock } from './clock.js';
+import { loadSecretKey, secretKeyId } from './content/secret-key.js';
 import { openDatabase } from './db/database.js';
 import { createStore } from './db/store.js';
 import { createLogger } from './logger.js';
@@ -14,9 +15,24 @@ async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const logger = createLogger(settings.logLevel);
   installProcessErrorHandlers(logger);
+  // Before the database: a damaged key file stops the start before anything else is touched.
+  const secret = await loadSecretKey({ configured: settings.secretKey, dataDir: settings.dataDir });
   const connection = await openDatabase({ ...settings, logger });
   logger.info({ database: connection.dialect, location: connection.location }, 'database ready');
   const store = createStore(connection);
+  if (secret.source === 'new file') {
+    logger.warn({ file: secret.file }, 'created the key that encrypts content environment variables: back it up with the database');
+  } else {
+    logger.info({ source: secret.source, file: secret.file }, 'secret key ready');
+  }
+  // Said at start, not first at a build: names stay readable, so nothing else would show it.
+  const sealedElsewhere = await store.contentEnvironment.countSealedWithOtherKeys(secretKeyId(secret.key));
+  if (sealedElsewhere > 0) {
+    logger.error(
+      { variables: sealedElsewhere, key_id: secretKeyId(secret.key) },
+      'content environment variables were encrypted with a different key and cannot be read: set ENVDESK_SECRET_KEY (or restore the key file in the data folder) to the key they were written with',
+    );
+  }
   const clock = systemClock;
 
   // What only some starts need (the file sync and its YAML reader, the legacy bootstrap, the demo
@@ -48,6 +64,7 @@ async function main(): Promise<void> {
     tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
     signInLimits: settings.signInLimits,
     trustProxy: settings.trustProxy,
+    secretKey: secret.key,
   });
   const tasks = services.taskRunner;
   logger.info({ replica: tasks.replicaId }, 'task runner ready');

@@ -52,6 +52,21 @@ describe('readSettings', () => {
   it.each(['10.0.0.0/99', 'my-proxy', 'yes please'])('refuses ENVDESK_TRUST_PROXY=%j, naming it', (value) => {
     expect(() => readSettings({ ENVDESK_TRUST_PROXY: value })).toThrow(/ENVDESK_TRUST_PROXY/);
   });
+  it('reads ENVDESK_SECRET_KEY as 32 bytes of base64, and refuses anything else without echoing it', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(readSettings({}).secretKey).toBeUndefined();
+    expect(readSettings({ ENVDESK_SECRET_KEY: ` ${key.toString('base64')}\n` }).secretKey).toEqual(key);
+    for (const bad of ['not-a-key', Buffer.alloc(16, 7).toString('base64'), Buffer.alloc(33, 7).toString('base64'), `${key.toString('base64').slice(0, -2)}!=`]) {
+      let message = '';
+      try {
+        readSettings({ ENVDESK_SECRET_KEY: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^Invalid settings: ENVDESK_SECRET_KEY: must be 32 random bytes in base64.*openssl rand -base64 32/);
+      expect(message).not.toContain(bad);
+    }
+  });
   it("says what is wrong in zod's English words", () => {
     expect(() => readSettings({ PORT: '70000' })).toThrow('Invalid settings: PORT: Too big: expected number to be <=65535');
   });

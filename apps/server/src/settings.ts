@@ -1,6 +1,7 @@
 import { formatPath } from '@envdesk/domain';
 import * as z from 'zod/mini';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
+import { parseSecretKey } from './content/secret-key.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
 import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-limits.js';
 
@@ -56,6 +57,17 @@ const SettingsSchema = z.pipe(
         }
       }),
     ),
+    ENVDESK_SECRET_KEY: z.pipe(
+      optionalText,
+      z.transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const parsed = parseSecretKey(value);
+        if ('key' in parsed) return parsed.key;
+        // The issue names the variable, never its text: it is a secret even when malformed.
+        ctx.issues.push({ code: 'custom', message: parsed.problem, input: '' });
+        return z.NEVER;
+      }),
+    ),
     ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
       z.optional(z.string()),
       z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
@@ -95,6 +107,8 @@ const SettingsSchema = z.pipe(
     /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */
     shutdownGraceMs: env.ENVDESK_SHUTDOWN_GRACE_MS,
     trustProxy: env.ENVDESK_TRUST_PROXY,
+    /** Seals content environment variables; absent, a key file in the data folder is used (created on first start). */
+    secretKey: env.ENVDESK_SECRET_KEY,
     /** Failed sign-ins allowed per username and per client address within the window. */
     signInLimits: {
       windowMs: env.ENVDESK_SIGN_IN_WINDOW_SECONDS * 1000,

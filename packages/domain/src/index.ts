@@ -15,3 +15,4 @@ export * from './versions/version-constraints.js';
 export * from './selection/index.js';
 export * from './sync/sync-status-schema.js';
 export * from './lists/list-search-schema.js';
+export * from './content/environment-variable-schemas.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ErrorCode } from '@envdesk/domain';
@@ -123,7 +124,7 @@ describeEachDialect('the sign-in throttle (%s)', (dialect) => {
   });
 
   it('shares its counts between replicas through the database', async () => {
-    const other = createApp({ store: server.store, logger, clock, webDir: null, version: 'test', signInLimits: limits });
+    const other = createApp({ store: server.store, logger, clock, webDir: null, version: 'test', signInLimits: limits, secretKey: randomBytes(32) });
     const listening: Server = await new Promise((resolve) => {
       const started = other.app.listen(0, '127.0.0.1', () => resolve(started));
     });

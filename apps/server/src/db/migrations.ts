@@ -250,6 +250,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
 
+    '0008-content-environment-variables': {
+      // Values are stored sealed, never in plain text; rows go with their content (the cascade).
+      async up(db: Builder) {
+        await db.schema
+          .createTable('content_environment_variables')
+          .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('sealed_value', 'text', (col) => col.notNull())
+          .addColumn('key_id', 'text', (col) => col.notNull())
+          .addColumn('updated_time', 'text', (col) => col.notNull())
+          .addPrimaryKeyConstraint('content_environment_variables_pk', ['content_id', 'name'])
+          .execute();
+      },
+    },
     '0009-content-settings': {
       // Connect's content settings (access, lock, scheduler, resources, run-as), stored as sent so a
       // client reads back what it wrote; envdesk acts on none of them yet. Null is "the server's

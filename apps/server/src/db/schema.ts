@@ -20,6 +20,7 @@ export interface Database {
   tasks: TasksTable;
   environment_tombstones: EnvironmentTombstonesTable;
   sign_in_failures: SignInFailuresTable;
+  content_environment_variables: ContentEnvironmentVariablesTable;
 }
 
 export interface EnvironmentsTable {
@@ -241,4 +242,15 @@ export interface SignInFailuresTable {
   address: string;
   /** ISO 8601 with milliseconds. */
   failed_time: string;
+}
+
+/** A content item's environment variable; the value only ever sealed (content/variable-cipher.ts). */
+export interface ContentEnvironmentVariablesTable {
+  content_id: number;
+  name: string;
+  /** base64 of AES-256-GCM IV ‖ tag ‖ ciphertext, bound to the content GUID and name. */
+  sealed_value: string;
+  /** Which key sealed it, so a server started with another key says so instead of failing vaguely. */
+  key_id: string;
+  updated_time: string;
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { createCredentialsStore } from '../auth/credentials-store.js';
 import { createSignInFailuresStore } from '../auth/sign-in-failures-store.js';
 import { createBundlesStore } from '../bundles/bundles-store.js';
+import { createContentEnvironmentStore } from '../content/content-environment-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
 import { createTombstonesStore } from '../sync/tombstones-store.js';
@@ -19,6 +20,7 @@ export interface Store {
   readonly groups: ReturnType<typeof createGroupsStore>;
   readonly credentials: ReturnType<typeof createCredentialsStore>;
   readonly content: ReturnType<typeof createContentStore>;
+  readonly contentEnvironment: ReturnType<typeof createContentEnvironmentStore>;
   readonly bundles: ReturnType<typeof createBundlesStore>;
   readonly tasks: ReturnType<typeof createTasksStore>;
   readonly tombstones: ReturnType<typeof createTombstonesStore>;
@@ -45,6 +47,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     groups: createGroupsStore(db),
     credentials: createCredentialsStore(db),
     content: createContentStore(db),
+    contentEnvironment: createContentEnvironmentStore(db),
     bundles: createBundlesStore(db),
     tasks: createTasksStore(db),
     tombstones: createTombstonesStore(db),

@@ -7,6 +7,7 @@ import {
   CreateGroupInputSchema,
   CreateUserInputSchema,
   DeployInputSchema,
+  EnvironmentVariablesInputSchema,
   ExplainSelectionInputSchema,
   ListContentQuerySchema,
   ListGroupsQuerySchema,
@@ -63,6 +64,8 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/content': { body: CreateContentInputSchema },
   'PATCH /v1/content/:guid': { body: UpdateContentInputSchema },
   'POST /v1/content/:guid/deploy': { body: DeployInputSchema },
+  'PATCH /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
+  'PUT /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },

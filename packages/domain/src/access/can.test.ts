@@ -134,6 +134,16 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
     'they own it':                         [Y,    Y,         _],
     'someone else owns it':                [Y,    _,         _],
   },
+  'content:read-environment': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:write-environment': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
   'deployments:read': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],

@@ -20,6 +20,10 @@ export interface ContentSubjects {
   'content:update': ContentSubject;
   'content:delete': ContentSubject;
   'content:deploy': ContentSubject;
+  /** The names of its environment variables (values are never shown to anyone). */
+  'content:read-environment': ContentSubject;
+  /** Set, remove or replace its environment variables. */
+  'content:write-environment': ContentSubject;
   /** Its deployment history. */
   'deployments:read': ContentSubject;
   /** Judge which environment a bundle of this content (or a manifest alone) would get. */
@@ -60,6 +64,9 @@ export const contentRules: Rules<ContentSubjects> = {
   'content:update': { roles: staff, on: 'content', allows: manages },
   'content:delete': { roles: staff, on: 'content', allows: manages },
   'content:deploy': { roles: staff, on: 'content', allows: manages },
+  // Variables carry secrets: even their names stay with those who manage the content.
+  'content:read-environment': { roles: staff, on: 'content', allows: manages },
+  'content:write-environment': { roles: staff, on: 'content', allows: manages },
   'deployments:read': { roles: staff, on: 'content', allows: manages },
   'selection:explain': { roles: staff, on: 'content', allows: manages },
   'bundles:read': { roles: staff, on: 'bundle', allows: (actor, bundle) => manages(actor, bundle.content) },
