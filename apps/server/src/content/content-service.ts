@@ -11,6 +11,7 @@ import {
   can,
   isDisabled,
   notFound,
+  changedIdentitySetting,
   defaultContentSettings,
   settingsConflict,
 } from '@envdesk/domain';
@@ -76,6 +77,15 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     if (conflict) throw new ApiError(ErrorCode.InvalidParameter, conflict.message, { field: conflict.field });
   }
 
+  /** Only administrators change who content runs as; anyone who may edit it may send the same value back. */
+  function checkIdentity(actor: Actor, record: ContentRecord | null, input: UpdateContentInput): void {
+    const field = changedIdentitySetting(record ?? defaultContentSettings, input);
+    if (!field) return;
+    authorize(actor, 'content:set-identity', undefined, () =>
+      new ApiError(ErrorCode.PermissionDenied, `Only administrators may set ${field}.`, { field }),
+    );
+  }
+
   return {
     readable,
     authorized,
@@ -88,6 +98,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     /** `POST /v1/content` with `{}` works: Connect's clients rely on a generated name. */
     async create(actor: Actor, owner: { id: number }, input: CreateContentInput): Promise<ContentRecord> {
       authorize(actor, 'content:create');
+      checkIdentity(actor, null, input);
       checkSettings(null, input);
       await checkRuntimeChoice(actor, input);
       const guid = newGuid();
@@ -100,6 +111,7 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
     async update(actor: Actor, guid: string, input: UpdateContentInput): Promise<ContentRecord> {
       const record = await authorized(actor, guid, 'content:update');
+      checkIdentity(actor, record, input);
       checkSettings(record, input);
       // Selection and permission checks are about who owns the content, whoever edits it.
       await checkRuntimeChoice(await store.users.actorOf(record.owner.id), input);

@@ -1,5 +1,5 @@
 import { ContentSchema, ErrorCode } from '@envdesk/domain';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 
@@ -58,22 +58,26 @@ const DEFAULTS = {
 
 describeEachDialect('content settings on %s', (dialect) => {
   let server: TestServer;
+  let owner: TestUser;
   let publisher: TestUser;
   let viewer: TestUser;
   beforeAll(async () => {
     server = await startTestServer({ dialect });
+    // An administrator: only they may set the identity a process runs as (run_as, …), which
+    // SETTINGS includes; what a publisher may set is tested at the end.
+    owner = await server.addUser('administrator');
     publisher = await server.addUser('publisher');
     viewer = await server.addUser('viewer');
   });
   afterAll(() => server.close());
 
   const create = async (body: Record<string, unknown> = {}) => {
-    const response = await server.request('POST', '/__api__/v1/content', { as: publisher, body });
+    const response = await server.request('POST', '/__api__/v1/content', { as: owner, body });
     expect(response.status).toBe(200);
     return ContentSchema.parse(response.body);
   };
-  const read = async (guid: string, as: TestUser = publisher) => (await server.request('GET', `/__api__/v1/content/${guid}`, { as })).body;
-  const patch = (guid: string, body: Record<string, unknown>) => server.request('PATCH', `/__api__/v1/content/${guid}`, { as: publisher, body });
+  const read = async (guid: string, as: TestUser = owner) => (await server.request('GET', `/__api__/v1/content/${guid}`, { as })).body;
+  const patch = (guid: string, body: Record<string, unknown>) => server.request('PATCH', `/__api__/v1/content/${guid}`, { as: owner, body });
 
   it('shows Connect’s defaults on content that never set them', async () => {
     const content = await create();
@@ -84,7 +88,7 @@ describeEachDialect('content settings on %s', (dialect) => {
     const content = await create(SETTINGS);
     expect(content).toMatchObject(SETTINGS);
     expect(await read(content.guid)).toMatchObject(SETTINGS);
-    const [listed] = (await server.request('GET', `/__api__/v1/content?name=${content.name}`, { as: publisher })).body;
+    const [listed] = (await server.request('GET', `/__api__/v1/content?name=${content.name}`, { as: owner })).body;
     expect(listed).toMatchObject(SETTINGS);
   });
 
@@ -156,10 +160,10 @@ describeEachDialect('content settings on %s', (dialect) => {
     expect(await read(content.guid)).toEqual(before);
 
     if (field === 'locked') return; // PATCH only: create ignores it.
-    const created = await server.request('POST', '/__api__/v1/content', { as: publisher, body: { name: `refused-${field}`, [field]: value } });
+    const created = await server.request('POST', '/__api__/v1/content', { as: owner, body: { name: `refused-${field}`, [field]: value } });
     expect(created.status).toBe(400);
     expect(created.body.payload.field).toBe(field);
-    expect((await server.request('GET', `/__api__/v1/content?name=refused-${field}`, { as: publisher })).body).toEqual([]);
+    expect((await server.request('GET', `/__api__/v1/content?name=refused-${field}`, { as: owner })).body).toEqual([]);
   });
 
   it('refuses a minimum over its maximum, against what is stored, naming the field sent', async () => {
@@ -170,7 +174,7 @@ describeEachDialect('content settings on %s', (dialect) => {
     expect(over.body).toMatchObject({ code: ErrorCode.InvalidParameter, payload: { field: 'min_processes' } });
     const under = await patch(content.guid, { memory_request: 500, memory_limit: 100 });
     expect(under.body.payload.field).toBe('memory_request');
-    const cpu = await server.request('POST', '/__api__/v1/content', { as: publisher, body: { cpu_request: 2, cpu_limit: 1 } });
+    const cpu = await server.request('POST', '/__api__/v1/content', { as: owner, body: { cpu_request: 2, cpu_limit: 1 } });
     expect(cpu.body.payload.field).toBe('cpu_request');
     expect(await read(content.guid)).toEqual(before);
     expect((await patch(content.guid, { min_processes: 3 })).status).toBe(200);
@@ -180,5 +184,42 @@ describeEachDialect('content settings on %s', (dialect) => {
     const content = await create(SETTINGS);
     const seen = await read(content.guid, viewer);
     expect(seen).toMatchObject({ ...SETTINGS, service_account_name: null });
+  });
+
+  describe('the identity content runs as', () => {
+    const IDENTITY = { run_as: 'rstudio-connect', run_as_current_user: true, service_account_name: 'connect-content.reports' };
+    const asPublisher = (method: 'POST' | 'PATCH', path: string, body: Record<string, unknown>) =>
+      server.request(method, `/__api__/v1/content${path}`, { as: publisher, body });
+
+    it.each(Object.entries(IDENTITY))('only administrators may set %s; a publisher is told which field', async (field, value) => {
+      const created = await asPublisher('POST', '', { name: `identity-${field}`, [field]: value });
+      expect(created.status).toBe(403);
+      expect(created.body).toMatchObject({ code: ErrorCode.PermissionDenied, error: `Only administrators may set ${field}.`, payload: { field } });
+      expect((await server.request('GET', `/__api__/v1/content?name=identity-${field}`, { as: publisher })).body).toEqual([]);
+
+      const mine = await asPublisher('POST', '', { name: `identity-patch-${field}`, min_processes: 1 });
+      expect(mine.status).toBe(200);
+      const guid = (mine.body as { guid: string }).guid;
+      const patched = await asPublisher('PATCH', `/${guid}`, { [field]: value, min_processes: 2 });
+      expect(patched.status).toBe(403);
+      expect(await read(guid, publisher)).toMatchObject({ [field]: DEFAULTS[field as keyof typeof DEFAULTS], min_processes: 1 });
+    });
+
+    it('lets a publisher send back the identity already stored, as clients that echo a record do', async () => {
+      const created = await asPublisher('POST', '', { ...DEFAULTS, access_type: 'acl', min_processes: 1 });
+      expect(created.status).toBe(200);
+      const guid = (created.body as { guid: string }).guid;
+      const patched = await asPublisher('PATCH', `/${guid}`, { run_as: null, run_as_current_user: false, service_account_name: null, min_processes: 2 });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ min_processes: 2, run_as: null });
+    });
+
+    it('lets an administrator set it on content a publisher owns', async () => {
+      const created = await asPublisher('POST', '', { name: 'identity-by-admin' });
+      const guid = (created.body as { guid: string }).guid;
+      const patched = await server.request('PATCH', `/__api__/v1/content/${guid}`, { as: owner, body: IDENTITY });
+      expect(patched.status).toBe(200);
+      expect(await read(guid, publisher)).toMatchObject(IDENTITY);
+    });
   });
 });

@@ -119,6 +119,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'content:create': {
     'role alone':                          [Y,    Y,         _],
   },
+  'content:set-identity': {
+    'role alone':                          [Y,    _,         _],
+  },
   'content:update': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],

@@ -1,5 +1,5 @@
 import type { Content } from '../content/content-schemas.js';
-import { type Actor, everyone, type Rules, staff } from './rule.js';
+import { type Actor, administrators, everyone, type Rules, staff } from './rule.js';
 
 /** What the rules need to know about a content item: who owns it. */
 export interface ContentSubject {
@@ -17,6 +17,8 @@ export interface ContentSubjects {
   /** Its runtime: the chosen and the running environment, versions, package management. */
   'content:read-runtime': ContentSubject;
   'content:create': never;
+  /** Choose the system identity content runs as: `run_as`, `run_as_current_user`, `service_account_name`. */
+  'content:set-identity': never;
   'content:update': ContentSubject;
   'content:delete': ContentSubject;
   'content:deploy': ContentSubject;
@@ -61,6 +63,8 @@ export const contentRules: Rules<ContentSubjects> = {
   // Connect nulls runtime fields for "insufficient rights"; an owner keeps them even if demoted to viewer.
   'content:read-runtime': { roles: everyone, on: 'content', allows: manages },
   'content:create': { roles: staff },
+  // Connect: "Only administrators can modify" the identity a process runs as on the server.
+  'content:set-identity': { roles: administrators },
   'content:update': { roles: staff, on: 'content', allows: manages },
   'content:delete': { roles: staff, on: 'content', allows: manages },
   'content:deploy': { roles: staff, on: 'content', allows: manages },

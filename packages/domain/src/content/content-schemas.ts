@@ -152,6 +152,17 @@ export const defaultContentSettings: Readonly<ContentSettings> = {
   otel_enabled: false,
 };
 
+/** The system identity content runs as: settings only administrators may change (Connect's rule). */
+const IDENTITY_SETTINGS = ['run_as', 'run_as_current_user', 'service_account_name'] as const satisfies ReadonlyArray<keyof ContentSettings>;
+
+/**
+ * The first identity setting `change` would give a value other than `current`'s, if any. Sending
+ * back the value already stored changes nothing, so a client that echoes a whole record may.
+ */
+export function changedIdentitySetting(current: Readonly<ContentSettings>, change: Partial<ContentSettings>): (typeof IDENTITY_SETTINGS)[number] | null {
+  return IDENTITY_SETTINGS.find((key) => change[key] !== undefined && (change[key] ?? defaultContentSettings[key]) !== current[key]) ?? null;
+}
+
 /** Pairs whose first may not exceed the second, once a change is applied to what is stored. */
 const ORDERED_SETTINGS = [
   ['min_processes', 'max_processes'],
