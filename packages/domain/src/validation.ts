@@ -72,6 +72,22 @@ export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 /**
+ * `schema.safeParse(input)` for input a caller may have made hostile. zod gathers each item's
+ * issues into its parent's with a spread, so a list wrong in some 200,000 ways (a 2 MB body or
+ * environments file holds that many) overflows the stack; that input is refused as one issue at
+ * its root instead of failing the request as a server error.
+ */
+export function safeParseHostile<S extends z.ZodMiniType>(schema: S, input: unknown): z.core.util.SafeParseResult<z.output<S>> {
+  try {
+    return schema.safeParse(input);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const issue = { code: 'custom' as const, path: [], message: 'holds too many wrong values to list', input };
+    return { success: false, error: new z.core.$ZodError([issue]) as z.core.$ZodError<z.output<S>> };
+  }
+}
+
+/**
  * Parses `input`, or returns an ApiError in Connect's shape naming the first wrong field
  * (`payload.field`) and listing every problem found (`payload.issues`), so a form can mark each field.
  */
@@ -80,7 +96,7 @@ export function parseInput<S extends z.ZodMiniType>(
   input: unknown,
   codeFor: (path: IssuePath) => ErrorCode = () => ErrorCode.BadRequest,
 ): Result<z.output<S>> {
-  const parsed = schema.safeParse(input);
+  const parsed = safeParseHostile(schema, input);
   if (parsed.success) return ok(parsed.data);
   const issues = parsed.error.issues.map((issue) => ({
     field: formatPath(issue.path),

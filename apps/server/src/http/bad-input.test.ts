@@ -36,6 +36,16 @@ describeEachDialect('bad input at the HTTP edge on %s', (dialect) => {
     },
   );
 
+  it('answers 400, and creates nothing, for a body wrong in more ways than can be listed', async () => {
+    const before = await dump();
+    // 200,000 bad volume mounts fit in the 2 MB body limit; gathering their problems overflowed the stack.
+    const body = { name: 'ghcr.io/org/hostile:1', volume_mounts: Array.from({ length: 200_000 }, () => 7) };
+    const response = await server.request('POST', '/__api__/v1/environments', { body });
+    connectError(response, 400, ErrorCode.BadRequest);
+    expect(response.body.error).toBe('Invalid request body: holds too many wrong values to list.');
+    expect(await dump()).toBe(before);
+  });
+
   it('treats an unreadable session cookie as no session: sign-in works, other routes ask to sign in', async () => {
     const user = await server.addUser('publisher');
     const cookie = 'envdesk_session=%';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { err } from '../errors.js';
 import { ManifestSchema, parseManifest } from './manifest-schema.js';
 
 /** rsconnect-python's `tests/testdata/pyshiny_with_manifest/manifest.json`, with an environment section added. */
@@ -91,5 +92,12 @@ describe('ManifestSchema', () => {
       error:
         'manifest.json is not valid: platform: "x" is not a version (expected e.g. 4.3.1 or 3.11.9); python.version: "y" is not a version (expected e.g. 4.3.1 or 3.11.9).',
     });
+  });
+});
+
+describe('a hostile manifest', () => {
+  it('is refused as one problem when it is wrong in more ways than can be gathered', () => {
+    const quarto = { version: '1.4.0', engines: Array.from({ length: 200_000 }, () => 7) };
+    expect(parseManifest({ metadata: { appmode: 'quarto-static' }, quarto })).toEqual(err('manifest.json is not valid: holds too many wrong values to list.'));
   });
 });

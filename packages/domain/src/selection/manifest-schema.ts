@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
-import { formatPath, issueMessage } from '../validation.js';
+import { formatPath, issueMessage, safeParseHostile } from '../validation.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 
 /**
@@ -88,7 +88,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
  * `manifest.json is not valid: python.version: "3.x" is not a version (expected e.g. 4.3.1 or 3.11.9).`
  */
 export function parseManifest(input: unknown): Result<Manifest, string> {
-  const parsed = ManifestSchema.safeParse(input);
+  const parsed = safeParseHostile(ManifestSchema, input);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((issue) => {
     const field = formatPath(issue.path);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anEnvironment } from '../testing/builders.js';
-import { describeProblem, readEnvironmentsFile } from './environments-file.js';
+import { MAX_PROBLEMS_PER_ENTRY, describeProblem, readEnvironmentsFile } from './environments-file.js';
 import { convertLegacyDefinitions } from './legacy-cluster-definitions.js';
 
 const minimal = { name: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11' };
@@ -53,6 +53,20 @@ describe('readEnvironmentsFile', () => {
       ]),
     );
     expect(!result.ok && result.error).toHaveLength(4);
+  });
+
+  it('lists the first problems of an entry wrong in thousands of ways and counts the rest', () => {
+    const result = readEnvironmentsFile([minimal, { ...minimal, volume_mounts: Array.from({ length: 5_000 }, () => 7) }]);
+    const problems = !result.ok ? result.error : [];
+    expect(problems).toHaveLength(MAX_PROBLEMS_PER_ENTRY + 1);
+    expect(problems.every((problem) => problem.entry === 1)).toBe(true);
+    expect(describeProblem(problems[0]!)).toMatch(/^entry 1, volume_mounts\[0\]: /);
+    expect(describeProblem(problems.at(-1)!)).toBe(`entry 1: has ${(5_000 - MAX_PROBLEMS_PER_ENTRY).toLocaleString('en')} more problems not listed`);
+  });
+
+  it('refuses an entry wrong in more ways than can be gathered, rather than failing', () => {
+    const result = readEnvironmentsFile([minimal, { ...minimal, volume_mounts: Array.from({ length: 200_000 }, () => 7) }]);
+    expect(!result.ok && result.error.map(describeProblem)).toEqual(['entry 1: holds too many wrong values to list']);
   });
 
   it('points a legacy file at the converter', () => {

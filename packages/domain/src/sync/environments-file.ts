@@ -6,7 +6,7 @@ import {
   definitionFrom,
 } from '../environments/environment-schemas.js';
 import { type Result, err, ok } from '../errors.js';
-import { formatPath, issueMessage } from '../validation.js';
+import { formatPath, issueMessage, safeParseHostile } from '../validation.js';
 
 /** One problem in the declarative file: which entry (0-based), which field, and why. */
 export interface FileProblem {
@@ -85,9 +85,12 @@ export function listedEntries(document: unknown): Result<unknown[], FileProblem[
   ]);
 }
 
+/** How many of one entry's problems are listed one by one; the rest are counted. */
+export const MAX_PROBLEMS_PER_ENTRY = 50;
+
 /** Validates one entry of the file (`index` is only for the problems' messages). */
 export function readFileEntry(raw: unknown, index: number): Result<FileEntry, FileProblem[]> {
-  const parsed = EntrySchema.safeParse(raw);
+  const parsed = safeParseHostile(EntrySchema, raw);
   if (parsed.success) return ok({ guid: parsed.data.guid ?? null, definition: definitionFrom(parsed.data) });
   const problems: FileProblem[] = [];
   for (const issue of parsed.error.issues) {
@@ -98,7 +101,14 @@ export function readFileEntry(raw: unknown, index: number): Result<FileEntry, Fi
       problems.push({ entry: index, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
     }
   }
-  return err(problems);
+  if (problems.length <= MAX_PROBLEMS_PER_ENTRY) return err(problems);
+  // An entry can be wrong in as many ways as it has items (a list of 200,000 bad volume mounts); past
+  // a screenful nobody reads on, and the callers gather every entry's problems into one list.
+  const more = problems.length - MAX_PROBLEMS_PER_ENTRY;
+  return err([
+    ...problems.slice(0, MAX_PROBLEMS_PER_ENTRY),
+    { entry: index, field: null, message: `has ${more.toLocaleString('en')} more problem${more === 1 ? '' : 's'} not listed` },
+  ]);
 }
 
 /**

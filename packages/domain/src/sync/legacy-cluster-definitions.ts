@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type Result, err, ok } from '../errors.js';
-import { formatPath } from '../validation.js';
+import { formatPath, safeParseHostile } from '../validation.js';
 import type { FileProblem } from './environments-file.js';
 
 /**
@@ -13,7 +13,7 @@ const LegacySchema = z.object({
 });
 
 export function convertLegacyDefinitions(document: unknown): Result<Array<Record<string, unknown>>, FileProblem[]> {
-  const parsed = LegacySchema.safeParse(document);
+  const parsed = safeParseHostile(LegacySchema, document);
   if (!parsed.success) {
     return err(parsed.error.issues.map((issue) => ({ entry: null, field: formatPath(issue.path) || null, message: issue.message })));
   }
