@@ -8,6 +8,8 @@ import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
 import { bundlesRoutes, isBundleUpload } from './bundles/bundles-router.js';
 import { createBundlesService } from './bundles/bundles-service.js';
+import { lockfileRoutes } from './bundles/lockfile-router.js';
+import { createLockfileService } from './bundles/lockfile-service.js';
 import { contentEnvironmentRoutes } from './content/content-environment-router.js';
 import { createContentEnvironmentService } from './content/content-environment-service.js';
 import { contentRoutes } from './content/content-router.js';
@@ -132,6 +134,7 @@ export function createApp(deps: AppDeps): App {
     ...contentRoutes(services.content),
     ...contentEnvironmentRoutes(services.contentEnvironment),
     ...bundlesRoutes(bundles),
+    ...lockfileRoutes(createLockfileService({ store, content })),
     ...deployRoutes(services.deploy, tasks),
   ];
 

@@ -60,6 +60,7 @@ const expected: Record<string, Expectation> = {
   'DELETE /v1/content/:guid/bundles/:id': staff,
   'POST /v1/content/:guid/deploy': staff,
   'GET /v1/content/:guid/deployments': staff,
+  'GET /v1/content/:guid/lockfile': staff,
   'GET /v1/tasks/:id': everyone,
   'POST /v1/environments/select': staff,
 };

@@ -152,6 +152,11 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
     'they own it':                         [Y,    Y,         _],
     'someone else owns it':                [Y,    _,         _],
   },
+  'content:read-lockfile': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
   'selection:explain': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],

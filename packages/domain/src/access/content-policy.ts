@@ -28,6 +28,8 @@ export interface ContentSubjects {
   'content:write-environment': ContentSubject;
   /** Its deployment history. */
   'deployments:read': ContentSubject;
+  /** The package lockfile its active bundle carries (`requirements.txt`, `renv.lock`). */
+  'content:read-lockfile': ContentSubject;
   /** Judge which environment a bundle of this content (or a manifest alone) would get. */
   'selection:explain': ContentSubject;
   'bundles:read': BundleSubject;
@@ -72,6 +74,8 @@ export const contentRules: Rules<ContentSubjects> = {
   'content:read-environment': { roles: staff, on: 'content', allows: manages },
   'content:write-environment': { roles: staff, on: 'content', allows: manages },
   'deployments:read': { roles: staff, on: 'content', allows: manages },
+  // Connect: owners and collaborators read the lockfile, as they read the bundle it comes from.
+  'content:read-lockfile': { roles: staff, on: 'content', allows: manages },
   'selection:explain': { roles: staff, on: 'content', allows: manages },
   'bundles:read': { roles: staff, on: 'bundle', allows: (actor, bundle) => manages(actor, bundle.content) },
   'bundles:write': { roles: staff, on: 'bundle', allows: (actor, bundle) => manages(actor, bundle.content) },
