@@ -18,6 +18,7 @@ const expected: Record<string, Expectation> = {
   'POST /v1/auth/login': 'public',
   'POST /v1/auth/logout': 'public',
   'GET /v1/auth/csrf': everyone,
+  'GET /me': everyone,
   'GET /v1/user': everyone,
   'GET /v1/user/keys': everyone,
   'POST /v1/user/keys': everyone,
