@@ -17,3 +17,4 @@ export * from './sync/sync-status-schema.js';
 export * from './lists/list-search-schema.js';
 export * from './content/environment-variable-schemas.js';
 export * from './environments/runtime-installations.js';
+export * from './content/bundle-source.js';
