@@ -16,3 +16,5 @@ export * from './selection/index.js';
 export * from './sync/sync-status-schema.js';
 export * from './lists/list-search-schema.js';
 export * from './content/environment-variable-schemas.js';
+export * from './environments/runtime-installations.js';
+export * from './content/bundle-source.js';

@@ -30,6 +30,12 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
       res.json(userOf(req).user);
     }),
 
+    // Connect's legacy "me" (connectapi's `client$me()`): the v1 record plus the numeric `id` older clients key on.
+    route('get', '/me', 'session:own', (req, res) => {
+      const { id, user } = userOf(req);
+      res.json({ ...user, id });
+    }),
+
     route('post', '/v1/auth/login', 'public', async (req, res) => {
       const { token, user, expires } = await auth.login(parseOrThrow(LoginInputSchema, req.body), clientAddress(req));
       res.cookie(SESSION_COOKIE, token, { ...sessionCookieOptions(req), expires });

@@ -19,10 +19,7 @@ export function presentBundle(bundle: BundleRecord, contentGuid: string): Bundle
     active: bundle.active,
     size: bundle.size,
     metadata: {
-      source: null,
-      source_repo: null,
-      source_branch: null,
-      source_commit: null,
+      ...bundle.origin,
       archive_md5: bundle.archive_md5,
       archive_sha1: bundle.archive_sha1,
     },

@@ -26,7 +26,8 @@ export function bundlesRoutes(service: BundlesService): RouteSpec[] {
       const record = await service.writableFor(actorOf(req), param(req, 'guid'), declaredBody(req));
       // The client waiting for "100 Continue" (see decideContinue) may send the body now.
       if (/^100-continue$/i.test(req.get('expect') ?? '')) res.writeContinue();
-      const { bundle } = await service.upload(actorOf(req), record, await archiveSource(req, service.maxBytes));
+      const { archive, metadata } = await archiveSource(req, service.maxBytes);
+      const { bundle } = await service.upload(actorOf(req), record, archive, metadata);
       res.json(presentBundle(bundle, record.guid));
     }),
     route('get', '/v1/content/:guid/bundles', 'bundles:read', async (req, res) => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Actor, ApiError, ErrorCode, notFound, parseRecordId } from '@envdesk/domain';
+import { type Actor, ApiError, ErrorCode, notFound, parseBundleSource, parseRecordId } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
 import { type ContentService, contentSubject } from '../content/content-service.js';
@@ -68,7 +68,7 @@ export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'tra
      * .tar.gz: memory holds a piece, not the bundle. Refused (too large, not an archive, a bad
      * manifest), the pieces written so far are deleted and no bundle appears.
      */
-    async upload(actor: Actor, record: ContentRecord, source: AsyncIterable<Buffer>) {
+    async upload(actor: Actor, record: ContentRecord, source: AsyncIterable<Buffer>, metadata: Promise<string | null> = Promise.resolve(null)) {
       // The tar reader loads with the first upload, not with every start.
       const { archiveLimitsFor, inspectArchive } = await import('./archive-inspector.js');
       const uploadKey = randomUUID();
@@ -107,10 +107,12 @@ export function createBundlesService(deps: { store: Pick<Store, 'bundles' | 'tra
         await flush();
         const inspected = await inspector.end();
         const manifest = readManifest(inspected.manifestText);
+        const origin = parseBundleSource(await metadata);
+        if (!origin.ok) throw origin.error;
         const bundle = await store.transaction((tx) =>
           tx.bundles.insert(
             record.id,
-            { created_by: actor.guid, size, archive_md5: md5.digest('hex'), archive_sha1: sha1.digest('hex'), manifest },
+            { created_by: actor.guid, size, archive_md5: md5.digest('hex'), archive_sha1: sha1.digest('hex'), manifest, ...origin.value },
             uploadKey,
             timestamp(clock),
           ),

@@ -1,4 +1,4 @@
-import { type Bundle, BundleSchema, type Manifest, type Result, parseManifest } from '@envdesk/domain';
+import { type Bundle, BundleSchema, type BundleSource, type Manifest, type Result, parseManifest } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import type { BuiltRuntime } from '../content/content-store.js';
 import { readFlag, readJson, readJsonText, writeFlag } from '../db/columns.js';
@@ -18,9 +18,11 @@ export interface BundleRecord extends Readonly<Pick<Bundle, 'created_time' | 'cr
    * it passed when uploaded, but a bundle outlives changes to the rules (a deploy says so in its log).
    */
   readonly manifest: Result<Manifest, string>;
+  /** Where its files came from (git metadata sent with the upload), all null when not said. */
+  readonly origin: BundleSource;
 }
 
-export interface NewBundle {
+export interface NewBundle extends BundleSource {
   created_by: string | null;
   size: number;
   archive_md5: string;
@@ -51,6 +53,10 @@ const SUMMARY_COLUMNS = [
   'r_environment_management',
   'py_environment_management',
   'build_plan',
+  'source',
+  'source_repo',
+  'source_branch',
+  'source_commit',
 ] as const;
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['executeTakeFirstOrThrow']>>;
@@ -75,6 +81,7 @@ function toBundleRecord(row: SummaryRow): BundleRecord {
     r_environment_management: readFlag(row.r_environment_management),
     py_environment_management: readFlag(row.py_environment_management),
     build_plan: row.build_plan === null ? null : readJson(BundleSchema.shape.build_plan, row.build_plan, `bundles ${row.id} build_plan`),
+    origin: { source: row.source, source_repo: row.source_repo, source_branch: row.source_branch, source_commit: row.source_commit },
   };
 }
 

@@ -298,6 +298,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await add('otel_enabled', 'integer', 0);
       },
     },
+    '0010-bundle-metadata': {
+      // Where a bundle's files came from, as rsconnect-python sends it; null for older bundles and
+      // uploads that do not say. One column per statement: SQLite adds one per ALTER TABLE.
+      async up(db: Builder) {
+        for (const name of ['source', 'source_repo', 'source_branch', 'source_commit']) {
+          await db.schema.alterTable('bundles').addColumn(name, 'text').execute();
+        }
+      },
+    },
   };
 }
 

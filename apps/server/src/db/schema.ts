@@ -183,6 +183,11 @@ export interface BundlesTable extends RuntimeColumns {
   active: Generated<number>;
   /** What the build step would hand to Kubernetes (JSON text). */
   build_plan: string | null;
+  /** The upload's git metadata (rsconnect-python's multipart part `metadata`). */
+  source: string | null;
+  source_repo: string | null;
+  source_branch: string | null;
+  source_commit: string | null;
 }
 export type BundleRow = Selectable<BundlesTable>;
 

@@ -1,4 +1,4 @@
-import { ApiError, ErrorCode } from '@envdesk/domain';
+import { ApiError, ErrorCode, NO_BUNDLE_SOURCE } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -195,7 +195,7 @@ describeEachDialect('store on %s', (dialect) => {
     const uploadKey = newGuid();
     await store.bundles.startUpload(uploadKey, NOW);
     const manifest = { metadata: { appmode: 'python-api' }, python: { version: '3.11.9' } };
-    const bundle = await store.bundles.insert(content.id, { created_by: null, size: 1, archive_md5: 'md5', archive_sha1: 'sha1', manifest }, uploadKey, NOW);
+    const bundle = await store.bundles.insert(content.id, { created_by: null, size: 1, archive_md5: 'md5', archive_sha1: 'sha1', manifest, ...NO_BUNDLE_SOURCE }, uploadKey, NOW);
     expect(bundle).toMatchObject({ active: false, manifest: { ok: true, value: manifest }, build_plan: null });
 
     await database.connection.db.updateTable('bundles').set({ manifest: JSON.stringify({ metadata: {} }) }).where('id', '=', bundle.id).execute();

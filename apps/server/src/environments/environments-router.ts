@@ -3,6 +3,7 @@ import {
   CreateEnvironmentPermissionInputSchema,
   ErrorCode,
   type Environment,
+  LANGUAGES,
   UpdateEnvironmentInputSchema,
   environmentErrorCode,
   environmentEtag,
@@ -30,6 +31,13 @@ function ifMatchOf(req: Request) {
 export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
   const permissionCode = () => ErrorCode.InvalidEnvironmentPermission;
   return [
+    // `rsconnect details` and Posit Publisher read what each language offers across the images.
+    ...LANGUAGES.map((language) =>
+      route('get', `/v1/server_settings/${language}`, 'runtimes:read', async (req, res) => {
+        res.json(await service.runtimes(actorOf(req), language));
+      }),
+    ),
+
     route('get', '/v1/environments', 'environments:read', async (req, res) => {
       res.type('application/json').send(await service.listJson(actorOf(req)));
     }),

@@ -8,13 +8,17 @@ import {
   type EnvironmentUsage,
   ErrorCode,
   type IfMatch,
+  type Language,
+  type RuntimeInstallations,
   type UpdateEnvironmentInput,
   configManaged,
   definitionFrom,
   editConflict,
   environmentEtag,
+  can,
   ifMatchHolds,
   notFound,
+  runtimeInstallations,
 } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
@@ -132,6 +136,14 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
         chosen: record.default_environment_guid === guid,
         running: record.environment_guid === guid,
       }));
+    },
+
+    /** The versions of `language` across the environments `actor` may see (publishers: those permitted to them). */
+    async runtimes(actor: Actor, language: Language): Promise<RuntimeInstallations> {
+      authorize(actor, 'runtimes:read');
+      const rows = await store.environments.listWithGrants();
+      const visible = rows.filter(({ grants }) => can(actor, 'environments:read', { grants })).map(({ environment }) => environment);
+      return runtimeInstallations(visible, language);
     },
 
     async listPermissions(actor: Actor, guid: string): Promise<EnvironmentPermission[]> {

@@ -106,6 +106,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'environment-permissions:manage': {
     'role alone':                          [Y,    _,         _],
   },
+  'runtimes:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
   'content:read': {
     'role alone':                          [Y,    Y,         Y],
     'they own it':                         [Y,    Y,         Y],

@@ -26,6 +26,8 @@ export interface EnvironmentSubjects {
   'environment-sync:read': never;
   /** List, grant and revoke environment permissions. */
   'environment-permissions:manage': never;
+  /** Which language versions the environments offer (`/v1/server_settings/python`, `rsconnect details`). */
+  'runtimes:read': never;
 }
 
 /**
@@ -51,4 +53,6 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   'environment-sync:read': { roles: administrators },
   // Also on file-managed environments: the file never holds access control.
   'environment-permissions:manage': { roles: administrators },
+  // Connect answers publishers and administrators; each sees only the environments they may read.
+  'runtimes:read': { roles: staff },
 };
