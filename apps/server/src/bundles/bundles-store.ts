@@ -1,6 +1,6 @@
 import { type Bundle, BundleSchema, type BundleSource, type Manifest, type Result, parseManifest } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import type { BuiltRuntime } from '../content/content-store.js';
+import { type BuiltRuntime, readBuiltRuntime } from '../content/content-store.js';
 import { readFlag, readJson, readJsonText, writeFlag } from '../db/columns.js';
 import type { Database } from '../db/schema.js';
 
@@ -73,13 +73,7 @@ function toBundleRecord(row: SummaryRow): BundleRecord {
     archive_sha1: row.archive_sha1,
     manifest: parseManifest(readJsonText(row.manifest, `bundles ${row.id} manifest`)),
     active: readFlag(row.active),
-    environment_guid: row.environment_guid,
-    image_name: row.image_name,
-    r_version: row.r_version,
-    py_version: row.py_version,
-    quarto_version: row.quarto_version,
-    r_environment_management: readFlag(row.r_environment_management),
-    py_environment_management: readFlag(row.py_environment_management),
+    ...readBuiltRuntime(row),
     build_plan: row.build_plan === null ? null : readJson(BundleSchema.shape.build_plan, row.build_plan, `bundles ${row.id} build_plan`),
     origin: { source: row.source, source_repo: row.source_repo, source_branch: row.source_branch, source_commit: row.source_commit },
   };

@@ -15,6 +15,24 @@ export type BuiltRuntime = Pick<
   'environment_guid' | 'image_name' | 'r_version' | 'py_version' | 'quarto_version' | 'r_environment_management' | 'py_environment_management'
 >;
 
+type BuiltRuntimeColumns = Omit<BuiltRuntime, 'r_environment_management' | 'py_environment_management'> & {
+  readonly r_environment_management: number | null;
+  readonly py_environment_management: number | null;
+};
+
+/** The built runtime from the columns content and bundles both keep it in. */
+export function readBuiltRuntime(row: BuiltRuntimeColumns): BuiltRuntime {
+  return {
+    environment_guid: row.environment_guid,
+    image_name: row.image_name,
+    r_version: row.r_version,
+    py_version: row.py_version,
+    quarto_version: row.quarto_version,
+    r_environment_management: readFlag(row.r_environment_management),
+    py_environment_management: readFlag(row.py_environment_management),
+  };
+}
+
 /** What the publisher chose for the content's runtime (what selection reads). */
 export type RuntimeChoice = Pick<
   Content,
@@ -120,13 +138,7 @@ export function createContentStore(db: Kysely<Database>) {
     default_environment_guid: row.default_environment_guid,
     default_r_environment_management: readFlag(row.default_r_environment_management),
     default_py_environment_management: readFlag(row.default_py_environment_management),
-    environment_guid: row.environment_guid,
-    image_name: row.image_name,
-    r_version: row.r_version,
-    py_version: row.py_version,
-    quarto_version: row.quarto_version,
-    r_environment_management: readFlag(row.r_environment_management),
-    py_environment_management: readFlag(row.py_environment_management),
+    ...readBuiltRuntime(row),
     access_type: readValue(AccessTypeSchema, row.access_type, `content ${row.id} access_type`),
     locked: readFlag(row.locked),
     locked_message: row.locked_message,
