@@ -36,6 +36,15 @@ import { systemRoutes } from './system/system-router.js';
 import { DEFAULT_TASK_STALE_MS } from './settings.js';
 import { type TaskRunner, createTaskRunner, newReplicaId } from './tasks/task-runner.js';
 import { createTasksService } from './tasks/tasks-service.js';
+import { createContentIncludes } from './tags/content-includes.js';
+import { tagsRoutes } from './tags/tags-router.js';
+import { createTagsService } from './tags/tags-service.js';
+import { repositoryRoutes } from './repository/repository-router.js';
+import { createRepositoryService } from './repository/repository-service.js';
+import { searchRoutes } from './search/search-router.js';
+import { createSearchService } from './search/search-service.js';
+import { vanitiesRoutes } from './vanities/vanities-router.js';
+import { createVanitiesService } from './vanities/vanities-service.js';
 import { createUsersService } from './users/users-service.js';
 import { usersRoutes } from './users/users-router.js';
 import { webApp } from './web/web-app.js';
@@ -123,6 +132,7 @@ export function createApp(deps: AppDeps): App {
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
   const selection = createSelectionService({ store, content, matching });
+  const includes = createContentIncludes({ store });
   const routes = [
     ...systemRoutes({ version }),
     ...authRoutes(services.auth),
@@ -131,7 +141,11 @@ export function createApp(deps: AppDeps): App {
     ...syncRoutes(fileSync),
     ...selectionRoutes(selection),
     ...environmentsRoutes(services.environments),
-    ...contentRoutes(services.content),
+    ...contentRoutes(services.content, includes),
+    ...tagsRoutes(createTagsService({ store, clock, content })),
+    ...vanitiesRoutes(createVanitiesService({ store, clock, content })),
+    ...repositoryRoutes(createRepositoryService({ store, clock, content })),
+    ...searchRoutes(createSearchService({ content }), includes),
     ...contentEnvironmentRoutes(services.contentEnvironment),
     ...bundlesRoutes(bundles),
     ...lockfileRoutes(createLockfileService({ store, content })),

@@ -18,3 +18,7 @@ export * from './lists/list-search-schema.js';
 export * from './content/environment-variable-schemas.js';
 export * from './environments/runtime-installations.js';
 export * from './content/bundle-source.js';
+export * from './tags/tag-schemas.js';
+export * from './vanities/vanity-schemas.js';
+export * from './content/repository-schemas.js';
+export * from './content/search-schemas.js';

@@ -7,18 +7,21 @@ import {
 import type { Request } from 'express';
 import { type RouteSpec, actorOf, param, route, userOf } from '../http/routes.js';
 import { presentContent } from './content-presenter.js';
+import type { ContentIncludes } from '../tags/content-includes.js';
 import type { ContentService } from './content-service.js';
 
 /** The server's own address as the client reached it, for `content_url` and `dashboard_url`. */
 export const baseUrlOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
-export function contentRoutes(service: ContentService): RouteSpec[] {
+/** `includes` adds what `?include=tags,vanity_url` asks for to the list and to one item. */
+export function contentRoutes(service: ContentService, includes: ContentIncludes): RouteSpec[] {
   return [
     route('get', '/v1/content', 'content:read', async (req, res) => {
       const actor = actorOf(req);
       // Unknown query keys are tolerated: posit-sdk's find_by sends any field as a parameter.
       const records = await service.list(actor, parseOrThrow(ListContentQuerySchema, req.query));
-      res.json(records.map((record) => presentContent(record, actor, baseUrlOf(req))));
+      const extras = await includes.of(records, req.query['include']);
+      res.json(records.map((record) => ({ ...presentContent(record, actor, baseUrlOf(req)), ...extras.get(record.id) })));
     }),
 
     route('post', '/v1/content', 'content:create', async (req, res) => {
@@ -29,7 +32,9 @@ export function contentRoutes(service: ContentService): RouteSpec[] {
 
     route('get', '/v1/content/:guid', 'content:read', async (req, res) => {
       const actor = actorOf(req);
-      res.json(presentContent(await service.readable(actor, param(req, 'guid')), actor, baseUrlOf(req)));
+      const record = await service.readable(actor, param(req, 'guid'));
+      const extras = await includes.of([record], req.query['include']);
+      res.json({ ...presentContent(record, actor, baseUrlOf(req)), ...extras.get(record.id) });
     }),
 
     route('patch', '/v1/content/:guid', 'content:update', async (req, res) => {

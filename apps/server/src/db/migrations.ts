@@ -307,6 +307,50 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0012-tags-vanities-repository': {
+      // What hangs from content besides its record: tags (a tree: deleting a tag deletes the tags
+      // under it, and the cascade takes their links to content), vanity URLs and git settings. Each
+      // goes with its content (the cascades), so deleting content leaves nothing behind.
+      async up(db: Builder) {
+        await withId(db.schema.createTable('tags'))
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('parent_id', 'integer', (col) => col.references('tags.id').onDelete('cascade'))
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('updated_time', 'text', (col) => col.notNull())
+          .execute();
+        // Names are unique among siblings; categories (no parent) are siblings of each other.
+        await db.schema
+          .createIndex('tags_sibling_name')
+          .on('tags')
+          .unique()
+          .expression(sql`coalesce(parent_id, 0), name`)
+          .execute();
+        await db.schema
+          .createTable('content_tags')
+          .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
+          .addColumn('tag_id', 'integer', (col) => col.notNull().references('tags.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('content_tags_pk', ['content_id', 'tag_id'])
+          .execute();
+        await db.schema.createIndex('content_tags_tag').on('content_tags').column('tag_id').execute();
+        await db.schema
+          .createTable('vanities')
+          .addColumn('content_id', 'integer', (col) => col.primaryKey().references('content.id').onDelete('cascade'))
+          .addColumn('path', 'text', (col) => col.notNull())
+          // Lower-cased: paths that differ only in case clash.
+          .addColumn('path_key', 'text', (col) => col.notNull().unique())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .execute();
+        await db.schema
+          .createTable('content_repositories')
+          .addColumn('content_id', 'integer', (col) => col.primaryKey().references('content.id').onDelete('cascade'))
+          .addColumn('repository', 'text', (col) => col.notNull())
+          .addColumn('branch', 'text', (col) => col.notNull())
+          .addColumn('directory', 'text', (col) => col.notNull())
+          .addColumn('polling', 'integer', (col) => col.notNull())
+          .addColumn('updated_time', 'text', (col) => col.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -21,6 +21,10 @@ export interface Database {
   environment_tombstones: EnvironmentTombstonesTable;
   sign_in_failures: SignInFailuresTable;
   content_environment_variables: ContentEnvironmentVariablesTable;
+  tags: TagsTable;
+  content_tags: ContentTagsTable;
+  vanities: VanitiesTable;
+  content_repositories: ContentRepositoriesTable;
 }
 
 export interface EnvironmentsTable {
@@ -257,5 +261,40 @@ export interface ContentEnvironmentVariablesTable {
   sealed_value: string;
   /** Which key sealed it, so a server started with another key says so instead of failing vaguely. */
   key_id: string;
+  updated_time: string;
+}
+
+/** A tag; one without a parent is a category. Names are unique among siblings. */
+export interface TagsTable {
+  id: Generated<number>;
+  name: string;
+  parent_id: number | null;
+  created_time: string;
+  updated_time: string;
+}
+
+/** A tag on content; a tag's ancestors (but its category) are on the content too. */
+export interface ContentTagsTable {
+  content_id: number;
+  tag_id: number;
+}
+
+/** A content item's vanity URL: at most one each. */
+export interface VanitiesTable {
+  content_id: number;
+  /** As shown: `/sales/report/`. */
+  path: string;
+  /** Lower-cased, for uniqueness. */
+  path_key: string;
+  created_time: string;
+}
+
+/** A content item's git repository settings. */
+export interface ContentRepositoriesTable {
+  content_id: number;
+  repository: string;
+  branch: string;
+  directory: string;
+  polling: number;
   updated_time: string;
 }

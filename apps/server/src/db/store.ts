@@ -6,9 +6,12 @@ import { createContentEnvironmentStore } from '../content/content-environment-st
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
 import { createTombstonesStore } from '../sync/tombstones-store.js';
+import { createRepositoryStore } from '../repository/repository-store.js';
+import { createTagsStore } from '../tags/tags-store.js';
 import { createTasksStore } from '../tasks/tasks-store.js';
 import { createGroupsStore } from '../users/groups-store.js';
 import { createUsersStore } from '../users/users-store.js';
+import { createVanitiesStore } from '../vanities/vanities-store.js';
 import type { DatabaseConnection, Dialect } from './database.js';
 import type { Database } from './schema.js';
 
@@ -25,19 +28,22 @@ export interface Store {
   readonly tasks: ReturnType<typeof createTasksStore>;
   readonly tombstones: ReturnType<typeof createTombstonesStore>;
   readonly signInFailures: ReturnType<typeof createSignInFailuresStore>;
+  readonly tags: ReturnType<typeof createTagsStore>;
+  readonly vanities: ReturnType<typeof createVanitiesStore>;
+  readonly repositories: ReturnType<typeof createRepositoryStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
    * Inside a transaction: waits until no other process holds the same lock, and holds it until the
    * transaction ends, so replicas doing the same work run one after the other.
    */
-  lock(name: 'environment-sync'): Promise<void>;
+  lock(name: keyof typeof LOCK_KEYS): Promise<void>;
   /** Resolves once the database answers a trivial query: what readiness means. */
   ping(): Promise<void>;
 }
 
 /** PostgreSQL advisory lock keys (any fixed 64-bit numbers; they only need to differ). */
-const LOCK_KEYS = { 'environment-sync': 7_331_001 } as const;
+const LOCK_KEYS = { 'environment-sync': 7_331_001, tags: 7_331_002, vanities: 7_331_003 } as const;
 
 function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
@@ -52,6 +58,9 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     tasks: createTasksStore(db),
     tombstones: createTombstonesStore(db),
     signInFailures: createSignInFailuresStore(db),
+    tags: createTagsStore(db),
+    vanities: createVanitiesStore(db),
+    repositories: createRepositoryStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -1,24 +1,32 @@
 import {
   AddGroupMemberInputSchema,
+  ContentTagInputSchema,
   CreateApiKeyInputSchema,
   CreateContentInputSchema,
   CreateEnvironmentInputSchema,
   CreateEnvironmentPermissionInputSchema,
   CreateGroupInputSchema,
+  CreateTagInputSchema,
   CreateUserInputSchema,
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
   ExplainSelectionInputSchema,
   ListContentQuerySchema,
   ListGroupsQuerySchema,
+  ListTagsQuerySchema,
   ListUsersQuerySchema,
   LockUserInputSchema,
   LoginInputSchema,
   ManifestSchema,
+  PatchContentRepositoryInputSchema,
+  PutContentRepositoryInputSchema,
+  SearchContentQuerySchema,
   TaskQuerySchema,
   UpdateContentInputSchema,
   UpdateEnvironmentInputSchema,
+  UpdateTagInputSchema,
   UpdateUserInputSchema,
+  VanityInputSchema,
 } from '@envdesk/domain';
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import fc from 'fast-check';
@@ -67,6 +75,14 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'PATCH /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'PUT /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
+  'GET /v1/tags': { query: ListTagsQuerySchema },
+  'POST /v1/tags': { body: CreateTagInputSchema },
+  'PATCH /v1/tags/:id': { body: UpdateTagInputSchema },
+  'POST /v1/content/:guid/tags': { body: ContentTagInputSchema },
+  'PUT /v1/content/:guid/vanity': { body: VanityInputSchema },
+  'PUT /v1/content/:guid/repository': { body: PutContentRepositoryInputSchema },
+  'PATCH /v1/content/:guid/repository': { body: PatchContentRepositoryInputSchema },
+  'GET /v1/search/content': { query: SearchContentQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
 };
@@ -232,7 +248,12 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     const task = (await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { ...as(publisher), body: { bundle_id: bundle.id } })).body;
     await server.app.services.taskRunner.settle();
     const key = (await server.request('POST', '/__api__/v1/user/keys', { ...admin, body: { name: 'fuzz' } })).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key })) {
+    const category = (await server.request('POST', '/__api__/v1/tags', { ...admin, body: { name: `fuzz-${Date.now()}` } })).body;
+    const tag = (await server.request('POST', '/__api__/v1/tags', { ...admin, body: { name: 'tag', parent_id: category.id } })).body;
+    await server.request('POST', `/__api__/v1/content/${content.guid}/tags`, { ...admin, body: { tag_id: tag.id } });
+    await server.request('PUT', `/__api__/v1/content/${content.guid}/vanity`, { ...admin, body: { path: `fuzz-${content.guid}` } });
+    await server.request('PUT', `/__api__/v1/content/${content.guid}/repository`, { ...admin, body: { repository: 'https://example.org/fuzz.git' } });
+    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, tag })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -244,6 +265,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       bundle: bundle.id,
       task: task.task_id,
       key: key.id,
+      tag: tag.id,
     };
   }
 
@@ -251,7 +273,10 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
   function validParameter(path: string, name: string, records: Record<string, string>): string {
     if (name === 'permission') return records.permission!;
     if (name === 'user') return records.user!;
-    if (name === 'id') return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
+    if (name === 'id') {
+      if (path.startsWith('/v1/tags') || path.startsWith('/v1/content/:guid/tags')) return records.tag!;
+      return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
+    }
     const resource = path.split('/')[2];
     return resource === 'users' ? records.user! : resource === 'groups' ? records.group! : resource === 'content' ? records.content! : records.environment!;
   }

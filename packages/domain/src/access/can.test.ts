@@ -181,6 +181,33 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
     'someone else started it':             [Y,    _,         _],
     'its starter is gone':                 [Y,    _,         _],
   },
+  'tags:read': {
+    'role alone':                          [Y,    Y,         Y],
+  },
+  'tags:write': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'content:tag': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:read-links': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'someone else owns it':                [Y,    Y,         Y],
+  },
+  'content:write-links': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'vanities:read-all': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'content:search': {
+    'role alone':                          [Y,    Y,         Y],
+  },
 };
 
 const roles: readonly UserRole[] = ['administrator', 'publisher', 'viewer'];

@@ -1,0 +1,35 @@
+import type { Tag } from '@envdesk/domain';
+import type { ContentRecord } from '../content/content-store.js';
+import type { Store } from '../db/store.js';
+import { presentTag } from './tags-store.js';
+
+/** What `?include=` adds to content beyond its record: its tags, its vanity URL's path. */
+export interface ContentExtras {
+  tags?: Tag[];
+  vanity_url?: string | null;
+}
+
+/** The names `include` lists (`tags,owner,vanity_url`); unknown ones are ignored, `owner` is always shown. */
+const includedNames = (include: unknown): Set<string> =>
+  new Set((typeof include === 'string' ? include : '').split(',').map((name) => name.trim()));
+
+/** Extras for each content item, by id: one query per kind asked for, whatever the number of items. */
+export function createContentIncludes({ store }: { store: Pick<Store, 'tags' | 'vanities'> }) {
+  return {
+    async of(records: readonly ContentRecord[], include: unknown): Promise<Map<number, ContentExtras>> {
+      const names = includedNames(include);
+      const extras = new Map<number, ContentExtras>(records.map((record) => [record.id, {}]));
+      const ids = records.map((record) => record.id);
+      if (names.has('tags')) {
+        const tags = await store.tags.ofContents(ids);
+        for (const [id, records] of tags) extras.get(id)!.tags = records.map(presentTag);
+      }
+      if (names.has('vanity_url')) {
+        const paths = new Map((await store.vanities.list()).map((vanity) => [vanity.contentId, vanity.path]));
+        for (const id of ids) extras.get(id)!.vanity_url = paths.get(id) ?? null;
+      }
+      return extras;
+    },
+  };
+}
+export type ContentIncludes = ReturnType<typeof createContentIncludes>;
