@@ -18,3 +18,4 @@ export * from './lists/list-search-schema.js';
 export * from './content/environment-variable-schemas.js';
 export * from './environments/runtime-installations.js';
 export * from './content/bundle-source.js';
+export * from './content/legacy-application-schemas.js';
