@@ -28,6 +28,8 @@ import { ownOriginJsonOnly } from './http/own-origin.js';
 import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
+import { createApplicationsService } from './legacy/applications-service.js';
+import { legacyRoutes } from './legacy/legacy-router.js';
 import { requestLog } from './logger.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
@@ -150,6 +152,7 @@ export function createApp(deps: AppDeps): App {
     ...bundlesRoutes(bundles),
     ...lockfileRoutes(createLockfileService({ store, content })),
     ...deployRoutes(services.deploy, tasks),
+    ...legacyRoutes(createApplicationsService({ store, content })),
   ];
 
   const app = express();

@@ -22,3 +22,4 @@ export * from './tags/tag-schemas.js';
 export * from './vanities/vanity-schemas.js';
 export * from './content/repository-schemas.js';
 export * from './content/search-schemas.js';
+export * from './content/legacy-application-schemas.js';

@@ -178,6 +178,12 @@ export function createContentStore(db: Kysely<Database>) {
       return row && toRecord(row);
     },
 
+    /** By the numeric id older clients keep (rsconnect's deployment records). */
+    async findById(id: number): Promise<ContentRecord | undefined> {
+      const row = await withOwner().where('c.id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
     /** Throws DuplicateName when the owner already has content of that name. */
     async insert(guid: string, ownerId: number, name: string, fields: ContentFields, now: string): Promise<void> {
       await unlessDuplicate(

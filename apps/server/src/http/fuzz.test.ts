@@ -11,6 +11,7 @@ import {
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
   ExplainSelectionInputSchema,
+  LegacyApplicationsQuerySchema,
   ListContentQuerySchema,
   ListGroupsQuerySchema,
   ListTagsQuerySchema,
@@ -69,6 +70,7 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'PUT /v1/environments/:guid': { body: UpdateEnvironmentInputSchema },
   'POST /v1/environments/:guid/permissions': { body: CreateEnvironmentPermissionInputSchema },
   'GET /v1/content': { query: ListContentQuerySchema },
+  'GET /applications': { query: LegacyApplicationsQuerySchema },
   'POST /v1/content': { body: CreateContentInputSchema },
   'PATCH /v1/content/:guid': { body: UpdateContentInputSchema },
   'POST /v1/content/:guid/deploy': { body: DeployInputSchema },
@@ -273,6 +275,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
   function validParameter(path: string, name: string, records: Record<string, string>): string {
     if (name === 'permission') return records.permission!;
     if (name === 'user') return records.user!;
+    if (name === 'id' && path.startsWith('/applications')) return records.content!;
     if (name === 'id') {
       if (path.startsWith('/v1/tags') || path.startsWith('/v1/content/:guid/tags')) return records.tag!;
       return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;

@@ -1,0 +1,221 @@
+/**
+ * `npm run test:clients`: Posit's own Python SDK integration suite (posit-sdk-py, unmodified) against
+ * a fresh envdesk. Starts the built server (apps/server/dist/bundle/main.js, which `npm test` builds
+ * first) on a free port with an empty data folder and a bootstrap administrator API key, runs the
+ * suite with Debian's interpreter as shared/clients/README.md says, and prints passes and failures
+ * per file and in total. Exits non-zero if any in-scope test fails.
+ *
+ * ENVDESK_CLIENTS_DIR: the folder holding the suite (default: `../shared/clients` beside the repo).
+ * ENVDESK_CLIENTS_PYTHON: the interpreter (default: /usr/bin/python3, which sees apt's packages).
+ * Out of scope (not run): metrics/ (hits) and oauth/. Arguments after `--` go to pytest in place of
+ * the whole suite, e.g. `npm run test:clients -- tests/posit/connect/test_content.py`.
+ * Writes test-results/clients.json ({ passed, failed, skipped, files }) for CI's summary.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const serverMain = path.join(repoRoot, 'apps/server/dist/bundle/main.js');
+const clientsDir = path.resolve(repoRoot, process.env.ENVDESK_CLIENTS_DIR ?? '../shared/clients');
+const sdkDir = path.join(clientsDir, 'posit-sdk-py-0.16.2');
+const suiteDir = path.join(sdkDir, 'integration');
+const python = process.env.ENVDESK_CLIENTS_PYTHON ?? '/usr/bin/python3';
+const OUT_OF_SCOPE = ['tests/posit/connect/metrics', 'tests/posit/connect/oauth'];
+
+function fail(message: string): never {
+  console.error(`test:clients: ${message}`);
+  process.exit(2);
+}
+
+if (!existsSync(path.join(suiteDir, 'tests'))) {
+  fail(`no client suite at ${suiteDir}; set ENVDESK_CLIENTS_DIR to the folder holding posit-sdk-py-0.16.2/ (see its README.md)`);
+}
+if (!existsSync(serverMain)) fail(`no server build at ${serverMain}; run \`npm run build\` first`);
+if (!existsSync(python)) fail(`no ${python}; install Debian's python3 python3-pytest python3-pytest-timeout python3-requests python3-packaging`);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (typeof address !== 'object' || !address) throw new Error('could not find a free port');
+  return address.port;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Starts envdesk and waits until it answers; its log goes to a file quoted on failure. */
+async function startEnvdesk(dataDir: string, apiKey: string): Promise<{ url: string; child: ChildProcess; logFile: string }> {
+  const port = await freePort();
+  const logFile = path.join(dataDir, 'server.log');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ENVDESK_DATA_DIR: dataDir,
+    ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('hex'),
+    ENVDESK_BOOTSTRAP_API_KEY: apiKey,
+    LOG_LEVEL: 'warn',
+  };
+  // Its own SQLite database in the data folder, whatever the caller's shell points at.
+  delete env.DATABASE_URL;
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', serverMain], { cwd: dataDir, env, stdio: ['ignore', log, log] });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`envdesk exited (${child.exitCode}) before it was ready:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    try {
+      const response = await fetch(`${url}/__ping__`);
+      await response.arrayBuffer();
+      if (response.ok) return { url, child, logFile };
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  await stop(child);
+  fail(`envdesk did not answer within 60 s:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+}
+
+type Outcome = 'passed' | 'failed' | 'skipped';
+
+interface FileResult {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+}
+
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/**
+ * The test file of a JUnit `classname` (`integration.tests.posit.connect.test_content.TestContent`
+ * → tests/posit/connect/test_content.py): the module is the path up to its last `test_…` part.
+ */
+function fileOf(classname: string): string {
+  const parts = classname.split('.');
+  let last = parts.length - 1;
+  while (last > 0 && !parts[last]!.startsWith('test_')) last -= 1;
+  const first = Math.max(0, parts.indexOf('tests'));
+  return `${parts.slice(first, last + 1).join('/')}.py`;
+}
+
+interface TestCase {
+  readonly file: string;
+  readonly name: string;
+  outcome: Outcome;
+  messages: string[];
+}
+
+/**
+ * Each test of pytest's JUnit report with its outcome. A teardown error comes as a second entry
+ * for the same test: it fails that test rather than counting as one more.
+ */
+function readJunit(xml: string): TestCase[] {
+  const cases = new Map<string, TestCase>();
+  const pattern = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+  for (const match of xml.matchAll(pattern)) {
+    const attributes = match[1]!;
+    const body = match[3] ?? '';
+    const attribute = (name: string) => unescapeXml(new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)?.[1] ?? '');
+    const problem = /<(failure|error)\b[^>]*?message="([^"]*)"/.exec(body) ?? /<(failure|error)\b/.exec(body);
+    const outcome: Outcome = problem ? 'failed' : /<skipped\b/.test(body) ? 'skipped' : 'passed';
+    const id = `${attribute('classname')}::${attribute('name')}`;
+    const seen = cases.get(id) ?? { file: fileOf(attribute('classname')), name: attribute('name'), outcome, messages: [] };
+    if (outcome === 'failed') {
+      seen.outcome = 'failed';
+      seen.messages.push(unescapeXml(problem![2] ?? problem![1]!).split('\n')[0]!.slice(0, 200));
+    }
+    cases.set(id, seen);
+  }
+  return [...cases.values()];
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-clients-'));
+const apiKey = randomBytes(24).toString('hex');
+const server = await startEnvdesk(workDir, apiKey);
+console.log(`envdesk at ${server.url} (data in ${workDir}); running posit-sdk-py's integration suite`);
+const junitFile = path.join(workDir, 'junit.xml');
+
+const pytest = spawn(
+  python,
+  [
+    '-m', 'pytest', '-s', '-rA', '--timeout=90', '--import-mode=prepend', '-p', 'no:cacheprovider',
+    ...OUT_OF_SCOPE.map((folder) => `--ignore=${folder}`),
+    `--junitxml=${junitFile}`,
+    // `npm run test:clients -- tests/posit/connect/test_content.py` runs only what is named.
+    ...(process.argv.length > 2 ? process.argv.slice(2) : ['tests']),
+  ],
+  {
+    cwd: suiteDir,
+    env: {
+      ...process.env,
+      PYTHONPATH: [clientsDir, path.join(sdkDir, 'src')].join(path.delimiter),
+      CONNECT_SERVER: server.url,
+      CONNECT_API_KEY: apiKey,
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
+const [pytestCode] = (await once(pytest, 'exit')) as [number | null];
+await stop(server.child);
+
+if (!existsSync(junitFile)) {
+  console.error(readFileSync(server.logFile, 'utf8').slice(-3000));
+  rmSync(workDir, { recursive: true, force: true });
+  fail(`pytest (exit ${pytestCode}) wrote no report`);
+}
+
+const files = new Map<string, FileResult>();
+for (const testCase of readJunit(readFileSync(junitFile, 'utf8'))) {
+  const result = files.get(testCase.file) ?? { passed: 0, failed: 0, skipped: 0, failures: [] };
+  result[testCase.outcome] += 1;
+  if (testCase.outcome === 'failed') result.failures.push(`${testCase.name}: ${testCase.messages.join(' | ')}`);
+  files.set(testCase.file, result);
+}
+rmSync(workDir, { recursive: true, force: true });
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+console.log('\nposit-sdk-py integration suite against envdesk:');
+for (const [file, result] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  total.passed += result.passed;
+  total.failed += result.failed;
+  total.skipped += result.skipped;
+  console.log(`  ${file}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  for (const failure of result.failures) console.log(`      ✗ ${failure}`);
+}
+// A crash or collection error with no failing test case still fails the run.
+if (pytestCode !== 0 && total.failed === 0) total.failed = 1;
+console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+
+mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
+writeFileSync(
+  path.join(repoRoot, 'test-results/clients.json'),
+  `${JSON.stringify({ ...total, files: Object.fromEntries([...files].map(([file, { failures, ...counts }]) => [file, { ...counts, failures }])) }, null, 2)}\n`,
+);
+process.exit(total.failed > 0 ? 1 : 0);
