@@ -29,6 +29,8 @@ import { type RouteSpec, mountRoutes } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
 import { requestLog } from './logger.js';
+import { runtimeRoutes } from './runtime/runtime-router.js';
+import { createRuntimeService } from './runtime/runtime-service.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { checkReadiness } from './system/readiness.js';
@@ -136,6 +138,7 @@ export function createApp(deps: AppDeps): App {
     ...bundlesRoutes(bundles),
     ...lockfileRoutes(createLockfileService({ store, content })),
     ...deployRoutes(services.deploy, tasks),
+    ...runtimeRoutes(createRuntimeService({ store, clock, content, tasks: taskRunner }), tasks),
   ];
 
   const app = express();

@@ -18,3 +18,5 @@ export * from './lists/list-search-schema.js';
 export * from './content/environment-variable-schemas.js';
 export * from './environments/runtime-installations.js';
 export * from './content/bundle-source.js';
+export * from './runtime/runtime-schemas.js';
+export * from './runtime/build-records.js';

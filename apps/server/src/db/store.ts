@@ -5,6 +5,7 @@ import { createBundlesStore } from '../bundles/bundles-store.js';
 import { createContentEnvironmentStore } from '../content/content-environment-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
+import { createRuntimeStore } from '../runtime/runtime-store.js';
 import { createTombstonesStore } from '../sync/tombstones-store.js';
 import { createTasksStore } from '../tasks/tasks-store.js';
 import { createGroupsStore } from '../users/groups-store.js';
@@ -25,6 +26,7 @@ export interface Store {
   readonly tasks: ReturnType<typeof createTasksStore>;
   readonly tombstones: ReturnType<typeof createTombstonesStore>;
   readonly signInFailures: ReturnType<typeof createSignInFailuresStore>;
+  readonly runtime: ReturnType<typeof createRuntimeStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -52,6 +54,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     tasks: createTasksStore(db),
     tombstones: createTombstonesStore(db),
     signInFailures: createSignInFailuresStore(db),
+    runtime: createRuntimeStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -1,11 +1,13 @@
 import {
   AddGroupMemberInputSchema,
+  ContentPackagesQuerySchema,
   CreateApiKeyInputSchema,
   CreateContentInputSchema,
   CreateEnvironmentInputSchema,
   CreateEnvironmentPermissionInputSchema,
   CreateGroupInputSchema,
   CreateUserInputSchema,
+  DeleteRuntimeCacheInputSchema,
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
   ExplainSelectionInputSchema,
@@ -15,6 +17,7 @@ import {
   LockUserInputSchema,
   LoginInputSchema,
   ManifestSchema,
+  PackagesQuerySchema,
   TaskQuerySchema,
   UpdateContentInputSchema,
   UpdateEnvironmentInputSchema,
@@ -67,6 +70,9 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'PATCH /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'PUT /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
+  'DELETE /v1/system/caches/runtime': { body: DeleteRuntimeCacheInputSchema },
+  'GET /v1/packages': { query: PackagesQuerySchema },
+  'GET /v1/content/:guid/packages': { query: ContentPackagesQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
 };
@@ -232,7 +238,9 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     const task = (await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { ...as(publisher), body: { bundle_id: bundle.id } })).body;
     await server.app.services.taskRunner.settle();
     const key = (await server.request('POST', '/__api__/v1/user/keys', { ...admin, body: { name: 'fuzz' } })).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key })) {
+    const [job] = (await server.request('GET', `/__api__/v1/content/${content.guid}/jobs`, admin)).body;
+    const [variant] = (await server.request('GET', `/__api__/applications/${content.guid}/variants`, admin)).body;
+    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, job, variant })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -244,6 +252,8 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       bundle: bundle.id,
       task: task.task_id,
       key: key.id,
+      job: job.key,
+      variant: String(variant.id),
     };
   }
 
@@ -251,7 +261,11 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
   function validParameter(path: string, name: string, records: Record<string, string>): string {
     if (name === 'permission') return records.permission!;
     if (name === 'user') return records.user!;
-    if (name === 'id') return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
+    if (name === 'key') return records.job!;
+    if (name === 'id') {
+      return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : path.startsWith('/variants') ? records.variant! : records.bundle!;
+    }
+    if (path.startsWith('/applications')) return records.content!;
     const resource = path.split('/')[2];
     return resource === 'users' ? records.user! : resource === 'groups' ? records.group! : resource === 'content' ? records.content! : records.environment!;
   }

@@ -181,6 +181,35 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
     'someone else started it':             [Y,    _,         _],
     'its starter is gone':                 [Y,    _,         _],
   },
+  'runtime-caches:read': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'runtime-caches:delete': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'jobs:read': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:read-packages': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'packages:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
+  'variants:read': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'someone else owns it':                [Y,    Y,         Y],
+  },
+  'content:render': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
 };
 
 const roles: readonly UserRole[] = ['administrator', 'publisher', 'viewer'];
