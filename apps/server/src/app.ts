@@ -31,6 +31,8 @@ import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
 import { createApplicationsService } from './legacy/applications-service.js';
 import { legacyRoutes } from './legacy/legacy-router.js';
 import { requestLog } from './logger.js';
+import { runtimeRoutes } from './runtime/runtime-router.js';
+import { createRuntimeService } from './runtime/runtime-service.js';
 import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { checkReadiness } from './system/readiness.js';
@@ -153,6 +155,7 @@ export function createApp(deps: AppDeps): App {
     ...lockfileRoutes(createLockfileService({ store, content })),
     ...deployRoutes(services.deploy, tasks),
     ...legacyRoutes(createApplicationsService({ store, content })),
+    ...runtimeRoutes(createRuntimeService({ store, clock, content, tasks: taskRunner }), tasks),
   ];
 
   const app = express();

@@ -32,6 +32,7 @@ export const ErrorCode = {
   InvalidInstallationVersion: 174,
   DuplicateEnvironmentName: 175,
   InvalidEnvironmentSupervisor: 177,
+  InvalidRuntimeLanguage: 179,
   InvalidEnvironmentPermission: 246,
   DuplicateEnvironmentPermission: 247,
   EnvironmentsInvalidVolume: 254,

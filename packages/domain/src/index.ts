@@ -23,3 +23,5 @@ export * from './vanities/vanity-schemas.js';
 export * from './content/repository-schemas.js';
 export * from './content/search-schemas.js';
 export * from './content/legacy-application-schemas.js';
+export * from './runtime/runtime-schemas.js';
+export * from './runtime/build-records.js';

@@ -351,6 +351,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0013-runtime-caches-jobs': {
+      // What builds leave behind: the package cache each would use (one per image, language and
+      // version), each build and render as a Connect job, and the packages each built bundle installs.
+      async up(db: Builder) {
+        await withId(db.schema.createTable('runtime_caches'))
+          .addColumn('image_name', 'text', (col) => col.notNull())
+          .addColumn('language', 'text', (col) => col.notNull())
+          .addColumn('version', 'text', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addColumn('used_time', 'text', (col) => col.notNull())
+          .addUniqueConstraint('runtime_caches_identity', ['image_name', 'language', 'version'])
+          .execute();
+
+        await withId(db.schema.createTable('jobs'))
+          .addColumn('key', 'text', (col) => col.notNull().unique())
+          .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
+          .addColumn('bundle_id', 'integer', (col) => col.references('bundles.id').onDelete('set null'))
+          .addColumn('task_id', 'text', (col) => col.references('tasks.id').onDelete('set null'))
+          .addColumn('tag', 'text', (col) => col.notNull())
+          .addColumn('hostname', 'text')
+          .addColumn('start_time', 'text', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('jobs_content').on('jobs').column('content_id').execute();
+
+        await db.schema
+          .createTable('bundle_packages')
+          .addColumn('bundle_id', 'integer', (col) => col.notNull().references('bundles.id').onDelete('cascade'))
+          .addColumn('language', 'text', (col) => col.notNull())
+          .addColumn('language_version', 'text')
+          .addColumn('name', 'text', (col) => col.notNull())
+          .addColumn('version', 'text', (col) => col.notNull())
+          .addColumn('hash', 'text')
+          .execute();
+        await db.schema.createIndex('bundle_packages_bundle').on('bundle_packages').column('bundle_id').execute();
+      },
+    },
   };
 }
 

@@ -25,6 +25,9 @@ export interface Database {
   content_tags: ContentTagsTable;
   vanities: VanitiesTable;
   content_repositories: ContentRepositoriesTable;
+  runtime_caches: RuntimeCachesTable;
+  jobs: JobsTable;
+  bundle_packages: BundlePackagesTable;
 }
 
 export interface EnvironmentsTable {
@@ -297,4 +300,37 @@ export interface ContentRepositoriesTable {
   directory: string;
   polling: number;
   updated_time: string;
+}
+
+/** A package cache builds share: one per image, language (`R`, `Python`) and version. */
+export interface RuntimeCachesTable {
+  id: Generated<number>;
+  image_name: string;
+  language: string;
+  version: string;
+  created_time: string;
+  /** The last build that used it. */
+  used_time: string;
+}
+
+/** A deploy's build or a render, as Connect lists jobs; its progress is its task's. */
+export interface JobsTable {
+  id: Generated<number>;
+  key: string;
+  content_id: number;
+  bundle_id: number | null;
+  task_id: string | null;
+  tag: string;
+  hostname: string | null;
+  start_time: string;
+}
+
+/** A package a built bundle installs (Python's requirements, R's manifest `packages`). */
+export interface BundlePackagesTable {
+  bundle_id: number;
+  language: string;
+  language_version: string | null;
+  name: string;
+  version: string;
+  hash: string | null;
 }

@@ -5,6 +5,7 @@ import { createBundlesStore } from '../bundles/bundles-store.js';
 import { createContentEnvironmentStore } from '../content/content-environment-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
+import { createRuntimeStore } from '../runtime/runtime-store.js';
 import { createTombstonesStore } from '../sync/tombstones-store.js';
 import { createRepositoryStore } from '../repository/repository-store.js';
 import { createTagsStore } from '../tags/tags-store.js';
@@ -31,6 +32,7 @@ export interface Store {
   readonly tags: ReturnType<typeof createTagsStore>;
   readonly vanities: ReturnType<typeof createVanitiesStore>;
   readonly repositories: ReturnType<typeof createRepositoryStore>;
+  readonly runtime: ReturnType<typeof createRuntimeStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -61,6 +63,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     tags: createTagsStore(db),
     vanities: createVanitiesStore(db),
     repositories: createRepositoryStore(db),
+    runtime: createRuntimeStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -5,18 +5,21 @@ import {
   type Deployment,
   ErrorCode,
   type VersionMatching,
+  buildTagOf,
   selectEnvironment,
 } from '@envdesk/domain';
+import { hostname } from 'node:os';
 import type { BundleRecord } from '../bundles/bundles-store.js';
 import { type Clock, timestamp } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import { type ContentRecord, runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
+import { buildRecordsOf, newJobKey } from '../runtime/build-records.js';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
 export interface DeployDeps {
-  readonly store: Pick<Store, 'bundles' | 'content' | 'environments' | 'tasks' | 'users' | 'transaction'>;
+  readonly store: Pick<Store, 'bundles' | 'content' | 'environments' | 'tasks' | 'users' | 'runtime' | 'transaction'>;
   readonly clock: Clock;
   readonly content: ContentService;
   readonly matching: VersionMatching;
@@ -61,6 +64,8 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
       r_environment_management: versions.r ? selection.environmentManagement.r : null,
       py_environment_management: versions.python ? selection.environmentManagement.python : null,
     };
+    // The caches the build uses and the packages it installs (read from the archive before writing).
+    const records = await buildRecordsOf(store.bundles, bundle.id, manifest.value, runtime);
     // A shutdown that already finished the task as interrupted records nothing more.
     task.signal.throwIfAborted();
     const recorded = await store.transaction(async (tx) => {
@@ -68,6 +73,8 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
       // saying so beats reporting a success for content that no longer exists.
       if (!(await tx.content.lockForDeploy(record.id))) return false;
       await tx.bundles.recordBuild(bundle.id, { ...runtime, build_plan: plan });
+      await tx.runtime.recordPackages(bundle.id, records.packages);
+      await tx.runtime.useCaches(records.caches, timestamp(clock));
       if (!activate) return true;
       await tx.bundles.activate(record.id, bundle.id);
       const metadata = manifest.value.metadata;
@@ -105,7 +112,18 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
           { field: 'bundle_id' },
         );
       }
-      return tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false));
+      const taskId = await tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false));
+      // Each build is a job (GET /v1/content/{guid}/jobs); its progress is the task's.
+      await store.runtime.insertJob({
+        key: newJobKey(),
+        content_id: record.id,
+        bundle_id: bundle.id,
+        task_id: taskId,
+        tag: bundle.manifest.ok ? buildTagOf(bundle.manifest.value) : 'unknown',
+        hostname: hostname(),
+        start_time: timestamp(clock),
+      });
+      return taskId;
     },
 
     /** The content's deploys, newest first, each with its log. */

@@ -1,6 +1,7 @@
 import {
   AddGroupMemberInputSchema,
   ContentTagInputSchema,
+  ContentPackagesQuerySchema,
   CreateApiKeyInputSchema,
   CreateContentInputSchema,
   CreateEnvironmentInputSchema,
@@ -8,6 +9,7 @@ import {
   CreateGroupInputSchema,
   CreateTagInputSchema,
   CreateUserInputSchema,
+  DeleteRuntimeCacheInputSchema,
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
   ExplainSelectionInputSchema,
@@ -22,6 +24,7 @@ import {
   PatchContentRepositoryInputSchema,
   PutContentRepositoryInputSchema,
   SearchContentQuerySchema,
+  PackagesQuerySchema,
   TaskQuerySchema,
   UpdateContentInputSchema,
   UpdateEnvironmentInputSchema,
@@ -85,6 +88,9 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'PUT /v1/content/:guid/repository': { body: PutContentRepositoryInputSchema },
   'PATCH /v1/content/:guid/repository': { body: PatchContentRepositoryInputSchema },
   'GET /v1/search/content': { query: SearchContentQuerySchema },
+  'DELETE /v1/system/caches/runtime': { body: DeleteRuntimeCacheInputSchema },
+  'GET /v1/packages': { query: PackagesQuerySchema },
+  'GET /v1/content/:guid/packages': { query: ContentPackagesQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
 };
@@ -256,6 +262,9 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     await server.request('PUT', `/__api__/v1/content/${content.guid}/vanity`, { ...admin, body: { path: `fuzz-${content.guid}` } });
     await server.request('PUT', `/__api__/v1/content/${content.guid}/repository`, { ...admin, body: { repository: 'https://example.org/fuzz.git' } });
     for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, tag })) {
+    const [job] = (await server.request('GET', `/__api__/v1/content/${content.guid}/jobs`, admin)).body;
+    const [variant] = (await server.request('GET', `/__api__/applications/${content.guid}/variants`, admin)).body;
+    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, job, variant })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -268,6 +277,8 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       task: task.task_id,
       key: key.id,
       tag: tag.id,
+      job: job.key,
+      variant: String(variant.id),
     };
   }
 
@@ -280,6 +291,11 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       if (path.startsWith('/v1/tags') || path.startsWith('/v1/content/:guid/tags')) return records.tag!;
       return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
     }
+    if (name === 'key') return records.job!;
+    if (name === 'id') {
+      return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : path.startsWith('/variants') ? records.variant! : records.bundle!;
+    }
+    if (path.startsWith('/applications')) return records.content!;
     const resource = path.split('/')[2];
     return resource === 'users' ? records.user! : resource === 'groups' ? records.group! : resource === 'content' ? records.content! : records.environment!;
   }

@@ -90,6 +90,15 @@ const expected: Record<string, Expectation> = {
   'DELETE /v1/content/:guid/repository': staff,
   'GET /v1/search/content': everyone,
   'POST /v1/environments/select': staff,
+  'GET /v1/system/caches/runtime': admins,
+  'DELETE /v1/system/caches/runtime': admins,
+  'GET /v1/content/:guid/jobs': staff,
+  'GET /v1/content/:guid/jobs/:key': staff,
+  'GET /v1/content/:guid/packages': staff,
+  'GET /v1/packages': staff,
+  'POST /v1/content/:guid/render': staff,
+  'GET /applications/:guid/variants': everyone,
+  'POST /variants/:id/render': staff,
 };
 
 type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;
@@ -133,7 +142,7 @@ describe('every API route × every kind of caller', () => {
       ? member.user.guid
       : path.startsWith('/v1/groups')
         ? group.group.guid
-        : path.startsWith('/v1/content')
+        : path.startsWith('/v1/content') || path.startsWith('/applications')
           ? content.guid
           : environment.guid;
     return path

@@ -192,12 +192,41 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
     'they own it':                         [Y,    Y,         _],
     'someone else owns it':                [Y,    _,         _],
   },
+  'runtime-caches:read': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'runtime-caches:delete': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'jobs:read': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
   'content:read-links': {
     'role alone':                          [Y,    Y,         Y],
     'they own it':                         [Y,    Y,         Y],
     'someone else owns it':                [Y,    Y,         Y],
   },
+  'content:read-packages': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'packages:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
+  'variants:read': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'someone else owns it':                [Y,    Y,         Y],
+  },
   'content:write-links': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content:render': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
     'someone else owns it':                [Y,    _,         _],

@@ -3,6 +3,7 @@ import { type ContentSubjects, contentRules } from './content-policy.js';
 import { type EnvironmentSubjects, environmentRules } from './environment-policy.js';
 import type { Actor, Rule, SubjectKind } from './rule.js';
 import { type TagSubjects, tagRules } from './tag-policy.js';
+import { type RuntimeSubjects, runtimeRules } from './runtime-policy.js';
 import { type TaskSubjects, taskRules } from './task-policy.js';
 
 export type { Actor, SubjectKind } from './rule.js';
@@ -12,7 +13,7 @@ export { type BundleSubject, type ContentSubject, appRoleOf } from './content-po
 export type { TaskSubject } from './task-policy.js';
 
 /** Every action, mapped to the record it is about (`never`: it is about none). */
-type Subjects = AccountSubjects & EnvironmentSubjects & ContentSubjects & TaskSubjects & TagSubjects;
+type Subjects = AccountSubjects & EnvironmentSubjects & ContentSubjects & TaskSubjects & TagSubjects & RuntimeSubjects;
 
 /**
  * Everything anyone can do, named for what it does. Each has a rule in its policy module and a
@@ -29,6 +30,7 @@ const rules: { readonly [A in Action]: Rule<Subjects[A]> } = {
   ...contentRules,
   ...taskRules,
   ...tagRules,
+  ...runtimeRules,
 };
 
 /**

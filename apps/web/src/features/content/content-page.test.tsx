@@ -148,6 +148,14 @@ describe('the content page’s Runtime section', () => {
     expect(screen.queryByText('Rebuilds on next deploy')).toBeNull();
   });
 
+  it('says why content an administrator cleared the package cache of rebuilds, and how to rebuild it now', async () => {
+    const server = contentServer({ ...deployed, needs_rebuild: true });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
+    within(runtime()).getByText('Rebuilds on next deploy');
+    within(runtime()).getByText(/cleared the package cache it was built with, since the last build: the next deploy \(of the active bundle too\) rebuilds/);
+  });
+
   it('shows the server’s refusal of an environment', async () => {
     const server = contentServer(deployed, {
       [`PATCH /__api__/v1/content/${deployed.guid}`]: () =>

@@ -140,7 +140,10 @@ export function RuntimeSection({ content }: { content: Content }) {
         {content.needs_rebuild && (
           <p className="rebuild-note">
             <RebuildBadge />
-            <span>The runtime changed since the last build: the next deploy rebuilds the content in the environment chosen now.</span>
+            <span>
+              The runtime changed, or an administrator cleared the package cache it was built with, since the last build: the next deploy (of the
+              active bundle too) rebuilds the content in the environment chosen now.
+            </span>
           </p>
         )}
         <div className="form-actions">

@@ -1,0 +1,18 @@
+import { type BuiltRuntimeVersions, type Manifest, cachesOfBuild, packagesOfBuild } from '@envdesk/domain';
+import { newSecret } from '../auth/secrets.js';
+import { readArchiveFile } from '../bundles/archive-file.js';
+import type { BundlesStore } from '../bundles/bundles-store.js';
+import type { BuildRecords } from './runtime-store.js';
+
+/** A requirements file is a few KiB; a larger one is not read for the package list. */
+const MAX_REQUIREMENTS_BYTES = 1024 * 1024;
+
+/** A job's key, as Connect writes them (`tHawGvHZTosJA2Dx`). */
+export const newJobKey = (): string => newSecret(12);
+
+/** The caches a build uses and the packages it installs; Python's are read from the archive's requirements. */
+export async function buildRecordsOf(bundles: Pick<BundlesStore, 'archive'>, bundleId: number, manifest: Manifest, runtime: BuiltRuntimeVersions): Promise<BuildRecords> {
+  const file = manifest.python?.package_manager?.package_file ?? 'requirements.txt';
+  const requirements = manifest.python && runtime.py_environment_management ? await readArchiveFile(bundles.archive(bundleId), file, MAX_REQUIREMENTS_BYTES) : null;
+  return { caches: cachesOfBuild(runtime), packages: packagesOfBuild(manifest, runtime, requirements) };
+}
