@@ -261,10 +261,9 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     await server.request('POST', `/__api__/v1/content/${content.guid}/tags`, { ...admin, body: { tag_id: tag.id } });
     await server.request('PUT', `/__api__/v1/content/${content.guid}/vanity`, { ...admin, body: { path: `fuzz-${content.guid}` } });
     await server.request('PUT', `/__api__/v1/content/${content.guid}/repository`, { ...admin, body: { repository: 'https://example.org/fuzz.git' } });
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, tag })) {
     const [job] = (await server.request('GET', `/__api__/v1/content/${content.guid}/jobs`, admin)).body;
     const [variant] = (await server.request('GET', `/__api__/applications/${content.guid}/variants`, admin)).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, job, variant })) {
+    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, tag, job, variant })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -286,13 +285,10 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
   function validParameter(path: string, name: string, records: Record<string, string>): string {
     if (name === 'permission') return records.permission!;
     if (name === 'user') return records.user!;
+    if (name === 'key') return records.job!;
     if (name === 'id' && path.startsWith('/applications')) return records.content!;
     if (name === 'id') {
       if (path.startsWith('/v1/tags') || path.startsWith('/v1/content/:guid/tags')) return records.tag!;
-      return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
-    }
-    if (name === 'key') return records.job!;
-    if (name === 'id') {
       return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : path.startsWith('/variants') ? records.variant! : records.bundle!;
     }
     if (path.startsWith('/applications')) return records.content!;
