@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { readJunit, summarize } from './clients-report.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const serverMain = path.join(repoRoot, 'apps/server/dist/bundle/main.js');
@@ -94,67 +95,6 @@ async function startEnvdesk(dataDir: string, apiKey: string): Promise<{ url: str
   fail(`envdesk did not answer within 60 s:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
 }
 
-type Outcome = 'passed' | 'failed' | 'skipped';
-
-interface FileResult {
-  passed: number;
-  failed: number;
-  skipped: number;
-  failures: string[];
-}
-
-const unescapeXml = (text: string) =>
-  text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-/**
- * The test file of a JUnit `classname` (`integration.tests.posit.connect.test_content.TestContent`
- * → tests/posit/connect/test_content.py): the module is the path up to its last `test_…` part.
- */
-function fileOf(classname: string): string {
-  const parts = classname.split('.');
-  let last = parts.length - 1;
-  while (last > 0 && !parts[last]!.startsWith('test_')) last -= 1;
-  const first = Math.max(0, parts.indexOf('tests'));
-  return `${parts.slice(first, last + 1).join('/')}.py`;
-}
-
-interface TestCase {
-  readonly file: string;
-  readonly name: string;
-  outcome: Outcome;
-  messages: string[];
-}
-
-/**
- * Each test of pytest's JUnit report with its outcome. A teardown error comes as a second entry
- * for the same test: it fails that test rather than counting as one more.
- */
-function readJunit(xml: string): TestCase[] {
-  const cases = new Map<string, TestCase>();
-  const pattern = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (const match of xml.matchAll(pattern)) {
-    const attributes = match[1]!;
-    const body = match[3] ?? '';
-    const attribute = (name: string) => unescapeXml(new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)?.[1] ?? '');
-    const problem = /<(failure|error)\b[^>]*?message="([^"]*)"/.exec(body) ?? /<(failure|error)\b/.exec(body);
-    const outcome: Outcome = problem ? 'failed' : /<skipped\b/.test(body) ? 'skipped' : 'passed';
-    const id = `${attribute('classname')}::${attribute('name')}`;
-    const seen = cases.get(id) ?? { file: fileOf(attribute('classname')), name: attribute('name'), outcome, messages: [] };
-    if (outcome === 'failed') {
-      seen.outcome = 'failed';
-      seen.messages.push(unescapeXml(problem![2] ?? problem![1]!).split('\n')[0]!.slice(0, 200));
-    }
-    cases.set(id, seen);
-  }
-  return [...cases.values()];
-}
-
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'envdesk-clients-'));
 const apiKey = randomBytes(24).toString('hex');
 const server = await startEnvdesk(workDir, apiKey);
@@ -191,31 +131,16 @@ if (!existsSync(junitFile)) {
   fail(`pytest (exit ${pytestCode}) wrote no report`);
 }
 
-const files = new Map<string, FileResult>();
-for (const testCase of readJunit(readFileSync(junitFile, 'utf8'))) {
-  const result = files.get(testCase.file) ?? { passed: 0, failed: 0, skipped: 0, failures: [] };
-  result[testCase.outcome] += 1;
-  if (testCase.outcome === 'failed') result.failures.push(`${testCase.name}: ${testCase.messages.join(' | ')}`);
-  files.set(testCase.file, result);
-}
+const report = summarize(readJunit(readFileSync(junitFile, 'utf8')), pytestCode);
 rmSync(workDir, { recursive: true, force: true });
 
-const total = { passed: 0, failed: 0, skipped: 0 };
 console.log('\nposit-sdk-py integration suite against envdesk:');
-for (const [file, result] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-  total.passed += result.passed;
-  total.failed += result.failed;
-  total.skipped += result.skipped;
+for (const [file, result] of Object.entries(report.files)) {
   console.log(`  ${file}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
   for (const failure of result.failures) console.log(`      ✗ ${failure}`);
 }
-// A crash or collection error with no failing test case still fails the run.
-if (pytestCode !== 0 && total.failed === 0) total.failed = 1;
-console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(`total: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`);
 
 mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-writeFileSync(
-  path.join(repoRoot, 'test-results/clients.json'),
-  `${JSON.stringify({ ...total, files: Object.fromEntries([...files].map(([file, { failures, ...counts }]) => [file, { ...counts, failures }])) }, null, 2)}\n`,
-);
-process.exit(total.failed > 0 ? 1 : 0);
+writeFileSync(path.join(repoRoot, 'test-results/clients.json'), `${JSON.stringify(report, null, 2)}\n`);
+process.exit(report.failed > 0 ? 1 : 0);
