@@ -3,10 +3,13 @@ import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 import { presentTag } from './tags-store.js';
 
-/** What `?include=` adds to content beyond its record: its tags, its vanity URL's path. */
+/**
+ * What `?include=` adds to content beyond its record: its tags, its vanity URL's path. As in
+ * Connect, each is present only when the content has some (posit-sdk checks that it is absent).
+ */
 export interface ContentExtras {
   tags?: Tag[];
-  vanity_url?: string | null;
+  vanity_url?: string;
 }
 
 /** The names `include` lists (`tags,owner,vanity_url`); unknown ones are ignored, `owner` is always shown. */
@@ -22,11 +25,14 @@ export function createContentIncludes({ store }: { store: Pick<Store, 'tags' | '
       const ids = records.map((record) => record.id);
       if (names.has('tags')) {
         const tags = await store.tags.ofContents(ids);
-        for (const [id, records] of tags) extras.get(id)!.tags = records.map(presentTag);
+        for (const [id, records] of tags) if (records.length > 0) extras.get(id)!.tags = records.map(presentTag);
       }
       if (names.has('vanity_url')) {
         const paths = new Map((await store.vanities.list()).map((vanity) => [vanity.contentId, vanity.path]));
-        for (const id of ids) extras.get(id)!.vanity_url = paths.get(id) ?? null;
+        for (const id of ids) {
+          const path = paths.get(id);
+          if (path !== undefined) extras.get(id)!.vanity_url = path;
+        }
       }
       return extras;
     },
