@@ -1,6 +1,6 @@
-import { ApiError, ErrorCode, type Vanity } from '@envdesk/domain';
+import { ApiError, ErrorCode, type Vanity, notFound } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { unlessDuplicate } from '../db/errors.js';
+import { unlessDuplicate, unlessGone } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 
 /** A vanity URL with the content it routes to. */
@@ -46,12 +46,19 @@ export function createVanitiesStore(db: Kysely<Database>) {
       return rows.map(toRecord);
     },
 
-    /** Sets the content's vanity URL, replacing the one it had. Throws DuplicateName if another has the path. */
+    /**
+     * Sets the content's vanity URL, replacing the one it had. Throws DuplicateName if another has
+     * the path, 404 when the content was deleted meanwhile.
+     */
     async put(contentId: number, path: string, now: string): Promise<void> {
       await db.deleteFrom('vanities').where('content_id', '=', contentId).execute();
-      await unlessDuplicate(
-        () => db.insertInto('vanities').values({ content_id: contentId, path, path_key: path.toLowerCase(), created_time: now }).execute(),
-        () => new ApiError(ErrorCode.DuplicateName, `The vanity URL ${path} is already in use.`, { field: 'path' }),
+      await unlessGone(
+        () =>
+          unlessDuplicate(
+            () => db.insertInto('vanities').values({ content_id: contentId, path, path_key: path.toLowerCase(), created_time: now }).execute(),
+            () => new ApiError(ErrorCode.DuplicateName, `The vanity URL ${path} is already in use.`, { field: 'path' }),
+          ),
+        () => notFound('Content'),
       );
     },
 
