@@ -16,7 +16,11 @@ export interface ContentExtras {
 const includedNames = (include: unknown): Set<string> =>
   new Set((typeof include === 'string' ? include : '').split(',').map((name) => name.trim()));
 
-/** Extras for each content item, by id: one query per kind asked for, whatever the number of items. */
+/** Ids in slices small enough for one query's parameters on either database. */
+const CHUNK = 1_000;
+const chunksOf = (ids: readonly number[]) => Array.from({ length: Math.ceil(ids.length / CHUNK) }, (_, index) => ids.slice(index * CHUNK, (index + 1) * CHUNK));
+
+/** Extras for each content item, by id: a query per kind asked for and thousand items. */
 export function createContentIncludes({ store }: { store: Pick<Store, 'tags' | 'vanities'> }) {
   return {
     async of(records: readonly ContentRecord[], include: unknown): Promise<Map<number, ContentExtras>> {
@@ -24,14 +28,13 @@ export function createContentIncludes({ store }: { store: Pick<Store, 'tags' | '
       const extras = new Map<number, ContentExtras>(records.map((record) => [record.id, {}]));
       const ids = records.map((record) => record.id);
       if (names.has('tags')) {
-        const tags = await store.tags.ofContents(ids);
-        for (const [id, records] of tags) if (records.length > 0) extras.get(id)!.tags = records.map(presentTag);
+        for (const chunk of chunksOf(ids)) {
+          for (const [id, records] of await store.tags.ofContents(chunk)) if (records.length > 0) extras.get(id)!.tags = records.map(presentTag);
+        }
       }
       if (names.has('vanity_url')) {
-        const paths = new Map((await store.vanities.list()).map((vanity) => [vanity.contentId, vanity.path]));
-        for (const id of ids) {
-          const path = paths.get(id);
-          if (path !== undefined) extras.get(id)!.vanity_url = path;
+        for (const chunk of chunksOf(ids)) {
+          for (const [id, vanity] of await store.vanities.ofContents(chunk)) extras.get(id)!.vanity_url = vanity.path;
         }
       }
       return extras;

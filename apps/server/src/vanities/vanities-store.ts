@@ -28,6 +28,13 @@ export function createVanitiesStore(db: Kysely<Database>) {
       return (await withContent().orderBy('v.path_key').execute()).map(toRecord);
     },
 
+    /** The vanity URLs of these content items, by content id. */
+    async ofContents(contentIds: readonly number[]): Promise<Map<number, VanityRecord>> {
+      if (contentIds.length === 0) return new Map();
+      const rows = await withContent().where('v.content_id', 'in', contentIds).execute();
+      return new Map(rows.map((row) => [row.content_id, toRecord(row)]));
+    },
+
     async ofContent(contentId: number): Promise<VanityRecord | undefined> {
       const row = await withContent().where('v.content_id', '=', contentId).executeTakeFirst();
       return row && toRecord(row);
