@@ -1,5 +1,6 @@
 import { notFound } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
+import { isForeignKeyViolation } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 import type { SealedValue } from './variable-cipher.js';
 
@@ -7,12 +8,6 @@ import type { SealedValue } from './variable-cipher.js';
 export interface SealedVariable extends SealedValue {
   readonly name: string;
 }
-
-/** SQLite's and PostgreSQL's (SQLSTATE 23503) foreign-key violation. */
-const isForeignKeyViolation = (error: unknown) => {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-};
 
 /** Names in code-unit order, the same on both dialects (PostgreSQL's collation would sort "_" elsewhere). */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

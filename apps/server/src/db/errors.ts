@@ -18,6 +18,26 @@ export async function unlessDuplicate<T>(write: () => Promise<T>, duplicate: () 
   }
 }
 
+/** True for a foreign-key violation from either dialect (SQLite's code or PostgreSQL's SQLSTATE 23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/**
+ * Runs a store's write for a record another one hangs from, turning a foreign-key violation (that
+ * record was deleted meanwhile, say content during a request about it) into the domain's error
+ * for it (`gone`). Other errors pass unchanged.
+ */
+export async function unlessGone<T>(write: () => Promise<T>, gone: () => Error): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw gone();
+    throw error;
+  }
+}
+
 /**
  * What a failed database call means for the caller, beyond "a bug":
  * - `unavailable`: the database cannot be reached or dropped the connection; the same request will

@@ -1,6 +1,7 @@
-import type { ContentRepository } from '@envdesk/domain';
+import { type ContentRepository, notFound } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import { readFlag, writeFlag } from '../db/columns.js';
+import { unlessGone } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 
 /** The settings a client writes; the rest of Connect's object is about polling, which envdesk does not do. */
@@ -18,13 +19,18 @@ export function createRepositoryStore(db: Kysely<Database>) {
       return row && { ...row, polling: readFlag(row.polling) };
     },
 
+    /** Sets the content's settings. 404 when the content was deleted meanwhile. */
     async put(contentId: number, settings: RepositorySettings, now: string): Promise<void> {
       const values = { ...settings, polling: writeFlag(settings.polling), updated_time: now };
-      await db
-        .insertInto('content_repositories')
-        .values({ content_id: contentId, ...values })
-        .onConflict((conflict) => conflict.column('content_id').doUpdateSet(values))
-        .execute();
+      await unlessGone(
+        () =>
+          db
+            .insertInto('content_repositories')
+            .values({ content_id: contentId, ...values })
+            .onConflict((conflict) => conflict.column('content_id').doUpdateSet(values))
+            .execute(),
+        () => notFound('Content'),
+      );
     },
 
     async remove(contentId: number): Promise<boolean> {

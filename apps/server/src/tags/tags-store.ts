@@ -1,6 +1,6 @@
-import { ApiError, ErrorCode, type Tag } from '@envdesk/domain';
+import { ApiError, ErrorCode, type Tag, notFound } from '@envdesk/domain';
 import type { Kysely, Selectable } from 'kysely';
-import { unlessDuplicate } from '../db/errors.js';
+import { unlessDuplicate, unlessGone } from '../db/errors.js';
 import type { Database, TagsTable } from '../db/schema.js';
 
 /** A tag as the store keeps it: Connect's fields, with numeric ids. */
@@ -129,14 +129,18 @@ export function createTagsStore(db: Kysely<Database>) {
       return rows.map((row) => row.content_id);
     },
 
-    /** Puts the tags on the content; ones it already carries stay as they are. */
+    /** Puts the tags on the content; ones it already carries stay as they are. 404 when the content was deleted meanwhile. */
     async link(contentId: number, tagIds: readonly number[]): Promise<void> {
       if (tagIds.length === 0) return;
-      await db
-        .insertInto('content_tags')
-        .values(tagIds.map((tagId) => ({ content_id: contentId, tag_id: tagId })))
-        .onConflict((conflict) => conflict.columns(['content_id', 'tag_id']).doNothing())
-        .execute();
+      await unlessGone(
+        () =>
+          db
+            .insertInto('content_tags')
+            .values(tagIds.map((tagId) => ({ content_id: contentId, tag_id: tagId })))
+            .onConflict((conflict) => conflict.columns(['content_id', 'tag_id']).doNothing())
+            .execute(),
+        () => notFound('Content'),
+      );
     },
 
     async unlink(contentId: number, tagIds: readonly number[]): Promise<void> {

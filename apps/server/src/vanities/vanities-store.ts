@@ -1,6 +1,6 @@
-import { ApiError, ErrorCode, type Vanity } from '@envdesk/domain';
+import { ApiError, ErrorCode, type Vanity, notFound } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { unlessDuplicate } from '../db/errors.js';
+import { unlessDuplicate, unlessGone } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
 
 /** A vanity URL with the content it routes to. */
@@ -28,6 +28,13 @@ export function createVanitiesStore(db: Kysely<Database>) {
       return (await withContent().orderBy('v.path_key').execute()).map(toRecord);
     },
 
+    /** The vanity URLs of these content items, by content id. */
+    async ofContents(contentIds: readonly number[]): Promise<Map<number, VanityRecord>> {
+      if (contentIds.length === 0) return new Map();
+      const rows = await withContent().where('v.content_id', 'in', contentIds).execute();
+      return new Map(rows.map((row) => [row.content_id, toRecord(row)]));
+    },
+
     async ofContent(contentId: number): Promise<VanityRecord | undefined> {
       const row = await withContent().where('v.content_id', '=', contentId).executeTakeFirst();
       return row && toRecord(row);
@@ -46,12 +53,19 @@ export function createVanitiesStore(db: Kysely<Database>) {
       return rows.map(toRecord);
     },
 
-    /** Sets the content's vanity URL, replacing the one it had. Throws DuplicateName if another has the path. */
+    /**
+     * Sets the content's vanity URL, replacing the one it had. Throws DuplicateName if another has
+     * the path, 404 when the content was deleted meanwhile.
+     */
     async put(contentId: number, path: string, now: string): Promise<void> {
       await db.deleteFrom('vanities').where('content_id', '=', contentId).execute();
-      await unlessDuplicate(
-        () => db.insertInto('vanities').values({ content_id: contentId, path, path_key: path.toLowerCase(), created_time: now }).execute(),
-        () => new ApiError(ErrorCode.DuplicateName, `The vanity URL ${path} is already in use.`, { field: 'path' }),
+      await unlessGone(
+        () =>
+          unlessDuplicate(
+            () => db.insertInto('vanities').values({ content_id: contentId, path, path_key: path.toLowerCase(), created_time: now }).execute(),
+            () => new ApiError(ErrorCode.DuplicateName, `The vanity URL ${path} is already in use.`, { field: 'path' }),
+          ),
+        () => notFound('Content'),
       );
     },
 
