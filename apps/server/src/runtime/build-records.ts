@@ -13,6 +13,11 @@ export const newJobKey = (): string => newSecret(12);
 /** The caches a build uses and the packages it installs; Python's are read from the archive's requirements. */
 export async function buildRecordsOf(bundles: Pick<BundlesStore, 'archive'>, bundleId: number, manifest: Manifest, runtime: BuiltRuntimeVersions): Promise<BuildRecords> {
   const file = manifest.python?.package_manager?.package_file ?? 'requirements.txt';
-  const requirements = manifest.python && runtime.py_environment_management ? await readArchiveFile(bundles.archive(bundleId), file, MAX_REQUIREMENTS_BYTES) : null;
+  // The archive was checked when uploaded: one that no longer reads was deleted with its content
+  // while the deploy ran, which the deploy's own transaction then reports.
+  const requirements =
+    manifest.python && runtime.py_environment_management
+      ? await readArchiveFile(bundles.archive(bundleId), file, MAX_REQUIREMENTS_BYTES).catch(() => null)
+      : null;
   return { caches: cachesOfBuild(runtime), packages: packagesOfBuild(manifest, runtime, requirements) };
 }
