@@ -385,6 +385,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('hash', 'text')
           .execute();
         await db.schema.createIndex('bundle_packages_bundle').on('bundle_packages').column('bundle_id').execute();
+
+        // Bundles built before this migration used caches too: without them, clearing the caches
+        // after a move to new images would not reach the content deployed until now.
+        for (const [language, version, managed] of [
+          ['R', 'r_version', 'r_environment_management'],
+          ['Python', 'py_version', 'py_environment_management'],
+        ] as const) {
+          await sql`
+            insert into runtime_caches (image_name, language, version, created_time, used_time)
+            select image_name, ${language}, ${sql.ref(version)}, min(created_time), max(created_time) from bundles
+            where image_name is not null and ${sql.ref(version)} is not null and ${sql.ref(managed)} = 1
+            group by image_name, ${sql.ref(version)}`.execute(db);
+        }
       },
     },
   };

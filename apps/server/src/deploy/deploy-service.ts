@@ -8,13 +8,12 @@ import {
   buildTagOf,
   selectEnvironment,
 } from '@envdesk/domain';
-import { hostname } from 'node:os';
 import type { BundleRecord } from '../bundles/bundles-store.js';
 import { type Clock, timestamp } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import { type ContentRecord, runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
-import { buildRecordsOf, newJobKey } from '../runtime/build-records.js';
+import { buildRecordsOf, jobOf } from '../runtime/build-records.js';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
@@ -114,15 +113,8 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
       }
       const taskId = await tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false));
       // Each build is a job (GET /v1/content/{guid}/jobs); its progress is the task's.
-      await store.runtime.insertJob({
-        key: newJobKey(),
-        content_id: record.id,
-        bundle_id: bundle.id,
-        task_id: taskId,
-        tag: bundle.manifest.ok ? buildTagOf(bundle.manifest.value) : 'unknown',
-        hostname: hostname(),
-        start_time: timestamp(clock),
-      });
+      const tag = bundle.manifest.ok ? buildTagOf(bundle.manifest.value) : 'unknown';
+      await store.runtime.insertJob(jobOf({ content_id: record.id, bundle_id: bundle.id, task_id: taskId, tag }, timestamp(clock)));
       return taskId;
     },
 

@@ -233,6 +233,18 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
     expect(admin.body).toEqual(built);
   });
 
+  it('records no job for a deploy whose bundle was deleted before its job was written', async () => {
+    const guid = await newContent();
+    const bundleId = Number(await upload(guid));
+    const record = (await server.store.content.findByGuid(guid))!;
+    const deploy = await server.request('POST', `/__api__/v1/content/${guid}/deploy`, { as: owner, body: { bundle_id: String(bundleId) } });
+    await finished(deploy.body.task_id as string);
+    await server.store.bundles.remove(record.id, bundleId);
+    const job = { key: 'late-job', content_id: record.id, bundle_id: bundleId, task_id: deploy.body.task_id as string, tag: 'unknown', hostname: 'h', start_time: '2026-01-01T00:00:00Z' };
+    await server.store.runtime.insertJob(job);
+    expect(await server.store.runtime.findJob(record.id, 'late-job')).toBeUndefined();
+  });
+
   it('keeps jobs from those who do not manage the content, and answers 404 for an unknown key', async () => {
     const { guid } = await deployed();
     for (const as of [otherPublisher, viewer]) {

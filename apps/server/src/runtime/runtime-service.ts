@@ -18,14 +18,13 @@ import {
   parseRecordId,
   renderTagOf,
 } from '@envdesk/domain';
-import { hostname } from 'node:os';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
-import { newJobKey } from './build-records.js';
+import { jobOf } from './build-records.js';
 import type { JobRecord, PackageRecord } from './runtime-store.js';
 
 export const CACHE_MISSING = 'Cache does not exist';
@@ -129,15 +128,7 @@ export function createRuntimeService({ store, clock, content, tasks }: RuntimeDe
       await task.say(`Rendering "${title}" from bundle ${bundle.id} in image ${bundle.image_name ?? 'unknown'}.`);
       return { code: 0, error: '', lines: ['envdesk starts no container: the render is recorded as a job.'] };
     });
-    await store.runtime.insertJob({
-      key: newJobKey(),
-      content_id: record.id,
-      bundle_id: bundle.id,
-      task_id: taskId,
-      tag: renderTagOf(manifest),
-      hostname: hostname(),
-      start_time: timestamp(clock),
-    });
+    await store.runtime.insertJob(jobOf({ content_id: record.id, bundle_id: bundle.id, task_id: taskId, tag: renderTagOf(manifest) }, timestamp(clock)));
     return taskId;
   }
 

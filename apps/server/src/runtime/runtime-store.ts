@@ -20,7 +20,7 @@ export interface JobRecord {
 export interface NewJob {
   readonly key: string;
   readonly content_id: number;
-  readonly bundle_id: number | null;
+  readonly bundle_id: number;
   readonly task_id: string;
   readonly tag: string;
   readonly hostname: string;
@@ -148,8 +148,30 @@ export function createRuntimeStore(db: Kysely<Database>) {
       return Number(row.count);
     },
 
+    /**
+     * Records the job of a task just started; nothing when its bundle (and so perhaps its content)
+     * was deleted meanwhile: the task then fails on its own, and the request still answers it.
+     */
     async insertJob(job: NewJob): Promise<void> {
-      await db.insertInto('jobs').values(job).execute();
+      await db
+        .insertInto('jobs')
+        .columns(['key', 'content_id', 'bundle_id', 'task_id', 'tag', 'hostname', 'start_time'])
+        .expression(
+          db
+            .selectFrom('bundles')
+            .select((eb) => [
+              eb.val(job.key).as('key'),
+              'content_id',
+              'id as bundle_id',
+              eb.val(job.task_id).as('task_id'),
+              eb.val(job.tag).as('tag'),
+              eb.val(job.hostname).as('hostname'),
+              eb.val(job.start_time).as('start_time'),
+            ])
+            .where('id', '=', job.bundle_id)
+            .where('content_id', '=', job.content_id),
+        )
+        .execute();
     },
 
     /** The content's jobs, newest first. */
