@@ -2,6 +2,7 @@ import {
   AddGroupMemberInputSchema,
   CreateApiKeyInputSchema,
   CreateContentInputSchema,
+  CreateContentPermissionInputSchema,
   CreateEnvironmentInputSchema,
   CreateEnvironmentPermissionInputSchema,
   CreateGroupInputSchema,
@@ -17,6 +18,7 @@ import {
   ManifestSchema,
   TaskQuerySchema,
   UpdateContentInputSchema,
+  UpdateContentPermissionInputSchema,
   UpdateEnvironmentInputSchema,
   UpdateUserInputSchema,
 } from '@envdesk/domain';
@@ -66,6 +68,8 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/content/:guid/deploy': { body: DeployInputSchema },
   'PATCH /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'PUT /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
+  'POST /v1/content/:guid/permissions': { body: CreateContentPermissionInputSchema },
+  'PUT /v1/content/:guid/permissions/:permission': { body: UpdateContentPermissionInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
@@ -226,13 +230,16 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { ...admin, body: { user_guid: member.guid } });
     const permission = (await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { ...admin, body: { user_guid: publisher.guid } })).body;
     const content = (await server.request('POST', '/__api__/v1/content', { ...as(publisher), body: {} })).body;
+    const contentPermission = (
+      await server.request('POST', `/__api__/v1/content/${content.guid}/permissions`, { ...as(publisher), body: { principal_guid: group.guid, principal_type: 'group', role: 'viewer' } })
+    ).body;
     const bundle = (
       await server.request('POST', `/__api__/v1/content/${content.guid}/bundles`, { ...as(publisher), rawBody: bundleArchive(), headers: { 'content-type': 'application/gzip' } })
     ).body;
     const task = (await server.request('POST', `/__api__/v1/content/${content.guid}/deploy`, { ...as(publisher), body: { bundle_id: bundle.id } })).body;
     await server.app.services.taskRunner.settle();
     const key = (await server.request('POST', '/__api__/v1/user/keys', { ...admin, body: { name: 'fuzz' } })).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key })) {
+    for (const [name, value] of Object.entries({ environment, group, permission, content, contentPermission, bundle, task, key })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -241,6 +248,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       group: group.guid,
       permission: permission.guid,
       content: content.guid,
+      contentPermission: contentPermission.id,
       bundle: bundle.id,
       task: task.task_id,
       key: key.id,
@@ -249,7 +257,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
 
   /** The real record each path parameter names, by the route's resource. */
   function validParameter(path: string, name: string, records: Record<string, string>): string {
-    if (name === 'permission') return records.permission!;
+    if (name === 'permission') return path.startsWith('/v1/content') ? records.contentPermission! : records.permission!;
     if (name === 'user') return records.user!;
     if (name === 'id') return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : records.bundle!;
     const resource = path.split('/')[2];

@@ -116,7 +116,7 @@ function ReadOnlyContent({ content }: { content: Content }) {
       <BackLink />
       <Page title={contentTitle(content)} lead={content.description || undefined}>
         <Summary content={content} />
-        <p className="notice">Only the content&rsquo;s owner and administrators can see and change its runtime, bundles and deploys.</p>
+        <p className="notice">Only the content&rsquo;s owner, its collaborators and administrators can see and change its runtime, bundles and deploys.</p>
       </Page>
     </>
   );
