@@ -44,12 +44,12 @@ export function createContentPermissionsService({
     return { user_id: null, group_id: group.id };
   }
 
-  /** The entry `id` of the content, or 404 (an id that cannot name a record names none). */
-  async function entry(record: ContentRecord, id: string): Promise<ContentPermission & { key: number }> {
+  /** The entry `id` of the content, with its key, or 404 (an id that cannot name a record names none). */
+  async function entry(record: ContentRecord, id: string): Promise<{ key: number; permission: ContentPermission }> {
     const key = parseRecordId(id);
     const permission = key === null ? undefined : await store.contentPermissions.find(record.id, key);
-    if (!permission || key === null) throw notFound('Content permission');
-    return { ...permission, key };
+    if (key === null || !permission) throw notFound('Content permission');
+    return { key, permission };
   }
 
   return {
@@ -60,8 +60,7 @@ export function createContentPermissionsService({
 
     async get(actor: Actor, guid: string, id: string): Promise<ContentPermission> {
       const record = await content.authorized(actor, guid, 'content-permissions:read');
-      const { key: _key, ...permission } = await entry(record, id);
-      return permission;
+      return (await entry(record, id)).permission;
     },
 
     /** Adds the principal, or changes the role of the entry it already has. */
@@ -74,11 +73,13 @@ export function createContentPermissionsService({
     /** The fields present replace; moving the entry to a principal that has one already is refused. */
     async update(actor: Actor, guid: string, id: string, input: UpdateContentPermissionInput): Promise<ContentPermission> {
       const record = await content.authorized(actor, guid, 'content-permissions:write');
-      const current = await entry(record, id);
-      const type = input.principal_type ?? current.principal_type;
-      const principalGuid = input.principal_guid ?? current.principal_guid;
-      const principal = await principalKey(record, type, principalGuid);
-      return store.transaction((tx) => tx.contentPermissions.update(record.id, current.key, principal, input.role ?? current.role));
+      const { key, permission } = await entry(record, id);
+      const type = input.principal_type ?? permission.principal_type;
+      const principal = await principalKey(record, type, input.principal_guid ?? permission.principal_guid);
+      const updated = await store.transaction((tx) => tx.contentPermissions.update(record.id, key, principal, input.role ?? permission.role));
+      // Removed by someone else meanwhile.
+      if (!updated) throw notFound('Content permission');
+      return updated;
     },
 
     async remove(actor: Actor, guid: string, id: string): Promise<void> {

@@ -105,13 +105,13 @@ export function createContentPermissionsStore(db: Kysely<Database>) {
       return (await find(contentId, id))!;
     },
 
-    /** Throws when `principal` already has another entry on the same content. */
-    async update(contentId: number, id: number, principal: PrincipalKey, role: ContentPermissionRole): Promise<ContentPermission> {
+    /** Undefined when the entry is gone; throws when `principal` already has another entry on the same content. */
+    async update(contentId: number, id: number, principal: PrincipalKey, role: ContentPermissionRole): Promise<ContentPermission | undefined> {
       await unlessDuplicate(
         () => db.updateTable('content_permissions').set({ ...principal, role }).where('content_id', '=', contentId).where('id', '=', id).execute(),
         duplicatePrincipal,
       );
-      return (await find(contentId, id))!;
+      return find(contentId, id);
     },
 
     async remove(contentId: number, id: number): Promise<boolean> {
