@@ -121,7 +121,8 @@ test('a broken bundle is refused with the reason, and a viewer only reads conten
   const problems = watchForProblems(page, [NO_BUNDLE_YET]);
   const suffix = uniqueSuffix();
   const created = await page.request.post('/__api__/v1/content', {
-    data: { name: `broken-${suffix}`, title: `Broken ${suffix}` },
+    // Open to every signed-in user, so that the viewer below sees it.
+    data: { name: `broken-${suffix}`, title: `Broken ${suffix}`, access_type: 'logged_in' },
     headers: { Authorization: `Key ${accounts.admin.apiKey}` },
   });
   expect(created.ok()).toBe(true);
@@ -147,7 +148,7 @@ test('a broken bundle is refused with the reason, and a viewer only reads conten
   await expect(viewer.getByRole('button', { name: 'New content' })).toHaveCount(0);
   await viewer.getByLabel('Search content').fill(suffix);
   await viewer.getByRole('link', { name: `Broken ${suffix}` }).click();
-  await expect(viewer.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.')).toBeVisible();
+  await expect(viewer.getByText('Only the content’s owner, its collaborators and administrators can see and change its runtime, bundles and deploys.')).toBeVisible();
   await expect(viewer.getByRole('region', { name: 'Runtime' })).toHaveCount(0);
   await expect(viewer.getByRole('button')).toHaveCount(1); // Sign out
   expect(viewerProblems).toEqual([]);

@@ -11,6 +11,8 @@ import { createBundlesService } from './bundles/bundles-service.js';
 import { lockfileRoutes } from './bundles/lockfile-router.js';
 import { createLockfileService } from './bundles/lockfile-service.js';
 import { contentEnvironmentRoutes } from './content/content-environment-router.js';
+import { contentPermissionsRoutes } from './content/content-permissions-router.js';
+import { createContentPermissionsService } from './content/content-permissions-service.js';
 import { createContentEnvironmentService } from './content/content-environment-service.js';
 import { contentRoutes } from './content/content-router.js';
 import { createContentService } from './content/content-service.js';
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps): App {
     ...repositoryRoutes(createRepositoryService({ store, clock, content })),
     ...searchRoutes(createSearchService({ content }), includes),
     ...contentEnvironmentRoutes(services.contentEnvironment),
+    ...contentPermissionsRoutes(createContentPermissionsService({ store, clock, content })),
     ...bundlesRoutes(bundles),
     ...lockfileRoutes(createLockfileService({ store, content })),
     ...deployRoutes(services.deploy, tasks),

@@ -97,6 +97,8 @@ describeEachDialect('content environment variables API on %s', (dialect) => {
 
   it('lets the owner and administrators read and write; another publisher and a viewer get 403, an anonymous caller 401', async () => {
     const guid = await newContent();
+    // Open to every signed-in user: seeing content is not managing it.
+    await server.request('PATCH', `/__api__/v1/content/${guid}`, { as: owner, body: { access_type: 'logged_in' } });
     await call('PATCH', guid, owner, [{ name: 'OWNED', value: secret('owned') }]);
     const adminWrite = await call('PATCH', guid, server.admin, [{ name: 'BY_ADMIN', value: secret('admin') }]);
     expect(adminWrite.status).toBe(200);

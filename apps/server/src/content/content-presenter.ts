@@ -1,4 +1,5 @@
 import { type Actor, type Content, appRoleOf, can } from '@envdesk/domain';
+import { contentSubject } from './content-service.js';
 import type { ContentRecord } from './content-store.js';
 
 /**
@@ -7,7 +8,8 @@ import type { ContentRecord } from './content-store.js';
  */
 export function presentContent(record: ContentRecord, actor: Actor, baseUrl: string): Content {
   const { owner } = record;
-  const privileged = can(actor, 'content:read-runtime', { owner_guid: owner.guid });
+  const subject = contentSubject(record);
+  const privileged = can(actor, 'content:read-runtime', subject);
   const runtime = <T>(value: T): T | null => (privileged ? value : null);
   return {
     guid: record.guid,
@@ -15,8 +17,7 @@ export function presentContent(record: ContentRecord, actor: Actor, baseUrl: str
     name: record.name,
     title: record.title,
     description: record.description,
-    // Stored and shown as sent; who may view the content does not depend on it yet (content
-    // permissions will make `acl`, `logged_in` and `all` decide that).
+    // With the access list, decides who sees the content: `acl` only those on the list.
     access_type: record.access_type,
     locked: record.locked,
     locked_message: record.locked_message,
@@ -65,6 +66,6 @@ export function presentContent(record: ContentRecord, actor: Actor, baseUrl: str
     owner: { guid: owner.guid, username: owner.username, first_name: owner.first_name, last_name: owner.last_name },
     content_url: `${baseUrl}/content/${record.guid}/`,
     dashboard_url: `${baseUrl}/connect/#/apps/${record.guid}`,
-    app_role: appRoleOf(actor, { owner_guid: owner.guid }),
+    app_role: appRoleOf(actor, subject),
   };
 }

@@ -66,7 +66,7 @@ describe('content API', () => {
   });
 
   it('hides runtime fields from viewers and other publishers', async () => {
-    const content = await create(publisher, { default_image_name: 'ghcr.io/org/img:1' });
+    const content = await create(publisher, { default_image_name: 'ghcr.io/org/img:1', access_type: 'logged_in' });
     for (const as of [viewer, otherPublisher]) {
       const seen = await server.request('GET', `/__api__/v1/content/${content.guid}`, { as });
       expect(seen.status).toBe(200);
@@ -76,7 +76,8 @@ describe('content API', () => {
   });
 
   it('lets owners and administrators change content, and no one else', async () => {
-    const content = await create(publisher);
+    // Open to every signed-in user, so that the others are refused for their rights, not told it is absent.
+    const content = await create(publisher, { access_type: 'logged_in' });
     const path = `/__api__/v1/content/${content.guid}`;
     expect((await server.request('PATCH', path, { as: otherPublisher, body: { title: 'x' } })).status).toBe(403);
     expect((await server.request('PATCH', path, { as: viewer, body: { title: 'x' } })).status).toBe(403);

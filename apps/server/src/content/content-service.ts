@@ -31,14 +31,19 @@ const RUNTIME_CHOICE = [
 type ContentAction = { [A in Action]: SubjectOf<A> extends ContentSubject ? A : never }[Action];
 
 /** What the policy needs to know about a content item. */
-export const contentSubject = (record: ContentRecord): ContentSubject => ({ owner_guid: record.owner.guid });
+export const contentSubject = (record: ContentRecord): ContentSubject => ({
+  owner_guid: record.owner.guid,
+  access_type: record.access_type,
+  permissions: record.permissions,
+});
 
 export function createContentService({ store, clock }: { store: Pick<Store, 'content' | 'environments' | 'users' | 'transaction'>; clock: Clock }) {
   async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
     authorize(actor, 'content:read');
     const record = await store.content.findByGuid(guid);
     if (!record) throw notFound('Content');
-    authorize(actor, 'content:read', contentSubject(record));
+    // Content not shared with the caller is, to them, content that does not exist (Connect's 404).
+    authorize(actor, 'content:read', contentSubject(record), () => notFound('Content'));
     return record;
   }
 
@@ -90,9 +95,11 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
     readable,
     authorized,
 
+    /** What the caller may see: administrators every item, others what is theirs, shared with them or open to all. */
     async list(actor: Actor, filter: { name?: string | undefined; owner_guid?: string | undefined }): Promise<ContentRecord[]> {
       authorize(actor, 'content:read');
-      return store.content.list({ name: filter.name, ownerGuid: filter.owner_guid });
+      const records = await store.content.list({ name: filter.name, ownerGuid: filter.owner_guid });
+      return records.filter((record) => can(actor, 'content:read', contentSubject(record)));
     },
 
     /** `POST /v1/content` with `{}` works: Connect's clients rely on a generated name. */

@@ -1,8 +1,9 @@
-import { AccessTypeSchema, ApiError, type Content, type ContentSettings, ErrorCode, type SelectionInput } from '@envdesk/domain';
+import { AccessTypeSchema, ApiError, type Content, type ContentGrant, type ContentSettings, ErrorCode, type SelectionInput } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import { readFlag, readValue, writeFlag } from '../db/columns.js';
 import { unlessDuplicate } from '../db/errors.js';
 import type { Database } from '../db/schema.js';
+import { grantsByContent } from './content-permissions-store.js';
 
 /** The owner as Connect shows them, with the id their content and tasks hang from. */
 export interface ContentOwner extends Readonly<Content['owner']> {
@@ -55,6 +56,8 @@ export interface ContentRecord
   /** The active bundle. */
   readonly bundle_id: number | null;
   readonly owner: ContentOwner;
+  /** Its access list: whom it is shared with, as viewers or collaborators. */
+  readonly permissions: readonly ContentGrant[];
 }
 
 /** The content's runtime choice as environment selection takes it; all null without content. */
@@ -121,7 +124,7 @@ export function createContentStore(db: Kysely<Database>) {
       .select(['u.guid as owner_guid', 'u.username as owner_username', 'u.first_name as owner_first_name', 'u.last_name as owner_last_name']);
 
   type Joined = Awaited<ReturnType<ReturnType<typeof withOwner>['executeTakeFirstOrThrow']>>;
-  const toRecord = (row: Joined): ContentRecord => ({
+  const toRecord = (row: Joined, permissions: readonly ContentGrant[]): ContentRecord => ({
     id: row.id,
     guid: row.guid,
     name: row.name,
@@ -163,19 +166,26 @@ export function createContentStore(db: Kysely<Database>) {
     notify_on_share: readFlag(row.notify_on_share),
     otel_enabled: readFlag(row.otel_enabled),
     owner: { id: row.owner_id, guid: row.owner_guid, username: row.owner_username, first_name: row.owner_first_name, last_name: row.owner_last_name },
+    permissions,
   });
+
+  /** The records of `rows`, each with its access list. */
+  async function toRecords(rows: Joined[]): Promise<ContentRecord[]> {
+    const grants = await grantsByContent(db, rows.map((row) => row.id));
+    return rows.map((row) => toRecord(row, grants.get(row.id) ?? []));
+  }
 
   return {
     async list(filter: { name?: string | undefined; ownerGuid?: string | undefined }): Promise<ContentRecord[]> {
       let query = withOwner();
       if (filter.name !== undefined) query = query.where('c.name', '=', filter.name);
       if (filter.ownerGuid !== undefined) query = query.where('u.guid', '=', filter.ownerGuid);
-      return (await query.orderBy('c.id').execute()).map(toRecord);
+      return toRecords(await query.orderBy('c.id').execute());
     },
 
     async findByGuid(guid: string): Promise<ContentRecord | undefined> {
       const row = await withOwner().where('c.guid', '=', guid).executeTakeFirst();
-      return row && toRecord(row);
+      return row && (await toRecords([row]))[0];
     },
 
     /** By the numeric id older clients keep (rsconnect's deployment records). */
@@ -246,7 +256,7 @@ export function createContentStore(db: Kysely<Database>) {
         .where((eb) => eb.or([eb('c.default_environment_guid', '=', environmentGuid), eb('c.environment_guid', '=', environmentGuid)]))
         .orderBy('c.id')
         .execute();
-      return rows.map(toRecord);
+      return toRecords(rows);
     },
   };
 }

@@ -307,6 +307,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0011-content-permissions': {
+      // A content item's access list: one user or one group per row, as a viewer or a collaborator
+      // (Connect's role `owner`). Keys, not GUIDs, so that deleting the content, the user or the
+      // group deletes its rows with it (the cascades), whichever way it is deleted.
+      async up(db: Builder) {
+        await withId(db.schema.createTable('content_permissions'))
+          .addColumn('content_id', 'integer', (col) => col.notNull().references('content.id').onDelete('cascade'))
+          .addColumn('user_id', 'integer', (col) => col.references('users.id').onDelete('cascade'))
+          .addColumn('group_id', 'integer', (col) => col.references('groups.id').onDelete('cascade'))
+          .addColumn('role', 'text', (col) => col.notNull())
+          .addColumn('created_time', 'text', (col) => col.notNull())
+          .addUniqueConstraint('content_permissions_user', ['content_id', 'user_id'])
+          .addUniqueConstraint('content_permissions_group', ['content_id', 'group_id'])
+          .addCheckConstraint('content_permissions_one_principal', sql`(user_id is null) <> (group_id is null)`)
+          .execute();
+        await db.schema.createIndex('content_permissions_user_id').on('content_permissions').column('user_id').execute();
+        await db.schema.createIndex('content_permissions_group_id').on('content_permissions').column('group_id').execute();
+      },
+    },
     '0012-tags-vanities-repository': {
       // What hangs from content besides its record: tags (a tree: deleting a tag deletes the tags
       // under it, and the cascade takes their links to content), vanity URLs and git settings. Each

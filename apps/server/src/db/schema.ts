@@ -28,6 +28,7 @@ export interface Database {
   runtime_caches: RuntimeCachesTable;
   jobs: JobsTable;
   bundle_packages: BundlePackagesTable;
+  content_permissions: ContentPermissionsTable;
 }
 
 export interface EnvironmentsTable {
@@ -149,7 +150,7 @@ export interface ContentTable extends RuntimeColumns {
   needs_rebuild: Generated<number>;
   created_time: string;
   last_deployed_time: string | null;
-  /** Settings stored as sent (0009); booleans as 0/1. `access_type` does not yet decide who sees the content. */
+  /** Settings stored as sent (0009); booleans as 0/1. `access_type` decides, with the access list, who sees the content. */
   access_type: Generated<string>;
   locked: Generated<number>;
   locked_message: Generated<string>;
@@ -333,4 +334,15 @@ export interface BundlePackagesTable {
   name: string;
   version: string;
   hash: string | null;
+}
+
+/** An entry of a content item's access list: exactly one of `user_id` and `group_id` is set. */
+export interface ContentPermissionsTable {
+  id: Generated<number>;
+  content_id: number;
+  user_id: number | null;
+  group_id: number | null;
+  /** `viewer` or `owner` (a collaborator). */
+  role: string;
+  created_time: string;
 }

@@ -3,6 +3,7 @@ import { createCredentialsStore } from '../auth/credentials-store.js';
 import { createSignInFailuresStore } from '../auth/sign-in-failures-store.js';
 import { createBundlesStore } from '../bundles/bundles-store.js';
 import { createContentEnvironmentStore } from '../content/content-environment-store.js';
+import { createContentPermissionsStore } from '../content/content-permissions-store.js';
 import { createContentStore } from '../content/content-store.js';
 import { createEnvironmentsStore } from '../environments/environments-store.js';
 import { createRuntimeStore } from '../runtime/runtime-store.js';
@@ -25,6 +26,7 @@ export interface Store {
   readonly credentials: ReturnType<typeof createCredentialsStore>;
   readonly content: ReturnType<typeof createContentStore>;
   readonly contentEnvironment: ReturnType<typeof createContentEnvironmentStore>;
+  readonly contentPermissions: ReturnType<typeof createContentPermissionsStore>;
   readonly bundles: ReturnType<typeof createBundlesStore>;
   readonly tasks: ReturnType<typeof createTasksStore>;
   readonly tombstones: ReturnType<typeof createTombstonesStore>;
@@ -56,6 +58,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     credentials: createCredentialsStore(db),
     content: createContentStore(db),
     contentEnvironment: createContentEnvironmentStore(db),
+    contentPermissions: createContentPermissionsStore(db),
     bundles: createBundlesStore(db),
     tasks: createTasksStore(db),
     tombstones: createTombstonesStore(db),

@@ -130,6 +130,8 @@ describeEachDialect('after a deploy on %s', (dialect) => {
 
   it('keeps the lockfile from viewers, other publishers and anonymous callers', async () => {
     const guid = await newContent();
+    // Open to every signed-in user: seeing content is not reading what it is built from.
+    await server.request('PATCH', `/__api__/v1/content/${guid}`, { body: { access_type: 'logged_in' } });
     await deploy(guid, await upload(guid, pythonApp('python-shiny')));
     expect((await lockfileOf(guid, await server.addUser('viewer'))).status).toBe(403);
     expect((await lockfileOf(guid, await server.addUser('publisher'))).status).toBe(403);

@@ -4,6 +4,7 @@ import {
   ContentPackagesQuerySchema,
   CreateApiKeyInputSchema,
   CreateContentInputSchema,
+  CreateContentPermissionInputSchema,
   CreateEnvironmentInputSchema,
   CreateEnvironmentPermissionInputSchema,
   CreateGroupInputSchema,
@@ -27,6 +28,7 @@ import {
   PackagesQuerySchema,
   TaskQuerySchema,
   UpdateContentInputSchema,
+  UpdateContentPermissionInputSchema,
   UpdateEnvironmentInputSchema,
   UpdateTagInputSchema,
   UpdateUserInputSchema,
@@ -79,6 +81,8 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/content/:guid/deploy': { body: DeployInputSchema },
   'PATCH /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
   'PUT /v1/content/:guid/environment': { body: EnvironmentVariablesInputSchema },
+  'POST /v1/content/:guid/permissions': { body: CreateContentPermissionInputSchema },
+  'PUT /v1/content/:guid/permissions/:permission': { body: UpdateContentPermissionInputSchema },
   'GET /v1/tasks/:id': { query: TaskQuerySchema },
   'GET /v1/tags': { query: ListTagsQuerySchema },
   'POST /v1/tags': { body: CreateTagInputSchema },
@@ -250,6 +254,9 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { ...admin, body: { user_guid: member.guid } });
     const permission = (await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { ...admin, body: { user_guid: publisher.guid } })).body;
     const content = (await server.request('POST', '/__api__/v1/content', { ...as(publisher), body: {} })).body;
+    const contentPermission = (
+      await server.request('POST', `/__api__/v1/content/${content.guid}/permissions`, { ...as(publisher), body: { principal_guid: group.guid, principal_type: 'group', role: 'viewer' } })
+    ).body;
     const bundle = (
       await server.request('POST', `/__api__/v1/content/${content.guid}/bundles`, { ...as(publisher), rawBody: bundleArchive(), headers: { 'content-type': 'application/gzip' } })
     ).body;
@@ -263,7 +270,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     await server.request('PUT', `/__api__/v1/content/${content.guid}/repository`, { ...admin, body: { repository: 'https://example.org/fuzz.git' } });
     const [job] = (await server.request('GET', `/__api__/v1/content/${content.guid}/jobs`, admin)).body;
     const [variant] = (await server.request('GET', `/__api__/applications/${content.guid}/variants`, admin)).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, bundle, task, key, tag, job, variant })) {
+    for (const [name, value] of Object.entries({ environment, group, permission, content, contentPermission, bundle, task, key, tag, job, variant })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
@@ -272,6 +279,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
       group: group.guid,
       permission: permission.guid,
       content: content.guid,
+      contentPermission: contentPermission.id,
       bundle: bundle.id,
       task: task.task_id,
       key: key.id,
@@ -283,7 +291,7 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
 
   /** The real record each path parameter names, by the route's resource. */
   function validParameter(path: string, name: string, records: Record<string, string>): string {
-    if (name === 'permission') return records.permission!;
+    if (name === 'permission') return path.startsWith('/v1/content') ? records.contentPermission! : records.permission!;
     if (name === 'user') return records.user!;
     if (name === 'key') return records.job!;
     if (name === 'id' && path.startsWith('/applications')) return records.content!;

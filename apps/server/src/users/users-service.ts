@@ -109,7 +109,7 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
       return record.group;
     },
 
-    /** Deleting a group also removes the environment permissions that named it. */
+    /** Deleting a group also removes the environment permissions that named it (its content permissions go by cascade). */
     async removeGroup(actor: Actor, guid: string): Promise<void> {
       authorize(actor, 'groups:write');
       await existingGroup(guid);

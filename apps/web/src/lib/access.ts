@@ -1,4 +1,4 @@
-import { type Action, can, type SubjectOf, type User } from '@envdesk/domain';
+import { type Action, type Actor, type Content, type ContentSubject, can, type SubjectOf, subjectSeenBy, type User } from '@envdesk/domain';
 
 /**
  * Whether the interface should offer `action` to `user` (on `subject`, when given), asked of the
@@ -7,8 +7,16 @@ import { type Action, can, type SubjectOf, type User } from '@envdesk/domain';
  * user's groups, so it never asks about an environment's grants: the server lists only those.
  */
 export function offers<A extends Action>(user: User, action: A, subject?: SubjectOf<A>): boolean {
-  return can({ guid: user.guid, role: user.user_role, groupGuids: [] }, action, subject);
+  return can(actorOf(user), action, subject);
 }
 
-/** Content no one signed in owns: asking about it tells whether `user` may act on others' content. */
-export const SOMEONE_ELSES_CONTENT = { owner_guid: '' } as const;
+const actorOf = (user: User): Actor => ({ guid: user.guid, role: user.user_role, groupGuids: [] });
+
+/**
+ * What the policy needs to know about content the server sent `user`: its access list is not in
+ * the record, but its `app_role` says how `user` stands to it (owner, collaborator, viewer).
+ */
+export const contentSubjectFor = (user: User, content: Content): ContentSubject => subjectSeenBy(actorOf(user), content);
+
+/** Content no one signed in owns or shares: asking about it tells whether `user` may act on others' content. */
+export const SOMEONE_ELSES_CONTENT: ContentSubject = { owner_guid: '', access_type: 'acl', permissions: [] };

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { anActor } from '../testing/builders.js';
+import type { ContentGrant } from '../content/content-permission-schemas.js';
 import type { UserRole } from '../users/user-schemas.js';
-import { type Action, type Actor, ALL_ACTIONS, type SubjectKind, can, subjectKindOf } from './can.js';
+import { type Action, type Actor, ALL_ACTIONS, type ContentSubject, type SubjectKind, can, subjectKindOf } from './can.js';
 
 const Y = true;
 const _ = false;
 /** Allowed for an administrator, a publisher, a viewer. */
 type Row = readonly [administrator: boolean, publisher: boolean, viewer: boolean];
+
+const grant = (principal_type: 'user' | 'group', principal_guid: string, role: 'owner' | 'viewer'): ContentGrant => ({ principal_type, principal_guid, role });
+/** Someone else's content, shared with no one and open only to its access list, unless overridden. */
+const aContent = (overrides: Partial<ContentSubject> = {}): ContentSubject => ({
+  owner_guid: 'someone-else',
+  access_type: 'acl',
+  permissions: [],
+  ...overrides,
+});
 
 /** Each caller is in group g-analysts; "them" below is whichever caller is asking. */
 const relationships = {
@@ -29,12 +39,20 @@ const relationships = {
     }),
   },
   content: {
-    'they own it': (actor: Actor) => ({ owner_guid: actor.guid }),
-    'someone else owns it': () => ({ owner_guid: 'someone-else' }),
+    'they own it': (actor: Actor) => aContent({ owner_guid: actor.guid }),
+    'they collaborate on it': (actor: Actor) => aContent({ permissions: [grant('user', actor.guid, 'owner')] }),
+    'their group collaborates on it': () => aContent({ permissions: [grant('group', 'g-analysts', 'owner')] }),
+    'shared with them to view': (actor: Actor) => aContent({ permissions: [grant('user', actor.guid, 'viewer')] }),
+    'shared with their group to view': () => aContent({ permissions: [grant('group', 'g-analysts', 'viewer')] }),
+    'open to everyone signed in': () => aContent({ access_type: 'logged_in' }),
+    'open to anyone': () => aContent({ access_type: 'all' }),
+    'someone else owns it': () => aContent({ permissions: [grant('user', 'someone-else-too', 'owner'), grant('group', 'g-other', 'viewer')] }),
   },
   bundle: {
-    'they own its content': (actor: Actor) => ({ content: { owner_guid: actor.guid } }),
-    'someone else owns its content': () => ({ content: { owner_guid: 'someone-else' } }),
+    'they own its content': (actor: Actor) => ({ content: aContent({ owner_guid: actor.guid }) }),
+    'they collaborate on its content': (actor: Actor) => ({ content: aContent({ permissions: [grant('user', actor.guid, 'owner')] }) }),
+    'its content is shared with them to view': (actor: Actor) => ({ content: aContent({ permissions: [grant('user', actor.guid, 'viewer')] }) }),
+    'someone else owns its content': () => ({ content: aContent() }),
   },
   task: {
     'they started it': (actor: Actor) => ({ user_guid: actor.guid }),
@@ -112,11 +130,23 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'content:read': {
     'role alone':                          [Y,    Y,         Y],
     'they own it':                         [Y,    Y,         Y],
-    'someone else owns it':                [Y,    Y,         Y],
+    'they collaborate on it':              [Y,    Y,         Y],
+    'their group collaborates on it':      [Y,    Y,         Y],
+    'shared with them to view':            [Y,    Y,         Y],
+    'shared with their group to view':     [Y,    Y,         Y],
+    'open to everyone signed in':          [Y,    Y,         Y],
+    'open to anyone':                      [Y,    Y,         Y],
+    'someone else owns it':                [Y,    _,         _],
   },
   'content:read-runtime': {
     'role alone':                          [Y,    Y,         Y],
     'they own it':                         [Y,    Y,         Y],
+    'they collaborate on it':              [Y,    Y,         Y],
+    'their group collaborates on it':      [Y,    Y,         Y],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:create': {
@@ -128,51 +158,125 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'content:update': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:delete': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:deploy': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:read-environment': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:write-environment': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'deployments:read': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'content:read-lockfile': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'selection:explain': {
     'role alone':                          [Y,    Y,         _],
     'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content-permissions:read': {
+    'role alone':                          [Y,    Y,         Y],
+    'they own it':                         [Y,    Y,         Y],
+    'they collaborate on it':              [Y,    Y,         Y],
+    'their group collaborates on it':      [Y,    Y,         Y],
+    'shared with them to view':            [Y,    Y,         Y],
+    'shared with their group to view':     [Y,    Y,         Y],
+    'open to everyone signed in':          [Y,    Y,         Y],
+    'open to anyone':                      [Y,    Y,         Y],
+    'someone else owns it':                [Y,    _,         _],
+  },
+  'content-permissions:write': {
+    'role alone':                          [Y,    Y,         _],
+    'they own it':                         [Y,    Y,         _],
+    'they collaborate on it':              [Y,    Y,         _],
+    'their group collaborates on it':      [Y,    Y,         _],
+    'shared with them to view':            [Y,    _,         _],
+    'shared with their group to view':     [Y,    _,         _],
+    'open to everyone signed in':          [Y,    _,         _],
+    'open to anyone':                      [Y,    _,         _],
     'someone else owns it':                [Y,    _,         _],
   },
   'bundles:read': {
     'role alone':                          [Y,    Y,         _],
     'they own its content':                [Y,    Y,         _],
+    'they collaborate on its content':     [Y,    Y,         _],
+    'its content is shared with them to view':[Y,    _,         _],
     'someone else owns its content':       [Y,    _,         _],
   },
   'bundles:write': {
     'role alone':                          [Y,    Y,         _],
     'they own its content':                [Y,    Y,         _],
+    'they collaborate on its content':     [Y,    Y,         _],
+    'its content is shared with them to view':[Y,    _,         _],
     'someone else owns its content':       [Y,    _,         _],
   },
   'tasks:read': {

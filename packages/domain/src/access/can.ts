@@ -9,7 +9,7 @@ import { type TaskSubjects, taskRules } from './task-policy.js';
 export type { Actor, SubjectKind } from './rule.js';
 export type { UserSubject } from './account-policy.js';
 export type { EnvironmentGrant, EnvironmentSubject } from './environment-policy.js';
-export { type BundleSubject, type ContentSubject, appRoleOf } from './content-policy.js';
+export { type BundleSubject, type ContentRelation, type ContentSubject, appRoleOf, relationTo, subjectSeenBy } from './content-policy.js';
 export type { TaskSubject } from './task-policy.js';
 
 /** Every action, mapped to the record it is about (`never`: it is about none). */

@@ -95,7 +95,7 @@ describe('the Content list', () => {
     await table();
     expect(screen.queryByRole('button', { name: 'New content' })).toBeNull();
     expect(screen.queryByRole('columnheader', { name: 'Environment' })).toBeNull();
-    screen.getByText('Content published on this server. Only its owners and administrators can change it.');
+    screen.getByText('Content shared with you on this server. Only its owners, collaborators and administrators can change it.');
   });
 
   it('invites a publisher to create their first content item, and refuses a name they already use', async () => {

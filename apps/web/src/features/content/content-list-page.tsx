@@ -34,7 +34,7 @@ export function ContentListPage({ user }: { user: User }) {
     ? 'Your apps, APIs and reports, and the environment each one builds and runs in.'
     : canCreate
       ? 'All content on this server, and the environment each item builds and runs in.'
-      : 'Content published on this server. Only its owners and administrators can change it.';
+      : 'Content shared with you on this server. Only its owners, collaborators and administrators can change it.';
   return (
     <Page
       title="Content"
@@ -47,13 +47,14 @@ export function ContentListPage({ user }: { user: User }) {
         )
       }
     >
-      <ContentList owner={owner} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
+      <ContentList reader={user} owner={owner} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
       {creating && <NewContentDialog onClose={() => setCreating(false)} />}
     </Page>
   );
 }
 
 interface ContentListProps {
+  readonly reader: User;
   /** Only this person's content; null for everything the reader may see. */
   readonly owner: string | null;
   readonly canCreate: boolean;
@@ -61,15 +62,15 @@ interface ContentListProps {
   readonly onCreate: () => void;
 }
 
-function ContentList({ owner, canCreate, showRuntime, onCreate }: ContentListProps) {
+function ContentList({ reader, owner, canCreate, showRuntime, onCreate }: ContentListProps) {
   const list = useContentList(owner);
   const { query, setQuery, sort: sortParam, chooseSort } = useListSearch();
   const sort = useMemo(() => parseContentSort(sortParam) ?? DEFAULT_CONTENT_SORT, [sortParam]);
   const data = list.data ?? EMPTY;
-  const sorted = useMemo(() => sortContent(data, sort), [data, sort]);
+  const sorted = useMemo(() => sortContent(data, sort, reader), [data, sort, reader]);
   const rows = useMemo(() => searchContent(sorted, query), [sorted, query]);
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
-  const columns = useMemo(() => contentColumns({ showOwner: owner === null, showRuntime }), [owner, showRuntime]);
+  const columns = useMemo(() => contentColumns({ showOwner: owner === null, showRuntime, reader }), [owner, showRuntime, reader]);
 
   if (list.isPending) {
     return (

@@ -21,14 +21,14 @@ const names = (list: ReturnType<typeof sortContent>) => list.map((content) => co
 
 describe('the Content list', () => {
   it('sorts by title (the name when untitled), numbers in order, both ways', () => {
-    expect(names(sortContent(items, { column: 'title', descending: false }))).toEqual(['draft', 'forecast-api', 'report']);
-    expect(names(sortContent(items, { column: 'title', descending: true }))).toEqual(['report', 'forecast-api', 'draft']);
+    expect(names(sortContent(items, { column: 'title', descending: false }, pat))).toEqual(['draft', 'forecast-api', 'report']);
+    expect(names(sortContent(items, { column: 'title', descending: true }, pat))).toEqual(['report', 'forecast-api', 'draft']);
   });
 
   it('sorts by owner, and by last deploy with never-deployed last in both directions', () => {
-    expect(names(sortContent(items, { column: 'owner', descending: false }))).toEqual(['forecast-api', 'draft', 'report']);
-    expect(names(sortContent(items, { column: 'deployed', descending: false }))).toEqual(['report', 'forecast-api', 'draft']);
-    expect(names(sortContent(items, { column: 'deployed', descending: true }))).toEqual(['forecast-api', 'report', 'draft']);
+    expect(names(sortContent(items, { column: 'owner', descending: false }, pat))).toEqual(['forecast-api', 'draft', 'report']);
+    expect(names(sortContent(items, { column: 'deployed', descending: false }, pat))).toEqual(['report', 'forecast-api', 'draft']);
+    expect(names(sortContent(items, { column: 'deployed', descending: true }, pat))).toEqual(['forecast-api', 'report', 'draft']);
   });
 
   it('searches title, name, owner and image, every word', () => {
@@ -38,8 +38,14 @@ describe('the Content list', () => {
     expect(names(searchContent(items, '  '))).toEqual(['report', 'forecast-api', 'draft']);
   });
 
-  it('says the runtime choice only to those who may see it', () => {
-    expect(items.map(runtimeText)).toEqual(['Automatic', 'ghcr.io/org/runtime:r4.4', null]);
+  it('says the runtime choice only to those who may see it: owners, collaborators and administrators', () => {
+    const admin = aUser({ username: 'ada', user_role: 'administrator' });
+    // As the server sends them to an administrator: none of the three is shared with them.
+    const seenByAdmin = items.map((content) => ({ ...content, app_role: 'none' as const }));
+    expect(seenByAdmin.map((content) => runtimeText(content, admin))).toEqual(['Automatic', 'ghcr.io/org/runtime:r4.4', 'Automatic']);
+    const collaborating = { ...api, app_role: 'editor' as const };
+    const viewing = { ...api, app_role: 'viewer' as const, default_image_name: null, default_environment_guid: null };
+    expect([report, collaborating, viewing].map((content) => runtimeText(content, pat))).toEqual(['Automatic', 'ghcr.io/org/runtime:r4.4', null]);
   });
 
   it('reads the table’s sort state, ignoring columns it does not sort by', () => {

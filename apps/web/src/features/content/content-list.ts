@@ -1,4 +1,5 @@
-import type { Content } from '@envdesk/domain';
+import type { Content, User } from '@envdesk/domain';
+import { contentSubjectFor, offers } from '../../lib/access';
 import { type ListSort, parseListSort } from '../../lib/list-search';
 
 /** The Content list's search and order: pure, so the table only renders what these return. */
@@ -23,16 +24,16 @@ export const contentTitle = (content: Pick<Content, 'title' | 'name'>): string =
 
 export const ownerName = (owner: Content['owner']): string => `${owner.first_name} ${owner.last_name}`.trim() || owner.username;
 
-/** What the Environment column says: null when the runtime is not the reader's to see. */
-export function runtimeText(content: Content): string | null {
-  if (content.app_role !== 'owner') return null;
+/** What the Environment column says: null when the runtime is not `reader`'s to see (the server sent none). */
+export function runtimeText(content: Content, reader: User): string | null {
+  if (!offers(reader, 'content:read-runtime', contentSubjectFor(reader, content))) return null;
   if (content.default_environment_guid === null && content.default_image_name === null) return 'Automatic';
   return content.default_image_name ?? 'A specific environment';
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-const sortKeys: Record<ContentSortColumn, (content: Content) => string | null> = {
+const sortKeys: Record<ContentSortColumn, (content: Content, reader: User) => string | null> = {
   title: contentTitle,
   owner: (content) => ownerName(content.owner),
   runtime: runtimeText,
@@ -43,14 +44,14 @@ const sortKeys: Record<ContentSortColumn, (content: Content) => string | null> =
  * A sorted copy. Items without a value (never deployed) go last in both directions; ties fall back
  * to title, then name and GUID, so the order never depends on the server's.
  */
-export function sortContent(items: readonly Content[], sort: ContentSort): Content[] {
+export function sortContent(items: readonly Content[], sort: ContentSort, reader: User): Content[] {
   const keyOf = sortKeys[sort.column];
   const direction = sort.descending ? -1 : 1;
   const tieBreak = (a: Content, b: Content) =>
     collator.compare(contentTitle(a), contentTitle(b)) || collator.compare(a.name, b.name) || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0);
   return [...items].sort((a, b) => {
-    const keyA = keyOf(a);
-    const keyB = keyOf(b);
+    const keyA = keyOf(a, reader);
+    const keyB = keyOf(b, reader);
     if (keyA === null || keyB === null) return keyA === keyB ? tieBreak(a, b) : keyA === null ? 1 : -1;
     const order = sort.column === 'deployed' ? Date.parse(keyA) - Date.parse(keyB) : collator.compare(keyA, keyB);
     return direction * order || tieBreak(a, b);

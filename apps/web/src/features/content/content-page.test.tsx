@@ -292,7 +292,7 @@ describe('the content page for others', () => {
     const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };
     const fake = renderAppAt(`/content/${deployed.guid}`, viewer, { [`GET /__api__/v1/content/${deployed.guid}`]: () => json(200, readable) });
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
-    screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.');
+    screen.getByText('Only the content’s owner, its collaborators and administrators can see and change its runtime, bundles and deploys.');
     expect(screen.queryByRole('region', { name: 'Runtime' })).toBeNull();
     expect(within(screen.getByRole('main')).queryByRole('button')).toBeNull();
     expect(fake.requests.map((request) => request.path)).not.toContain('/__api__/v1/environments');
@@ -303,7 +303,7 @@ describe('the content page for others', () => {
     const readable = { ...deployed, app_role: 'viewer' as const, default_environment_guid: null, image_name: null };
     renderAppAt(`/content/${deployed.guid}`, dana, { [`GET /__api__/v1/content/${deployed.guid}`]: () => json(200, readable) });
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
-    screen.getByText('Only the content’s owner and administrators can see and change its runtime, bundles and deploys.');
+    screen.getByText('Only the content’s owner, its collaborators and administrators can see and change its runtime, bundles and deploys.');
     expect(within(screen.getByRole('main')).queryByRole('button')).toBeNull();
   });
 

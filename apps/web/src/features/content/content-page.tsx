@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { ConfirmDialog } from '../../components/dialog';
 import { Page } from '../../components/page';
-import { offers } from '../../lib/access';
+import { contentSubjectFor, offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
 import { useDeleteContent } from './api/delete-content';
 import { useContent } from './api/get-content';
@@ -62,8 +62,8 @@ export function ContentPage({ user, guid }: { user: User; guid: string }) {
       </>
     );
   }
-  // Owners and administrators may change it (PRODUCT.md §2); the server's `app_role` says the same.
-  const manages = offers(user, 'content:update', content.data);
+  // Owners, collaborators and administrators may change it (PRODUCT.md §2), as its `app_role` tells.
+  const manages = offers(user, 'content:update', contentSubjectFor(user, content.data));
   return manages ? <ManagedContent content={content.data} /> : <ReadOnlyContent content={content.data} />;
 }
 
@@ -116,7 +116,7 @@ function ReadOnlyContent({ content }: { content: Content }) {
       <BackLink />
       <Page title={contentTitle(content)} lead={content.description || undefined}>
         <Summary content={content} />
-        <p className="notice">Only the content&rsquo;s owner and administrators can see and change its runtime, bundles and deploys.</p>
+        <p className="notice">Only the content&rsquo;s owner, its collaborators and administrators can see and change its runtime, bundles and deploys.</p>
       </Page>
     </>
   );

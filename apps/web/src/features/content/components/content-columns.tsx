@@ -1,4 +1,4 @@
-import type { Content } from '@envdesk/domain';
+import type { Content, User } from '@envdesk/domain';
 import { type DataColumns, createDataColumnHelper } from '../../../components/data-table';
 import { Link } from '@tanstack/react-router';
 import { contentTitle, ownerName, runtimeText } from '../content-list';
@@ -39,7 +39,7 @@ const ownerColumn = helper.accessor((content) => ownerName(content.owner), {
   meta: { width: '12rem' },
 });
 
-const runtimeColumn = helper.accessor((content) => runtimeText(content) ?? '', {
+const runtimeColumn = (reader: User) => helper.accessor((content) => runtimeText(content, reader) ?? '', {
   id: 'runtime',
   header: 'Environment',
   cell: (info) => {
@@ -76,6 +76,6 @@ const deployedColumn = helper.accessor('last_deployed_time', {
  * The Content list's columns; their ids are the sort columns of content-list.ts. Owners appear when
  * the list is not only the reader's own; the Environment only to those who may see runtimes.
  */
-export function contentColumns({ showOwner, showRuntime }: { showOwner: boolean; showRuntime: boolean }): DataColumns<Content> {
-  return [titleColumn, ...(showOwner ? [ownerColumn] : []), ...(showRuntime ? [runtimeColumn] : []), deployedColumn];
+export function contentColumns({ showOwner, showRuntime, reader }: { showOwner: boolean; showRuntime: boolean; reader: User }): DataColumns<Content> {
+  return [titleColumn, ...(showOwner ? [ownerColumn] : []), ...(showRuntime ? [runtimeColumn(reader)] : []), deployedColumn];
 }
