@@ -191,7 +191,7 @@ export function createContentStore(db: Kysely<Database>) {
     /** By the numeric id older clients keep (rsconnect's deployment records). */
     async findById(id: number): Promise<ContentRecord | undefined> {
       const row = await withOwner().where('c.id', '=', id).executeTakeFirst();
-      return row && toRecord(row);
+      return row && (await toRecords([row]))[0];
     },
 
     /** Throws DuplicateName when the owner already has content of that name. */

@@ -20,12 +20,16 @@ import {
 } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
-import type { ContentService } from '../content/content-service.js';
+import { type ContentService, contentSubject } from '../content/content-service.js';
 import type { ContentRecord } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
 import type { TaskRunner } from '../tasks/task-runner.js';
 import { jobOf } from './build-records.js';
 import type { JobRecord, PackageRecord } from './runtime-store.js';
+
+/** Packages show only for content the caller sees and may read the packages of. */
+const canReadPackages = (actor: Actor, record: ContentRecord | undefined): boolean =>
+  record !== undefined && can(actor, 'content:read-packages', contentSubject(record));
 
 export const CACHE_MISSING = 'Cache does not exist';
 
@@ -180,6 +184,8 @@ export function createRuntimeService({ store, clock, content, tasks }: RuntimeDe
     async packages(actor: Actor, query: PackagesQuery): Promise<PackagesPage> {
       authorize(actor, 'packages:read');
       const all = await store.runtime.listActivePackages({});
+      // What the caller may see of each item decides whether its packages show (access lists included).
+      const visible = new Map((await content.list(actor, {})).map((record) => [record.id, record]));
       const contentId = query.content_id ?? query.app_id;
       const contentGuid = query.content_guid ?? query.app_guid;
       const wanted = all.filter(
@@ -188,7 +194,7 @@ export function createRuntimeService({ store, clock, content, tasks }: RuntimeDe
           (query.bundle_id === undefined || String(pkg.bundle_id) === query.bundle_id) &&
           (contentId === undefined || String(pkg.content_id) === contentId) &&
           (contentGuid === undefined || pkg.content_guid === contentGuid) &&
-          can(actor, 'content:read-packages', { owner_guid: pkg.owner_guid }),
+          canReadPackages(actor, visible.get(pkg.content_id)),
       );
       const start = (query.page_number - 1) * query.page_size;
       return { results: wanted.slice(start, start + query.page_size).map(presentPackage), current_page: query.page_number, total: wanted.length };
