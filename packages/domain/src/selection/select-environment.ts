@@ -1,9 +1,17 @@
-import { type Actor, type EnvironmentGrant, can } from '../access/can.js';
+import { type Actor, can } from '../access/can.js';
 import { type Environment, LANGUAGE_LABELS, isDisabled } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
 import type { Candidate, CandidateChecks } from './candidate.js';
 import { bundleSummary, failureLog, successLog } from './deploy-log.js';
+import {
+  type Choice,
+  type EnvironmentEntry,
+  type InstallationIndex,
+  type InstallationJudge,
+  incompatibility,
+  indexedJudge,
+} from './installation-index.js';
 import type { Manifest } from './manifest-schema.js';
 import {
   type InstalledVersion,
@@ -36,8 +44,13 @@ export interface SelectionInput {
    */
   readBy: Actor;
   /** Every environment with its permission entries, in creation order. */
-  environments: ReadonlyArray<{ environment: Environment; grants: readonly EnvironmentGrant[] }>;
+  environments: readonly EnvironmentEntry[];
   matching: VersionMatching;
+  /**
+   * buildInstallationIndex(environments), for this very list: what selection can work out once
+   * per environments revision rather than on every deploy. The answer is the same without it.
+   */
+  index?: InstallationIndex;
 }
 
 export type SelectionRequestKind = 'manifest-image' | 'content-environment' | 'content-image' | 'automatic';
@@ -217,47 +230,49 @@ function installedVersions(environment: Environment, language: SelectionLanguage
   return installed;
 }
 
-const releaseText = (requirement: LanguageRequirement, length: number): string =>
-  Array.from({ length }, (_, i) => requirement.version?.parts[i] ?? 0).join('.');
-
-/** Why no installation of `installed` is compatible with `requirement`. */
-function incompatibility(requirement: LanguageRequirement, installed: readonly Installed[]): string {
-  const label = LANGUAGE_LABELS[requirement.language];
-  if (installed.length === 0) return `no ${label} installation`;
-  const versions = installed.map((each) => each.text).join(', ');
-  if (requirement.constraint) {
-    return `${label} ${versions} ${installed.length === 1 ? 'does' : 'do'} not satisfy ${requirement.constraintText}`;
-  }
-  const wanted = releaseText(requirement, requirement.matching === 'exact' ? 3 : 2);
-  return `no ${label} ${wanted} installation (has ${versions})`;
+/** Without an index: every installation of every environment judged where it stands. */
+function directJudge(requirements: readonly LanguageRequirement[]): InstallationJudge<ScoredVersion> {
+  const read = versionReader();
+  return {
+    choose(_position, environment, i) {
+      const requirement = requirements[i]!;
+      const installed = installedVersions(environment, requirement.language, read);
+      const best = chooseInstallation(requirement, installed);
+      if (!best) return incompatibility(requirement, installed.map((each) => each.text));
+      return { text: best.installed.text, path: best.installed.path, score: best.score };
+    },
+    compare: compareScored,
+  };
 }
 
-interface Evaluation {
+interface Evaluation<Score> {
+  /** Position in the full list (creation order): a full tie goes to the lower. */
   readonly index: number;
   readonly environment: Environment;
   readonly reasons: string[];
   readonly checks: CandidateChecks;
   readonly incompatibilities: string[];
   /** Per used language (R, Python, Quarto order) when accepted; empty when rejected. */
-  readonly chosen: Installed[];
-  readonly scores: ScoredVersion[];
+  readonly chosen: ReadonlyArray<Choice<Score>>;
 }
 
-function evaluate(
-  entry: SelectionInput['environments'][number],
+const NOTHING_CHOSEN: ReadonlyArray<Choice<never>> = [];
+
+function evaluate<Score>(
+  entry: EnvironmentEntry,
   index: number,
   request: SelectionRequest,
   owner: Actor,
   bundle: BundleRequirements,
-  read: VersionReader,
-): Evaluation {
+  judge: InstallationJudge<Score>,
+): Evaluation<Score> {
   const { environment, grants } = entry;
   const permitted = can(owner, 'environments:use', { grants });
   // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
   const matchingAllows = environment.matching === 'any' || (environment.matching === 'exact' && request.requested);
   if (!request.includes(environment)) {
     const checks = { inRequest: false, matching: matchingAllows, permitted, compatible: null };
-    return { index, environment, reasons: [request.outsideReason], checks, incompatibilities: [], chosen: [], scores: [] };
+    return { index, environment, reasons: [request.outsideReason], checks, incompatibilities: [], chosen: NOTHING_CHOSEN };
   }
   const reasons: string[] = [];
   if (isDisabled(environment)) reasons.push('matching is none');
@@ -267,29 +282,22 @@ function evaluate(
     reasons.push(!can(owner, 'environments:use') ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
   }
   const incompatibilities: string[] = [...bundle.problems];
-  const chosen: Installed[] = [];
-  const scores: ScoredVersion[] = [];
-  for (const requirement of bundle.requirements) {
-    const installed = installedVersions(environment, requirement.language, read);
-    const best = chooseInstallation(requirement, installed);
-    if (best) {
-      chosen.push(best.installed);
-      scores.push(best.score);
-    } else {
-      incompatibilities.push(incompatibility(requirement, installed));
-    }
+  const chosen: Array<Choice<Score>> = [];
+  for (let i = 0; i < bundle.requirements.length; i++) {
+    const choice = judge.choose(index, environment, i);
+    if (typeof choice === 'string') incompatibilities.push(choice);
+    else chosen.push(choice);
   }
   reasons.push(...incompatibilities);
   const checks = { inRequest: true, matching: matchingAllows, permitted, compatible: incompatibilities.length === 0 };
-  const judged = { index, environment, reasons, checks, incompatibilities };
-  return reasons.length === 0 ? { ...judged, chosen, scores } : { ...judged, chosen: [], scores: [] };
+  return { index, environment, reasons, checks, incompatibilities, chosen: reasons.length === 0 ? chosen : NOTHING_CHOSEN };
 }
 
 /** Language by language (R, Python, Quarto) the closer installation wins; a full tie goes to the environment created first. */
-function rankCandidates(accepted: Evaluation[]): Evaluation[] {
-  return [...accepted].sort((a, b) => {
-    for (let i = 0; i < a.scores.length; i++) {
-      const order = compareScored(a.scores[i]!, b.scores[i]!);
+function rankCandidates<Score>(accepted: Array<Evaluation<Score>>, judge: InstallationJudge<Score>): Array<Evaluation<Score>> {
+  return accepted.sort((a, b) => {
+    for (let i = 0; i < a.chosen.length; i++) {
+      const order = judge.compare(a.chosen[i]!.score, b.chosen[i]!.score);
       if (order !== 0) return order;
     }
     return a.index - b.index;
@@ -309,33 +317,44 @@ function failureSentence(request: SelectionRequest, inScope: number, requirement
  * grants and the settings. The rules, each with a table test, are spec/selection-reference.md.
  */
 export function selectEnvironment(input: SelectionInput): SelectionResult {
-  const { manifest, content, owner, readBy, matching } = input;
+  const { manifest, matching, index } = input;
+  if (index && index.environments !== input.environments) throw new Error('The installation index was built from another environments list.');
+  const bundle = requirementsOf(manifest, matching);
+  return index ? selectWith(input, bundle, indexedJudge(index, bundle.requirements)) : selectWith(input, bundle, directJudge(bundle.requirements));
+}
+
+function selectWith<Score>(input: SelectionInput, bundle: BundleRequirements, judge: InstallationJudge<Score>): SelectionResult {
+  const { manifest, content, owner, readBy } = input;
   // Publishers see only what they may use: for anyone but an administrator the environments the
   // owner may not use are dropped here, before any judgement, so nothing below can leak them.
   const restricted = !can(readBy, 'environments:read-all');
-  const environments = restricted ? input.environments.filter((entry) => can(owner, 'environments:use', entry)) : input.environments;
   const request = requestOf(manifest, content, restricted ? " the content's owner may use" : '');
-  const bundle = requirementsOf(manifest, matching);
 
-  const read = versionReader();
-  const evaluations = environments.map((entry, index) => evaluate(entry, index, request, owner, bundle, read));
-  const accepted = rankCandidates(evaluations.filter((evaluation) => evaluation.reasons.length === 0));
-  const toCandidate = (evaluation: Evaluation, rank: number | null): Candidate => ({
+  const accepted: Array<Evaluation<Score>> = [];
+  const rejected: Array<Evaluation<Score>> = [];
+  let considered = 0;
+  input.environments.forEach((entry, position) => {
+    if (restricted && !can(owner, 'environments:use', entry)) return;
+    considered++;
+    const evaluation = evaluate(entry, position, request, owner, bundle, judge);
+    (evaluation.reasons.length === 0 ? accepted : rejected).push(evaluation);
+  });
+  const toCandidate = (evaluation: Evaluation<Score>, rank: number | null): Candidate => ({
     environment: evaluation.environment,
     accepted: rank !== null,
     rank,
     reasons: evaluation.reasons,
     checks: evaluation.checks,
     incompatibilities: evaluation.incompatibilities,
-    installations: evaluation.chosen.map((installed, i) => ({
+    installations: evaluation.chosen.map((choice, i) => ({
       language: bundle.requirements[i]!.language,
-      version: installed.text,
-      path: installed.path,
+      version: choice.text,
+      path: choice.path,
     })),
   });
   const candidates = [
-    ...accepted.map((evaluation, i) => toCandidate(evaluation, i + 1)),
-    ...evaluations.filter((evaluation) => evaluation.reasons.length > 0).map((evaluation) => toCandidate(evaluation, null)),
+    ...rankCandidates(accepted, judge).map((evaluation, i) => toCandidate(evaluation, i + 1)),
+    ...rejected.map((evaluation) => toCandidate(evaluation, null)),
   ];
   const selected = candidates[0]?.accepted ? candidates[0] : null;
 
@@ -352,7 +371,7 @@ export function selectEnvironment(input: SelectionInput): SelectionResult {
   } else {
     const inScope = candidates.filter((candidate) => request.includes(candidate.environment));
     failure = failureSentence(request, inScope.length, bundle.requirements);
-    log = failureLog(failure, inScope, environments.length - inScope.length, request.outsideReason);
+    log = failureLog(failure, inScope, considered - inScope.length, request.outsideReason);
   }
 
   return {
