@@ -77,15 +77,15 @@ export function presentSelection(result: SelectionResult): SelectionExplanation 
       matching: candidate.environment.matching,
       accepted: candidate.accepted,
       rank: candidate.rank,
-      reasons: candidate.reasons,
+      reasons: [...candidate.reasons],
       checks: {
         in_request: candidate.checks.inRequest,
         matching: candidate.checks.matching,
         permitted: candidate.checks.permitted,
         compatible: candidate.checks.compatible,
       },
-      incompatibilities: candidate.incompatibilities,
-      installations: candidate.installations,
+      incompatibilities: [...candidate.incompatibilities],
+      installations: [...candidate.installations],
     })),
     log: result.log,
   };

@@ -134,10 +134,9 @@ export function incompatibility(requirement: LanguageRequirement, texts: readonl
   return `no ${label} ${wanted} installation (has ${versions})`;
 }
 
-/** The installation an environment offers for one requirement, with how good a choice it is. */
-export interface Choice<Score> {
-  readonly text: string;
-  readonly path: string;
+/** The installation an environment offers for one requirement (where it sits in its `installations`), with how good a choice it is. */
+export interface Pick<Score> {
+  readonly position: number;
   readonly score: Score;
 }
 
@@ -146,7 +145,7 @@ export interface Choice<Score> {
  * and orders the picks; `choose` answers the rejection reason when no installation is compatible.
  */
 export interface InstallationJudge<Score> {
-  choose(position: number, environment: Environment, requirement: number): Choice<Score> | string;
+  choose(position: number, environment: Environment, requirement: number): Pick<Score> | string;
   /** Negative when `a` is the better pick; 0 only when they rank the same. */
   compare(a: Score, b: Score): number;
 }
@@ -174,28 +173,26 @@ export function indexedJudge(index: InstallationIndex, requirements: readonly La
       const previous = scored[i - 1];
       place[id] = previous && compareScored(previous.score, score) === 0 ? place[previous.id]! : i;
     });
-    // Per installation set: the position of its best installation and that installation's place, or why none fits.
-    const decided: Array<{ position: number; place: number } | string | undefined> = new Array(language.sets.length);
-    const decide = (set: InstallationSet): { position: number; place: number } | string => {
-      let best: { position: number; place: number } | null = null;
+    // Per installation set: its best installation and that installation's place, or why none fits.
+    const decided: Array<Pick<number> | string | undefined> = new Array(language.sets.length);
+    const decide = (set: InstallationSet): Pick<number> | string => {
+      let best: Pick<number> | null = null;
       set.versionIds.forEach((id, i) => {
         const at = place[id]!;
         // The first of equally good installations wins, as it does without the index.
-        if (at >= 0 && (best === null || at < best.place)) best = { position: set.positions[i]!, place: at };
+        if (at >= 0 && (best === null || at < best.score)) best = { position: set.positions[i]!, score: at };
       });
       return best ?? incompatibility(requirement, set.texts);
     };
-    return { requirement, language, decided, decide };
+    return { language, decided, decide };
   });
 
   return {
-    choose(position, environment, i) {
-      const { requirement, language, decided, decide } = perRequirement[i]!;
+    choose(position, _environment, i) {
+      const { language, decided, decide } = perRequirement[i]!;
       const setId = language.setOf[position]!;
-      const decision = (decided[setId] ??= decide(language.sets[setId]!));
-      if (typeof decision === 'string') return decision;
-      const installation = environment[requirement.language].installations[decision.position]!;
-      return { text: installation.version, path: installation.path, score: decision.place };
+      // Shared by every environment with the same installation list.
+      return (decided[setId] ??= decide(language.sets[setId]!));
     },
     compare: (a, b) => a - b,
   };
