@@ -135,7 +135,7 @@ export function incompatibility(requirement: LanguageRequirement, texts: readonl
 }
 
 /** The installation an environment offers for one requirement (where it sits in its `installations`), with how good a choice it is. */
-export interface Pick<Score> {
+export interface InstallationPick<Score> {
   readonly position: number;
   readonly score: Score;
 }
@@ -145,7 +145,7 @@ export interface Pick<Score> {
  * and orders the picks; `choose` answers the rejection reason when no installation is compatible.
  */
 export interface InstallationJudge<Score> {
-  choose(position: number, environment: Environment, requirement: number): Pick<Score> | string;
+  choose(position: number, environment: Environment, requirement: number): InstallationPick<Score> | string;
   /** Negative when `a` is the better pick; 0 only when they rank the same. */
   compare(a: Score, b: Score): number;
 }
@@ -174,9 +174,9 @@ export function indexedJudge(index: InstallationIndex, requirements: readonly La
       place[id] = previous && compareScored(previous.score, score) === 0 ? place[previous.id]! : i;
     });
     // Per installation set: its best installation and that installation's place, or why none fits.
-    const decided: Array<Pick<number> | string | undefined> = new Array(language.sets.length);
-    const decide = (set: InstallationSet): Pick<number> | string => {
-      let best: Pick<number> | null = null;
+    const decided: Array<InstallationPick<number> | string | undefined> = new Array(language.sets.length);
+    const decide = (set: InstallationSet): InstallationPick<number> | string => {
+      let best: InstallationPick<number> | null = null;
       set.versionIds.forEach((id, i) => {
         const at = place[id]!;
         // The first of equally good installations wins, as it does without the index.

@@ -8,7 +8,7 @@ import {
   type EnvironmentEntry,
   type InstallationIndex,
   type InstallationJudge,
-  type Pick,
+  type InstallationPick,
   incompatibility,
   indexedJudge,
 } from './installation-index.js';
@@ -253,7 +253,7 @@ interface Qualified<Score> {
   readonly environment: Environment;
   readonly checks: CandidateChecks;
   /** Per used language (R, Python, Quarto order). */
-  readonly picks: ReadonlyArray<Pick<Score>>;
+  readonly picks: ReadonlyArray<InstallationPick<Score>>;
 }
 
 // Many candidates share these (a result is read, never changed): 10,000 environments judged
@@ -288,7 +288,7 @@ function environmentJudge<Score>(request: SelectionRequest, owner: Actor, bundle
   const roots: ReasonsNode[] = [];
   // Scratch lists, reused for every environment.
   const incompatibilities: string[] = [];
-  const picks: Array<Pick<Score>> = [];
+  const picks: Array<InstallationPick<Score>> = [];
 
   function listsFor(refusals: number): NonNullable<ReasonsNode['lists']> {
     let node = (roots[refusals] ??= {});
