@@ -21,6 +21,7 @@ import type { Store } from './db/store.js';
 import { deployRoutes, selectionRoutes } from './deploy/deploy-router.js';
 import { createDeployService } from './deploy/deploy-service.js';
 import { createSelectionService } from './deploy/selection-service.js';
+import { createEnvironmentListCache } from './environments/environment-list-cache.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { authenticate } from './http/authenticate.js';
@@ -126,18 +127,20 @@ export function createApp(deps: AppDeps): App {
     replicaId: deps.tasks?.replicaId ?? newReplicaId(),
     staleMs: deps.tasks?.staleMs ?? DEFAULT_TASK_STALE_MS,
   });
+  // One read of the environments per revision, shared by the list route, deploys and the explainer.
+  const environmentList = createEnvironmentListCache(store);
   const services = {
     auth: createAuthService({ store, clock, logger, signInLimits: deps.signInLimits }),
-    environments: createEnvironmentsService({ store, clock, environmentsFile }),
+    environments: createEnvironmentsService({ store, clock, environmentsFile, listCache: environmentList }),
     users: createUsersService({ store, clock }),
     content,
     contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
-    deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner }),
+    deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner, environments: environmentList }),
     taskRunner,
   };
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
-  const selection = createSelectionService({ store, content, matching });
+  const selection = createSelectionService({ store, content, matching, environments: environmentList });
   const includes = createContentIncludes({ store });
   const routes = [
     ...systemRoutes({ version }),

@@ -13,12 +13,15 @@ import { type Clock, timestamp } from '../clock.js';
 import type { ContentService } from '../content/content-service.js';
 import { type ContentRecord, runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
+import type { EnvironmentListCache } from '../environments/environment-list-cache.js';
 import { buildRecordsOf, jobOf } from '../runtime/build-records.js';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
 export interface DeployDeps {
-  readonly store: Pick<Store, 'bundles' | 'content' | 'environments' | 'tasks' | 'users' | 'runtime' | 'transaction'>;
+  readonly store: Pick<Store, 'bundles' | 'content' | 'tasks' | 'users' | 'runtime' | 'transaction'>;
+  /** Every environment and its installation index, read once per environments revision. */
+  readonly environments: Pick<EnvironmentListCache, 'selectionIndex'>;
   readonly clock: Clock;
   readonly content: ContentService;
   readonly matching: VersionMatching;
@@ -27,7 +30,7 @@ export interface DeployDeps {
 
 export const CONTENT_DELETED = 'the content was deleted during the deploy';
 
-export function createDeployService({ store, clock, content, matching, tasks }: DeployDeps) {
+export function createDeployService({ store, clock, content, matching, tasks, environments }: DeployDeps) {
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
   async function run(task: TaskContext, record: ContentRecord, bundle: BundleRecord, activate: boolean): Promise<TaskOutcome> {
     const fail = (error: string): TaskOutcome => ({ code: 1, error });
@@ -37,13 +40,15 @@ export function createDeployService({ store, clock, content, matching, tasks }: 
     if (!manifest.ok) return fail(manifest.error);
     // Permissions are checked for the content's owner, whoever deploys.
     const owner = await store.users.actorOf(record.owner.id);
+    const index = await environments.selectionIndex();
     const selection = selectEnvironment({
       manifest: manifest.value,
       content: runtimeChoiceOf(record),
       owner,
       // The log is read by the owner (and administrators): it names only environments the owner may use.
       readBy: owner,
-      environments: await store.environments.listWithGrants(),
+      environments: index.environments,
+      index,
       matching,
     });
     await task.say(...selection.log);

@@ -12,16 +12,20 @@ import {
 import type { ContentService } from '../content/content-service.js';
 import { runtimeChoiceOf } from '../content/content-store.js';
 import type { Store } from '../db/store.js';
+import type { EnvironmentListCache } from '../environments/environment-list-cache.js';
 
 /** The same ranking a deploy uses, without deploying: for the content page and the picker. */
 export function createSelectionService({
   store,
   content,
   matching,
+  environments,
 }: {
-  store: Pick<Store, 'bundles' | 'environments' | 'users'>;
+  store: Pick<Store, 'bundles' | 'users'>;
   content: ContentService;
   matching: VersionMatching;
+  /** Every environment and its installation index, read once per environments revision. */
+  environments: Pick<EnvironmentListCache, 'selectionIndex'>;
 }) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
@@ -37,6 +41,7 @@ export function createSelectionService({
       const manifest = input.manifest ? parseManifest(input.manifest) : latest!.manifest;
       if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
       const saved = runtimeChoiceOf(record);
+      const index = await environments.selectionIndex();
       return selectEnvironment({
         manifest: manifest.value,
         content: {
@@ -48,7 +53,8 @@ export function createSelectionService({
         owner: record ? await store.users.actorOf(record.owner.id) : actor,
         // An administrator's explanation shows every environment; anyone else's only those the owner may use.
         readBy: actor,
-        environments: await store.environments.listWithGrants(),
+        environments: index.environments,
+        index,
         matching,
       });
     },
@@ -71,15 +77,15 @@ export function presentSelection(result: SelectionResult): SelectionExplanation 
       matching: candidate.environment.matching,
       accepted: candidate.accepted,
       rank: candidate.rank,
-      reasons: candidate.reasons,
+      reasons: [...candidate.reasons],
       checks: {
         in_request: candidate.checks.inRequest,
         matching: candidate.checks.matching,
         permitted: candidate.checks.permitted,
         compatible: candidate.checks.compatible,
       },
-      incompatibilities: candidate.incompatibilities,
-      installations: candidate.installations,
+      incompatibilities: [...candidate.incompatibilities],
+      installations: [...candidate.installations],
     })),
     log: result.log,
   };

@@ -1,18 +1,47 @@
-import { type Actor, can } from '@envdesk/domain';
+import { type Actor, type EnvironmentGrant, type InstallationIndex, buildInstallationIndex, can } from '@envdesk/domain';
 import type { Store } from '../db/store.js';
-import type { EnvironmentGrant } from '@envdesk/domain';
+import type { EnvironmentWithGrants } from './environments-store.js';
 
-interface Snapshot {
-  readonly revision: number;
+interface Serialised {
   /** The whole list as administrators get it, serialised once. */
   readonly all: Buffer;
   readonly entries: ReadonlyArray<{ readonly json: string; readonly grants: readonly EnvironmentGrant[] }>;
 }
 
+interface Snapshot {
+  readonly revision: number;
+  serialised(): Serialised;
+  index(): InstallationIndex;
+}
+
+/** One environments revision, read once; each form is made the first time it is asked for. */
+function snapshotOf(revision: number, rows: readonly EnvironmentWithGrants[]): Snapshot {
+  let serialised: Serialised | null = null;
+  let index: InstallationIndex | null = null;
+  return {
+    revision,
+    serialised() {
+      if (!serialised) {
+        const entries = rows.map(({ environment, grants }) => ({ json: JSON.stringify(environment), grants }));
+        serialised = { entries, all: Buffer.from(`[${entries.map((entry) => entry.json).join(',')}]`) };
+      }
+      return serialised;
+    },
+    index() {
+      index ??= buildInstallationIndex(rows);
+      return index;
+    },
+  };
+}
+
 /**
- * `GET /v1/environments` serialises thousands of records; doing that on every request costs
- * about 3× the bytes' own send time. The serialised list is kept until the environments
- * revision (bumped in the same transaction as every write, by any process) moves on.
+ * Every environment with its grants, read from the store once per environments revision (bumped in
+ * the same transaction as every write, by any process) and kept until it moves on:
+ * - `GET /v1/environments` serialises thousands of records; doing that on every request costs
+ *   about 3× the bytes' own send time, so the serialised list is kept;
+ * - a deploy (and the explainer) selects among all of them: reading 10,000 rows per deploy costs
+ *   more than the selection, so they share the rows and the installation index built from them.
+ * The records are shared by every caller: nobody may change them.
  */
 export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
   let snapshot: Snapshot | null = null;
@@ -21,9 +50,7 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
   async function build(): Promise<Snapshot> {
     // Revision first: if a write lands between the two reads, the next request rebuilds.
     const revision = await store.environments.revision();
-    const rows = await store.environments.listWithGrants();
-    const entries = rows.map(({ environment, grants }) => ({ json: JSON.stringify(environment), grants }));
-    return { revision, entries, all: Buffer.from(`[${entries.map((entry) => entry.json).join(',')}]`) };
+    return snapshotOf(revision, await store.environments.listWithGrants());
   }
 
   async function current(): Promise<Snapshot> {
@@ -39,10 +66,19 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
   return {
     /** The JSON bytes of the environments `actor` may see. */
     async listJson(actor: Actor): Promise<Buffer> {
-      const { all, entries } = await current();
+      const { all, entries } = (await current()).serialised();
       if (can(actor, 'environments:read-all')) return all;
       const visible = entries.filter((entry) => can(actor, 'environments:read', entry)).map((entry) => entry.json);
       return Buffer.from(`[${visible.join(',')}]`);
     },
+
+    /**
+     * Every environment with its grants, in creation order, as of the current revision, with the
+     * installation index built from that very list: pass both to selectEnvironment.
+     */
+    async selectionIndex(): Promise<InstallationIndex> {
+      return (await current()).index();
+    },
   };
 }
+export type EnvironmentListCache = ReturnType<typeof createEnvironmentListCache>;

@@ -23,7 +23,7 @@ import {
 import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { createEnvironmentListCache } from './environment-list-cache.js';
+import { type EnvironmentListCache, createEnvironmentListCache } from './environment-list-cache.js';
 import type { EnvironmentFields } from './environments-store.js';
 
 export interface EnvironmentsServiceDeps {
@@ -31,6 +31,8 @@ export interface EnvironmentsServiceDeps {
   readonly clock: Clock;
   /** The declarative file, named in the 409 that refuses edits of the environments it owns. */
   readonly environmentsFile?: string | null;
+  /** The list kept per environments revision, shared with selection (a new one when absent). */
+  readonly listCache?: EnvironmentListCache;
 }
 
 /** What a create body leaves out, filled with the defaults Connect uses. */
@@ -38,8 +40,7 @@ export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string
   return { ...definitionFrom(input), managed_by: managedBy };
 }
 
-export function createEnvironmentsService({ store, clock, environmentsFile = null }: EnvironmentsServiceDeps) {
-  const listCache = createEnvironmentListCache(store);
+export function createEnvironmentsService({ store, clock, environmentsFile = null, listCache = createEnvironmentListCache(store) }: EnvironmentsServiceDeps) {
 
   /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
   async function visible(actor: Actor, guid: string): Promise<Environment> {

@@ -24,17 +24,18 @@ export interface CandidateChecks {
   readonly compatible: boolean | null;
 }
 
+/** Read-only: candidates share their lists and checks (a selection among 10,000 environments makes few copies). */
 export interface Candidate {
   environment: Environment;
   accepted: boolean;
   /** 1 = selected, 2 = next best, …; null when rejected. */
   rank: number | null;
   /** Why the environment was rejected, in plain words; empty when accepted. */
-  reasons: string[];
+  reasons: readonly string[];
   /** The same judgement as flags, for programs (the picker) rather than people. */
   checks: CandidateChecks;
   /** The reasons that are about the bundle's versions: what makes it incompatible, whoever asks. */
-  incompatibilities: string[];
+  incompatibilities: readonly string[];
   /** The installation chosen for each language the bundle uses (R, Python, Quarto order); empty when rejected. */
-  installations: CandidateInstallation[];
+  installations: readonly CandidateInstallation[];
 }

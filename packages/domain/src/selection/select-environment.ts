@@ -1,9 +1,17 @@
-import { type Actor, type EnvironmentGrant, can } from '../access/can.js';
+import { type Actor, can } from '../access/can.js';
 import { type Environment, LANGUAGE_LABELS, isDisabled } from '../environments/environment-schemas.js';
 import { parseLanguageVersion, parseSpecifierSet } from '../versions/version-constraints.js';
 import { type Version, parseVersion } from '../versions/version.js';
 import type { Candidate, CandidateChecks } from './candidate.js';
 import { bundleSummary, failureLog, successLog } from './deploy-log.js';
+import {
+  type EnvironmentEntry,
+  type InstallationIndex,
+  type InstallationJudge,
+  type InstallationPick,
+  incompatibility,
+  indexedJudge,
+} from './installation-index.js';
 import type { Manifest } from './manifest-schema.js';
 import {
   type InstalledVersion,
@@ -36,8 +44,13 @@ export interface SelectionInput {
    */
   readBy: Actor;
   /** Every environment with its permission entries, in creation order. */
-  environments: ReadonlyArray<{ environment: Environment; grants: readonly EnvironmentGrant[] }>;
+  environments: readonly EnvironmentEntry[];
   matching: VersionMatching;
+  /**
+   * buildInstallationIndex(environments), for this very list: what selection can work out once
+   * per environments revision rather than on every deploy. The answer is the same without it.
+   */
+  index?: InstallationIndex;
 }
 
 export type SelectionRequestKind = 'manifest-image' | 'content-environment' | 'content-image' | 'automatic';
@@ -190,7 +203,8 @@ function requirementsOf(manifest: Manifest, matching: VersionMatching): BundleRe
 }
 
 interface Installed extends InstalledVersion {
-  readonly path: string;
+  /** Where it sits in the environment's `installations`. */
+  readonly position: number;
 }
 
 type VersionReader = (text: string) => Version | null;
@@ -210,89 +224,130 @@ function versionReader(): VersionReader {
 
 function installedVersions(environment: Environment, language: SelectionLanguage, read: VersionReader): Installed[] {
   const installed: Installed[] = [];
-  for (const { version: text, path } of environment[language].installations) {
+  environment[language].installations.forEach(({ version: text }, position) => {
     const version = read(text);
-    if (version) installed.push({ text, version, path });
-  }
+    if (version) installed.push({ text, version, position });
+  });
   return installed;
 }
 
-const releaseText = (requirement: LanguageRequirement, length: number): string =>
-  Array.from({ length }, (_, i) => requirement.version?.parts[i] ?? 0).join('.');
-
-/** Why no installation of `installed` is compatible with `requirement`. */
-function incompatibility(requirement: LanguageRequirement, installed: readonly Installed[]): string {
-  const label = LANGUAGE_LABELS[requirement.language];
-  if (installed.length === 0) return `no ${label} installation`;
-  const versions = installed.map((each) => each.text).join(', ');
-  if (requirement.constraint) {
-    return `${label} ${versions} ${installed.length === 1 ? 'does' : 'do'} not satisfy ${requirement.constraintText}`;
-  }
-  const wanted = releaseText(requirement, requirement.matching === 'exact' ? 3 : 2);
-  return `no ${label} ${wanted} installation (has ${versions})`;
+/** Without an index: every installation of every environment judged where it stands. */
+function directJudge(requirements: readonly LanguageRequirement[]): InstallationJudge<ScoredVersion> {
+  const read = versionReader();
+  return {
+    choose(_position, environment, i) {
+      const requirement = requirements[i]!;
+      const installed = installedVersions(environment, requirement.language, read);
+      const best = chooseInstallation(requirement, installed);
+      if (!best) return incompatibility(requirement, installed.map((each) => each.text));
+      return { position: best.installed.position, score: best.score };
+    },
+    compare: compareScored,
+  };
 }
 
-interface Evaluation {
-  readonly index: number;
+/** An environment that qualified, waiting for its rank. */
+interface Qualified<Score> {
+  /** Position in the full list (creation order): a full tie goes to the lower. */
+  readonly position: number;
   readonly environment: Environment;
-  readonly reasons: string[];
   readonly checks: CandidateChecks;
-  readonly incompatibilities: string[];
-  /** Per used language (R, Python, Quarto order) when accepted; empty when rejected. */
-  readonly chosen: Installed[];
-  readonly scores: ScoredVersion[];
+  /** Per used language (R, Python, Quarto order). */
+  readonly picks: ReadonlyArray<InstallationPick<Score>>;
 }
 
-function evaluate(
-  entry: SelectionInput['environments'][number],
-  index: number,
-  request: SelectionRequest,
-  owner: Actor,
-  bundle: BundleRequirements,
-  read: VersionReader,
-): Evaluation {
-  const { environment, grants } = entry;
-  const permitted = can(owner, 'environments:use', { grants });
-  // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
-  const matchingAllows = environment.matching === 'any' || (environment.matching === 'exact' && request.requested);
-  if (!request.includes(environment)) {
-    const checks = { inRequest: false, matching: matchingAllows, permitted, compatible: null };
-    return { index, environment, reasons: [request.outsideReason], checks, incompatibilities: [], chosen: [], scores: [] };
-  }
-  const reasons: string[] = [];
-  if (isDisabled(environment)) reasons.push('matching is none');
-  if (environment.matching === 'exact' && !request.requested) reasons.push('matching is exact (used only when requested)');
-  if (!permitted) {
-    // Without the environment, `can` answers for the role alone: viewers may use none.
-    reasons.push(!can(owner, 'environments:use') ? "the content's owner is a viewer, who may not use environments" : "not granted to the content's owner");
-  }
-  const incompatibilities: string[] = [...bundle.problems];
-  const chosen: Installed[] = [];
-  const scores: ScoredVersion[] = [];
-  for (const requirement of bundle.requirements) {
-    const installed = installedVersions(environment, requirement.language, read);
-    const best = chooseInstallation(requirement, installed);
-    if (best) {
-      chosen.push(best.installed);
-      scores.push(best.score);
-    } else {
-      incompatibilities.push(incompatibility(requirement, installed));
+// Many candidates share these (a result is read, never changed): 10,000 environments judged
+// should cost 10,000 candidates, not also 10,000 copies of the same lists and flags.
+const NONE: readonly never[] = Object.freeze([]);
+const sharedChecks: CandidateChecks[] = [];
+function checksOf(inRequest: boolean, matching: boolean, permitted: boolean, compatible: boolean | null): CandidateChecks {
+  const key = (inRequest ? 1 : 0) + (matching ? 2 : 0) + (permitted ? 4 : 0) + (compatible === null ? 0 : compatible ? 8 : 16);
+  return (sharedChecks[key] ??= Object.freeze({ inRequest, matching, permitted, compatible }));
+}
+
+/** Why an environment within the request is refused before its versions count, as bits. */
+const DISABLED = 1;
+const EXACT_UNREQUESTED = 2;
+const NOT_PERMITTED = 4;
+
+interface ReasonsNode {
+  lists?: { readonly reasons: readonly string[]; readonly incompatibilities: readonly string[] };
+  next?: Map<string, ReasonsNode>;
+}
+
+/**
+ * Judges each environment of one selection: a rejected candidate at once, or (when it qualifies)
+ * what ranking needs, added to `qualified`. Rejected environments with the same refusals and the
+ * same incompatibility sentences (with the index, those with the same installation lists get the
+ * very same strings) share one reasons list.
+ */
+function environmentJudge<Score>(request: SelectionRequest, owner: Actor, bundle: BundleRequirements, judge: InstallationJudge<Score>) {
+  const outsideReasons: readonly string[] = Object.freeze([request.outsideReason]);
+  // Without the environment, `can` answers for the role alone: viewers may use none.
+  const notPermitted = can(owner, 'environments:use') ? "not granted to the content's owner" : "the content's owner is a viewer, who may not use environments";
+  const roots: ReasonsNode[] = [];
+  // Scratch lists, reused for every environment.
+  const incompatibilities: string[] = [];
+  const picks: Array<InstallationPick<Score>> = [];
+
+  function listsFor(refusals: number): NonNullable<ReasonsNode['lists']> {
+    let node = (roots[refusals] ??= {});
+    for (const sentence of incompatibilities) {
+      node.next ??= new Map();
+      let child = node.next.get(sentence);
+      if (!child) node.next.set(sentence, (child = {}));
+      node = child;
     }
+    if (!node.lists) {
+      const reasons: string[] = [];
+      if (refusals & DISABLED) reasons.push('matching is none');
+      if (refusals & EXACT_UNREQUESTED) reasons.push('matching is exact (used only when requested)');
+      if (refusals & NOT_PERMITTED) reasons.push(notPermitted);
+      reasons.push(...incompatibilities);
+      node.lists = { reasons: Object.freeze(reasons), incompatibilities: incompatibilities.length === 0 ? NONE : Object.freeze([...incompatibilities]) };
+    }
+    return node.lists;
   }
-  reasons.push(...incompatibilities);
-  const checks = { inRequest: true, matching: matchingAllows, permitted, compatible: incompatibilities.length === 0 };
-  const judged = { index, environment, reasons, checks, incompatibilities };
-  return reasons.length === 0 ? { ...judged, chosen, scores } : { ...judged, chosen: [], scores: [] };
+
+  return (entry: EnvironmentEntry, position: number, qualified: Array<Qualified<Score>>): Candidate | null => {
+    const { environment } = entry;
+    const permitted = can(owner, 'environments:use', entry);
+    // `exact`: "only used if it is requested by the content" (seed "About automatic environment selection").
+    const matchingAllows = environment.matching === 'any' || (environment.matching === 'exact' && request.requested);
+    if (!request.includes(environment)) {
+      const checks = checksOf(false, matchingAllows, permitted, null);
+      return { environment, accepted: false, rank: null, reasons: outsideReasons, checks, incompatibilities: NONE, installations: NONE };
+    }
+    const refusals =
+      (isDisabled(environment) ? DISABLED : 0) +
+      (environment.matching === 'exact' && !request.requested ? EXACT_UNREQUESTED : 0) +
+      (permitted ? 0 : NOT_PERMITTED);
+    incompatibilities.length = 0;
+    incompatibilities.push(...bundle.problems);
+    picks.length = 0;
+    for (let i = 0; i < bundle.requirements.length; i++) {
+      const pick = judge.choose(position, environment, i);
+      if (typeof pick === 'string') incompatibilities.push(pick);
+      else picks.push(pick);
+    }
+    const checks = checksOf(true, matchingAllows, permitted, incompatibilities.length === 0);
+    if (refusals === 0 && incompatibilities.length === 0) {
+      qualified.push({ position, environment, checks, picks: picks.slice() });
+      return null;
+    }
+    const { reasons, incompatibilities: versionReasons } = listsFor(refusals);
+    return { environment, accepted: false, rank: null, reasons, checks, incompatibilities: versionReasons, installations: NONE };
+  };
 }
 
 /** Language by language (R, Python, Quarto) the closer installation wins; a full tie goes to the environment created first. */
-function rankCandidates(accepted: Evaluation[]): Evaluation[] {
-  return [...accepted].sort((a, b) => {
-    for (let i = 0; i < a.scores.length; i++) {
-      const order = compareScored(a.scores[i]!, b.scores[i]!);
+function rankCandidates<Score>(qualified: Array<Qualified<Score>>, judge: InstallationJudge<Score>): Array<Qualified<Score>> {
+  return qualified.sort((a, b) => {
+    for (let i = 0; i < a.picks.length; i++) {
+      const order = judge.compare(a.picks[i]!.score, b.picks[i]!.score);
       if (order !== 0) return order;
     }
-    return a.index - b.index;
+    return a.position - b.position;
   });
 }
 
@@ -309,34 +364,45 @@ function failureSentence(request: SelectionRequest, inScope: number, requirement
  * grants and the settings. The rules, each with a table test, are spec/selection-reference.md.
  */
 export function selectEnvironment(input: SelectionInput): SelectionResult {
-  const { manifest, content, owner, readBy, matching } = input;
+  const { manifest, matching, index } = input;
+  if (index && index.environments !== input.environments) throw new Error('The installation index was built from another environments list.');
+  const bundle = requirementsOf(manifest, matching);
+  return index ? selectWith(input, bundle, indexedJudge(index, bundle.requirements)) : selectWith(input, bundle, directJudge(bundle.requirements));
+}
+
+function selectWith<Score>(input: SelectionInput, bundle: BundleRequirements, judge: InstallationJudge<Score>): SelectionResult {
+  const { manifest, content, owner, readBy } = input;
   // Publishers see only what they may use: for anyone but an administrator the environments the
   // owner may not use are dropped here, before any judgement, so nothing below can leak them.
   const restricted = !can(readBy, 'environments:read-all');
-  const environments = restricted ? input.environments.filter((entry) => can(owner, 'environments:use', entry)) : input.environments;
   const request = requestOf(manifest, content, restricted ? " the content's owner may use" : '');
-  const bundle = requirementsOf(manifest, matching);
 
-  const read = versionReader();
-  const evaluations = environments.map((entry, index) => evaluate(entry, index, request, owner, bundle, read));
-  const accepted = rankCandidates(evaluations.filter((evaluation) => evaluation.reasons.length === 0));
-  const toCandidate = (evaluation: Evaluation, rank: number | null): Candidate => ({
-    environment: evaluation.environment,
-    accepted: rank !== null,
-    rank,
-    reasons: evaluation.reasons,
-    checks: evaluation.checks,
-    incompatibilities: evaluation.incompatibilities,
-    installations: evaluation.chosen.map((installed, i) => ({
-      language: bundle.requirements[i]!.language,
-      version: installed.text,
-      path: installed.path,
-    })),
+  const qualified: Array<Qualified<Score>> = [];
+  const rejected: Candidate[] = [];
+  const judgeEnvironment = environmentJudge(request, owner, bundle, judge);
+  let considered = 0;
+  input.environments.forEach((entry, position) => {
+    if (restricted && !can(owner, 'environments:use', entry)) return;
+    considered++;
+    const candidate = judgeEnvironment(entry, position, qualified);
+    if (candidate) rejected.push(candidate);
   });
-  const candidates = [
-    ...accepted.map((evaluation, i) => toCandidate(evaluation, i + 1)),
-    ...evaluations.filter((evaluation) => evaluation.reasons.length > 0).map((evaluation) => toCandidate(evaluation, null)),
-  ];
+  const accepted = rankCandidates(qualified, judge).map(
+    ({ environment, checks, picks }, i): Candidate => ({
+      environment,
+      accepted: true,
+      rank: i + 1,
+      reasons: NONE,
+      checks,
+      incompatibilities: NONE,
+      installations: picks.map(({ position }, language) => {
+        const requirement = bundle.requirements[language]!;
+        const { version, path } = environment[requirement.language].installations[position]!;
+        return { language: requirement.language, version, path };
+      }),
+    }),
+  );
+  const candidates = accepted.concat(rejected);
   const selected = candidates[0]?.accepted ? candidates[0] : null;
 
   // Content settings win over the manifest, which wins over the default (seed: immutable-environments cookbook).
@@ -352,7 +418,7 @@ export function selectEnvironment(input: SelectionInput): SelectionResult {
   } else {
     const inScope = candidates.filter((candidate) => request.includes(candidate.environment));
     failure = failureSentence(request, inScope.length, bundle.requirements);
-    log = failureLog(failure, inScope, environments.length - inScope.length, request.outsideReason);
+    log = failureLog(failure, inScope, considered - inScope.length, request.outsideReason);
   }
 
   return {
