@@ -54,19 +54,22 @@ describe('the Content list', () => {
     expect(screen.getByRole('columnheader', { name: 'Last deployed' }).getAttribute('aria-sort')).toBe('descending');
   });
 
-  it("shows a publisher their own content, with each item's environment and rebuild mark", async () => {
-    const server = renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report]) });
+  it("shows a publisher their own content and what is shared with them, with each item's environment and rebuild mark", async () => {
+    // The server leaves out what is not shared with them: the page asks for everything it may see.
+    const shared = aContent(dana, { name: 'shared-app', title: 'Shared app', app_role: 'editor' });
+    const server = renderAppAt('/content', pat, { 'GET /__api__/v1/content': () => json(200, [report, shared]) });
     await table();
-    expect(listRequest(server.requests)?.query.get('owner_guid')).toBe(pat.guid);
+    expect(listRequest(server.requests)?.query.has('owner_guid')).toBe(false);
+    within(await rowOf('Shared app')).getByText('Dana Data');
     const row = await rowOf('Quarterly report');
     within(row).getByText('report');
     within(row).getByText('ghcr.io/org/runtime:r4.4');
     within(row).getByText('Rebuilds on next deploy');
     within(row).getByText('Never deployed');
     expect(within(row).getByRole('link', { name: 'Quarterly report' }).getAttribute('href')).toBe(`/content/${report.guid}`);
-    expect(screen.queryByRole('columnheader', { name: 'Owner' })).toBeNull();
+    screen.getByRole('columnheader', { name: 'Owner' });
     screen.getByRole('button', { name: 'New content' });
-    screen.getByText('1 content item');
+    screen.getByText('2 content items');
   });
 
   it('shows an administrator all content with owners, searches it and sorts it', async () => {

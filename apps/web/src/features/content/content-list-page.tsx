@@ -5,8 +5,8 @@ import { useMemo, useState } from 'react';
 import { formatListSort, useListSearch } from '../../lib/list-search';
 import { DataTable } from '../../components/data-table';
 import { Page } from '../../components/page';
-import { offers } from '../../lib/access';
-import { contentListOwnerFor, useContentList } from './api/list-content';
+import { offers, SOMEONE_ELSES_CONTENT } from '../../lib/access';
+import { useContentList } from './api/list-content';
 import { contentColumns } from './components/content-columns';
 import { NewContentDialog } from './components/new-content-dialog';
 import { CONTENT_COLUMN_NAMES, DEFAULT_CONTENT_SORT, parseContentSort, searchContent, sortContent, sortFromContentSorting } from './content-list';
@@ -22,18 +22,16 @@ const countText = (shown: number, total: number): string => {
 };
 
 /**
- * `/content`: publishers see their own content, administrators all of it, viewers all of it
- * read-only (PRODUCT.md §2).
+ * `/content`: what the caller may see, as the server decides: administrators all of it, others
+ * their own, what is shared with them and what is open to everyone (PRODUCT.md §2).
  */
 export function ContentListPage({ user }: { user: User }) {
   const canCreate = offers(user, 'content:create');
-  const owner = contentListOwnerFor(user);
-  const ownOnly = owner !== null;
   const [creating, setCreating] = useState(false);
-  const lead = ownOnly
-    ? 'Your apps, APIs and reports, and the environment each one builds and runs in.'
+  const lead = offers(user, 'content:update', SOMEONE_ELSES_CONTENT)
+    ? 'All content on this server, and the environment each item builds and runs in.'
     : canCreate
-      ? 'All content on this server, and the environment each item builds and runs in.'
+      ? 'Your apps, APIs and reports, content shared with you, and the environment each one builds and runs in.'
       : 'Content shared with you on this server. Only its owners, collaborators and administrators can change it.';
   return (
     <Page
@@ -47,7 +45,7 @@ export function ContentListPage({ user }: { user: User }) {
         )
       }
     >
-      <ContentList reader={user} owner={owner} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
+      <ContentList reader={user} canCreate={canCreate} showRuntime={canCreate} onCreate={() => setCreating(true)} />
       {creating && <NewContentDialog onClose={() => setCreating(false)} />}
     </Page>
   );
@@ -55,22 +53,21 @@ export function ContentListPage({ user }: { user: User }) {
 
 interface ContentListProps {
   readonly reader: User;
-  /** Only this person's content; null for everything the reader may see. */
-  readonly owner: string | null;
   readonly canCreate: boolean;
   readonly showRuntime: boolean;
   readonly onCreate: () => void;
 }
 
-function ContentList({ reader, owner, canCreate, showRuntime, onCreate }: ContentListProps) {
-  const list = useContentList(owner);
+function ContentList({ reader, canCreate, showRuntime, onCreate }: ContentListProps) {
+  const list = useContentList();
   const { query, setQuery, sort: sortParam, chooseSort } = useListSearch();
   const sort = useMemo(() => parseContentSort(sortParam) ?? DEFAULT_CONTENT_SORT, [sortParam]);
   const data = list.data ?? EMPTY;
   const sorted = useMemo(() => sortContent(data, sort, reader), [data, sort, reader]);
   const rows = useMemo(() => searchContent(sorted, query), [sorted, query]);
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
-  const columns = useMemo(() => contentColumns({ showOwner: owner === null, showRuntime, reader }), [owner, showRuntime, reader]);
+  // Shared content has other owners: the column shows whose each item is, to everyone.
+  const columns = useMemo(() => contentColumns({ showOwner: true, showRuntime, reader }), [showRuntime, reader]);
 
   if (list.isPending) {
     return (

@@ -1,14 +1,13 @@
-import { type Content, ContentSchema, type User } from '@envdesk/domain';
+import { type Content, ContentSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import * as z from 'zod/mini';
-import { offers, SOMEONE_ELSES_CONTENT } from '../../../lib/access';
 import { apiClient } from '../../../lib/api-client';
 
 export const contentKeys = {
   all: ['content'] as const,
   lists: () => [...contentKeys.all, 'list'] as const,
-  /** `owner`: only that person's content (a publisher's own); null: all content the caller may see. */
-  list: (owner: string | null) => [...contentKeys.lists(), { owner }] as const,
+  /** Everything the caller may see: the server leaves out content not shared with them. */
+  list: () => [...contentKeys.lists(), 'visible'] as const,
   detail: (guid: string) => [...contentKeys.all, 'detail', guid] as const,
   bundles: (guid: string) => [...contentKeys.all, 'bundles', guid] as const,
   deployments: (guid: string) => [...contentKeys.all, 'deployments', guid] as const,
@@ -18,23 +17,12 @@ export const contentKeys = {
 
 const ContentListSchema = z.array(ContentSchema);
 
-export async function listContent(owner: string | null, signal?: AbortSignal): Promise<Content[]> {
-  const query = owner === null ? '' : `?owner_guid=${encodeURIComponent(owner)}`;
-  return ContentListSchema.parse(await apiClient.get(`/v1/content${query}`, { signal }));
+export async function listContent(signal?: AbortSignal): Promise<Content[]> {
+  return ContentListSchema.parse(await apiClient.get('/v1/content', { signal }));
 }
 
-export const contentListQueryOptions = (owner: string | null) =>
-  queryOptions({ queryKey: contentKeys.list(owner), queryFn: ({ signal }) => listContent(owner, signal) });
+export const contentListQueryOptions = () => queryOptions({ queryKey: contentKeys.list(), queryFn: ({ signal }) => listContent(signal) });
 
-/**
- * Whose content `user`'s list shows: those who may change only their own content see theirs (null:
- * everything they may see — administrators all of it, viewers all of it read-only).
- */
-export function contentListOwnerFor(user: User): string | null {
-  const ownOnly = offers(user, 'content:create') && !offers(user, 'content:update', SOMEONE_ELSES_CONTENT);
-  return ownOnly ? user.guid : null;
-}
-
-export function useContentList(owner: string | null) {
-  return useQuery(contentListQueryOptions(owner));
+export function useContentList() {
+  return useQuery(contentListQueryOptions());
 }
