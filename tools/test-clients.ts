@@ -9,6 +9,10 @@
  * ENVDESK_CLIENTS_PYTHON: the interpreter (default: /usr/bin/python3, which sees apt's packages).
  * Out of scope (not run): metrics/ (hits) and oauth/. Arguments after `--` go to pytest in place of
  * the whole suite, e.g. `npm run test:clients -- tests/posit/connect/test_content.py`.
+ * The server runs with local execution (README § Local execution): Connect runs this suite with
+ * content on its own installations, and a fresh envdesk has no environments (test_environments.py
+ * checks none are left behind), so the host's Python 3.12 and Quarto 1.5 build the suite's
+ * bundles (resources/connect/bundles: a Flask API for Python 3.12.2, a Quarto 1.5.54 document).
  * Writes test-results/clients.json ({ passed, failed, skipped, files }) for CI's summary.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -72,6 +76,9 @@ async function startEnvdesk(dataDir: string, apiKey: string): Promise<{ url: str
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('hex'),
     ENVDESK_BOOTSTRAP_API_KEY: apiKey,
     LOG_LEVEL: 'warn',
+    ENVDESK_LOCAL_PYTHON: '3.12.4',
+    ENVDESK_LOCAL_QUARTO: '1.5.57',
+    ENVDESK_LOCAL_R: '4.4.1',
   };
   // Its own SQLite database in the data folder, whatever the caller's shell points at.
   delete env.DATABASE_URL;

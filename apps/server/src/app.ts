@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { DEFAULT_VERSION_MATCHING, type VersionMatching } from '@envdesk/domain';
+import { DEFAULT_VERSION_MATCHING, type LocalInstallations, NO_LOCAL_INSTALLATIONS, type VersionMatching, localExecution } from '@envdesk/domain';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
@@ -68,6 +68,8 @@ export interface AppDeps {
   readonly environmentsFile?: string | null;
   /** R / Python / Quarto version matching for selection (Connect's defaults when absent). */
   readonly versionMatching?: VersionMatching;
+  /** The host's own installations for local execution (none when absent: no local execution). */
+  readonly localInstallations?: LocalInstallations;
   readonly bundleMaxBytes?: number;
   /** This replica's name and ENVDESK_TASK_STALE_MS (a fresh name and 30 s when absent). */
   readonly tasks?: { readonly replicaId?: string; readonly staleMs?: number };
@@ -119,6 +121,8 @@ export function createApp(deps: AppDeps): App {
   const { store, logger, clock = systemClock, webDir, version, fileSync = null, environmentsFile = null } = deps;
   const matching = deps.versionMatching ?? DEFAULT_VERSION_MATCHING;
   const bundleMaxBytes = deps.bundleMaxBytes ?? 200 * 1024 * 1024;
+  // Built once: the host's installations do not change while the server runs.
+  const local = localExecution(deps.localInstallations ?? NO_LOCAL_INSTALLATIONS);
   const content = createContentService({ store, clock });
   const taskRunner = createTaskRunner({
     store,
@@ -131,16 +135,16 @@ export function createApp(deps: AppDeps): App {
   const environmentList = createEnvironmentListCache(store);
   const services = {
     auth: createAuthService({ store, clock, logger, signInLimits: deps.signInLimits }),
-    environments: createEnvironmentsService({ store, clock, environmentsFile, listCache: environmentList }),
+    environments: createEnvironmentsService({ store, clock, environmentsFile, listCache: environmentList, local }),
     users: createUsersService({ store, clock }),
     content,
     contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
-    deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner, environments: environmentList }),
+    deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner, environments: environmentList, local }),
     taskRunner,
   };
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
-  const selection = createSelectionService({ store, content, matching, environments: environmentList });
+  const selection = createSelectionService({ store, content, matching, environments: environmentList, local });
   const includes = createContentIncludes({ store });
   const routes = [
     ...systemRoutes({ version }),

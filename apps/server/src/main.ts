@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     fileSync,
     environmentsFile: settings.environmentsFile ?? null,
     versionMatching: settings.versionMatching,
+    localInstallations: settings.localInstallations,
     bundleMaxBytes: settings.bundleMaxBytes,
     tasks: { replicaId: newReplicaId(), staleMs: settings.taskStaleMs },
     signInLimits: settings.signInLimits,

@@ -17,6 +17,26 @@ describe('readSettings', () => {
     });
     expect(settings).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/envdesk', demo: true, logLevel: 'warn', bootstrap: { username: 'root' } });
   });
+  it('reads local execution: none by default, versions at their well-known homes or at the path given', () => {
+    expect(readSettings({}).localInstallations).toEqual({ python: [], r: [], quarto: [] });
+    const settings = readSettings({ ENVDESK_LOCAL_PYTHON: '3.12.4, 3.11.9=/usr/bin/python3.11', ENVDESK_LOCAL_R: '4.4.1', ENVDESK_LOCAL_QUARTO: ' ' });
+    expect(settings.localInstallations).toEqual({
+      python: [
+        { version: '3.12.4', path: '/opt/python/3.12.4/bin/python' },
+        { version: '3.11.9', path: '/usr/bin/python3.11' },
+      ],
+      r: [{ version: '4.4.1', path: '/opt/R/4.4.1/bin/R' }],
+      quarto: [],
+    });
+  });
+  it.each([
+    ['ENVDESK_LOCAL_PYTHON', '3.12.4=bin/python', /ENVDESK_LOCAL_PYTHON: the path of Python 3\.12\.4 must be an absolute path/],
+    ['ENVDESK_LOCAL_R', '$(reboot)', /ENVDESK_LOCAL_R: "\$\(reboot\)" is not a version \(expected e\.g\. 4\.4\.1\)/],
+    ['ENVDESK_LOCAL_QUARTO', '1.5.57,1.5.57', /ENVDESK_LOCAL_QUARTO: Quarto 1\.5\.57 is listed twice/],
+    ['ENVDESK_LOCAL_PYTHON', '3.12.4=/opt/../../etc/shadow', /ENVDESK_LOCAL_PYTHON: .*"\.\." segments/],
+  ])('refuses %s=%j at start, naming the variable', (name, value, problem) => {
+    expect(() => readSettings({ [name]: value })).toThrow(problem);
+  });
   it('reads how long a task may go without a heartbeat and how long a stop waits for deploys', () => {
     expect(readSettings({})).toMatchObject({ taskStaleMs: 30_000, shutdownGraceMs: 10_000 });
     expect(readSettings({ ENVDESK_TASK_STALE_MS: '1500', ENVDESK_SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ taskStaleMs: 1500, shutdownGraceMs: 0 });

@@ -1,4 +1,4 @@
-import { formatPath } from '@envdesk/domain';
+import { type LocalLanguage, formatPath, parseLocalInstallations } from '@envdesk/domain';
 import * as z from 'zod/mini';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { parseSecretKey } from './content/secret-key.js';
@@ -14,6 +14,18 @@ const flag = z.pipe(
   z.optional(z.string()),
   z.transform((value) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase())),
 );
+
+/** ENVDESK_LOCAL_PYTHON / _R / _QUARTO: the host's own installations (README § Local execution). */
+const localInstallations = (language: LocalLanguage) =>
+  z.pipe(
+    optionalText,
+    z.transform((value, ctx) => {
+      const parsed = parseLocalInstallations(language, value ?? '');
+      if (parsed.ok) return parsed.value;
+      ctx.issues.push({ code: 'custom', message: parsed.error, input: value });
+      return z.NEVER;
+    }),
+  );
 
 export const DEFAULT_TASK_STALE_MS = 30_000;
 
@@ -68,6 +80,9 @@ const SettingsSchema = z.pipe(
         return z.NEVER;
       }),
     ),
+    ENVDESK_LOCAL_PYTHON: localInstallations('python'),
+    ENVDESK_LOCAL_R: localInstallations('r'),
+    ENVDESK_LOCAL_QUARTO: localInstallations('quarto'),
     ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
       z.optional(z.string()),
       z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
@@ -101,6 +116,8 @@ const SettingsSchema = z.pipe(
       python: env.ENVDESK_PYTHON_VERSION_MATCHING,
       quarto: env.ENVDESK_QUARTO_VERSION_MATCHING,
     },
+    /** Local execution: used only when automatic selection finds no environment; all empty = off. */
+    localInstallations: { python: env.ENVDESK_LOCAL_PYTHON, r: env.ENVDESK_LOCAL_R, quarto: env.ENVDESK_LOCAL_QUARTO },
     bundleMaxBytes: env.ENVDESK_BUNDLE_MAX_BYTES,
     /** A running task whose owner has not heartbeated for this long is finished as interrupted. */
     taskStaleMs: env.ENVDESK_TASK_STALE_MS,

@@ -1,4 +1,4 @@
-import type { Bundle } from '@envdesk/domain';
+import { type Bundle, clusterNameOf } from '@envdesk/domain';
 import type { BundleRecord } from './bundles-store.js';
 
 /** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
@@ -9,7 +9,7 @@ export function presentBundle(bundle: BundleRecord, contentGuid: string): Bundle
     created_time: bundle.created_time,
     created_by: bundle.created_by,
     environment_guid: bundle.environment_guid,
-    cluster_name: bundle.image_name === null ? null : 'Kubernetes',
+    cluster_name: clusterNameOf(bundle.image_name),
     image_name: bundle.image_name,
     r_version: bundle.r_version,
     r_environment_management: bundle.r_environment_management,

@@ -1,4 +1,4 @@
-import { type Actor, type Content, appRoleOf, can } from '@envdesk/domain';
+import { type Actor, type Content, appRoleOf, can, clusterNameOf } from '@envdesk/domain';
 import { contentSubject } from './content-service.js';
 import type { ContentRecord } from './content-store.js';
 
@@ -49,7 +49,7 @@ export function presentContent(record: ContentRecord, actor: Actor, baseUrl: str
     app_mode: record.app_mode,
     content_category: record.content_category,
     parameterized: record.parameterized,
-    cluster_name: record.image_name === null ? null : 'Kubernetes',
+    cluster_name: clusterNameOf(record.image_name),
     default_image_name: runtime(record.default_image_name),
     default_environment_guid: runtime(record.default_environment_guid),
     default_r_environment_management: runtime(record.default_r_environment_management),

@@ -1,4 +1,4 @@
-import type { Candidate, Environment, SelectionResult } from '@envdesk/domain';
+import { type Candidate, type Environment, LOCAL_NAME, type SelectionResult, isLocal } from '@envdesk/domain';
 
 /**
  * What the build step hands to Kubernetes. envdesk starts no container: it records this plan on
@@ -8,7 +8,7 @@ export function buildPlan(environment: Environment, selected: Candidate, selecti
   return {
     cluster_name: environment.cluster_name,
     image: environment.name,
-    environment_guid: environment.guid,
+    environment_guid: isLocal(environment) ? null : environment.guid,
     supervisor: environment.supervisor,
     installations: selected.installations,
     volume_mounts: environment.volume_mounts,
@@ -22,6 +22,9 @@ export function buildPlanLog(plan: ReturnType<typeof buildPlan>): string[] {
     const source = mount.source.volume_type === 'nfs' ? `nfs ${mount.source.nfs_host}:${mount.source.nfs_export_path}` : `pvc ${mount.source.pvc_name}`;
     return `${source} at ${mount.target.path}${mount.target.read_only ? ' (read-only)' : ''}`;
   });
+  if (plan.cluster_name === LOCAL_NAME) {
+    return ["Building content with the server's own installations (local execution).", 'envdesk starts no process: the build plan is recorded on the bundle.'];
+  }
   return [
     `Building content in image ${plan.image}${plan.supervisor ? ` with the supervisor ${plan.supervisor}` : ''}.`,
     mounts.length > 0 ? `Mounting ${mounts.join('; ')}.` : 'No volumes are mounted.',

@@ -4,9 +4,11 @@ import {
   type DeployInput,
   type Deployment,
   ErrorCode,
+  type LocalExecution,
   type VersionMatching,
   buildTagOf,
-  selectEnvironment,
+  isLocal,
+  selectWithLocalExecution,
 } from '@envdesk/domain';
 import type { BundleRecord } from '../bundles/bundles-store.js';
 import { type Clock, timestamp } from '../clock.js';
@@ -26,11 +28,13 @@ export interface DeployDeps {
   readonly content: ContentService;
   readonly matching: VersionMatching;
   readonly tasks: TaskRunner;
+  /** The host's own installations, the fallback when no environment qualifies (none when absent). */
+  readonly local?: LocalExecution | null;
 }
 
 export const CONTENT_DELETED = 'the content was deleted during the deploy';
 
-export function createDeployService({ store, clock, content, matching, tasks, environments }: DeployDeps) {
+export function createDeployService({ store, clock, content, matching, tasks, environments, local = null }: DeployDeps) {
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
   async function run(task: TaskContext, record: ContentRecord, bundle: BundleRecord, activate: boolean): Promise<TaskOutcome> {
     const fail = (error: string): TaskOutcome => ({ code: 1, error });
@@ -41,7 +45,7 @@ export function createDeployService({ store, clock, content, matching, tasks, en
     // Permissions are checked for the content's owner, whoever deploys.
     const owner = await store.users.actorOf(record.owner.id);
     const index = await environments.selectionIndex();
-    const selection = selectEnvironment({
+    const selection = selectWithLocalExecution({
       manifest: manifest.value,
       content: runtimeChoiceOf(record),
       owner,
@@ -50,7 +54,7 @@ export function createDeployService({ store, clock, content, matching, tasks, en
       environments: index.environments,
       index,
       matching,
-    });
+    }, local);
     await task.say(...selection.log);
     const selected = selection.selected;
     if (!selected) return fail(selection.failure ?? 'No environment can run this bundle.');
@@ -60,7 +64,8 @@ export function createDeployService({ store, clock, content, matching, tasks, en
     await task.say(...buildPlanLog(plan));
     const versions = Object.fromEntries(selected.installations.map((installation) => [installation.language, installation.version]));
     const runtime = {
-      environment_guid: environment.guid,
+      // Local execution records no environment; its image is "Local", as Connect's is.
+      environment_guid: isLocal(environment) ? null : environment.guid,
       image_name: environment.name,
       r_version: versions.r ?? null,
       py_version: versions.python ?? null,

@@ -3,11 +3,12 @@ import {
   ApiError,
   ErrorCode,
   type ExplainSelectionInput,
+  type LocalExecution,
   type SelectionExplanation,
   type SelectionResult,
   type VersionMatching,
   parseManifest,
-  selectEnvironment,
+  selectWithLocalExecution,
 } from '@envdesk/domain';
 import type { ContentService } from '../content/content-service.js';
 import { runtimeChoiceOf } from '../content/content-store.js';
@@ -20,12 +21,15 @@ export function createSelectionService({
   content,
   matching,
   environments,
+  local = null,
 }: {
   store: Pick<Store, 'bundles' | 'users'>;
   content: ContentService;
   matching: VersionMatching;
   /** Every environment and its installation index, read once per environments revision. */
   environments: Pick<EnvironmentListCache, 'selectionIndex'>;
+  /** The host's own installations, the fallback when no environment qualifies (none when absent). */
+  local?: LocalExecution | null;
 }) {
   return {
     async explain(actor: Actor, input: ExplainSelectionInput): Promise<SelectionResult> {
@@ -42,7 +46,7 @@ export function createSelectionService({
       if (!manifest.ok) throw new ApiError(ErrorCode.InvalidManifest, manifest.error, { field: 'manifest' });
       const saved = runtimeChoiceOf(record);
       const index = await environments.selectionIndex();
-      return selectEnvironment({
+      return selectWithLocalExecution({
         manifest: manifest.value,
         content: {
           ...saved,
@@ -56,7 +60,7 @@ export function createSelectionService({
         environments: index.environments,
         index,
         matching,
-      });
+      }, local);
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   type IfMatch,
   type Language,
+  type LocalExecution,
   type RuntimeInstallations,
   type UpdateEnvironmentInput,
   configManaged,
@@ -33,6 +34,8 @@ export interface EnvironmentsServiceDeps {
   readonly environmentsFile?: string | null;
   /** The list kept per environments revision, shared with selection (a new one when absent). */
   readonly listCache?: EnvironmentListCache;
+  /** Local execution's installations, listed by `/v1/server_settings/{language}` (none when absent). */
+  readonly local?: LocalExecution | null;
 }
 
 /** What a create body leaves out, filled with the defaults Connect uses. */
@@ -40,7 +43,7 @@ export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string
   return { ...definitionFrom(input), managed_by: managedBy };
 }
 
-export function createEnvironmentsService({ store, clock, environmentsFile = null, listCache = createEnvironmentListCache(store) }: EnvironmentsServiceDeps) {
+export function createEnvironmentsService({ store, clock, environmentsFile = null, listCache = createEnvironmentListCache(store), local = null }: EnvironmentsServiceDeps) {
 
   /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
   async function visible(actor: Actor, guid: string): Promise<Environment> {
@@ -144,7 +147,8 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
       authorize(actor, 'runtimes:read');
       const rows = await store.environments.listWithGrants();
       const visible = rows.filter(({ grants }) => can(actor, 'environments:read', { grants })).map(({ environment }) => environment);
-      return runtimeInstallations(visible, language);
+      // Local execution's installations too (cluster and image "Local"), as Connect lists them.
+      return runtimeInstallations(local ? [...visible, local.entry.environment] : visible, language);
     },
 
     async listPermissions(actor: Actor, guid: string): Promise<EnvironmentPermission[]> {

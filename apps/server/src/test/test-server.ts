@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { UserRole } from '@envdesk/domain';
+import type { LocalInstallations, UserRole } from '@envdesk/domain';
 import { type Logger, pino } from 'pino';
 import { type App, createApp, decideContinue } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
@@ -71,6 +71,8 @@ export interface TestServerOptions {
   readonly signInLimits?: SignInLimits;
   /** ENVDESK_TRUST_PROXY (loopback when absent, so tests can send X-Forwarded-* headers). */
   readonly trustProxy?: TrustProxy;
+  /** ENVDESK_LOCAL_PYTHON / _R / _QUARTO, parsed (no local execution when absent). */
+  readonly localInstallations?: LocalInstallations;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -89,7 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, secretKey: randomBytes(32) });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, secretKey: randomBytes(32) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
     decideContinue(listening, app.app);

@@ -5,6 +5,16 @@ import { parseVersion } from '../versions/version.js';
 import { imageReferenceProblem } from './image-reference.js';
 
 export const CLUSTER_NAME = 'Kubernetes';
+/**
+ * Local execution's cluster and image name (Connect's own word): content built on the server's own
+ * installations rather than in an image. Never a valid image reference (upper case), so no
+ * environment can be named so.
+ */
+export const LOCAL_NAME = 'Local';
+
+/** The cluster a build ran on, from the image it recorded (null before any build). */
+export const clusterNameOf = (imageName: string | null): string | null =>
+  imageName === null ? null : imageName === LOCAL_NAME ? LOCAL_NAME : CLUSTER_NAME;
 export const LANGUAGES = ['python', 'r', 'quarto', 'tensorflow', 'nodejs'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -106,9 +116,10 @@ export const EnvironmentSchema = z.object({
   updated_time: z.string(),
   title: z.nullable(z.string()),
   description: z.nullable(z.string()),
-  cluster_name: z.literal(CLUSTER_NAME),
+  /** Always Kubernetes for a stored environment; Local only for local execution's synthetic one. */
+  cluster_name: z.enum([CLUSTER_NAME, LOCAL_NAME]),
   name: z.string(),
-  environment_type: z.literal(CLUSTER_NAME),
+  environment_type: z.enum([CLUSTER_NAME, LOCAL_NAME]),
   matching: MatchingSchema,
   supervisor: z.nullable(z.string()),
   /** Non-null when a declarative file owns the record; the API then refuses PUT and DELETE. */

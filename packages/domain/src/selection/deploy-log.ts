@@ -1,4 +1,4 @@
-import { type Environment, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
+import { type Environment, LANGUAGE_LABELS, LOCAL_NAME } from '../environments/environment-schemas.js';
 import type { Candidate } from './candidate.js';
 import type { LanguageRequirement } from './version-matching.js';
 import { comparePep440 } from '../versions/version-constraints.js';
@@ -10,8 +10,12 @@ import { parseVersion } from '../versions/version.js';
  * immutable-environments cookbook), so people who know Connect's logs can read ours.
  */
 
-/** `Kubernetes::registry.example.org/image-classifier:jammy`, as Connect names an environment in its log. */
-export const environmentLabel = (environment: Environment): string => `${environment.cluster_name}::${environment.name}`;
+/**
+ * `Kubernetes::registry.example.org/image-classifier:jammy`, as Connect names an environment in its
+ * log; `Local` for local execution's installations.
+ */
+export const environmentLabel = (environment: Environment): string =>
+  environment.cluster_name === LOCAL_NAME ? LOCAL_NAME : `${environment.cluster_name}::${environment.name}`;
 
 export function joinWords(words: readonly string[]): string {
   if (words.length <= 1) return words.join('');
