@@ -9,6 +9,8 @@ describeEachDialect("Connect's unversioned API for older clients on %s", (dialec
   let other: TestUser;
   let viewer: TestUser;
   const mine: Array<{ guid: string; id: string; name: string }> = [];
+  /** Another publisher's content, not shared with anyone (access type `acl`). */
+  let unshared: { guid: string; id: string };
 
   beforeAll(async () => {
     server = await startTestServer({ dialect });
@@ -18,7 +20,8 @@ describeEachDialect("Connect's unversioned API for older clients on %s", (dialec
     for (const name of ['shiny-sales', 'shiny-stock', 'report-q1', 'report-q2', 'api-prices']) {
       mine.push((await server.request('POST', '/__api__/v1/content', { as: publisher, body: { name, title: `Title of ${name}` } })).body);
     }
-    await server.request('POST', '/__api__/v1/content', { as: other, body: { name: 'shiny-sales', title: 'Same name, other owner' } });
+    unshared = (await server.request('POST', '/__api__/v1/content', { as: other, body: { name: 'shiny-sales', title: 'Same name, other owner' } })).body;
+    await server.request('POST', '/__api__/v1/content', { as: other, body: { name: 'open-to-all', title: 'Open to all', access_type: 'logged_in' } });
   });
   afterAll(() => server.close());
 
@@ -65,13 +68,16 @@ describeEachDialect("Connect's unversioned API for older clients on %s", (dialec
     expect(none.body).toEqual({ applications: [], count: 0, total: 0, continuation: null });
   });
 
-  it("filters by guid, by part of a name (like), and by another account's id", async () => {
+  it("filters by guid, by part of a name (like), and by another account's id, showing only what the caller may see", async () => {
     const byGuid = await server.request('GET', `/__api__/applications?filter=guid:${mine[2]!.guid}`, { as: publisher });
     expect(byGuid.body.applications.map((app: { name: string }) => app.name)).toEqual(['report-q1']);
     const like = await server.request('GET', '/__api__/applications?filter=name:like:REPORT', { as: publisher });
     expect(like.body.applications.map((app: { name: string }) => app.name)).toEqual(['report-q1', 'report-q2']);
     const others = await server.request('GET', `/__api__/applications?filter=account_id:${await idOf(other)}`, { as: publisher });
-    expect(others.body.applications.map((app: { title: string }) => app.title)).toEqual(['Same name, other owner']);
+    // Their content not shared with the caller is left out, as from GET /v1/content.
+    expect(others.body.applications.map((app: { title: string }) => app.title)).toEqual(['Open to all']);
+    const asAdmin = await server.request('GET', `/__api__/applications?filter=account_id:${await idOf(other)}`);
+    expect(asAdmin.body.applications.map((app: { title: string }) => app.title).sort()).toEqual(['Open to all', 'Same name, other owner']);
   });
 
   it('pages as rsconnect walks them: count per page, start moved on by count, cont passed back, until total', async () => {
@@ -112,8 +118,8 @@ describeEachDialect("Connect's unversioned API for older clients on %s", (dialec
     expect(v1.body.id).toBe(mine[4]!.id);
   });
 
-  it('answers 404 for an id or GUID that names no content, and once content is deleted', async () => {
-    for (const id of ['2147483647', '00000000-0000-4000-8000-000000000000']) {
+  it('answers 404 for an id or GUID that names no content or content not shared with the caller, and once content is deleted', async () => {
+    for (const id of ['2147483647', '00000000-0000-4000-8000-000000000000', unshared.id, unshared.guid]) {
       const response = await server.request('GET', `/__api__/applications/${id}`, { as: publisher });
       expect(response.status).toBe(404);
       expect(response.body.code).toBe(ErrorCode.ObjectDoesNotExist);

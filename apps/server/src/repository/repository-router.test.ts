@@ -22,6 +22,11 @@ describeEachDialect('content git repository API on %s', (dialect) => {
     expect(response.status).toBe(200);
     return response.body.guid as string;
   };
+  /** Let every signed-in user see the content (Connect's `logged_in`), as its owner may. */
+  const openToAll = async (guid: string) => {
+    const response = await server.request('PATCH', `/__api__/v1/content/${guid}`, { as: owner, body: { access_type: 'logged_in' } });
+    expect(response.status).toBe(200);
+  };
   const call = (method: string, guid: string, as: TestUser | null, body?: unknown) =>
     server.request(method, `/__api__/v1/content/${guid}/repository`, { as, body });
   const settings = {
@@ -40,6 +45,7 @@ describeEachDialect('content git repository API on %s', (dialect) => {
     const put = await call('PUT', guid, owner, settings);
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ ...settings, last_error: null, last_known_commit: null });
+    await openToAll(guid);
     expect((await call('GET', guid, viewer)).body).toEqual(put.body);
 
     const patched = await call('PATCH', guid, owner, { branch: 'main', polling: true });
@@ -84,6 +90,17 @@ describeEachDialect('content git repository API on %s', (dialect) => {
   it('lets the owner and administrators change the settings; another publisher and a viewer get 403 and may read them', async () => {
     const guid = await newContent();
     expect((await call('PUT', guid, server.admin, settings)).status).toBe(200);
+    // Not shared with them: the content and its settings do not exist for them.
+    for (const caller of [otherPublisher, viewer]) {
+      const hidden = await call('GET', guid, caller);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body).toMatchObject({ code: ErrorCode.ObjectDoesNotExist });
+    }
+    for (const [method, body] of [['PUT', settings], ['PATCH', { polling: true }], ['DELETE', undefined]] as const) {
+      expect((await call(method, guid, otherPublisher, body)).status).toBe(404);
+    }
+
+    await openToAll(guid);
     for (const caller of [otherPublisher, viewer]) {
       for (const [method, body] of [['PUT', settings], ['PATCH', { polling: true }], ['DELETE', undefined]] as const) {
         const response = await call(method, guid, caller, body);

@@ -90,6 +90,12 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
     return { guid, bundleId };
   }
 
+  /** Let every signed-in user see the content (Connect's `logged_in`), as the owner may. */
+  async function openToAll(guid: string, as: TestUser = owner) {
+    const response = await server.request('PATCH', `/__api__/v1/content/${guid}`, { as, body: { access_type: 'logged_in' } });
+    expect(response.status).toBe(200);
+  }
+
   const caches = async () => {
     const response = await server.request('GET', CACHES);
     expect(response.status).toBe(200);
@@ -247,11 +253,19 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
 
   it('keeps jobs from those who do not manage the content, and answers 404 for an unknown key', async () => {
     const { guid } = await deployed();
+    const [job] = (await server.request('GET', `/__api__/v1/content/${guid}/jobs`, { as: owner })).body;
+    // Not shared with another publisher: the content does not exist for them.
+    const hidden = await server.request('GET', `/__api__/v1/content/${guid}/jobs`, { as: otherPublisher });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.code).toBe(ErrorCode.ObjectDoesNotExist);
+    expect((await server.request('GET', `/__api__/v1/content/${guid}/jobs/${job.key}`, { as: otherPublisher })).status).toBe(404);
+    // Seen by every signed-in user, but managed by its owner alone.
+    await openToAll(guid);
     for (const as of [otherPublisher, viewer]) {
       const response = await server.request('GET', `/__api__/v1/content/${guid}/jobs`, { as });
       expect(response.status).toBe(403);
+      expect(response.body.code).toBe(ErrorCode.PermissionDenied);
     }
-    const [job] = (await server.request('GET', `/__api__/v1/content/${guid}/jobs`, { as: owner })).body;
     expect((await server.request('GET', `/__api__/v1/content/${guid}/jobs/${job.key}`, { as: otherPublisher })).status).toBe(403);
     for (const key of ['nope', `${job.key}x`, '%E2%80%8B']) {
       const missing = await server.request('GET', `/__api__/v1/content/${guid}/jobs/${key}`, { as: owner });
@@ -309,7 +323,11 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
     expect(await guidsFor(owner)).not.toContain(theirs.guid);
     expect(await guidsFor(server.admin)).toContain(theirs.guid);
     expect((await server.request('GET', '/__api__/v1/packages', { as: viewer })).status).toBe(403);
+    // Not shared with the owner: it does not exist for them; seen by all signed-in users, it is still not theirs.
+    expect((await server.request('GET', `/__api__/v1/content/${theirs.guid}/packages`, { as: owner })).status).toBe(404);
+    await openToAll(theirs.guid, otherPublisher);
     expect((await server.request('GET', `/__api__/v1/content/${theirs.guid}/packages`, { as: owner })).status).toBe(403);
+    expect(await guidsFor(owner)).not.toContain(theirs.guid);
 
     const first = await server.request('GET', '/__api__/v1/packages?page_size=1&page_number=1');
     const second = await server.request('GET', '/__api__/v1/packages?page_size=1&page_number=2');
@@ -337,6 +355,9 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
     expect(rendered.status).toBe(202);
     expect((await finished(rendered.body.task_id as string)).code).toBe(0);
 
+    // Those the content is not shared with are told it does not exist; those who see it read its variants.
+    expect((await server.request('GET', `/__api__/applications/${guid}/variants`, { as: viewer })).status).toBe(404);
+    await openToAll(guid);
     const variants = await server.request('GET', `/__api__/applications/${guid}/variants`, { as: viewer });
     expect(variants.status).toBe(200);
     const [variant] = z.array(VariantSchema).parse(variants.body);
@@ -366,6 +387,11 @@ describeEachDialect('runtime caches, jobs, packages and renders on %s', (dialect
 
     const site = await deployed(quartoSite());
     const [variant] = (await server.request('GET', `/__api__/applications/${site.guid}/variants`, { as: owner })).body;
+    // Not shared with another publisher: 404, as for content that does not exist.
+    expect((await server.request('POST', `/__api__/v1/content/${site.guid}/render`, { as: otherPublisher })).status).toBe(404);
+    expect((await server.request('POST', `/__api__/variants/${variant.id}/render`, { as: otherPublisher })).status).toBe(404);
+    // Seen by every signed-in user: still not theirs to render (a viewer account renders nothing at all).
+    await openToAll(site.guid);
     for (const as of [otherPublisher, viewer]) {
       expect((await server.request('POST', `/__api__/v1/content/${site.guid}/render`, { as })).status).toBe(403);
       expect((await server.request('POST', `/__api__/variants/${variant.id}/render`, { as })).status).toBe(403);

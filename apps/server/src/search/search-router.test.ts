@@ -14,13 +14,16 @@ describeEachDialect('content search API on %s', (dialect) => {
     owner = await server.addUser('publisher');
     otherPublisher = await server.addUser('publisher');
     viewer = await server.addUser('viewer');
-    for (const [as, name, title] of [
-      [owner, 'sea-bream-report', 'Sea bream report'],
-      [owner, 'sea-bream-dashboard', 'Sea Bream dashboard'],
-      [otherPublisher, 'blobfish', 'Blobfish sightings'],
-      [otherPublisher, 'bream-prices', 'Prices'],
+    // All open to every signed-in user but the last, which its owner shares with no one.
+    for (const [as, name, title, access_type] of [
+      [owner, 'sea-bream-report', 'Sea bream report', 'logged_in'],
+      [owner, 'sea-bream-dashboard', 'Sea Bream dashboard', 'logged_in'],
+      [otherPublisher, 'blobfish', 'Blobfish sightings', 'logged_in'],
+      [otherPublisher, 'bream-prices', 'Prices', 'logged_in'],
+      [otherPublisher, 'bream-secret', 'Secret bream', 'acl'],
     ] as const) {
-      const response = await server.request('POST', '/__api__/v1/content', { as, body: { name, title } });
+      const response = await server.request('POST', '/__api__/v1/content', { as, body: { name, title, access_type } });
+      expect(response.status).toBe(200);
       guids[name] = response.body.guid;
     }
   });
@@ -29,7 +32,7 @@ describeEachDialect('content search API on %s', (dialect) => {
   const search = (query: string, as: TestUser = viewer) => server.request('GET', `/__api__/v1/search/content?${query}`, { as });
   const namesOf = (body: { results: { name: string }[] }) => body.results.map((item) => item.name);
 
-  it("answers connectapi's search_content: {total, current_page, results} of content matching every word", async () => {
+  it("answers connectapi's search_content: {total, current_page, results} of the content the caller sees matching every word", async () => {
     const response = await search(`q=${encodeURIComponent('sea bream')}&page_number=1&page_size=500&include=owner%2Cvanity_url`);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ total: 2, current_page: 1 });
@@ -37,6 +40,10 @@ describeEachDialect('content search API on %s', (dialect) => {
     expect(response.body.results[0]).toMatchObject({ guid: guids['sea-bream-report'], owner: { guid: owner.guid } });
     expect(response.body.results[0]).not.toHaveProperty('vanity_url');
     expect(namesOf((await search('q=BREAM')).body)).toEqual(['sea-bream-report', 'sea-bream-dashboard', 'bream-prices']);
+    // Content not shared with the caller is left out, as from the content list.
+    expect(namesOf((await search('q=BREAM', owner)).body)).not.toContain('bream-secret');
+    expect(namesOf((await search('q=BREAM', otherPublisher)).body)).toContain('bream-secret');
+    expect(namesOf((await search('q=BREAM', server.admin)).body)).toContain('bream-secret');
     expect(namesOf((await search(`q=${encodeURIComponent('"bream report"')}`)).body)).toEqual(['sea-bream-report']);
     expect((await search('q=nothing-matches')).body).toEqual({ total: 0, current_page: 1, results: [] });
   });
@@ -47,7 +54,7 @@ describeEachDialect('content search API on %s', (dialect) => {
     expect((await search('q=owner:@me', viewer)).body.total).toBe(0);
   });
 
-  it('pages: total counts every match, results hold the asked page', async () => {
+  it('pages: total counts every match the caller sees, results hold the asked page', async () => {
     const first = await search('q=bream&page_size=2&page_number=1');
     expect(first.body).toMatchObject({ total: 3, current_page: 1 });
     expect(first.body.results).toHaveLength(2);

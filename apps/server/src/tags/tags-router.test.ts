@@ -29,6 +29,11 @@ describeEachDialect('tags API on %s', (dialect) => {
     expect(response.status).toBe(200);
     return response.body.guid as string;
   };
+  /** Let every signed-in user see the content (Connect's `logged_in`), as its owner may. */
+  const openToAll = async (guid: string, as: TestUser = owner) => {
+    const response = await server.request('PATCH', `/__api__/v1/content/${guid}`, { as, body: { access_type: 'logged_in' } });
+    expect(response.status).toBe(200);
+  };
   const tagNamesOf = async (guid: string, as: TestUser = owner) =>
     ((await server.request('GET', `/__api__/v1/content/${guid}/tags`, { as })).body as { name: string }[]).map((tag) => tag.name);
 
@@ -172,6 +177,16 @@ describeEachDialect('tags API on %s', (dialect) => {
     const tag = await createTag('T', root.id);
     const guid = await newContent();
     expect((await server.request('POST', `/__api__/v1/content/${guid}/tags`, { as: server.admin, body: { tag_id: tag.id } })).status).toBe(200);
+    // Not shared with them: its tags do not exist for them either, and another publisher cannot tag it.
+    for (const caller of [otherPublisher, viewer]) {
+      const hidden = await server.request('GET', `/__api__/v1/content/${guid}/tags`, { as: caller });
+      expect(hidden.status).toBe(404);
+      expect(hidden.body).toMatchObject({ code: ErrorCode.ObjectDoesNotExist });
+    }
+    expect((await server.request('POST', `/__api__/v1/content/${guid}/tags`, { as: otherPublisher, body: { tag_id: tag.id } })).status).toBe(404);
+    expect((await server.request('DELETE', `/__api__/v1/content/${guid}/tags/${tag.id}`, { as: otherPublisher })).status).toBe(404);
+
+    await openToAll(guid);
     for (const caller of [otherPublisher, viewer]) {
       const add = await server.request('POST', `/__api__/v1/content/${guid}/tags`, { as: caller, body: { tag_id: tag.id } });
       expect(add.status).toBe(403);
@@ -186,12 +201,19 @@ describeEachDialect('tags API on %s', (dialect) => {
   it('lists the content carrying a tag, and shows tags on content with ?include=tags', async () => {
     const root = await createTag(unique('Listed'));
     const tag = await createTag('Tagged', root.id);
-    const [first, second, untagged] = [await newContent(), await newContent(otherPublisher), await newContent()];
-    for (const guid of [first, second]) await server.request('POST', `/__api__/v1/content/${guid}/tags`, { as: server.admin, body: { tag_id: tag.id } });
+    const [first, second, unshared, untagged] = [await newContent(), await newContent(otherPublisher), await newContent(), await newContent()];
+    await openToAll(first);
+    await openToAll(second, otherPublisher);
+    for (const guid of [first, second, unshared]) await server.request('POST', `/__api__/v1/content/${guid}/tags`, { as: server.admin, body: { tag_id: tag.id } });
 
-    const listed = await server.request('GET', `/__api__/v1/tags/${tag.id}/content`, { as: viewer });
-    expect(listed.status).toBe(200);
-    expect((listed.body as { guid: string }[]).map((item) => item.guid).sort()).toEqual([first, second].sort());
+    const listedTo = async (as: TestUser) => {
+      const listed = await server.request('GET', `/__api__/v1/tags/${tag.id}/content`, { as });
+      expect(listed.status).toBe(200);
+      return (listed.body as { guid: string }[]).map((item) => item.guid).sort();
+    };
+    // Content not shared with the caller is left out, as from every list.
+    expect(await listedTo(viewer)).toEqual([first, second].sort());
+    expect(await listedTo(server.admin)).toEqual([first, second, unshared].sort());
 
     const one = await server.request('GET', `/__api__/v1/content/${first}?include=tags,owner`, { as: viewer });
     expect(one.body.tags).toEqual([expect.objectContaining({ id: tag.id, name: 'Tagged', parent_id: root.id })]);

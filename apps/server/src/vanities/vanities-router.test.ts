@@ -24,11 +24,17 @@ describeEachDialect('vanity URLs API on %s', (dialect) => {
     expect(response.status).toBe(200);
     return response.body.guid as string;
   };
+  /** Let every signed-in user see the content (Connect's `logged_in`), as its owner may. */
+  const openToAll = async (guid: string, as: TestUser = owner) => {
+    const response = await server.request('PATCH', `/__api__/v1/content/${guid}`, { as, body: { access_type: 'logged_in' } });
+    expect(response.status).toBe(200);
+  };
   const setVanity = (guid: string, as: TestUser, body: unknown) => server.request('PUT', `/__api__/v1/content/${guid}/vanity`, { as, body });
   const vanityOf = (guid: string, as: TestUser = owner) => server.request('GET', `/__api__/v1/content/${guid}/vanity`, { as });
 
   it("sets, reads, lists and removes a vanity URL in Connect's shape, with the path normalised", async () => {
     const guid = await newContent();
+    await openToAll(guid);
     expect((await vanityOf(guid)).status).toBe(404);
     const name = unique('example');
     const set = await setVanity(guid, owner, { path: name });
@@ -120,16 +126,31 @@ describeEachDialect('vanity URLs API on %s', (dialect) => {
     const mine = await newContent();
     const path = unique('taken');
     await setVanity(theirs, otherPublisher, { path });
+    // Refused alike whether or not the caller may see the content that has the path.
     const refused = await setVanity(mine, owner, { path, force: true });
     expect(refused.status).toBe(403);
-    expect((await vanityOf(theirs)).body.path).toBe(`/${path}/`);
+    expect(refused.body).toMatchObject({ code: ErrorCode.PermissionDenied, payload: { field: 'path' } });
+    await openToAll(theirs, otherPublisher);
+    expect((await setVanity(mine, owner, { path, force: true })).status).toBe(403);
+    expect((await vanityOf(theirs, otherPublisher)).body.path).toBe(`/${path}/`);
+    expect((await vanityOf(mine)).status).toBe(404);
     expect((await setVanity(mine, server.admin, { path, force: true })).status).toBe(200);
-    expect((await vanityOf(theirs)).status).toBe(404);
+    expect((await vanityOf(theirs, otherPublisher)).status).toBe(404);
   });
 
   it('lets the owner and administrators set and remove; another publisher and a viewer get 403 but may read it', async () => {
     const guid = await newContent();
     expect((await setVanity(guid, server.admin, { path: unique('admin') })).status).toBe(200);
+    // Not shared with them: neither the content nor its vanity URL exists for them.
+    for (const caller of [otherPublisher, viewer]) {
+      const hidden = await vanityOf(guid, caller);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body).toMatchObject({ code: ErrorCode.ObjectDoesNotExist });
+    }
+    expect((await setVanity(guid, otherPublisher, { path: unique('nope') })).status).toBe(404);
+    expect((await server.request('DELETE', `/__api__/v1/content/${guid}/vanity`, { as: otherPublisher })).status).toBe(404);
+
+    await openToAll(guid);
     for (const caller of [otherPublisher, viewer]) {
       expect((await setVanity(guid, caller, { path: unique('nope') })).status).toBe(403);
       expect((await server.request('DELETE', `/__api__/v1/content/${guid}/vanity`, { as: caller })).status).toBe(403);
@@ -147,6 +168,7 @@ describeEachDialect('vanity URLs API on %s', (dialect) => {
     const [withVanity, without] = [await newContent(), await newContent()];
     const path = unique('shown');
     await setVanity(withVanity, owner, { path });
+    await openToAll(withVanity);
     expect((await server.request('GET', `/__api__/v1/content/${withVanity}?include=vanity_url`, { as: viewer })).body.vanity_url).toBe(`/${path}/`);
     const list = await server.request('GET', '/__api__/v1/content?include=owner,vanity_url', { as: owner });
     const byGuid = new Map((list.body as { guid: string }[]).map((item) => [item.guid, item]));

@@ -1,7 +1,7 @@
 import { type Actor, ApiError, ErrorCode, type Vanity, type VanityInput, notFound } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, timestamp } from '../clock.js';
-import type { ContentService } from '../content/content-service.js';
+import { type ContentService, contentSubject } from '../content/content-service.js';
 import type { Store } from '../db/store.js';
 import type { VanityRecord } from './vanities-store.js';
 
@@ -16,7 +16,7 @@ export function createVanitiesService({
   clock,
   content,
 }: {
-  store: Pick<Store, 'vanities' | 'transaction'>;
+  store: Pick<Store, 'vanities' | 'content' | 'transaction'>;
   clock: Clock;
   content: Pick<ContentService, 'authorized'>;
 }) {
@@ -46,7 +46,14 @@ export function createVanitiesService({
       if (input.force) {
         for (const other of await store.vanities.clashingWith(input.path, record.id)) {
           if (!samePath(other)) continue;
-          await content.authorized(actor, other.content_guid, 'content:write-links');
+          const holder = await store.content.findByGuid(other.content_guid);
+          // Gone meanwhile: the transaction below finds the path free.
+          if (!holder) continue;
+          // 403 whether or not they may see that content: the 409 without force already told them
+          // the path is in use, and a 404 would name content they never asked about.
+          authorize(actor, 'content:write-links', contentSubject(holder), () =>
+            new ApiError(ErrorCode.PermissionDenied, `The vanity URL ${other.path} belongs to content you may not change.`, { field: 'path' }),
+          );
           movable.add(other.contentId);
         }
       }
