@@ -1,12 +1,26 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const source = '@envdesk/source';
+
+/**
+ * The longest files first: a fresh CI has no timings, and the default order (larger files first)
+ * would start the two route fuzzers, tiny files running the longest suite, last of all.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const longest = (file: TestSpecification) => /[\\/]fuzz-[^\\/]+\.test\.ts$/.test(file.moduleId);
+    return [...sorted.filter(longest), ...sorted.filter((file) => !longest(file))];
+  }
+}
 
 export default defineConfig({
   test: {
     // CI reads the JSON report to print its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         ssr: { resolve: { conditions: [source, ...defaultServerConditions] } },

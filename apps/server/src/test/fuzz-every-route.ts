@@ -40,12 +40,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { Dialect } from '../db/database.js';
-import type { RouteSpec } from './routes.js';
-import { bundleArchive, cookbookManifest } from '../test/bundles.js';
-import { type DeriveOptions, derive, encodedBody, hostileValue, mutated, pathParameter, queryString } from '../test/request-arbitraries.js';
-import { tarGz } from '../test/tar.js';
-import { describeEachDialect } from '../test/test-database.js';
-import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
+import type { RouteSpec } from '../http/routes.js';
+import { bundleArchive, cookbookManifest } from './bundles.js';
+import { type DeriveOptions, derive, encodedBody, hostileValue, mutated, pathParameter, queryString } from './request-arbitraries.js';
+import { tarGz } from './tar.js';
+import { describeOnDialect } from './test-database.js';
+import { type TestServer, type TestUser, startTestServer } from './test-server.js';
 
 /**
  * Every API route, fed requests derived from its schema and mutated (issue 9 § 3): on both
@@ -166,7 +166,9 @@ interface Tally {
   changedOnRejection: number;
 }
 
-describeEachDialect('every API route under hostile requests on %s', (dialect) => {
+/** Every route under hostile requests on one database; http/fuzz-sqlite.test.ts and http/fuzz-postgres.test.ts run it. */
+export function fuzzEveryRoute(dialect: Dialect): void {
+describeOnDialect(dialect, 'every API route under hostile requests on %s', (dialect) => {
   let server: TestServer;
   let publisher: TestUser;
   let viewer: TestUser;
@@ -383,3 +385,4 @@ describeEachDialect('every API route under hostile requests on %s', (dialect) =>
     }
   });
 });
+}
