@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BlobSource } from './blob-source.js';
-import { type InspectImageOptions, inspectImage } from './inspect-image.js';
 import { localImageSource } from './local-sources.js';
 import {
   type BuiltLayout,
@@ -12,40 +8,25 @@ import {
   aDataScienceImage,
   executable,
   folder,
-  holdsVersionForTests,
   rInstallation,
   writeDockerSave,
   writeOciArchive,
   writeOciLayout,
 } from './testing/image-builders.js';
+import { failureOf, imageFolder, inspectForTest } from './testing/inspect-for-tests.js';
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'envdesk-inspect-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-const place = (name: string) => path.join(root, `${(counter += 1)}-${name}`);
+const temp = imageFolder();
+afterAll(temp.cleanup);
+const place = temp.place;
+const inspect = inspectForTest;
+const failure = failureOf;
 
 const layout = (images: readonly ImageSpec[], options: { tag?: string } = {}) => writeOciLayout(place('layout'), images, options);
-
-async function inspect(source: BlobSource | string, options: Partial<InspectImageOptions> = {}) {
-  const lines: string[] = [];
-  const blobSource = typeof source === 'string' ? await localImageSource(source) : source;
-  const image = await inspectImage(blobSource, { holdsVersion: holdsVersionForTests, maxBytes: 1024 * 1024 * 1024, onProgress: (line) => lines.push(line), ...options });
-  return { ...image, lines };
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected the inspection to fail');
-}
 
 const blobFile = (built: BuiltLayout, digest: string) => path.join(built.folder, 'blobs', 'sha256', digest.slice(7));
 
 /** What the data-science image's tree must show, whatever source it comes from. */
-function expectDataScienceTree(tree: Awaited<ReturnType<typeof inspect>>['tree']) {
+function expectDataScienceTree(tree: Awaited<ReturnType<typeof inspectForTest>>['tree']) {
   expect(tree.entry('/opt/R/4.4.1/lib/R/library/base/DESCRIPTION')).toMatchObject({ kind: 'file', content: expect.stringContaining('Version: 4.4.1') });
   expect(tree.entry('/opt/R/4.4.1/bin/R')).toMatchObject({ kind: 'file', executable: true });
   expect(tree.children('/opt/R')).toEqual(['4.4.1']);

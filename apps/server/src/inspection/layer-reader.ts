@@ -246,6 +246,8 @@ export async function readLayer(
   const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
   tar.on('entry', (header: Header, stream, next) => {
     inEntry = true;
+    // A refused entry destroys the extractor and with it this stream: the error is the extractor's to report.
+    stream.on('error', () => undefined);
     stream.on('end', () => {
       inEntry = false;
     });
