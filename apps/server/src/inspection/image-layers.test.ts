@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,7 @@ import {
   folder,
   hardlink,
   rInstallation,
+  symlink,
   tarOfEntries,
   whiteout,
   writeOciLayout,
@@ -60,6 +61,13 @@ describe('inspectImage: layer rules', () => {
     expect(tree.entry('/bin/python3')).toEqual({ kind: 'symlink', target: 'python3.11' });
     expect(tree.entry('/bin/python3.11')).toMatchObject({ kind: 'file', executable: true });
     expect(tree.children('/bin')).toEqual(['python3', 'python3.11']);
+  });
+
+  it('gives up on a symbolic-link loop instead of following it forever', async () => {
+    const { tree } = await inspectForTest(await layers({ entries: [symlink('a', 'b'), symlink('b', 'a')] }));
+    expect(tree.entry('/a')).toEqual({ kind: 'symlink', target: 'b' });
+    expect(tree.entry('/a/x')).toBeUndefined();
+    expect(tree.children('/a')).toEqual([]);
   });
 
   it('replaces a lower folder by a later file of the same name, and a file by a later folder', async () => {
@@ -130,6 +138,26 @@ describe('inspectImage: remembered layers', () => {
     expect(cache.get('sha256:b')).toBeUndefined();
     expect(cache.get('sha256:a')).toHaveLength(2);
     expect(cache.get('sha256:c')).toHaveLength(1);
+  });
+});
+
+describe('inspectImage: a source that fails halfway', () => {
+  it('reports the source’s own error when a layer stream breaks off (a dropped connection)', async () => {
+    const built = await layout([aDataScienceImage()]);
+    const real = await localImageSource(built.folder);
+    const breaking: BlobSource = {
+      ...real,
+      async openBlob(descriptor, signal) {
+        if (descriptor.digest !== built.images[0]!.layers[1]!.digest) return real.openBlob(descriptor, signal);
+        const bytes = await readFile(blobFile(built, descriptor.digest));
+        const stream = new PassThrough();
+        stream.write(bytes.subarray(0, bytes.length >> 1));
+        setTimeout(() => stream.destroy(new Error('connection reset by peer')), 20);
+        return stream;
+      },
+    };
+    const message = await failureOf(inspectForTest(breaking));
+    expect(message).toMatch(/^Layer sha256:[a-f0-9]{12} cannot be read: connection reset by peer/);
   });
 });
 

@@ -60,6 +60,7 @@ describe('inspectImage: sources', () => {
     const image = await inspect(await writeDockerSave(built, place('legacy.tar'), { format: 'legacy' }));
     expectDataScienceTree(image.tree);
     expect(image.config.path).toBe('/opt/quarto/bin:/usr/local/bin:/usr/bin:/bin');
+    expect(image.digest).toBe(built.images[0]!.config.digest);
   });
 
   it('reads a docker-archive whose repeated layer is a symbolic link to the first copy', async () => {

@@ -48,7 +48,7 @@ export interface InspectedImage {
   readonly platforms: readonly string[];
   /** The platform read. */
   readonly platform: string;
-  /** The digest of the manifest read (the chosen platform's). */
+  /** The digest of the manifest read (the chosen platform's); for a docker-archive, the image ID (its config's digest). */
   readonly digest: string;
 }
 
@@ -138,7 +138,8 @@ async function chooseManifest(source: BlobSource, wanted: OciPlatform | null, si
   }
   return {
     manifest: manifest.data,
-    digest: digest ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    // A docker-archive's manifest.json is no blob: its image ID (the config's digest) names it instead.
+    digest: digest ?? manifest.data.config.digest,
     config: config.data,
     platform,
     platforms,

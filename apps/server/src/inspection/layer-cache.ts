@@ -4,7 +4,8 @@ import type { LayerChange } from './layer-reader.js';
  * What layers held, remembered by digest (issue 12: "a second image on the same base reads only
  * its own layers"). A digest names content, so a remembered layer is the same whatever image or
  * source it comes from; only layers whose digest was verified are remembered. The least recently
- * used layers are forgotten once the entries remembered pass `maxEntries`.
+ * used layers are forgotten once the entries remembered pass `maxEntries`. A layer is remembered
+ * with the file contents `holdsVersion` kept, so one cache serves one `holdsVersion`.
  */
 export interface LayerCache {
   get(digest: string): readonly LayerChange[] | undefined;

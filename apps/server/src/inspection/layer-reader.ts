@@ -67,7 +67,7 @@ const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
  * layers are plain tars with no media type, and some tools label a plain tar `+gzip`.
  */
 function decompressorFor(head: Buffer): Transform {
-  if (head.subarray(0, 2).equals(GZIP_MAGIC)) return createGunzip();
+  if (head.subarray(0, 2).equals(GZIP_MAGIC)) return createGunzip({ chunkSize: 256 * 1024 });
   if (head.subarray(0, 4).equals(ZSTD_MAGIC)) return zstdDecompressor();
   return new PassThrough();
 }
