@@ -71,6 +71,20 @@ describe('inspectImage: sources', () => {
     expect(image.tree.entry('/usr/bin/R')).toMatchObject({ kind: 'file', executable: true });
   });
 
+  it('picks an image by tag from a docker save archive of several, sharing their layers', async () => {
+    const built = await layout([aDataScienceImage({ rVersion: '4.4.1' }), aDataScienceImage({ rVersion: '4.5.0' })]);
+    const archive = await writeDockerSave(built, place('two.tar'), {
+      format: 'legacy',
+      images: [
+        { image: 0, repoTag: 'example.test/r:4.4' },
+        { image: 1, repoTag: 'example.test/r:4.5' },
+      ],
+    });
+    expect(await failure(inspect(archive))).toContain('holds several images (example.test/r:4.4, example.test/r:4.5); name one with a tag');
+    expect((await inspect(await localImageSource(archive, { tag: '4.5' }))).tree.children('/opt/R')).toEqual(['4.5.0']);
+    expect((await inspect(await localImageSource(archive, { tag: 'example.test/r:4.4' }))).tree.children('/opt/R')).toEqual(['4.4.1']);
+  });
+
   it('reads a Docker 25 save archive (an OCI layout with a manifest.json)', async () => {
     const built = await layout([aDataScienceImage()]);
     const image = await inspect(await writeDockerSave(built, place('docker25.tar'), { format: 'oci' }));

@@ -75,12 +75,15 @@ export const quartoInstallation = (home: string, version: string): LayerEntry[] 
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** The uncompressed tar of a layer's entries. */
+const BUILT_AT = new Date('2026-01-01T00:00:00Z');
+
+/** The uncompressed tar of a layer's entries; the same entries always give the same bytes. */
 export async function tarOfEntries(entries: readonly LayerEntry[]): Promise<Buffer> {
   const packer = pack();
   for (const entry of entries) {
     const type = entry.type ?? 'file';
-    const header = { name: entry.name, type, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), linkname: entry.linkname };
+    // A fixed time keeps a layer's digest the same however often it is built: images share base layers.
+    const header = { name: entry.name, type, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), linkname: entry.linkname, mtime: BUILT_AT };
     if (type === 'file') packer.entry(header, entry.content ?? '');
     else packer.entry(header);
   }
@@ -207,8 +210,8 @@ export interface ArchiveMember {
 export async function writeTar(path: string, members: readonly ArchiveMember[]): Promise<string> {
   const packer = pack();
   for (const member of members) {
-    if (member.type === 'symlink') packer.entry({ name: member.name, type: 'symlink', linkname: member.linkname });
-    else packer.entry({ name: member.name, mode: 0o644 }, member.content ?? Buffer.alloc(0));
+    if (member.type === 'symlink') packer.entry({ name: member.name, type: 'symlink', linkname: member.linkname, mtime: BUILT_AT });
+    else packer.entry({ name: member.name, mode: 0o644, mtime: BUILT_AT }, member.content ?? Buffer.alloc(0));
   }
   packer.finalize();
   await pipeline(packer, createWriteStream(path));
@@ -242,31 +245,41 @@ export async function writeOciArchive(layout: BuiltLayout, path: string): Promis
  * `podman save`): `manifest.json`, `<hex>.json` config and `<id>/layer.tar` plain tars, a repeated
  * layer written as a symbolic link to the first. `oci` is Docker 25's: the layout plus a manifest.json.
  */
-export async function writeDockerSave(layout: BuiltLayout, path: string, options: { format: 'legacy' | 'oci'; image?: number; repoTag?: string }): Promise<string> {
-  const image = layout.images[options.image ?? 0]!;
-  const repoTag = options.repoTag ?? `example.test/data-science:${layout.tag}`;
+export async function writeDockerSave(
+  layout: BuiltLayout,
+  path: string,
+  options: { format: 'legacy' | 'oci'; image?: number; repoTag?: string; /** legacy: several images of the layout, each with its tag. */ images?: ReadonlyArray<{ image: number; repoTag: string }> },
+): Promise<string> {
+  const saved = options.images ?? [{ image: options.image ?? 0, repoTag: options.repoTag ?? `example.test/data-science:${layout.tag}` }];
   if (options.format === 'oci') {
-    const manifest = [{ Config: `blobs/sha256/${image.config.digest.slice(7)}`, RepoTags: [repoTag], Layers: image.layers.map((layer) => `blobs/sha256/${layer.digest.slice(7)}`) }];
+    const manifest = saved.map(({ image: position, repoTag }) => {
+      const image = layout.images[position]!;
+      return { Config: `blobs/sha256/${image.config.digest.slice(7)}`, RepoTags: [repoTag], Layers: image.layers.map((layer) => `blobs/sha256/${layer.digest.slice(7)}`) };
+    });
     return writeTar(path, [...(await layoutMembers(layout)), { name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest)) }]);
   }
-  const configBytes = await readFile(join(layout.folder, 'blobs', 'sha256', image.config.digest.slice(7)));
   const members: ArchiveMember[] = [];
-  const layerPaths: string[] = [];
+  const manifest: Array<{ Config: string; RepoTags: string[]; Layers: string[] }> = [];
   const firstPathOf = new Map<string, string>();
-  for (const [index, layer] of image.layers.entries()) {
-    const id = sha256(Buffer.from(`${index}:${layer.diffId}`));
-    const layerPath = `${id}/layer.tar`;
-    const first = firstPathOf.get(layer.diffId);
-    if (first) members.push({ name: layerPath, type: 'symlink', linkname: `../${first}` });
-    else {
-      firstPathOf.set(layer.diffId, layerPath);
-      members.push({ name: `${id}/VERSION`, content: Buffer.from('1.0') }, { name: layerPath, content: layer.tar });
+  for (const { image: position, repoTag } of saved) {
+    const image = layout.images[position]!;
+    const layerPaths: string[] = [];
+    for (const [index, layer] of image.layers.entries()) {
+      const id = sha256(Buffer.from(`${position}:${index}:${layer.diffId}`));
+      const layerPath = `${id}/layer.tar`;
+      const first = firstPathOf.get(layer.diffId);
+      if (first) members.push({ name: layerPath, type: 'symlink', linkname: `../${first}` });
+      else {
+        firstPathOf.set(layer.diffId, layerPath);
+        members.push({ name: `${id}/VERSION`, content: Buffer.from('1.0') }, { name: layerPath, content: layer.tar });
+      }
+      layerPaths.push(layerPath);
     }
-    layerPaths.push(layerPath);
+    const configName = `${image.config.digest.slice(7)}.json`;
+    members.push({ name: configName, content: await readFile(join(layout.folder, 'blobs', 'sha256', image.config.digest.slice(7))) });
+    manifest.push({ Config: configName, RepoTags: [repoTag], Layers: layerPaths });
   }
-  const configName = `${image.config.digest.slice(7)}.json`;
-  members.push({ name: configName, content: configBytes });
-  members.push({ name: 'manifest.json', content: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [repoTag], Layers: layerPaths }])) });
+  members.push({ name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest)) });
   return writeTar(path, members);
 }
 
