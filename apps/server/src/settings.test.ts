@@ -42,6 +42,11 @@ describe('readSettings', () => {
     expect(readSettings({ ENVDESK_TASK_STALE_MS: '1500', ENVDESK_SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ taskStaleMs: 1500, shutdownGraceMs: 0 });
     expect(() => readSettings({ ENVDESK_TASK_STALE_MS: '10' })).toThrow(/ENVDESK_TASK_STALE_MS/);
   });
+  it('caps image inspection at 4 GiB and 15 minutes by default, and reads both caps', () => {
+    expect(readSettings({})).toMatchObject({ inspectMaxBytes: 4 * 1024 ** 3, inspectTimeoutMs: 900_000 });
+    expect(readSettings({ ENVDESK_INSPECT_MAX_BYTES: '1048576', ENVDESK_INSPECT_TIMEOUT_SECONDS: '60' })).toMatchObject({ inspectMaxBytes: 1_048_576, inspectTimeoutMs: 60_000 });
+    expect(() => readSettings({ ENVDESK_INSPECT_MAX_BYTES: 'lots' })).toThrow(/ENVDESK_INSPECT_MAX_BYTES/);
+  });
   it('has the file sync guards on by default, and reads them', () => {
     expect(readSettings({})).toMatchObject({ environmentsSettleMs: 150, environmentsRemoveGraceMs: 10_000, tombstoneDays: 30 });
     expect(

@@ -29,6 +29,9 @@ const localInstallations = (language: LocalLanguage) =>
 
 export const DEFAULT_TASK_STALE_MS = 30_000;
 
+/** 4 GiB of compressed layers: larger than any image an environment should be. */
+export const DEFAULT_INSPECT_MAX_BYTES = 4 * 1024 * 1024 * 1024;
+
 /** Every setting comes from an environment variable; README § Settings lists them. */
 const SettingsSchema = z.pipe(
   z.object({
@@ -53,6 +56,8 @@ const SettingsSchema = z.pipe(
     ENVDESK_PYTHON_VERSION_MATCHING: z._default(z.enum(['major-minor', 'exact']), 'major-minor'),
     ENVDESK_QUARTO_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
     ENVDESK_BUNDLE_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 200 * 1024 * 1024),
+    ENVDESK_INSPECT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), DEFAULT_INSPECT_MAX_BYTES),
+    ENVDESK_INSPECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), 900),
     ENVDESK_TASK_STALE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), DEFAULT_TASK_STALE_MS),
     ENVDESK_SHUTDOWN_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 10_000),
     ENVDESK_SIGN_IN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
@@ -119,6 +124,10 @@ const SettingsSchema = z.pipe(
     /** Local execution: used only when automatic selection finds no environment; all empty = off. */
     localInstallations: { python: env.ENVDESK_LOCAL_PYTHON, r: env.ENVDESK_LOCAL_R, quarto: env.ENVDESK_LOCAL_QUARTO },
     bundleMaxBytes: env.ENVDESK_BUNDLE_MAX_BYTES,
+    /** Image inspection reads at most this many bytes of blobs (compressed, as stored) per image. */
+    inspectMaxBytes: env.ENVDESK_INSPECT_MAX_BYTES,
+    /** Image inspection stops after this long. */
+    inspectTimeoutMs: env.ENVDESK_INSPECT_TIMEOUT_SECONDS * 1000,
     /** A running task whose owner has not heartbeated for this long is finished as interrupted. */
     taskStaleMs: env.ENVDESK_TASK_STALE_MS,
     /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */

@@ -26,3 +26,6 @@ export * from './content/search-schemas.js';
 export * from './content/legacy-application-schemas.js';
 export * from './runtime/runtime-schemas.js';
 export * from './runtime/build-records.js';
+export * from './inspection/image-tree.js';
+export * from './inspection/oci-documents.js';
+export * from './inspection/platforms.js';
