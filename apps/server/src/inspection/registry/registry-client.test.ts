@@ -16,6 +16,7 @@ import { registryFailureOf } from './registry-errors.js';
 import { pushBlob, pushManifest, pushTestImage, sha256 } from './testing/push-image.js';
 import { type TestRegistry, startTestRegistry } from './testing/registry-process.js';
 import { startTokenProxy } from './testing/token-proxy.js';
+import { type TokenRegistry, startTokenRegistry } from './testing/token-registry.js';
 
 const PASSWORD = 'hunter2-Very-Secret-Passw0rd';
 
@@ -210,42 +211,55 @@ describe('registry client against a real registry behind htpasswd basic auth', (
   });
 });
 
-describe('registry client: bearer tokens, redirects and hostile registries', () => {
+describe('registry client against a real registry behind token auth (the bearer challenge)', () => {
+  let registry: TokenRegistry;
+  beforeAll(async () => {
+    registry = await startTokenRegistry({ user: { username: 'bob', password: PASSWORD } });
+    await pushTestImage({ host: registry.host, repository: 'org/quarto', authorization: registry.pushAuthorization('org/quarto') }, '1.5', { architectures: ['amd64'] });
+  }, 30_000);
+  afterAll(async () => registry?.stop());
+  // The token service listens on another port of 127.0.0.1; a listed host without a port covers all of them.
+
+  it('answers the challenge with a token for the repository scope, sends the credentials to the realm, and reuses the token', async () => {
+    const credentials = (host: string) => (host === registry.host ? { username: 'bob', password: PASSWORD } : undefined);
+    const { logger, lines } = memoryLogger('trace');
+    const repository = repositoryOf(registry.host, 'org/quarto', { credentials, logger, insecureRegistries: ['127.0.0.1'] });
+    const index = await repository.getManifest('1.5');
+    const manifest = await repository.getManifest((index.json as { manifests: Array<{ digest: string }> }).manifests[0]!.digest);
+    const layer = (manifest.json as { layers: Array<{ digest: string; size: number }> }).layers[0]!;
+    expect((await readAll(await repository.getBlob(layer.digest, { expectedSize: layer.size }))).length).toBe(layer.size);
+    expect(registry.tokenRequests).toEqual([{ scope: ['repository:org/quarto:pull'], service: 'envdesk-test-registry', user: 'bob' }]);
+    expect(JSON.stringify(lines)).not.toContain(PASSWORD);
+    expect(JSON.stringify(lines)).not.toContain('Bearer ');
+  });
+
+  it('without credentials gets an anonymous token, and reports the refusal as unauthorized naming the setting', async () => {
+    registry.tokenRequests.length = 0;
+    const { reason, error } = await failureOf(repositoryOf(registry.host, 'org/quarto', { insecureRegistries: ['127.0.0.1'] }).getManifest('1.5'));
+    expect(reason).toBe('unauthorized');
+    expect(error.message).toContain('no credentials are set');
+    expect(registry.tokenRequests.map((request) => request.user)).toEqual([null]);
+  });
+
+  it('with a wrong password fails at the token service without leaking it', async () => {
+    const wrong = `${PASSWORD}!`;
+    const { logger, lines } = memoryLogger('trace');
+    const repository = repositoryOf(registry.host, 'org/quarto', { credentials: () => ({ username: 'bob', password: wrong }), logger, insecureRegistries: ['127.0.0.1'] });
+    const { reason, error } = await failureOf(repository.getManifest('1.5'));
+    expect(reason).toBe('unauthorized');
+    expect(error.message).toContain('were not accepted');
+    const everything = JSON.stringify([error.message, error.toJSON(), lines]);
+    for (const secret of [wrong, Buffer.from(`bob:${wrong}`).toString('base64')]) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('registry client: redirects and hostile registries', () => {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startTestRegistry();
     await pushTestImage({ host: registry.host, repository: 'org/quarto' }, '1.5', { architectures: ['amd64'] });
   }, 30_000);
   afterAll(async () => registry?.stop());
-
-  it('answers the bearer challenge with a token for the repository scope, sends credentials to the realm, and reuses the token', async () => {
-    const proxy = await startTokenProxy({ upstream: registry.host, user: { username: 'bob', password: PASSWORD } });
-    try {
-      const credentials = (host: string) => (host === proxy.host ? { username: 'bob', password: PASSWORD } : undefined);
-      const repository = repositoryOf(proxy.host, 'org/quarto', { credentials });
-      const index = await repository.getManifest('1.5');
-      const manifest = await repository.getManifest((index.json as { manifests: Array<{ digest: string }> }).manifests[0]!.digest);
-      const layers = (manifest.json as { layers: Array<{ digest: string }> }).layers;
-      expect((await readAll(await repository.getBlob(layers[0]!.digest))).length).toBeGreaterThan(0);
-      expect(proxy.tokenRequests).toEqual([{ scope: 'repository:org/quarto:pull', service: 'envdesk-test', user: 'bob' }]);
-    } finally {
-      await proxy.close();
-    }
-  });
-
-  it('gets anonymous tokens when no credentials are known, and reports a refused token as unauthorized', async () => {
-    const open = await startTokenProxy({ upstream: registry.host });
-    const closed = await startTokenProxy({ upstream: registry.host, user: { username: 'bob', password: PASSWORD } });
-    try {
-      expect((await repositoryOf(open.host, 'org/quarto').getManifest('1.5')).mediaType).toBe(MediaType.ociIndex);
-      expect(open.tokenRequests[0]?.user).toBeNull();
-      const { reason } = await failureOf(repositoryOf(closed.host, 'org/quarto').getManifest('1.5'));
-      expect(reason).toBe('unauthorized');
-    } finally {
-      await open.close();
-      await closed.close();
-    }
-  });
 
   it('follows a blob redirect to storage on another host without sending it the Authorization', async () => {
     const proxy = await startTokenProxy({ upstream: registry.host, redirectBlobs: true });

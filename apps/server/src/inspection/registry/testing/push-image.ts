@@ -8,6 +8,8 @@ export interface PushTarget {
   readonly repository: string;
   readonly username?: string;
   readonly password?: string;
+  /** A ready `Authorization` header (a bearer token), instead of a user. */
+  readonly authorization?: string;
 }
 
 export interface Descriptor {
@@ -20,6 +22,7 @@ export interface Descriptor {
 export const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 function authHeaders(target: PushTarget): Record<string, string> {
+  if (target.authorization !== undefined) return { Authorization: target.authorization };
   if (target.username === undefined) return {};
   return { Authorization: `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}` };
 }

@@ -16,6 +16,8 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   /** With users, the registry sits behind htpasswd basic auth; without, it is anonymous. */
   readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string }>;
+  /** Token auth: the registry trusts JWTs signed by the key of `rootCertBundle` (see token-registry.ts). */
+  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
 }
 
 async function freePort(): Promise<number> {
@@ -67,7 +69,17 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   const dir = mkdtempSync(path.join(tmpdir(), 'envdesk-registry-'));
   const port = await freePort();
   const auth =
-    options.users === undefined
+    options.token !== undefined
+      ? [
+          'auth:',
+          '  token:',
+          `    realm: ${JSON.stringify(options.token.realm)}`,
+          `    service: ${JSON.stringify(options.token.service)}`,
+          `    issuer: ${JSON.stringify(options.token.issuer)}`,
+          `    rootcertbundle: ${JSON.stringify(options.token.rootCertBundle)}`,
+          '',
+        ].join('\n')
+      : options.users === undefined
       ? ''
       : (() => {
           const htpasswd = path.join(dir, 'htpasswd');

@@ -3,10 +3,11 @@ import http from 'node:http';
 import type net from 'node:net';
 
 /**
- * The bearer-token flow public registries use, in front of a real (anonymous) registry: `/v2/…`
- * answers 401 with `WWW-Authenticate: Bearer realm=…,service=…,scope=…` until a token from
- * `/token` is sent, then forwards to the registry. The distribution server itself does token auth
- * only with a separate token server and certificates; this small one speaks the same protocol.
+ * A bearer-token front for a real (anonymous) registry, for what the distribution server cannot be
+ * made to do: redirect blob reads to "storage" on another origin (as registries on S3 do), or name
+ * a hostile token realm. `/v2/…` answers 401 with `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
+ * until a token from `/token` is sent, then forwards to the registry. The real token flow is
+ * tested against the registry itself (token-registry.ts).
  */
 export interface TokenProxy {
   readonly host: string;
