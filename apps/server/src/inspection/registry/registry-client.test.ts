@@ -8,10 +8,11 @@ import { ApiError } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempFolder } from '../../test/files.js';
 import { memoryLogger } from '../../test/memory-logger.js';
+import { readSettings } from '../../settings.js';
 import { startTcpProxy } from '../../test/tcp-proxy.js';
 import { loadCredentials } from './credentials.js';
 import { parseRegistryReference } from './reference.js';
-import { MediaType, RegistryClient, type RegistryClientOptions } from './registry-client.js';
+import { MediaType, RegistryClient, type RegistryClientOptions, registryClientFromSettings } from './registry-client.js';
 import { registryFailureOf } from './registry-errors.js';
 import { pushBlob, pushManifest, pushTestImage, sha256 } from './testing/push-image.js';
 import { type TestRegistry, startTestRegistry } from './testing/registry-process.js';
@@ -181,11 +182,13 @@ describe('registry client against a real registry behind htpasswd basic auth', (
     files.cleanup();
   });
 
-  it('reads with the credentials of a Docker config.json (auth field, http:// key)', async () => {
+  it('reads with the credentials of the Docker config.json the settings name (auth field, http:// key)', async () => {
     const file = files.path('config.json');
     writeFileSync(file, JSON.stringify({ auths: { [`http://${registry.host}/v2/`]: { auth: Buffer.from(`alice:${PASSWORD}`).toString('base64') } } }));
-    const repository = repositoryOf(registry.host, 'private/r', { credentials: await loadCredentials(file) });
-    const index = await repository.getManifest('4.4');
+    const settings = readSettings({ ENVDESK_REGISTRY_AUTH_FILE: file, ENVDESK_INSECURE_REGISTRIES: `example.org, ${registry.host}` });
+    const ref = parseRegistryReference(`${registry.host}/private/r:4.4`);
+    if (typeof ref === 'string') throw new Error(ref);
+    const index = await (await registryClientFromSettings(settings)).repository(ref).getManifest(ref.tag!);
     expect(index.mediaType).toBe(MediaType.ociIndex);
   });
 
@@ -346,6 +349,33 @@ describe('registry client: redirects and hostile registries', () => {
       const blob = await repository.getBlob(sha256(Buffer.alloc(1000)));
       const stalled = await failureOf(readAll(blob));
       expect(stalled.reason).toBe('timeout');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a tag or repository that would leave the repository path, as bad input (400)', async () => {
+    const client = new RegistryClient();
+    const repository = client.repository({ registry: 'example.org', apiHost: 'example.org', repository: 'a/b' });
+    const tag = await failureOf(repository.getManifest('../../_catalog'));
+    expect(tag.reason).toBe('invalid-reference');
+    expect(tag.error.status).toBe(400);
+    expect(() => client.repository({ registry: 'example.org', apiHost: 'example.org', repository: 'a/../../b' })).toThrow(/not a repository name/);
+  });
+
+  it('does not pass on credentials a registry echoes back in its error', async () => {
+    const server = await hostileServer((request, response) => {
+      if (request.headers.authorization === undefined) return response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();
+      const decoded = Buffer.from(request.headers.authorization.slice(6), 'base64').toString();
+      response.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `bad ${request.headers.authorization} ${decoded}` }] }));
+    });
+    try {
+      const repository = repositoryOf(server.host, 'a/b', { credentials: () => ({ username: 'carol', password: PASSWORD }) });
+      const { reason, error } = await failureOf(repository.getManifest('latest'));
+      expect(reason).toBe('bad-response');
+      expect(error.message).toContain('500');
+      expect(error.message).not.toContain(PASSWORD);
+      expect(error.message).not.toContain(Buffer.from(`carol:${PASSWORD}`).toString('base64'));
     } finally {
       await server.close();
     }

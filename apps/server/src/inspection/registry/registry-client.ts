@@ -4,7 +4,7 @@ import https from 'node:https';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { ApiError } from '@envdesk/domain';
 import { RefusedAddressError, guardedLookup, refusedHostName } from './address-guard.js';
-import { type CredentialLookup, type RegistryCredentials, noCredentials } from './credentials.js';
+import { type CredentialLookup, type RegistryCredentials, loadCredentials, noCredentials } from './credentials.js';
 import type { RegistryImageReference } from './reference.js';
 import { registryError } from './registry-errors.js';
 
@@ -87,6 +87,8 @@ class TimeoutError extends Error {
 }
 
 const DIGEST = /^(sha256|sha512):([a-f0-9]+)$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const digestLengths: Record<string, number> = { sha256: 64, sha512: 128 };
 
 function digestAlgorithm(digest: string): 'sha256' | 'sha512' | null {
@@ -183,6 +185,7 @@ export class RegistryClient {
 
   repository(ref: Pick<RegistryImageReference, 'registry' | 'apiHost' | 'repository'>): RegistryRepository {
     const target: Target = { registry: ref.registry, apiHost: ref.apiHost, repository: ref.repository };
+    if (!REPOSITORY.test(target.repository)) throw registryError('invalid-reference', target.registry, `${JSON.stringify(target.repository.slice(0, 300))} is not a repository name.`);
     return {
       registry: target.registry,
       repository: target.repository,
@@ -199,8 +202,8 @@ export class RegistryClient {
 
   private async getManifest(target: Target, reference: string, options: ReadOptions & { readonly accept?: readonly string[] } = {}): Promise<FetchedManifest> {
     const byDigest = reference.includes(':');
-    const algorithm = byDigest ? digestAlgorithm(reference) : 'sha256';
-    if (algorithm === null) throw registryError('bad-response', target.registry, `${reference} is not a sha256 or sha512 digest.`);
+    const algorithm = byDigest ? digestAlgorithm(reference) : TAG.test(reference) ? 'sha256' : null;
+    if (algorithm === null) throw registryError('invalid-reference', target.registry, `${JSON.stringify(reference.slice(0, 200))} is neither a tag nor a sha256 or sha512 digest.`);
     const what = `the manifest ${reference} of ${target.registry}/${target.repository}`;
     const response = await this.get(target, `manifests/${reference}`, { accept: (options.accept ?? MANIFEST_ACCEPT).join(', '), signal: options.signal, what });
     const bytes = await this.withTimeouts(target, options.signal, () =>
@@ -225,7 +228,7 @@ export class RegistryClient {
 
   private async getBlob(target: Target, digest: string, options: BlobOptions = {}): Promise<Readable> {
     const algorithm = digestAlgorithm(digest);
-    if (algorithm === null) throw registryError('bad-response', target.registry, `${digest} is not a sha256 or sha512 digest.`);
+    if (algorithm === null) throw registryError('invalid-reference', target.registry, `${JSON.stringify(digest.slice(0, 200))} is not a sha256 or sha512 digest.`);
     const what = `the blob ${digest} of ${target.registry}/${target.repository}`;
     const response = await this.get(target, `blobs/${digest}`, { accept: '*/*', signal: options.signal, what });
     const declared = Number(response.headers['content-length']);
@@ -297,7 +300,9 @@ export class RegistryClient {
         this.authorizations.delete(cacheKey);
         throw this.unauthorized(target, credentials, request.what);
       }
-      const { code, message } = await registryMessage(response);
+      const { code, message: said } = await registryMessage(response);
+      // A registry may echo what it was sent; its words never carry the credentials onward.
+      const message = credentials === undefined || credentials.password === '' ? said : said.split(credentials.password).join('…').split(basicHeader(credentials).slice(6)).join('…');
       if (status === 404) {
         const why = code === 'NAME_UNKNOWN' ? `the repository ${target.repository} does not exist on ${target.registry}` : `${request.what} does not exist`;
         throw registryError('not-found', target.registry, `${why[0]!.toUpperCase()}${why.slice(1)}${code === '' ? '' : ` (${code})`}.`);
@@ -445,4 +450,15 @@ export class RegistryClient {
       request.end();
     });
   }
+}
+
+/**
+ * The client the settings describe: credentials read now from ENVDESK_REGISTRY_AUTH_FILE (so a
+ * rotated file takes effect for the next client made), http only for ENVDESK_INSECURE_REGISTRIES.
+ */
+export async function registryClientFromSettings(
+  settings: { readonly registry: { readonly authFile: string | undefined; readonly insecureRegistries: readonly string[] } },
+  options: Omit<RegistryClientOptions, 'credentials' | 'insecureRegistries'> = {},
+): Promise<RegistryClient> {
+  return new RegistryClient({ ...options, insecureRegistries: settings.registry.insecureRegistries, credentials: await loadCredentials(settings.registry.authFile) });
 }

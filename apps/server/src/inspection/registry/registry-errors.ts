@@ -9,7 +9,8 @@ export type RegistryFailure =
   | 'refused-host'
   | 'digest-mismatch'
   | 'unreachable'
-  | 'bad-response';
+  | 'bad-response'
+  | 'invalid-reference';
 
 const codeAndStatus: Record<RegistryFailure, { code: ErrorCode; status?: number }> = {
   // Not 401: that would tell envdesk's own client that *its* session is gone.
@@ -21,6 +22,7 @@ const codeAndStatus: Record<RegistryFailure, { code: ErrorCode; status?: number 
   'digest-mismatch': { code: ErrorCode.BadRequest, status: 502 },
   unreachable: { code: ErrorCode.BadRequest, status: 502 },
   'bad-response': { code: ErrorCode.BadRequest, status: 502 },
+  'invalid-reference': { code: ErrorCode.InvalidParameter },
 };
 
 /**
