@@ -335,6 +335,22 @@ describe('registry client: redirects and hostile registries', () => {
     }
   });
 
+  it('stops a blob that runs past the size its descriptor gives', async () => {
+    const server = await hostileServer((_request, response) => {
+      response.writeHead(200);
+      const timer = setInterval(() => response.write(Buffer.alloc(64 * 1024)), 1);
+      response.on('close', () => clearInterval(timer));
+    });
+    try {
+      const blob = await repositoryOf(server.host, 'a/b').getBlob(sha256(Buffer.alloc(100)), { expectedSize: 100 });
+      const { reason, error } = await failureOf(readAll(blob));
+      expect(reason).toBe('bad-response');
+      expect(error.message).toContain('longer than the 100 bytes');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('times out a registry that never answers, and one that stalls in the middle of a blob', async () => {
     const server = await hostileServer((request, response) => {
       if (request.url?.includes('/manifests/')) return; // never answers

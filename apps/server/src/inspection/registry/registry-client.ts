@@ -243,6 +243,10 @@ export class RegistryClient {
       transform(chunk: Buffer, _encoding, done: TransformCallback) {
         received += chunk.length;
         if (options.maxBytes !== undefined && received > options.maxBytes) return done(tooLarge());
+        // A registry that sends more than the descriptor's size is stopped there, not read to its end.
+        if (options.expectedSize !== undefined && received > options.expectedSize) {
+          return done(registryError('bad-response', target.registry, `${what} is longer than the ${options.expectedSize} bytes its descriptor gives.`));
+        }
         hash.update(chunk);
         done(null, chunk);
       },
