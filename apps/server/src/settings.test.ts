@@ -17,6 +17,12 @@ describe('readSettings', () => {
     });
     expect(settings).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db/envdesk', demo: true, logLevel: 'warn', bootstrap: { username: 'root' } });
   });
+  it('reads the registry settings: no credentials file and https everywhere by default', () => {
+    expect(readSettings({}).registry).toEqual({ authFile: undefined, insecureRegistries: [] });
+    const settings = readSettings({ ENVDESK_REGISTRY_AUTH_FILE: '/etc/envdesk/config.json', ENVDESK_INSECURE_REGISTRIES: 'localhost:5000, Registry.internal ,[::1]:5001' });
+    expect(settings.registry).toEqual({ authFile: '/etc/envdesk/config.json', insecureRegistries: ['localhost:5000', 'registry.internal', '[::1]:5001'] });
+    expect(() => readSettings({ ENVDESK_INSECURE_REGISTRIES: 'http://localhost:5000' })).toThrow(/ENVDESK_INSECURE_REGISTRIES.*not a host or host:port/);
+  });
   it('reads local execution: none by default, versions at their well-known homes or at the path given', () => {
     expect(readSettings({}).localInstallations).toEqual({ python: [], r: [], quarto: [] });
     const settings = readSettings({ ENVDESK_LOCAL_PYTHON: '3.12.4, 3.11.9=/usr/bin/python3.11', ENVDESK_LOCAL_R: '4.4.1', ENVDESK_LOCAL_QUARTO: ' ' });

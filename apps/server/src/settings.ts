@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_SIGN_IN_LIMITS } from './auth/sign-in-throttle.js';
 import { parseSecretKey } from './content/secret-key.js';
 import { DEFAULT_TRUST_PROXY, parseTrustProxy } from './http/trust-proxy.js';
+import { parseInsecureRegistries } from './inspection/registry/reference.js';
 import { DEFAULT_ENVIRONMENTS_MAX_BYTES } from './sync/environments-file-limits.js';
 
 const optionalText = z.pipe(
@@ -88,6 +89,16 @@ const SettingsSchema = z.pipe(
     ENVDESK_LOCAL_PYTHON: localInstallations('python'),
     ENVDESK_LOCAL_R: localInstallations('r'),
     ENVDESK_LOCAL_QUARTO: localInstallations('quarto'),
+    ENVDESK_REGISTRY_AUTH_FILE: optionalText,
+    ENVDESK_INSECURE_REGISTRIES: z.pipe(
+      optionalText,
+      z.transform((value, ctx) => {
+        const parsed = parseInsecureRegistries(value ?? '');
+        if (Array.isArray(parsed)) return parsed;
+        ctx.issues.push({ code: 'custom', message: parsed.problem, input: value });
+        return z.NEVER;
+      }),
+    ),
     ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
       z.optional(z.string()),
       z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
@@ -128,6 +139,8 @@ const SettingsSchema = z.pipe(
     inspectMaxBytes: env.ENVDESK_INSPECT_MAX_BYTES,
     /** Image inspection stops after this long. */
     inspectTimeoutMs: env.ENVDESK_INSPECT_TIMEOUT_SECONDS * 1000,
+    /** Image inspection's registry access: a Docker config.json of credentials, and the registries spoken to over http. */
+    registry: { authFile: env.ENVDESK_REGISTRY_AUTH_FILE, insecureRegistries: env.ENVDESK_INSECURE_REGISTRIES },
     /** A running task whose owner has not heartbeated for this long is finished as interrupted. */
     taskStaleMs: env.ENVDESK_TASK_STALE_MS,
     /** On SIGTERM, how long running deploys may go on before they are finished as interrupted. */
