@@ -59,7 +59,15 @@ export function toLegacyClusterDefinitions(images: readonly InspectedImage[]): {
 } {
   return {
     name: CLUSTER_NAME,
-    images: images.map((image) => ({ name: image.name, ...foundLanguages(image.installations) })),
+    images: images.map((image) => {
+      const languages = foundLanguages(image.installations);
+      const entry: Record<string, unknown> = { name: image.name };
+      // The script prints `path:` before `version:`.
+      for (const [language, { installations }] of Object.entries(languages)) {
+        entry[language] = { installations: installations.map(({ path, version }) => ({ path, version })) };
+      }
+      return entry;
+    }),
   };
 }
 
