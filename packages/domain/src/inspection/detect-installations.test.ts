@@ -135,7 +135,12 @@ describe('detectInstallations: PATH lookups', () => {
   });
 
   it('does not look on PATH for a language that has an installation in its homes, but does for the others', () => {
-    const found = detect({ ...debianPython, ...rIn('/opt/R/4.4.1', '4.4.1'), '/usr/bin/R': executable, '/usr/lib/R/library/base/DESCRIPTION': description('4.2.2') });
+    const found = detect({
+      ...debianPython,
+      ...rIn('/opt/R/4.4.1', '4.4.1'),
+      '/usr/bin/R': executable,
+      '/usr/lib/R/library/base/DESCRIPTION': description('4.2.2'),
+    });
     expect(lines(found)).toEqual([
       'python:3.11.2:/usr/bin/python3.11 (/usr/include/python3.11/patchlevel.h)',
       'r:4.4.1:/opt/R/4.4.1/bin/R (/opt/R/4.4.1/lib/R/library/base/DESCRIPTION)',
@@ -161,6 +166,15 @@ describe('detectInstallations: PATH lookups', () => {
     expect(found.python[0]?.aliases).toEqual(['/usr/bin/python', '/usr/bin/python2']);
   });
 
+  it('finds python2 on PATH when no python is there', () => {
+    const found = detect({
+      '/usr/bin/python2': symlink('python2.7'),
+      '/usr/bin/python2.7': executable,
+      '/usr/include/python2.7/patchlevel.h': patchlevel('2.7.18'),
+    });
+    expect(lines(found)).toEqual(['python:2.7.18:/usr/bin/python2.7 (/usr/include/python2.7/patchlevel.h)']);
+  });
+
   it('searches the folders of the image config’s PATH, in order', () => {
     const entries = { ...pythonIn('/usr/local', '3.12.4'), '/venv/bin/python': executable };
     expect(lines(detect(entries, { path: '/usr/local/bin' }))).toEqual([
@@ -170,7 +184,8 @@ describe('detectInstallations: PATH lookups', () => {
       '/usr/local/bin/python3.12',
       '/venv/bin/python',
     ]);
-    expect(detect(entries, { path: 'relative/bin::/nowhere' }).python).toEqual([]);
+    // Relative entries name the working folder, which an image does not fix.
+    expect(detect(entries, { path: 'venv/bin::/nowhere' }).python).toEqual([]);
   });
 
   it('uses the PATH a container gets by default when the image config sets none', () => {
@@ -191,15 +206,29 @@ describe('detectInstallations: PATH lookups', () => {
   });
 
   it('reads Quarto on PATH from the share/version of the installation its link reaches', () => {
-    const found = detect({ '/usr/local/bin/quarto': symlink('/usr/lib/rstudio-server/bin/quarto/bin/quarto'), ...quartoIn('/usr/lib/rstudio-server/bin/quarto', '1.4.549') });
+    const found = detect({
+      '/usr/local/bin/quarto': symlink('/usr/lib/rstudio-server/bin/quarto/bin/quarto'),
+      ...quartoIn('/usr/lib/rstudio-server/bin/quarto', '1.4.549'),
+    });
     expect(lines(found)).toEqual(['quarto:1.4.549:/usr/lib/rstudio-server/bin/quarto/bin/quarto (/usr/lib/rstudio-server/bin/quarto/share/version)']);
   });
 });
 
 describe('detectInstallations: versions', () => {
-  it('reads pythonX.Ym headers for an interpreter named so', () => {
-    const found = detect({ '/opt/python/3.7.9/bin/python': symlink('python3.7m'), '/opt/python/3.7.9/bin/python3.7m': executable, '/opt/python/3.7.9/include/python3.7m/patchlevel.h': patchlevel('3.7.9') });
-    expect(lines(found)).toEqual(['python:3.7.9:/opt/python/3.7.9/bin/python3.7m (/opt/python/3.7.9/include/python3.7m/patchlevel.h)']);
+  it('reads the pythonX.Ym headers of Python 3.7 and older, whichever name the interpreter has', () => {
+    const headers = { '/opt/python/3.7.9/include/python3.7m/patchlevel.h': patchlevel('3.7.9') };
+    const plain = detect({
+      '/opt/python/3.7.9/bin/python': symlink('python3.7'),
+      '/opt/python/3.7.9/bin/python3.7': executable,
+      ...headers,
+    });
+    expect(lines(plain)).toEqual(['python:3.7.9:/opt/python/3.7.9/bin/python3.7 (/opt/python/3.7.9/include/python3.7m/patchlevel.h)']);
+    const named = detect({
+      '/opt/python/3.6.15/bin/python': symlink('python3.6m'),
+      '/opt/python/3.6.15/bin/python3.6m': executable,
+      '/opt/python/3.6.15/include/python3.6m/patchlevel.h': patchlevel('3.6.15'),
+    });
+    expect(lines(named)).toEqual(['python:3.6.15:/opt/python/3.6.15/bin/python3.6m (/opt/python/3.6.15/include/python3.6m/patchlevel.h)']);
   });
 
   it('reads an interpreter named without its minor version from the one include/pythonX.Y beside it, never guessing between several', () => {
@@ -223,17 +252,27 @@ describe('detectInstallations: versions', () => {
     ['a patchlevel.h without PY_VERSION', file('#define PY_MAJOR_VERSION 3\n')],
     ['a patchlevel.h with an empty PY_VERSION', file('#define PY_VERSION ""\n')],
   ])('falls back to the folder name for Python with %s', (_label, header) => {
-    const found = detect({ '/opt/python/3.8.20/bin/python': symlink('python3.8'), '/opt/python/3.8.20/bin/python3.8': executable, '/opt/python/3.8.20/include/python3.8/patchlevel.h': header });
+    const found = detect({
+      '/opt/python/3.8.20/bin/python': symlink('python3.8'),
+      '/opt/python/3.8.20/bin/python3.8': executable,
+      '/opt/python/3.8.20/include/python3.8/patchlevel.h': header,
+    });
     expect(lines(found)).toEqual([`python:3.8.20:/opt/python/3.8.20/bin/python3.8 (${FOLDER_NAME_SOURCE})`]);
   });
 
   it('falls back to the folder name for Quarto with a malformed share/version', () => {
-    const found = detect({ '/opt/quarto/quarto-1.3.450/bin/quarto': executable, '/opt/quarto/quarto-1.3.450/share/version': file('<html>not found</html>\n') });
+    const found = detect({
+      '/opt/quarto/quarto-1.3.450/bin/quarto': executable,
+      '/opt/quarto/quarto-1.3.450/share/version': file('<html>not found</html>\n'),
+    });
     expect(lines(found)).toEqual([`quarto:1.3.450:/opt/quarto/quarto-1.3.450/bin/quarto (${FOLDER_NAME_SOURCE})`]);
   });
 
   it('prefers the canonical folder’s name to the linked one, and reads names like cpython-3.12.4-linux-x86_64-gnu', () => {
-    const found = detect({ '/opt/python/3.12': symlink('cpython-3.12.4-linux-x86_64-gnu'), '/opt/python/cpython-3.12.4-linux-x86_64-gnu/bin/python': executable });
+    const found = detect({
+      '/opt/python/3.12': symlink('cpython-3.12.4-linux-x86_64-gnu'),
+      '/opt/python/cpython-3.12.4-linux-x86_64-gnu/bin/python': executable,
+    });
     expect(lines(found)).toEqual([`python:3.12.4:/opt/python/cpython-3.12.4-linux-x86_64-gnu/bin/python (${FOLDER_NAME_SOURCE})`]);
     expect(lines(detect({ '/opt/R/4.4': symlink('/srv/r-build'), '/srv/r-build/bin/R': executable }))).toEqual([`r:4.4:/srv/r-build/bin/R (${FOLDER_NAME_SOURCE})`]);
   });
@@ -244,7 +283,12 @@ describe('detectInstallations: versions', () => {
   });
 
   it('lists installations oldest version first, comparing numbers (3.9 before 3.10)', () => {
-    const found = detect({ ...pythonIn('/opt/python/3.10.14', '3.10.14'), ...pythonIn('/opt/python/3.9.19', '3.9.19'), ...pythonIn('/opt/python/3.13.0rc1', '3.13.0rc1'), ...pythonIn('/opt/python/3.13.0', '3.13.0') });
+    const found = detect({
+      ...pythonIn('/opt/python/3.10.14', '3.10.14'),
+      ...pythonIn('/opt/python/3.9.19', '3.9.19'),
+      ...pythonIn('/opt/python/3.13.0rc1', '3.13.0rc1'),
+      ...pythonIn('/opt/python/3.13.0', '3.13.0'),
+    });
     expect(found.python.map((installation) => installation.version)).toEqual(['3.9.19', '3.10.14', '3.13.0rc1', '3.13.0']);
   });
 });

@@ -71,6 +71,22 @@ describe('toEnvironmentsFileDocument', () => {
     ]);
   });
 
+  it('cuts a title listing many versions short so the file still reads', () => {
+    const many: InspectedImage = {
+      name: 'ghcr.io/my-org/every-python',
+      installations: {
+        python: Array.from({ length: 40 }, (_, i) => found(`/opt/python/3.${i}.1/bin/python3.${i}`, `3.${i}.1`)),
+        quarto: [],
+        r: [],
+      },
+    };
+    const title = inspectedTitle(many.installations) ?? '';
+    expect(title).toHaveLength(255);
+    expect(title.startsWith('Python 3.0.1, 3.1.1, ')).toBe(true);
+    expect(title.endsWith('…')).toBe(true);
+    expect(readEnvironmentsFile(toEnvironmentsFileDocument([many])).ok).toBe(true);
+  });
+
   it('titles an image where nothing was found by its name, with no language keys', () => {
     expect(toEnvironmentsFileDocument([nothing]).executionEnvironments).toEqual([{ name: 'debian:bookworm', title: 'debian:bookworm', matching: 'any' }]);
     expect(inspectedTitle(nothing.installations)).toBeNull();

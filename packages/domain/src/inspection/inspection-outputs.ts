@@ -24,13 +24,21 @@ export function installationsFromInspection(found: FoundInstallations): Inspecte
   return { python: pick('python'), quarto: pick('quarto'), r: pick('r') };
 }
 
-/** `R 4.4.1 / Python 3.12.4 / Quarto 1.4.557`, or null when nothing with a version was found. */
+/** The longest title an environment takes. */
+const MAX_TITLE_LENGTH = 255;
+
+/**
+ * `R 4.4.1 / Python 3.11.9, 3.12.4 / Quarto 1.4.557` (cut short with `…` past what a title
+ * takes), or null when nothing with a version was found.
+ */
 export function inspectedTitle(found: FoundInstallations): string | null {
   const parts = (['r', 'python', 'quarto'] as const).flatMap((language) => {
     const versions = [...new Set(withVersion(found[language]).map((installation) => installation.version))];
     return versions.length > 0 ? [`${LANGUAGE_LABELS[language]} ${versions.join(', ')}`] : [];
   });
-  return parts.length > 0 ? parts.join(' / ') : null;
+  if (parts.length === 0) return null;
+  const title = parts.join(' / ');
+  return title.length <= MAX_TITLE_LENGTH ? title : `${title.slice(0, MAX_TITLE_LENGTH - 1)}…`;
 }
 
 /**
