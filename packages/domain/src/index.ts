@@ -29,3 +29,8 @@ export * from './runtime/build-records.js';
 export * from './inspection/image-tree.js';
 export * from './inspection/oci-documents.js';
 export * from './inspection/platforms.js';
+export * from './inspection/holds-version.js';
+export { MAX_SYMLINKS, canonicalPath, isDirectory, isExecutableFile, resolvedEntry } from './inspection/resolve-path.js';
+export * from './inspection/detect-installations.js';
+export * from './inspection/inspection-outputs.js';
+export * from './inspection/diff-installations.js';

@@ -91,3 +91,4 @@ export function aManifest(overrides: Partial<Manifest> = {}): Manifest {
     ...overrides,
   };
 }
+export * from './image-trees.js';

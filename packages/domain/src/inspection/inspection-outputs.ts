@@ -1,0 +1,90 @@
+import { CLUSTER_NAME, type Installations, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
+import { type FoundInstallation, type FoundInstallations, INSPECTED_LANGUAGES, type InspectedLanguage } from './detect-installations.js';
+
+/** One inspected image: its reference and what was found in it. */
+export interface InspectedImage {
+  readonly name: string;
+  readonly installations: FoundInstallations;
+}
+
+/** An environment's installations as the API answers them (`{python: {installations: [{version, path}]}, …}`). */
+export type InspectedInstallations = Record<InspectedLanguage, Installations>;
+
+const withVersion = (found: readonly FoundInstallation[]): Array<FoundInstallation & { version: string }> =>
+  found.filter((installation): installation is FoundInstallation & { version: string } => installation.version !== null);
+
+/**
+ * The installations an environment gets from what was found: those with a version (an environment
+ * cannot hold one without), as `{version, path}`.
+ */
+export function installationsFromInspection(found: FoundInstallations): InspectedInstallations {
+  const pick = (language: InspectedLanguage): Installations => ({
+    installations: withVersion(found[language]).map(({ version, path }) => ({ version, path })),
+  });
+  return { python: pick('python'), quarto: pick('quarto'), r: pick('r') };
+}
+
+/** The longest title an environment takes. */
+const MAX_TITLE_LENGTH = 255;
+
+/**
+ * `R 4.4.1 / Python 3.11.9, 3.12.4 / Quarto 1.4.557` (cut short with `…` past what a title
+ * takes), or null when nothing with a version was found.
+ */
+export function inspectedTitle(found: FoundInstallations): string | null {
+  const parts = (['r', 'python', 'quarto'] as const).flatMap((language) => {
+    const versions = [...new Set(withVersion(found[language]).map((installation) => installation.version))];
+    return versions.length > 0 ? [`${LANGUAGE_LABELS[language]} ${versions.join(', ')}`] : [];
+  });
+  if (parts.length === 0) return null;
+  const title = parts.join(' / ');
+  return title.length <= MAX_TITLE_LENGTH ? title : `${title.slice(0, MAX_TITLE_LENGTH - 1)}…`;
+}
+
+/**
+ * The declarative file (`executionEnvironments`, as the file sync reads it) for the inspected
+ * images: one entry each, titled by its versions, `matching: any`, languages with nothing found
+ * left out.
+ */
+export function toEnvironmentsFileDocument(images: readonly InspectedImage[]): { executionEnvironments: Array<Record<string, unknown>> } {
+  return {
+    executionEnvironments: images.map((image) => {
+      const entry: Record<string, unknown> = { name: image.name, title: inspectedTitle(image.installations) ?? image.name, matching: 'any' };
+      Object.assign(entry, foundLanguages(image.installations));
+      return entry;
+    }),
+  };
+}
+
+/**
+ * The deprecated Launcher.ClusterDefinitions document `build-image-yaml.sh` prints
+ * (`name: Kubernetes`, `images: [{name, python?, quarto?, r?}]`), which
+ * `convertLegacyDefinitions` reads back.
+ */
+export function toLegacyClusterDefinitions(images: readonly InspectedImage[]): {
+  name: typeof CLUSTER_NAME;
+  images: Array<Record<string, unknown>>;
+} {
+  return {
+    name: CLUSTER_NAME,
+    images: images.map((image) => {
+      const languages = foundLanguages(image.installations);
+      const entry: Record<string, unknown> = { name: image.name };
+      // The script prints `path:` before `version:`.
+      for (const [language, { installations }] of Object.entries(languages)) {
+        entry[language] = { installations: installations.map(({ path, version }) => ({ path, version })) };
+      }
+      return entry;
+    }),
+  };
+}
+
+/** The languages with at least one versioned installation, in the scripts' order (python, quarto, r). */
+function foundLanguages(found: FoundInstallations): Partial<InspectedInstallations> {
+  const all = installationsFromInspection(found);
+  const languages: Partial<InspectedInstallations> = {};
+  for (const language of INSPECTED_LANGUAGES) {
+    if (all[language].installations.length > 0) languages[language] = all[language];
+  }
+  return languages;
+}
