@@ -9,12 +9,18 @@ import { tombstoneCutoff } from '../sync/apply-sync.js';
 import { SyncFailure } from '../sync/file-sync.js';
 import { parseDocument, readEnvironmentsFileText, toYaml } from '../sync/environments-file-reader.js';
 import { describePlan } from './describe-plan.js';
+import { inspectCommand, parseInspectArguments } from './inspect-command.js';
 
 const USAGE = `Usage: envdesk environments <command>
 
   plan FILE            show what syncing FILE would change in the configured database, without changing it
   export [--json]      print the current environments in the declarative file format (YAML, or JSON)
   convert-legacy FILE  print the declarative list for a Launcher.ClusterDefinitions file
+  inspect IMAGE... [--platform P] [--no-path-lookups] [--format yaml|json|legacy]
+                       find the R, Python and Quarto installations in images (a registry reference,
+                       an OCI layout folder, oci:/oci-archive:/docker-archive: paths, or a docker
+                       save .tar) and print them as the declarative list (yaml), the API's JSON, or
+                       the legacy Launcher.ClusterDefinitions shape; progress goes to standard error
 
 The database is the one envdesk uses: DATABASE_URL, else SQLite in ENVDESK_DATA_DIR (./data).
 `;
@@ -68,6 +74,14 @@ export async function runCli(args: readonly string[], out: Output, errOut: Outpu
         const entries = toFileEntries(environments);
         out(argument === '--json' ? `${JSON.stringify(entries, null, 2)}\n` : toYaml({ executionEnvironments: entries }));
         return 0;
+      }
+      case 'inspect': {
+        const parsed = parseInspectArguments(args.slice(2));
+        if ('problem' in parsed) {
+          errOut(`envdesk: ${parsed.problem}\n\n${USAGE}`);
+          return 2;
+        }
+        return await inspectCommand(parsed, out, errOut, env);
       }
       case 'convert-legacy': {
         if (!argument) break;
