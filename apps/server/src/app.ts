@@ -24,6 +24,8 @@ import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentListCache } from './environments/environment-list-cache.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
+import { inspectRoutes } from './inspection/inspect-router.js';
+import { type InspectionSettings, createInspectService } from './inspection/inspect-service.js';
 import { authenticate } from './http/authenticate.js';
 import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
@@ -40,7 +42,7 @@ import type { FileSync } from './sync/file-sync.js';
 import { syncRoutes } from './sync/sync-router.js';
 import { checkReadiness } from './system/readiness.js';
 import { systemRoutes } from './system/system-router.js';
-import { DEFAULT_TASK_STALE_MS } from './settings.js';
+import { DEFAULT_INSPECT_MAX_BYTES, DEFAULT_INSPECT_TIMEOUT_SECONDS, DEFAULT_TASK_STALE_MS } from './settings.js';
 import { type TaskRunner, createTaskRunner, newReplicaId } from './tasks/task-runner.js';
 import { createTasksService } from './tasks/tasks-service.js';
 import { createContentIncludes } from './tags/content-includes.js';
@@ -77,6 +79,8 @@ export interface AppDeps {
   readonly signInLimits?: SignInLimits;
   /** ENVDESK_TRUST_PROXY: whose X-Forwarded-For/-Proto/-Host to believe (loopback when absent). */
   readonly trustProxy?: TrustProxy;
+  /** Image inspection's caps and registry access (4 GiB, 15 minutes, no credentials, https only when absent). */
+  readonly inspection?: InspectionSettings;
   /** The key content environment variables are sealed with (ENVDESK_SECRET_KEY or the data folder's key file). */
   readonly secretKey: Buffer;
 }
@@ -146,13 +150,19 @@ export function createApp(deps: AppDeps): App {
   const tasks = createTasksService({ store });
   const selection = createSelectionService({ store, content, matching, environments: environmentList, local });
   const includes = createContentIncludes({ store });
+  const inspection = deps.inspection ?? {
+    inspectMaxBytes: DEFAULT_INSPECT_MAX_BYTES,
+    inspectTimeoutMs: DEFAULT_INSPECT_TIMEOUT_SECONDS * 1000,
+    registry: { authFile: undefined, insecureRegistries: [] },
+  };
   const routes = [
     ...systemRoutes({ version }),
     ...authRoutes(services.auth),
     ...usersRoutes(services.users),
-    // Before the environment routes, or `/v1/environments/:guid` would take "sync" for a GUID.
+    // Before the environment routes, or `/v1/environments/:guid` would take "sync" (or "select", "inspect") for a GUID.
     ...syncRoutes(fileSync),
     ...selectionRoutes(selection),
+    ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
     ...environmentsRoutes(services.environments),
     ...contentRoutes(services.content, includes),
     ...tagsRoutes(createTagsService({ store, clock, content })),

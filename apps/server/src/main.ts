@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     signInLimits: settings.signInLimits,
     trustProxy: settings.trustProxy,
     secretKey: secret.key,
+    inspection: settings,
   });
   const tasks = services.taskRunner;
   logger.info({ replica: tasks.replicaId }, 'task runner ready');

@@ -32,6 +32,7 @@ export const DEFAULT_TASK_STALE_MS = 30_000;
 
 /** 4 GiB of compressed layers: larger than any image an environment should be. */
 export const DEFAULT_INSPECT_MAX_BYTES = 4 * 1024 * 1024 * 1024;
+export const DEFAULT_INSPECT_TIMEOUT_SECONDS = 900;
 
 /** Every setting comes from an environment variable; README § Settings lists them. */
 const SettingsSchema = z.pipe(
@@ -58,7 +59,7 @@ const SettingsSchema = z.pipe(
     ENVDESK_QUARTO_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
     ENVDESK_BUNDLE_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 200 * 1024 * 1024),
     ENVDESK_INSPECT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), DEFAULT_INSPECT_MAX_BYTES),
-    ENVDESK_INSPECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), 900),
+    ENVDESK_INSPECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_INSPECT_TIMEOUT_SECONDS),
     ENVDESK_TASK_STALE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), DEFAULT_TASK_STALE_MS),
     ENVDESK_SHUTDOWN_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 10_000),
     ENVDESK_SIGN_IN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),

@@ -34,3 +34,4 @@ export { MAX_SYMLINKS, canonicalPath, isDirectory, isExecutableFile, resolvedEnt
 export * from './inspection/detect-installations.js';
 export * from './inspection/inspection-outputs.js';
 export * from './inspection/diff-installations.js';
+export * from './inspection/inspect-schemas.js';

@@ -95,6 +95,7 @@ const expected: Record<string, Expectation> = {
   'DELETE /v1/content/:guid/repository': staff,
   'GET /v1/search/content': everyone,
   'POST /v1/environments/select': staff,
+  'POST /v1/environments/inspect': admins,
   'GET /v1/system/caches/runtime': admins,
   'DELETE /v1/system/caches/runtime': admins,
   'GET /v1/content/:guid/jobs': staff,

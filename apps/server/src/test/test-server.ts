@@ -10,6 +10,7 @@ import { type Clock, newGuid, systemClock, timestamp } from '../clock.js';
 import type { Dialect } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
+import type { InspectionSettings } from '../inspection/inspect-service.js';
 import { type FileSync, type FileSyncOptions, createFileSync } from '../sync/file-sync.js';
 import { type TestDatabase, openTestDatabase } from './test-database.js';
 
@@ -73,6 +74,8 @@ export interface TestServerOptions {
   readonly trustProxy?: TrustProxy;
   /** ENVDESK_LOCAL_PYTHON / _R / _QUARTO, parsed (no local execution when absent). */
   readonly localInstallations?: LocalInstallations;
+  /** Image inspection's caps and registry access (the production defaults, no credentials, https only when absent). */
+  readonly inspection?: InspectionSettings;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -91,7 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, secretKey: randomBytes(32) });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, inspection: options.inspection, secretKey: randomBytes(32) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
     decideContinue(listening, app.app);

@@ -115,6 +115,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'environments:write': {
     'role alone':                          [Y,    _,         _],
   },
+  'environments:inspect': {
+    'role alone':                          [Y,    _,         _],
+  },
   'environments:read-usage': {
     'role alone':                          [Y,    _,         _],
   },

@@ -20,6 +20,8 @@ export interface EnvironmentSubjects {
   'environments:use': EnvironmentSubject;
   /** Create, change and delete environments. */
   'environments:write': never;
+  /** Read an image in a registry to find its installations (the server contacts the registry named). */
+  'environments:inspect': never;
   /** Which content chose or runs on an environment: what a delete would leave without it. */
   'environments:read-usage': never;
   /** What the declarative file did last (it names the file's path). */
@@ -49,6 +51,8 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   'environments:read-all': { roles: administrators },
   'environments:use': { roles: staff, on: 'environment', allows: permitted },
   'environments:write': { roles: administrators },
+  // Administrators only: it makes the server fetch from a registry of the caller's choosing.
+  'environments:inspect': { roles: administrators },
   'environments:read-usage': { roles: administrators },
   'environment-sync:read': { roles: administrators },
   // Also on file-managed environments: the file never holds access control.
