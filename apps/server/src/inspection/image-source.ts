@@ -1,3 +1,4 @@
+import { namesAFile } from '@envdesk/domain';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobSource, imageProblem } from './blob-source.js';
@@ -21,11 +22,6 @@ const TRANSPORTS = ['oci:', 'oci-archive:', 'docker-archive:'] as const;
 type Transport = (typeof TRANSPORTS)[number];
 const ARCHIVE = /\.(tar|tar\.gz|tgz)$/i;
 const TAG = /^\w[\w.-]{0,127}$/;
-
-/** Text that names a file rather than an image in a registry: a transport prefix, or a path's shape. */
-export function looksLikePath(text: string): boolean {
-  return TRANSPORTS.some((transport) => text.startsWith(transport)) || /^(\/|\.|~)/.test(text) || text.includes('\\') || ARCHIVE.test(text);
-}
 
 async function kindOf(path: string): Promise<'folder' | 'file' | null> {
   try {
@@ -63,7 +59,7 @@ async function transportSource(transport: Transport, rest: string): Promise<Blob
 export async function openImageSource(text: string, deps: ImageSourceDeps): Promise<BlobSource> {
   const name = text.trim();
   if (name === '') throw imageProblem('Name the image to inspect: an image reference such as ghcr.io/org/image:tag.');
-  if (looksLikePath(name) && !deps.allowLocalPaths) {
+  if (namesAFile(name) && !deps.allowLocalPaths) {
     throw imageProblem(
       `"${name.slice(0, 200)}" names a file, and the server reads images only from registries (write a reference such as ghcr.io/org/image:tag). Saved images are inspected from the command line.`,
     );
@@ -74,7 +70,7 @@ export async function openImageSource(text: string, deps: ImageSourceDeps): Prom
     const kind = await kindOf(name);
     if (kind === 'folder' && (await kindOf(join(name, 'oci-layout'))) === 'file') return localImageSource(name);
     if (kind === 'file' && ARCHIVE.test(name)) return localImageSource(name);
-    if (looksLikePath(name)) {
+    if (namesAFile(name)) {
       throw imageProblem(
         kind === null
           ? `There is no file or folder ${name} to inspect.`
