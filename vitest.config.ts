@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -21,6 +22,9 @@ export default defineConfig({
     // CI reads the JSON report to print its closing "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     sequence: { sequencer: LongestFirst },
+    // Vitest's default (one worker fewer than the cores) is a single worker on a 2-core machine; the
+    // suites mostly wait on databases, servers and child processes, so two share the cores well.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         ssr: { resolve: { conditions: [source, ...defaultServerConditions] } },
