@@ -19,11 +19,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../bench/lib/processes.js';
 import { readJunit, summarize } from './clients-report.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -44,16 +44,6 @@ if (!existsSync(path.join(suiteDir, 'tests'))) {
 }
 if (!existsSync(serverMain)) fail(`no server build at ${serverMain}; run \`npm run build\` first`);
 if (!existsSync(python)) fail(`no ${python}; install Debian's python3 python3-pytest python3-pytest-timeout python3-requests python3-packaging`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (typeof address !== 'object' || !address) throw new Error('could not find a free port');
-  return address.port;
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
