@@ -5,7 +5,8 @@
  *    measured after a paint; every keystroke of 50 searches typed key by key. Goal: p95 ≤ 50 ms.
  *  - first render: from the list response's last byte to the first painted frame with rows (JSON and
  *    schema parsing, sorting, indexing and rendering).
- *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 150 kB.
+ *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 140.7 kB, the figure
+ *    before the web app moved to TanStack Router (which had to pay for itself).
  * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
  *
  *   npm run bench:ui-search [-- --searches 50 --loads 5]
@@ -26,7 +27,7 @@ import { seedEnvironments } from './lib/seed-environments.js';
 
 const ENVIRONMENT_COUNT = 10_000;
 const GOAL_P95_MS = 50;
-const GOAL_INITIAL_JS_KB = 150;
+const GOAL_INITIAL_JS_KB = 140.7;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = path.join(repoRoot, 'apps/web/dist');
 
