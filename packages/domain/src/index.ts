@@ -35,3 +35,6 @@ export * from './inspection/detect-installations.js';
 export * from './inspection/inspection-outputs.js';
 export * from './inspection/diff-installations.js';
 export * from './inspection/inspect-schemas.js';
+export * from './audit/audit-schemas.js';
+export * from './audit/field-changes.js';
+export * from './audit/environment-audit.js';

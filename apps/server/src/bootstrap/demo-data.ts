@@ -1,4 +1,4 @@
-import type { CreateEnvironmentInput, UserRole } from '@envdesk/domain';
+import { type CreateEnvironmentInput, type UserRole, environmentChange, environmentPermissionChange } from '@envdesk/domain';
 import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
@@ -133,5 +133,14 @@ export async function addDemoData(store: Store, clock: Clock): Promise<void> {
     const gpu = environments.find((environment) => environment.name.includes('gpu-runtime'));
     if (classifier) await tx.environments.insertPermission(newGuid(), classifier.guid, { user_guid: null, group_guid: group.group.guid }, now);
     if (gpu && dana) await tx.environments.insertPermission(newGuid(), gpu.guid, { user_guid: dana.user.guid, group_guid: null }, now);
+    await tx.audit.append(
+      { kind: 'system' },
+      [
+        ...environments.map((environment) => environmentChange('add', null, environment)),
+        ...(classifier ? [environmentPermissionChange('addPermission', classifier, { user_guid: null, group_guid: group.group.guid }, group.group.name)] : []),
+        ...(gpu && dana ? [environmentPermissionChange('addPermission', gpu, { user_guid: dana.user.guid, group_guid: null }, dana.user.username)] : []),
+      ],
+      now,
+    );
   });
 }

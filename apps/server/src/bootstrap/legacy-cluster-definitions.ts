@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { convertLegacyDefinitions, readEnvironmentsFile } from '@envdesk/domain';
+import { convertLegacyDefinitions, environmentChange, readEnvironmentsFile } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
@@ -34,9 +34,11 @@ export async function applyLegacyBootstrap(store: Store, clock: Clock, logger: L
       return 0;
     }
     const now = timestamp(clock);
+    const created = [];
     for (const entry of entries) {
-      await tx.environments.insert(entry.guid ?? newGuid(), { ...entry.definition, managed_by: null }, now);
+      created.push(await tx.environments.insert(entry.guid ?? newGuid(), { ...entry.definition, managed_by: null }, now));
     }
+    await tx.audit.append({ kind: 'system' }, created.map((environment) => environmentChange('add', null, environment)), now);
     logger.info({ file: path, created: entries.length }, 'created environments from the legacy cluster definitions');
     return entries.length;
   });

@@ -419,6 +419,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0014-audit-events': {
+      // Every change to environments, users, groups and content, appended in the change's own
+      // transaction (issue 13): who, how, what changed field by field, and what an environment
+      // was afterwards, so that it can be put back.
+      async up(db: Builder) {
+        await withId(db.schema.createTable('audit_events'))
+          .addColumn('time', 'text', (col) => col.notNull())
+          .addColumn('user_guid', 'text')
+          .addColumn('user_id', 'integer')
+          .addColumn('user_description', 'text', (col) => col.notNull())
+          .addColumn('via', 'text', (col) => col.notNull())
+          .addColumn('file', 'text')
+          .addColumn('action', 'text', (col) => col.notNull())
+          .addColumn('subject_type', 'text', (col) => col.notNull())
+          .addColumn('subject_guid', 'text')
+          .addColumn('subject_name', 'text', (col) => col.notNull())
+          .addColumn('event_description', 'text', (col) => col.notNull())
+          .addColumn('changes', 'text', (col) => col.notNull())
+          .addColumn('state', 'text')
+          .execute();
+        await db.schema.createIndex('audit_events_subject').on('audit_events').columns(['subject_type', 'subject_guid', 'id']).execute();
+        await db.schema.createIndex('audit_events_time').on('audit_events').column('time').execute();
+      },
+    },
   };
 }
 

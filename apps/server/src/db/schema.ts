@@ -29,6 +29,7 @@ export interface Database {
   jobs: JobsTable;
   bundle_packages: BundlePackagesTable;
   content_permissions: ContentPermissionsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface EnvironmentsTable {
@@ -345,4 +346,24 @@ export interface ContentPermissionsTable {
   /** `viewer` or `owner` (a collaborator). */
   role: string;
   created_time: string;
+}
+
+/** One recorded change (issue 13); see AuditEventSchema in the domain for what each column holds. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  time: string;
+  user_guid: string | null;
+  user_id: number | null;
+  user_description: string;
+  via: string;
+  file: string | null;
+  action: string;
+  subject_type: string;
+  subject_guid: string | null;
+  subject_name: string;
+  event_description: string;
+  /** JSON array of FieldChange. */
+  changes: string;
+  /** JSON EnvironmentState, for environment events that keep one. */
+  state: string | null;
 }

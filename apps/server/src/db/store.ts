@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createAuditStore } from '../audit/audit-store.js';
 import { createCredentialsStore } from '../auth/credentials-store.js';
 import { createSignInFailuresStore } from '../auth/sign-in-failures-store.js';
 import { createBundlesStore } from '../bundles/bundles-store.js';
@@ -35,6 +36,7 @@ export interface Store {
   readonly vanities: ReturnType<typeof createVanitiesStore>;
   readonly repositories: ReturnType<typeof createRepositoryStore>;
   readonly runtime: ReturnType<typeof createRuntimeStore>;
+  readonly audit: ReturnType<typeof createAuditStore>;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -67,6 +69,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     vanities: createVanitiesStore(db),
     repositories: createRepositoryStore(db),
     runtime: createRuntimeStore(db),
+    audit: createAuditStore(db),
     transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');

@@ -4,6 +4,7 @@ import {
   type CreateEnvironmentInput,
   type CreateEnvironmentPermissionInput,
   type Environment,
+  type EnvironmentGrant,
   type EnvironmentPermission,
   type EnvironmentUsage,
   ErrorCode,
@@ -20,6 +21,9 @@ import {
   ifMatchHolds,
   notFound,
   runtimeInstallations,
+  authorOf,
+  environmentChange,
+  environmentPermissionChange,
 } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
@@ -28,7 +32,7 @@ import { type EnvironmentListCache, createEnvironmentListCache } from './environ
 import type { EnvironmentFields } from './environments-store.js';
 
 export interface EnvironmentsServiceDeps {
-  readonly store: Pick<Store, 'environments' | 'content' | 'users' | 'groups' | 'transaction'>;
+  readonly store: Pick<Store, 'environments' | 'content' | 'users' | 'groups' | 'audit' | 'transaction'>;
   readonly clock: Clock;
   /** The declarative file, named in the 409 that refuses edits of the environments it owns. */
   readonly environmentsFile?: string | null;
@@ -74,6 +78,18 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     return environment;
   }
 
+  /** The user's or group's name, for the audit record; a grant to neither is refused. */
+  async function principalName(grant: EnvironmentGrant): Promise<string> {
+    if (grant.user_guid) {
+      const user = await store.users.findByGuid(grant.user_guid);
+      if (!user) throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No user has the GUID ${grant.user_guid}.`, { field: 'user_guid' });
+      return user.user.username;
+    }
+    const group = grant.group_guid ? await store.groups.findByGuid(grant.group_guid) : undefined;
+    if (!group) throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No group has the GUID ${grant.group_guid}.`, { field: 'group_guid' });
+    return group.group.name;
+  }
+
   return {
     listJson(actor: Actor): Promise<Buffer> {
       authorize(actor, 'environments:read');
@@ -84,7 +100,12 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
     async create(actor: Actor, input: CreateEnvironmentInput): Promise<Environment> {
       authorize(actor, 'environments:write');
-      return store.transaction((tx) => tx.environments.insert(newGuid(), fieldsForCreate(input), timestamp(clock), actor.guid));
+      return store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        const created = await tx.environments.insert(newGuid(), fieldsForCreate(input), now, actor.guid);
+        await tx.audit.append(authorOf(actor), [environmentChange('add', null, created)], now);
+        return created;
+      });
     },
 
     /**
@@ -111,8 +132,10 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
           Object.entries(rest).filter(([, value]) => value !== undefined),
         );
         if (matching !== undefined) changes.matching = matching ?? 'any';
-        const updated = await tx.environments.update(guid, changes, timestamp(clock), actor.guid);
+        const now = timestamp(clock);
+        const updated = await tx.environments.update(guid, changes, now, actor.guid);
         if (!updated) throw notFound('Environment');
+        await tx.audit.append(authorOf(actor), [environmentChange('update', current, updated)], now);
         return updated;
       });
     },
@@ -120,8 +143,9 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     async remove(actor: Actor, guid: string, ifMatch: IfMatch = { kind: 'absent' }): Promise<void> {
       authorize(actor, 'environments:write');
       await store.transaction(async (tx) => {
-        await writable(tx, guid, ifMatch);
+        const current = await writable(tx, guid, ifMatch);
         await tx.environments.remove(guid);
+        await tx.audit.append(authorOf(actor), [environmentChange('delete', current, null)], timestamp(clock));
       });
     },
 
@@ -165,22 +189,28 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
 
     /** Allowed on file-managed environments too: the file never holds access control. */
     async addPermission(actor: Actor, guid: string, input: CreateEnvironmentPermissionInput): Promise<EnvironmentPermission> {
-      await permissionTarget(actor, guid);
+      const environment = await permissionTarget(actor, guid);
       const grant = { user_guid: input.user_guid ?? null, group_guid: input.group_guid ?? null };
-      if (grant.user_guid && !(await store.users.findByGuid(grant.user_guid))) {
-        throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No user has the GUID ${grant.user_guid}.`, { field: 'user_guid' });
-      }
-      if (grant.group_guid && !(await store.groups.findByGuid(grant.group_guid))) {
-        throw new ApiError(ErrorCode.InvalidEnvironmentPermission, `No group has the GUID ${grant.group_guid}.`, { field: 'group_guid' });
-      }
-      return store.transaction((tx) => tx.environments.insertPermission(newGuid(), guid, grant, timestamp(clock)));
+      const principal = await principalName(grant);
+      return store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        const permission = await tx.environments.insertPermission(newGuid(), guid, grant, now);
+        await tx.audit.append(authorOf(actor), [environmentPermissionChange('addPermission', environment, grant, principal)], now);
+        return permission;
+      });
     },
 
     async removePermission(actor: Actor, guid: string, permissionGuid: string): Promise<void> {
-      await permissionTarget(actor, guid);
+      const environment = await permissionTarget(actor, guid);
       const permission = await store.environments.findPermission(guid, permissionGuid);
       if (!permission) throw notFound('Environment permission');
-      await store.transaction((tx) => tx.environments.removePermission(permissionGuid));
+      const grant = { user_guid: permission.user_guid, group_guid: permission.group_guid };
+      const principal = await principalName(grant).catch(() => grant.user_guid ?? grant.group_guid ?? '');
+      await store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        await tx.environments.removePermission(permissionGuid);
+        await tx.audit.append(authorOf(actor), [environmentPermissionChange('removePermission', environment, grant, principal)], now);
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Action, ApiError, ErrorCode, authRequired, lineOfText } from '@envdesk/domain';
+import { type Action, type Actor, ApiError, ErrorCode, authRequired, lineOfText } from '@envdesk/domain';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { SessionRecord } from '../auth/credentials-store.js';
 import { authorize } from '../auth/authorize.js';
@@ -64,10 +64,11 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void 
 }
 
 /** The signed-in actor of a guarded route. */
-export function actorOf(req: Request) {
-  const { actor } = req.auth;
+export function actorOf(req: Request): Actor {
+  const { actor, via } = req.auth;
   if (!actor) throw authRequired();
-  return actor;
+  // What the audit record says of how the change arrived: a browser session is the tab.
+  return { ...actor, via: via === 'session' ? 'tab' : 'api' };
 }
 
 export function userOf(req: Request) {

@@ -1,10 +1,13 @@
 import {
+  type AuditedEnvironment,
   type FileEntry,
+  type NewAuditEvent,
   type FileProblem,
   type Result,
   type SyncStatus,
   err,
   ok,
+  environmentChange,
   planSyncInSteps,
 } from '@envdesk/domain';
 import { type Clock, newGuid, rfc3339, timestamp } from '../clock.js';
@@ -61,8 +64,11 @@ export async function applySync(
     const planned = step.value;
     if (!planned.ok) return err(planned.error);
     const now = timestamp(clock);
-    const names = new Map(current.map((environment) => [environment.guid, environment.name]));
+    const byGuid = new Map(current.map((environment) => [environment.guid, environment]));
+    const before = (guid: string): AuditedEnvironment => byGuid.get(guid)!.full();
     const changes: SyncChange[] = [];
+    // One audit event per environment the sync changes, written with the changes themselves.
+    const events: NewAuditEvent[] = [];
     const creations: Array<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }> = [];
     const restores = new Map<string, EnvironmentFields>();
     const removals: string[] = [];
@@ -72,25 +78,28 @@ export async function applySync(
         case 'create': {
           const guid = action.guid ?? newGuid();
           creations.push({ guid, fields: { ...action.definition, managed_by: FILE_MANAGER } });
+          events.push(environmentChange('add', null, { guid, ...action.definition, managed_by: FILE_MANAGER }));
           changes.push({ kind: 'create', guid, name: action.definition.name, fields: Object.keys(action.definition) });
           break;
         }
         case 'restore':
           restores.set(action.guid, { ...action.definition, managed_by: FILE_MANAGER });
+          events.push(environmentChange('restore', null, { guid: action.guid, ...action.definition, managed_by: FILE_MANAGER }));
           changes.push({ kind: 'restore', guid: action.guid, name: action.definition.name, fields: Object.keys(action.definition) });
           break;
         case 'update':
-        case 'adopt':
+        case 'adopt': {
           await pause();
-          await tx.environments.update(
-            action.guid,
-            action.kind === 'adopt' ? { ...action.changes, managed_by: FILE_MANAGER } : action.changes,
-            now,
-          );
-          changes.push({ kind: action.kind, guid: action.guid, name: names.get(action.guid) ?? '', fields: Object.keys(action.changes) });
+          const fields = action.kind === 'adopt' ? { ...action.changes, managed_by: FILE_MANAGER } : action.changes;
+          await tx.environments.update(action.guid, fields, now);
+          const was = before(action.guid);
+          events.push(environmentChange(action.kind, was, { ...was, ...fields }));
+          changes.push({ kind: action.kind, guid: action.guid, name: was.name, fields: Object.keys(action.changes) });
           break;
+        }
         case 'delete':
           removals.push(action.guid);
+          events.push(environmentChange('delete', before(action.guid), null));
           changes.push({ kind: 'delete', guid: action.guid, name: action.name, fields: [] });
           break;
       }
@@ -106,6 +115,7 @@ export async function applySync(
     const permissions = buried.flatMap((tombstone) => tombstone.permissions.map((permission) => ({ ...permission, environment_guid: tombstone.guid })));
     const living = await tx.tombstones.livingPrincipals(permissions.flatMap((permission) => [permission.user_guid ?? [], permission.group_guid ?? []].flat()));
     await tx.environments.restorePermissions(permissions.filter((permission) => living.has(permission.user_guid ?? permission.group_guid ?? '')));
+    await tx.audit.append({ kind: 'file', file }, events, now);
     return ok({ changes, unchanged: planned.value.unchanged });
   });
 }

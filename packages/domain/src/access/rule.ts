@@ -5,6 +5,11 @@ export interface Actor {
   readonly guid: string;
   readonly role: UserRole;
   readonly groupGuids: readonly string[];
+  /**
+   * How they ask, for the audit record only (the rules never read it): the tab (a browser
+   * session), the API (a key) or an `envdesk` command. Absent means the API.
+   */
+  readonly via?: 'tab' | 'api' | 'command';
 }
 
 /** The kinds of record a rule can be about; each has its own policy module beside this one. */
