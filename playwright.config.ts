@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { accounts } from './e2e/accounts.js';
 import { chromiumLaunchOptions } from './e2e/chromium.js';
-import { dataDir, environmentsFile, environmentsFileFixture, environmentsPollMs } from './e2e/e2e-server.js';
+import { dataDir, environmentsFile, environmentsFileFixture, environmentsPollMs, registryHost } from './e2e/e2e-server.js';
 
 /**
  * End-to-end journeys against the built app (`npm run build` first), served by the real server on
@@ -45,6 +45,8 @@ export default defineConfig({
       ENVDESK_DEMO: '1',
       ENVDESK_ENVIRONMENTS_FILE: environmentsFile,
       ENVDESK_ENVIRONMENTS_POLL_MS: String(environmentsPollMs),
+      // The inspection journey's registry speaks plain http on localhost.
+      ENVDESK_INSECURE_REGISTRIES: registryHost,
       LOG_LEVEL: 'warn',
     },
     reuseExistingServer: false,

@@ -14,3 +14,10 @@ export const environmentsPollMs = 300;
 
 /** The SQLite file the e2e server writes (its data folder's database). */
 export const databaseFile = `${dataDir}/envdesk.db`;
+
+/**
+ * Where the image-inspection journey runs its registry (Debian's `docker-registry`). Fixed, because
+ * the server is told it in ENVDESK_INSECURE_REGISTRIES before any journey starts.
+ */
+export const registryPort = Number(process.env.E2E_REGISTRY_PORT ?? 39392);
+export const registryHost = `127.0.0.1:${registryPort}`;

@@ -73,6 +73,7 @@ function NewEnvironment({ user }: { user: User }) {
         <EnvironmentForm
           key={generation}
           mode="create"
+          canInspect={offers(user, 'environments:inspect')}
           initialValues={initialValues}
           initialGrants={[]}
           detailsLocked={false}
@@ -265,6 +266,7 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
         <EnvironmentForm
           key={generation}
           mode="edit"
+          canInspect={offers(user, 'environments:inspect')}
           initialValues={initialValues}
           initialGrants={initialGrants}
           detailsLocked={detailsLocked}

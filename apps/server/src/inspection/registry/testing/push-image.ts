@@ -42,7 +42,8 @@ export async function pushBlob(target: PushTarget, bytes: Buffer, mediaType = 'a
   const put = await fetch(location, {
     method: 'PUT',
     headers: { ...authHeaders(target), 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
-    body: bytes,
+    // A plain Uint8Array: the e2e journeys compile these helpers against the DOM's fetch, which takes no Buffer.
+    body: new Uint8Array(bytes),
   });
   await expectStatus(put, 201, 'blob upload');
   return { mediaType, digest, size: bytes.length };

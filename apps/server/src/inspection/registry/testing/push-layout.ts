@@ -10,7 +10,8 @@ async function putManifest(target: PushTarget, reference: string, descriptor: De
   const response = await fetch(`http://${target.host}/v2/${target.repository}/manifests/${reference}`, {
     method: 'PUT',
     headers: { 'Content-Type': descriptor.mediaType },
-    body: bytes,
+    // A plain Uint8Array: the e2e journeys compile these helpers against the DOM's fetch, which takes no Buffer.
+    body: new Uint8Array(bytes),
   });
   if (response.status !== 201) throw new Error(`manifest upload: ${response.status} ${await response.text()}`);
 }

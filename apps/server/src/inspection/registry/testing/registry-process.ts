@@ -18,6 +18,8 @@ export interface TestRegistryOptions {
   readonly users?: ReadonlyArray<{ readonly username: string; readonly password: string }>;
   /** Token auth: the registry trusts JWTs signed by the key of `rootCertBundle` (see token-registry.ts). */
   readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
+  /** A port fixed in advance (the e2e server is told the registry's address before it starts); a free one when absent. */
+  readonly port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -67,7 +69,7 @@ async function waitUntilUp(port: number, child: ChildProcess, output: () => stri
 /** Starts a registry with its storage in a fresh temporary folder; `stop()` ends it and removes the folder. */
 export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(path.join(tmpdir(), 'envdesk-registry-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const auth =
     options.token !== undefined
       ? [

@@ -8,6 +8,7 @@ import { AdvancedFields } from './advanced-fields';
 import { type EnvironmentDraft, clearDraft, hasUnsavedChanges, writeDraft } from './environment-draft';
 import { type EnvironmentFormValues, type FieldErrors, type FormMode, fieldErrorsFrom, validateForm } from './environment-form-values';
 import { FormField, fieldId } from '../../../components/form-field';
+import { ImageInspection } from './image-inspection';
 import type { GrantRow } from './grants';
 import { InstallationsFields } from './installations-fields';
 import { VolumeMountsFields } from './volume-mounts-fields';
@@ -34,6 +35,8 @@ export interface EnvironmentFormProps {
   readonly restoredDraft?: EnvironmentDraft | null;
   /** "Discard them" on the restored-draft notice: the page starts again from the saved version. */
   readonly onDiscardDraft?: () => void;
+  /** Administrators: *Inspect image* (add) or *Re-inspect* (a hand-made environment) reads the image's installations. */
+  readonly canInspect?: boolean;
 }
 
 export const LEAVE_QUESTION = 'Leave this page? Your unsaved changes to this environment will be lost.';
@@ -44,7 +47,7 @@ export const LEAVE_QUESTION = 'Leave this page? Your unsaved changes to this env
  */
 export function EnvironmentForm(props: EnvironmentFormProps) {
   const { mode, initialValues, initialGrants, detailsLocked, canManageAccess, saving, submitLabel, onSubmit, footer } = props;
-  const { draftKey, draftBase, restoredDraft = null, onDiscardDraft } = props;
+  const { draftKey, draftBase, restoredDraft = null, onDiscardDraft, canInspect = false } = props;
   const formId = useId().replace(/:/g, '');
   const form = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(restoredDraft?.values ?? initialValues);
@@ -138,6 +141,13 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
     </FormField>
   );
 
+  const imageNameField = text('name', 'Image name', {
+    hint: mode === 'create' ? 'The container image reference; it cannot change once the environment exists.' : 'The image of an environment cannot change; add a new environment for another image.',
+    placeholder: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11',
+    mono: true,
+    readOnly: mode === 'edit',
+  });
+
   return (
     <form ref={form} className="environment-form" noValidate onSubmit={(event) => void handleSubmit(event)} aria-busy={saving}>
       {restoredDraft && (
@@ -170,12 +180,17 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
             />
           )}
         </FormField>
-        {text('name', 'Image name', {
-          hint: mode === 'create' ? 'The container image reference; it cannot change once the environment exists.' : 'The image of an environment cannot change; add a new environment for another image.',
-          placeholder: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11',
-          mono: true,
-          readOnly: mode === 'edit',
-        })}
+        {canInspect && !detailsLocked ? (
+          <ImageInspection
+            mode={mode}
+            imageName={values.name}
+            field={imageNameField}
+            rows={values.installations}
+            onApply={(installations) => edit({ installations }, null)}
+          />
+        ) : (
+          imageNameField
+        )}
       </fieldset>
       <InstallationsFields
         formId={formId}
