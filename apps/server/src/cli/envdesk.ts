@@ -8,6 +8,7 @@ import { systemClock } from '../clock.js';
 import { tombstoneCutoff } from '../sync/apply-sync.js';
 import { SyncFailure } from '../sync/file-sync.js';
 import { parseDocument, readEnvironmentsFileText, toYaml } from '../sync/environments-file-reader.js';
+import { DB_USAGE, dbCommand } from './db-command.js';
 import { describePlan } from './describe-plan.js';
 import { inspectCommand, parseInspectArguments } from './inspect-command.js';
 
@@ -61,8 +62,9 @@ async function plan(file: string, out: Output, env: Env): Promise<number> {
 export async function runCli(args: readonly string[], out: Output, errOut: Output, env: Env = process.env): Promise<number> {
   const [group, command, argument] = args;
   try {
+    if (group === 'db') return await dbCommand(args.slice(1), out, errOut, env);
     if (group !== 'environments' || !command) {
-      (group === undefined || group === 'help' || group === '--help' ? out : errOut)(USAGE);
+      (group === undefined || group === 'help' || group === '--help' ? out : errOut)(`${USAGE}\n${DB_USAGE}`);
       return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
     }
     switch (command) {

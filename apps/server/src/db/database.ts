@@ -28,7 +28,7 @@ export interface DatabaseOptions {
   readonly migrateUpTo?: string | undefined;
 }
 
-function redactUrl(url: string): string {
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
