@@ -35,76 +35,81 @@ export const DEFAULT_INSPECT_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 export const DEFAULT_INSPECT_TIMEOUT_SECONDS = 900;
 
 /** Every setting comes from an environment variable; README § Settings lists them. */
+const SettingsVariablesSchema = z.object({
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3939),
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  ENVDESK_DATA_DIR: z._default(z.string().check(z.minLength(1)), './data'),
+  DATABASE_URL: optionalText,
+  ENVDESK_BOOTSTRAP_USERNAME: optionalText,
+  ENVDESK_BOOTSTRAP_PASSWORD: optionalText,
+  ENVDESK_BOOTSTRAP_API_KEY: optionalText,
+  ENVDESK_DEMO: flag,
+  LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  ENVDESK_WEB_DIR: optionalText,
+  ENVDESK_ENVIRONMENTS_FILE: optionalText,
+  ENVDESK_ENVIRONMENTS_POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), 2000),
+  ENVDESK_ENVIRONMENTS_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 150),
+  ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 10_000),
+  ENVDESK_ENVIRONMENTS_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), DEFAULT_ENVIRONMENTS_MAX_BYTES),
+  ENVDESK_TOMBSTONE_DAYS: z._default(z.coerce.number().check(z.gte(0), z.lte(36_500)), 30),
+  ENVDESK_CLUSTER_DEFINITIONS: optionalText,
+  ENVDESK_R_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
+  ENVDESK_PYTHON_VERSION_MATCHING: z._default(z.enum(['major-minor', 'exact']), 'major-minor'),
+  ENVDESK_QUARTO_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
+  ENVDESK_BUNDLE_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 200 * 1024 * 1024),
+  ENVDESK_INSPECT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), DEFAULT_INSPECT_MAX_BYTES),
+  ENVDESK_INSPECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_INSPECT_TIMEOUT_SECONDS),
+  ENVDESK_TASK_STALE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), DEFAULT_TASK_STALE_MS),
+  ENVDESK_SHUTDOWN_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 10_000),
+  ENVDESK_SIGN_IN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
+  ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerUser),
+  ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
+  ENVDESK_TRUST_PROXY: z.pipe(
+    optionalText,
+    z.transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}`, input: value });
+        return z.NEVER;
+      }
+    }),
+  ),
+  ENVDESK_SECRET_KEY: z.pipe(
+    optionalText,
+    z.transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const parsed = parseSecretKey(value);
+      if ('key' in parsed) return parsed.key;
+      // The issue names the variable, never its text: it is a secret even when malformed.
+      ctx.issues.push({ code: 'custom', message: parsed.problem, input: '' });
+      return z.NEVER;
+    }),
+  ),
+  ENVDESK_LOCAL_PYTHON: localInstallations('python'),
+  ENVDESK_LOCAL_R: localInstallations('r'),
+  ENVDESK_LOCAL_QUARTO: localInstallations('quarto'),
+  ENVDESK_REGISTRY_AUTH_FILE: optionalText,
+  ENVDESK_INSECURE_REGISTRIES: z.pipe(
+    optionalText,
+    z.transform((value, ctx) => {
+      const parsed = parseInsecureRegistries(value ?? '');
+      if (Array.isArray(parsed)) return parsed;
+      ctx.issues.push({ code: 'custom', message: parsed.problem, input: value });
+      return z.NEVER;
+    }),
+  ),
+  ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
+    z.optional(z.string()),
+    z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
+  ),
+});
+
+/** The environment variables the server reads: deployment files may set these and no others. */
+export const SETTING_NAMES: readonly string[] = Object.keys(SettingsVariablesSchema.shape);
+
 const SettingsSchema = z.pipe(
-  z.object({
-    PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3939),
-    HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
-    ENVDESK_DATA_DIR: z._default(z.string().check(z.minLength(1)), './data'),
-    DATABASE_URL: optionalText,
-    ENVDESK_BOOTSTRAP_USERNAME: optionalText,
-    ENVDESK_BOOTSTRAP_PASSWORD: optionalText,
-    ENVDESK_BOOTSTRAP_API_KEY: optionalText,
-    ENVDESK_DEMO: flag,
-    LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-    ENVDESK_WEB_DIR: optionalText,
-    ENVDESK_ENVIRONMENTS_FILE: optionalText,
-    ENVDESK_ENVIRONMENTS_POLL_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), 2000),
-    ENVDESK_ENVIRONMENTS_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 150),
-    ENVDESK_ENVIRONMENTS_REMOVE_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 10_000),
-    ENVDESK_ENVIRONMENTS_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), DEFAULT_ENVIRONMENTS_MAX_BYTES),
-    ENVDESK_TOMBSTONE_DAYS: z._default(z.coerce.number().check(z.gte(0), z.lte(36_500)), 30),
-    ENVDESK_CLUSTER_DEFINITIONS: optionalText,
-    ENVDESK_R_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
-    ENVDESK_PYTHON_VERSION_MATCHING: z._default(z.enum(['major-minor', 'exact']), 'major-minor'),
-    ENVDESK_QUARTO_VERSION_MATCHING: z._default(z.enum(['nearest', 'major-minor', 'exact']), 'nearest'),
-    ENVDESK_BUNDLE_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 200 * 1024 * 1024),
-    ENVDESK_INSPECT_MAX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), DEFAULT_INSPECT_MAX_BYTES),
-    ENVDESK_INSPECT_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_INSPECT_TIMEOUT_SECONDS),
-    ENVDESK_TASK_STALE_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(3_600_000)), DEFAULT_TASK_STALE_MS),
-    ENVDESK_SHUTDOWN_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 10_000),
-    ENVDESK_SIGN_IN_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_SIGN_IN_LIMITS.windowMs / 1000),
-    ENVDESK_SIGN_IN_MAX_FAILURES_PER_USER: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerUser),
-    ENVDESK_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), DEFAULT_SIGN_IN_LIMITS.maxFailuresPerAddress),
-    ENVDESK_TRUST_PROXY: z.pipe(
-      optionalText,
-      z.transform((value, ctx) => {
-        try {
-          return parseTrustProxy(value ?? DEFAULT_TRUST_PROXY);
-        } catch (error) {
-          ctx.issues.push({ code: 'custom', message: `not a trust proxy setting: ${error instanceof Error ? error.message : String(error)}`, input: value });
-          return z.NEVER;
-        }
-      }),
-    ),
-    ENVDESK_SECRET_KEY: z.pipe(
-      optionalText,
-      z.transform((value, ctx) => {
-        if (value === undefined) return undefined;
-        const parsed = parseSecretKey(value);
-        if ('key' in parsed) return parsed.key;
-        // The issue names the variable, never its text: it is a secret even when malformed.
-        ctx.issues.push({ code: 'custom', message: parsed.problem, input: '' });
-        return z.NEVER;
-      }),
-    ),
-    ENVDESK_LOCAL_PYTHON: localInstallations('python'),
-    ENVDESK_LOCAL_R: localInstallations('r'),
-    ENVDESK_LOCAL_QUARTO: localInstallations('quarto'),
-    ENVDESK_REGISTRY_AUTH_FILE: optionalText,
-    ENVDESK_INSECURE_REGISTRIES: z.pipe(
-      optionalText,
-      z.transform((value, ctx) => {
-        const parsed = parseInsecureRegistries(value ?? '');
-        if (Array.isArray(parsed)) return parsed;
-        ctx.issues.push({ code: 'custom', message: parsed.problem, input: value });
-        return z.NEVER;
-      }),
-    ),
-    ENVDESK_ENVIRONMENTS_WATCH: z.pipe(
-      z.optional(z.string()),
-      z.transform((value) => !['0', 'false', 'no', 'off'].includes((value ?? '').toLowerCase())),
-    ),
-  }),
+  SettingsVariablesSchema,
   z.transform((env) => ({
     port: env.PORT,
     host: env.HOST,
