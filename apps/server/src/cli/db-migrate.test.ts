@@ -41,10 +41,11 @@ async function snapshot(base: string) {
   const content = (await api(base, 'GET', '/v1/content')).json as Array<{ guid: string }>;
   const bundles = await Promise.all(content.map(async (item) => (await api(base, 'GET', `/v1/content/${item.guid}/bundles`)).json));
   const variables = await Promise.all(content.map(async (item) => (await api(base, 'GET', `/v1/content/${item.guid}/environment`)).json));
+  const deployments = await Promise.all(content.map(async (item) => (await api(base, 'GET', `/v1/content/${item.guid}/deployments`)).json));
   const users = (await api(base, 'GET', '/v1/users')).json;
   const groups = (await api(base, 'GET', '/v1/groups')).json;
   // Addresses name the server's port, which is another one after the move.
-  return JSON.parse(JSON.stringify({ environments, permissions, content, bundles, variables, users, groups }).replaceAll(base, 'BASE')) as {
+  return JSON.parse(JSON.stringify({ environments, permissions, content, bundles, deployments, variables, users, groups }).replaceAll(base, 'BASE')) as {
     environments: Array<{ guid: string; id: string }>;
   };
 }
@@ -81,6 +82,17 @@ describe('envdesk db migrate: a SQLite-born envdesk moves to PostgreSQL', () => 
     const bundle = await api(base, 'POST', `/v1/content/${content.json.guid}/bundles`, new Uint8Array(bundleArchive()));
     expect(bundle.status).toBe(200);
     expect((await api(base, 'PATCH', `/v1/content/${content.json.guid}/environment`, [{ name: 'SECRET_TOKEN', value: 'kept-secret' }])).status).toBe(200);
+    // Deployed on an environment that can run it: the build, its task and its job move too.
+    const image = await api(base, 'POST', '/v1/environments', {
+      name: 'registry.example.org/image-classifier:jammy',
+      r: { installations: [{ version: '4.2.3', path: '/opt/R/4.2.3/bin/R' }] },
+      python: { installations: [{ version: '3.9.14', path: '/opt/python/3.9.14/bin/python' }] },
+    });
+    expect(image.status).toBe(200);
+    const deploy = await api(base, 'POST', `/v1/content/${content.json.guid}/deploy`, { bundle_id: bundle.json.id });
+    expect(deploy.status).toBe(202);
+    for (let round = 0; !(await api(base, 'GET', `/v1/tasks/${deploy.json.task_id}?wait=1`)).json.finished; round++) expect(round).toBeLessThan(30);
+    expect((await api(base, 'GET', `/v1/content/${content.json.guid}`)).json).toMatchObject({ bundle_id: bundle.json.id, environment_guid: image.json.guid });
     const before = await snapshot(base);
     expect(before.environments.length).toBeGreaterThan(3);
 
