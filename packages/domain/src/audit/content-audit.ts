@@ -77,7 +77,8 @@ export function contentDeploy(content: Pick<AuditedContent, 'guid' | 'name' | 't
 export function contentVariablesChange(content: Pick<AuditedContent, 'guid' | 'name' | 'title'>, before: readonly string[], after: readonly string[], touched: readonly string[]): NewAuditEvent {
   const was = new Set(before);
   const is = new Set(after);
-  const names = [...new Set([...touched, ...before.filter((name) => !is.has(name))])].sort();
+  // A name removed that was never set changes nothing.
+  const names = [...new Set([...touched, ...before.filter((name) => !is.has(name))])].filter((name) => was.has(name) || is.has(name)).sort();
   const changes = names.map((name) => ({ field: `environment.${name}`, before: was.has(name) ? 'set' : null, after: is.has(name) ? 'set' : null }));
   const set = names.filter((name) => is.has(name));
   const removed = names.filter((name) => !is.has(name));
