@@ -1,6 +1,6 @@
-import { GROUP_ACTIONS, USER_ACTIONS } from './account-audit.js';
-import { CONTENT_ACTIONS } from './content-audit.js';
-import { ENVIRONMENT_ACTIONS } from './environment-audit.js';
+import type { GROUP_ACTIONS, USER_ACTIONS } from './account-audit.js';
+import type { CONTENT_ACTIONS } from './content-audit.js';
+import type { ENVIRONMENT_ACTIONS } from './environment-audit.js';
 
 type Recorded =
   | (typeof USER_ACTIONS)[keyof typeof USER_ACTIONS]
