@@ -3,6 +3,8 @@ import { DEFAULT_VERSION_MATCHING, type LocalInstallations, NO_LOCAL_INSTALLATIO
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
+import { auditRoutes } from './audit/audit-router.js';
+import { createAuditService } from './audit/audit-service.js';
 import { SESSION_PATHS, authRoutes } from './auth/auth-router.js';
 import type { SignInLimits } from './auth/sign-in-throttle.js';
 import { type Clock, systemClock } from './clock.js';
@@ -159,6 +161,7 @@ export function createApp(deps: AppDeps): App {
     ...systemRoutes({ version }),
     ...authRoutes(services.auth),
     ...usersRoutes(services.users),
+    ...auditRoutes(createAuditService({ store })),
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" (or "select", "inspect") for a GUID.
     ...syncRoutes(fileSync),
     ...selectionRoutes(selection),

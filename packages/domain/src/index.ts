@@ -38,3 +38,8 @@ export * from './inspection/inspect-schemas.js';
 export * from './audit/audit-schemas.js';
 export * from './audit/field-changes.js';
 export * from './audit/environment-audit.js';
+export * from './audit/account-audit.js';
+export * from './audit/content-audit.js';
+export * from './audit/audit-actions.js';
+export * from './audit/audit-log-schemas.js';
+export * from './audit/audit-search.js';

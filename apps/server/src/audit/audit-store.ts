@@ -6,21 +6,17 @@ import {
   EnvironmentStateSchema,
   FieldChangeSchema,
   type NewAuditEvent,
+  userLabel,
 } from '@envdesk/domain';
 import type { Kysely, Selectable } from 'kysely';
 import * as z from 'zod/mini';
 import { readJson, readValue } from '../db/columns.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
+import { createAuditLogQueries } from './audit-log-queries.js';
 
 /** Few enough bound values per statement for both dialects (14 columns a row). */
 const CHUNK = 200;
 const FieldChangesSchema = z.array(FieldChangeSchema);
-
-/** "Full Name (username)", as Connect describes the user behind an audit entry. */
-function describeUser(user: { username: string; first_name: string; last_name: string }): string {
-  const name = `${user.first_name} ${user.last_name}`.trim();
-  return name ? `${name} (${user.username})` : user.username;
-}
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   const where = (column: string) => `audit_events ${row.id} ${column}`;
@@ -49,7 +45,7 @@ export function createAuditStore(db: Kysely<Database>) {
         return {
           user_guid: author.guid,
           user_id: user?.id ?? null,
-          user_description: user ? describeUser(user) : `user ${author.guid}`,
+          user_description: user ? userLabel(user) : `user ${author.guid}`,
           via: author.via,
           file: null,
         };
@@ -62,6 +58,8 @@ export function createAuditStore(db: Kysely<Database>) {
   }
 
   return {
+    ...createAuditLogQueries(db),
+
     /** Appends `events`, all by `author` at `now`, in the order given; answers their ids. */
     async append(author: AuditAuthor, events: readonly NewAuditEvent[], now: string): Promise<number[]> {
       if (events.length === 0) return [];

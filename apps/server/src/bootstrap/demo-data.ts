@@ -1,4 +1,12 @@
-import { type CreateEnvironmentInput, type UserRole, environmentChange, environmentPermissionChange } from '@envdesk/domain';
+import {
+  type CreateEnvironmentInput,
+  type UserRole,
+  environmentChange,
+  environmentPermissionChange,
+  groupChange,
+  groupMemberChange,
+  userChange,
+} from '@envdesk/domain';
 import { hashPassword } from '../auth/secrets.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
@@ -137,6 +145,9 @@ export async function addDemoData(store: Store, clock: Clock): Promise<void> {
       { kind: 'system' },
       [
         ...environments.map((environment) => environmentChange('add', null, environment)),
+        ...users.map((user) => userChange('add', null, user.user, { passwordSet: true })),
+        groupChange('add', group.group),
+        ...(pat ? [groupMemberChange('addMember', group.group, pat.user)] : []),
         ...(classifier ? [environmentPermissionChange('addPermission', classifier, { user_guid: null, group_guid: group.group.guid }, group.group.name)] : []),
         ...(gpu && dana ? [environmentPermissionChange('addPermission', gpu, { user_guid: dana.user.guid, group_guid: null }, dana.user.username)] : []),
       ],

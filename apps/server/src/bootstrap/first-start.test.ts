@@ -31,6 +31,10 @@ describe('first start', () => {
     expect(await verifyPassword('chosen-password', record!.passwordHash!)).toBe(true);
     expect(await auth.authenticateKey('chosen-api-key-123')).toMatchObject({ ok: true, value: { actor: { guid: record?.user.guid } } });
     expect(printed).toEqual([]);
+    // Recorded as envdesk's own change, saying a password was set but not which.
+    const [created] = await store.audit.listForSubject('user', record!.user.guid);
+    expect(created).toMatchObject({ action: 'add_user', via: 'system', user_guid: null, user_description: 'envdesk' });
+    expect(JSON.stringify(created)).not.toContain('chosen-password');
   });
 
   it('generates a password and prints it once when none is set', async () => {
@@ -52,6 +56,8 @@ describe('first start', () => {
     await addDemoData(store, systemClock);
     expect(await store.environments.count()).toBe(DEMO_ENVIRONMENTS.length);
     expect(await store.users.count()).toBe(1 + DEMO_USERS.length);
+    const demoUser = await store.users.findByUsername('pat');
+    expect((await store.audit.listForSubject('user', demoUser!.user.guid)).map((event) => event.action)).toEqual(['add_user']);
 
     const visibleTo = async (s: Store, username: string) => {
       const record = await s.users.findByUsername(username);

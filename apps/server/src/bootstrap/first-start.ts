@@ -1,4 +1,4 @@
-import { ApiError, ErrorCode } from '@envdesk/domain';
+import { ApiError, ErrorCode, userChange } from '@envdesk/domain';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.js';
 import { hashPassword, newSecret } from '../auth/secrets.js';
@@ -26,12 +26,14 @@ export async function ensureAdministrator({ store, auth, clock, settings, logger
   const password = settings.bootstrap.password ?? newSecret(12);
   try {
     const admin = await store.transaction(async (tx) => {
+      const now = timestamp(clock);
       const record = await tx.users.insert(
         newGuid(),
         { username, email: '', first_name: 'envdesk', last_name: 'Administrator', user_role: 'administrator' },
         await hashPassword(password),
-        timestamp(clock),
+        now,
       );
+      await tx.audit.append({ kind: 'system' }, [userChange('add', null, record.user, { passwordSet: true })], now);
       return record;
     });
     if (settings.bootstrap.apiKey) await auth.importKey(admin, 'bootstrap', settings.bootstrap.apiKey);

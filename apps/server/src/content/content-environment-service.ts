@@ -1,4 +1,4 @@
-import type { Actor, EnvironmentVariablesInput } from '@envdesk/domain';
+import { type Actor, type EnvironmentVariablesInput, authorOf, contentVariablesChange } from '@envdesk/domain';
 import { type Clock, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { SealedVariable } from './content-environment-store.js';
@@ -16,13 +16,21 @@ export function createContentEnvironmentService({
   content,
   cipher,
 }: {
-  store: Pick<Store, 'contentEnvironment' | 'transaction'>;
+  store: Pick<Store, 'contentEnvironment' | 'audit' | 'transaction'>;
   clock: Clock;
   content: Pick<ContentService, 'authorized'>;
   cipher: VariableCipher;
 }) {
   const sealAll = (record: ContentRecord, changes: EnvironmentVariablesInput): SealedVariable[] =>
     changes.flatMap(({ name, value }) => (value === null ? [] : [{ name, ...cipher.seal({ contentGuid: record.guid, name }, value) }]));
+
+  /** Records which variables the change set or removed (names only) and answers every name. */
+  async function recorded(tx: Pick<Store, 'contentEnvironment' | 'audit'>, actor: Actor, record: ContentRecord, before: string[], touched: EnvironmentVariablesInput): Promise<string[]> {
+    const after = await tx.contentEnvironment.names(record.id);
+    const event = contentVariablesChange(record, before, after, touched.map(({ name }) => name));
+    if (event.changes.length > 0) await tx.audit.append(authorOf(actor), [event], timestamp(clock));
+    return after;
+  }
 
   return {
     async names(actor: Actor, guid: string): Promise<string[]> {
@@ -36,9 +44,10 @@ export function createContentEnvironmentService({
       const sealed = sealAll(record, changes);
       const removed = changes.filter(({ value }) => value === null).map(({ name }) => name);
       return store.transaction(async (tx) => {
+        const before = await tx.contentEnvironment.names(record.id);
         await tx.contentEnvironment.remove(record.id, removed);
         await tx.contentEnvironment.put(record.id, sealed, timestamp(clock));
-        return tx.contentEnvironment.names(record.id);
+        return recorded(tx, actor, record, before, changes);
       });
     },
 
@@ -47,9 +56,10 @@ export function createContentEnvironmentService({
       const record = await content.authorized(actor, guid, 'content:write-environment');
       const sealed = sealAll(record, variables);
       return store.transaction(async (tx) => {
+        const before = await tx.contentEnvironment.names(record.id);
         await tx.contentEnvironment.removeAll(record.id);
         await tx.contentEnvironment.put(record.id, sealed, timestamp(clock));
-        return tx.contentEnvironment.names(record.id);
+        return recorded(tx, actor, record, before, variables);
       });
     },
 

@@ -8,7 +8,9 @@ import {
   ErrorCode,
   type SubjectOf,
   type UpdateContentInput,
+  authorOf,
   can,
+  contentChange,
   isDisabled,
   notFound,
   changedIdentitySetting,
@@ -30,6 +32,9 @@ const RUNTIME_CHOICE = [
 /** Actions on one content item, asked with that item. */
 type ContentAction = { [A in Action]: SubjectOf<A> extends ContentSubject ? A : never }[Action];
 
+/** The content as its audit events record it. */
+export const auditedContent = (record: ContentRecord) => ({ ...record, owner_guid: record.owner.guid });
+
 /** What the policy needs to know about a content item. */
 export const contentSubject = (record: ContentRecord): ContentSubject => ({
   owner_guid: record.owner.guid,
@@ -37,7 +42,7 @@ export const contentSubject = (record: ContentRecord): ContentSubject => ({
   permissions: record.permissions,
 });
 
-export function createContentService({ store, clock }: { store: Pick<Store, 'content' | 'environments' | 'users' | 'transaction'>; clock: Clock }) {
+export function createContentService({ store, clock }: { store: Pick<Store, 'content' | 'environments' | 'users' | 'audit' | 'transaction'>; clock: Clock }) {
   async function readable(actor: Actor, guid: string): Promise<ContentRecord> {
     authorize(actor, 'content:read');
     const record = await store.content.findByGuid(guid);
@@ -111,8 +116,13 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
       const guid = newGuid();
       const name = input.name ?? `content-${randomBytes(4).toString('hex')}`;
       const { name: _name, ...fields } = input;
-      await store.transaction((tx) => tx.content.insert(guid, owner.id, name, fields, timestamp(clock)));
-      return (await store.content.findByGuid(guid))!;
+      return store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        await tx.content.insert(guid, owner.id, name, fields, now);
+        const created = (await tx.content.findByGuid(guid))!;
+        await tx.audit.append(authorOf(actor), [contentChange('add', null, auditedContent(created))], now);
+        return created;
+      });
     },
 
     /** PATCH: fields present replace. A changed runtime choice marks deployed content for rebuild. */
@@ -125,13 +135,22 @@ export function createContentService({ store, clock }: { store: Pick<Store, 'con
       const fields: ContentFields = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
       const changesRuntime = RUNTIME_CHOICE.some((key) => input[key] !== undefined && input[key] !== record[key]);
       if (changesRuntime && record.bundle_id !== null) fields.needs_rebuild = true;
-      await store.transaction((tx) => tx.content.update(guid, fields));
-      return (await store.content.findByGuid(guid))!;
+      return store.transaction(async (tx) => {
+        await tx.content.update(guid, fields);
+        const updated = await tx.content.findByGuid(guid);
+        // Deleted by someone else meanwhile.
+        if (!updated) throw notFound('Content');
+        await tx.audit.append(authorOf(actor), [contentChange('update', auditedContent(record), auditedContent(updated))], timestamp(clock));
+        return updated;
+      });
     },
 
     async remove(actor: Actor, guid: string): Promise<void> {
-      await authorized(actor, guid, 'content:delete');
-      await store.transaction((tx) => tx.content.remove(guid));
+      const record = await authorized(actor, guid, 'content:delete');
+      await store.transaction(async (tx) => {
+        if (!(await tx.content.remove(guid))) return;
+        await tx.audit.append(authorOf(actor), [contentChange('delete', auditedContent(record), null)], timestamp(clock));
+      });
     },
   };
 }

@@ -1,6 +1,9 @@
 import {
   type Actor,
   ApiError,
+  type AuditAuthor,
+  authorOf,
+  contentDeploy,
   type DeployInput,
   type Deployment,
   ErrorCode,
@@ -21,7 +24,7 @@ import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.
 import { buildPlan, buildPlanLog, launchLine } from './build-plan.js';
 
 export interface DeployDeps {
-  readonly store: Pick<Store, 'bundles' | 'content' | 'tasks' | 'users' | 'runtime' | 'transaction'>;
+  readonly store: Pick<Store, 'bundles' | 'content' | 'tasks' | 'users' | 'runtime' | 'audit' | 'transaction'>;
   /** Every environment and its installation index, read once per environments revision. */
   readonly environments: Pick<EnvironmentListCache, 'selectionIndex'>;
   readonly clock: Clock;
@@ -36,7 +39,7 @@ export const CONTENT_DELETED = 'the content was deleted during the deploy';
 
 export function createDeployService({ store, clock, content, matching, tasks, environments, local = null }: DeployDeps) {
   /** Chooses the environment, writes the log, and records the result on the bundle and the content. */
-  async function run(task: TaskContext, record: ContentRecord, bundle: BundleRecord, activate: boolean): Promise<TaskOutcome> {
+  async function run(task: TaskContext, record: ContentRecord, bundle: BundleRecord, activate: boolean, author: AuditAuthor): Promise<TaskOutcome> {
     const fail = (error: string): TaskOutcome => ({ code: 1, error });
 
     await task.say(`Deploying bundle ${bundle.id} of "${record.title ?? record.name}"${activate ? '' : ' as a draft (not activated)'}.`);
@@ -98,6 +101,9 @@ export function createDeployService({ store, clock, content, matching, tasks, en
         },
         timestamp(clock),
       );
+      // Recorded by whoever asked for the deploy, when the bundle goes live.
+      const deployed = contentDeploy(record, record, { bundle_id: bundle.id, image_name: runtime.image_name, environment_guid: runtime.environment_guid });
+      await tx.audit.append(author, [deployed], timestamp(clock));
       return true;
     });
     if (!recorded) return fail(CONTENT_DELETED);
@@ -121,7 +127,7 @@ export function createDeployService({ store, clock, content, matching, tasks, en
           { field: 'bundle_id' },
         );
       }
-      const taskId = await tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false));
+      const taskId = await tasks.start({ userId, contentId: record.id }, (task) => run(task, record, bundle, input.activate !== false, authorOf(actor)));
       // Each build is a job (GET /v1/content/{guid}/jobs); its progress is the task's.
       const tag = bundle.manifest.ok ? buildTagOf(bundle.manifest.value) : 'unknown';
       await store.runtime.insertJob(jobOf({ content_id: record.id, bundle_id: bundle.id, task_id: taskId, tag }, timestamp(clock)));

@@ -1,6 +1,8 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import {
   AddGroupMemberInputSchema,
+  AuditLogsQuerySchema,
+  AuditSearchQuerySchema,
   ContentTagInputSchema,
   ContentPackagesQuerySchema,
   CreateApiKeyInputSchema,
@@ -73,6 +75,8 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/groups': { body: CreateGroupInputSchema },
   'GET /v1/groups/:guid/members': { query: ListGroupsQuerySchema },
   'POST /v1/groups/:guid/members': { body: AddGroupMemberInputSchema },
+  'GET /v1/audit_logs': { query: AuditLogsQuerySchema },
+  'GET /v1/search/auditlogs': { query: AuditSearchQuerySchema },
   'POST /v1/environments': { body: CreateEnvironmentInputSchema },
   'PUT /v1/environments/:guid': { body: UpdateEnvironmentInputSchema },
   'POST /v1/environments/:guid/permissions': { body: CreateEnvironmentPermissionInputSchema },

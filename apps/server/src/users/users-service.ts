@@ -10,7 +10,11 @@ import {
   type UpdateUserInput,
   type User,
   UserRoleSchema,
+  authorOf,
+  groupChange,
+  groupMemberChange,
   notFound,
+  userChange,
 } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
 import { hashPassword } from '../auth/secrets.js';
@@ -28,7 +32,7 @@ const pageOf = (query: { page_number: number; page_size: number }) => ({
   limit: query.page_size,
 });
 
-export function createUsersService({ store, clock }: { store: Pick<Store, 'users' | 'groups' | 'transaction'>; clock: Clock }) {
+export function createUsersService({ store, clock }: { store: Pick<Store, 'users' | 'groups' | 'audit' | 'transaction'>; clock: Clock }) {
   async function existingUser(guid: string) {
     const record = await store.users.findByGuid(guid);
     if (!record) throw notFound('User');
@@ -64,7 +68,12 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
       authorize(actor, 'users:write');
       const { password, ...fields } = input;
       const passwordHash = password ? await hashPassword(password) : null;
-      const record = await store.transaction((tx) => tx.users.insert(newGuid(), fields, passwordHash, timestamp(clock)));
+      const record = await store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        const inserted = await tx.users.insert(newGuid(), fields, passwordHash, now);
+        await tx.audit.append(authorOf(actor), [userChange('add', null, inserted.user, { passwordSet: passwordHash !== null })], now);
+        return inserted;
+      });
       return record.user;
     },
 
@@ -76,7 +85,12 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
           new ApiError(ErrorCode.InvalidParameter, 'You cannot change your own role.', { field: 'user_role' }),
         );
       }
-      const updated = await store.transaction((tx) => tx.users.update(guid, input, timestamp(clock)));
+      const updated = await store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        const record = await tx.users.update(guid, input, now);
+        if (record) await tx.audit.append(authorOf(actor), [userChange('update', current.user, record.user)], now);
+        return record;
+      });
       if (!updated) throw notFound('User');
       return updated.user;
     },
@@ -88,8 +102,14 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
           new ApiError(ErrorCode.InvalidParameter, 'You cannot lock your own account.', { field: 'locked' }),
         );
       }
-      await existingUser(guid);
-      await store.transaction((tx) => tx.users.setLocked(guid, locked));
+      const current = await existingUser(guid);
+      await store.transaction(async (tx) => {
+        const record = await tx.users.setLocked(guid, locked);
+        // Locking a locked account changes nothing, and records nothing.
+        if (record && record.user.locked !== current.user.locked) {
+          await tx.audit.append(authorOf(actor), [userChange(locked ? 'lock' : 'unlock', current.user, record.user)], timestamp(clock));
+        }
+      });
     },
 
     async listGroups(actor: Actor, query: ListGroupsQuery): Promise<Page<Group>> {
@@ -105,17 +125,22 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
 
     async createGroup(actor: Actor, input: CreateGroupInput): Promise<Group> {
       authorize(actor, 'groups:write');
-      const record = await store.transaction((tx) => tx.groups.insert(newGuid(), input.name, actor.guid, timestamp(clock)));
+      const record = await store.transaction(async (tx) => {
+        const now = timestamp(clock);
+        const inserted = await tx.groups.insert(newGuid(), input.name, actor.guid, now);
+        await tx.audit.append(authorOf(actor), [groupChange('add', inserted.group)], now);
+        return inserted;
+      });
       return record.group;
     },
 
     /** Deleting a group also removes the environment permissions that named it (its content permissions go by cascade). */
     async removeGroup(actor: Actor, guid: string): Promise<void> {
       authorize(actor, 'groups:write');
-      await existingGroup(guid);
+      const group = await existingGroup(guid);
       await store.transaction(async (tx) => {
         await tx.environments.removeGrantsOf(guid);
-        await tx.groups.remove(guid);
+        if (await tx.groups.remove(guid)) await tx.audit.append(authorOf(actor), [groupChange('delete', group.group)], timestamp(clock));
       });
     },
 
@@ -133,7 +158,9 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
       const user = await store.users.findByGuid(userGuid);
       if (!user) throw new ApiError(ErrorCode.InvalidUser, `No user has the GUID ${userGuid}.`, { field: 'user_guid' });
       await store.transaction(async (tx) => {
-        if (!(await tx.groups.isMember(group.id, user.id))) await tx.groups.addMember(group.id, user);
+        if (await tx.groups.isMember(group.id, user.id)) return;
+        await tx.groups.addMember(group.id, user);
+        await tx.audit.append(authorOf(actor), [groupMemberChange('addMember', group.group, user.user)], timestamp(clock));
       });
     },
 
@@ -141,7 +168,11 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
       authorize(actor, 'groups:write');
       const group = await existingGroup(guid);
       const user = await existingUser(userGuid);
-      const removed = await store.transaction((tx) => tx.groups.removeMember(group.id, user.id));
+      const removed = await store.transaction(async (tx) => {
+        const gone = await tx.groups.removeMember(group.id, user.id);
+        if (gone) await tx.audit.append(authorOf(actor), [groupMemberChange('removeMember', group.group, user.user)], timestamp(clock));
+        return gone;
+      });
       if (!removed) throw notFound('Group member');
     },
   };

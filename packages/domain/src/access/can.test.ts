@@ -95,6 +95,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'groups:write': {
     'role alone':                          [Y,    _,         _],
   },
+  'audit:read': {
+    'role alone':                          [Y,    _,         _],
+  },
   'environments:read': {
     'role alone':                          [Y,    Y,         _],
     'no grants':                           [Y,    Y,         _],

@@ -1,4 +1,5 @@
 import { type AccountSubjects, accountRules } from './account-policy.js';
+import { type AuditSubjects, auditRules } from './audit-policy.js';
 import { type ContentSubjects, contentRules } from './content-policy.js';
 import { type EnvironmentSubjects, environmentRules } from './environment-policy.js';
 import type { Actor, Rule, SubjectKind } from './rule.js';
@@ -13,7 +14,7 @@ export { type BundleSubject, type ContentRelation, type ContentSubject, appRoleO
 export type { TaskSubject } from './task-policy.js';
 
 /** Every action, mapped to the record it is about (`never`: it is about none). */
-type Subjects = AccountSubjects & EnvironmentSubjects & ContentSubjects & TaskSubjects & TagSubjects & RuntimeSubjects;
+type Subjects = AccountSubjects & AuditSubjects & EnvironmentSubjects & ContentSubjects & TaskSubjects & TagSubjects & RuntimeSubjects;
 
 /**
  * Everything anyone can do, named for what it does. Each has a rule in its policy module and a
@@ -26,6 +27,7 @@ export type SubjectOf<A extends Action> = Subjects[A];
 
 const rules: { readonly [A in Action]: Rule<Subjects[A]> } = {
   ...accountRules,
+  ...auditRules,
   ...environmentRules,
   ...contentRules,
   ...taskRules,
