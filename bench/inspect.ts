@@ -7,8 +7,8 @@
  *      layers (the cost of merely reading them) [goal ≤ 1.2× that baseline];
  *   2. the peak RSS of the process inspecting [goal ≤ 200 MB];
  *   3. image 2 right after, with the cache warm from image 1 [goal ≤ 10% of image 1's time].
- * Each inspection runs in a fresh child process (its RSS is the inspection's own, and what V8 learnt
- * in one round does not flatter the next); rounds alternate baseline and inspection, so a busy
+ * Each inspection runs in a fresh child process, bundled as the server is (its RSS is the
+ * inspection's own, and what V8 learnt in one round does not flatter the next); rounds alternate baseline and inspection, so a busy
  * machine slows both alike, and each figure is the median over the rounds. CPU times (every
  * thread) are printed beside them: on a busy machine they move far less than wall-clock times.
  * A MISS is a measurement, not a failure: the exit code is 0 unless the setup broke.
@@ -16,7 +16,8 @@
  *   npm run bench:inspect [-- --megabytes 300 --rounds 3 --layout DIR]
  *
  * `--layout DIR` keeps the built image in DIR and reuses it on the next run (for profiling:
- * `node --cpu-prof` on the child); otherwise it is built afresh and removed at the end.
+ * `tsx --conditions=@envdesk/source --cpu-prof bench/lib/inspect-child.ts DIR one two`); otherwise it is built afresh and removed
+ * at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,14 +29,14 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { build } from 'esbuild';
+import type { ChildFigures } from './lib/inspect-child.js';
 
 const { values: options } = parseArgs({
   options: {
     megabytes: { type: 'string', default: '300' },
     rounds: { type: 'string', default: '3' },
     layout: { type: 'string' },
-    // Internal: the child process inspecting the layout at this path.
-    child: { type: 'string' },
   },
 });
 const megabytes = Number(options.megabytes);
@@ -45,53 +46,8 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const SEED = 12;
+/** The two images' tags in the layout. */
 const TAGS = ['one', 'two'] as const;
-
-/* ---------------------------------------------------------------- the child: one inspection */
-
-interface ChildFigures {
-  readonly firstMs: number;
-  readonly secondMs: number;
-  /** CPU time (user + system, every thread: inflating runs on libuv's pool) of each inspection. */
-  readonly firstCpuMs: number;
-  readonly secondCpuMs: number;
-  readonly maxRssMb: number;
-  readonly found: string;
-  readonly secondLines: readonly string[];
-}
-
-async function runChild(layout: string): Promise<void> {
-  const { createImageInspector } = await import('../apps/server/src/inspection/image-inspector.js');
-  const { registryClientFromSettings } = await import('../apps/server/src/inspection/registry/registry-client.js');
-  const { inspectedTitle } = await import('@envdesk/domain');
-  const registry = await registryClientFromSettings({ registry: { authFile: undefined, insecureRegistries: [] } });
-  const inspector = createImageInspector({ registry, allowLocalPaths: true, maxBytes: 16 * 1024 ** 3, timeoutMs: 600_000 });
-  const cpuMs = (since: NodeJS.CpuUsage) => {
-    const used = process.cpuUsage(since);
-    return (used.user + used.system) / 1000;
-  };
-  let started = performance.now();
-  let cpu = process.cpuUsage();
-  const first = await inspector.inspect({ name: `oci:${layout}:${TAGS[0]}`, pathLookups: true });
-  const firstMs = performance.now() - started;
-  const firstCpuMs = cpuMs(cpu);
-  const secondLines: string[] = [];
-  started = performance.now();
-  cpu = process.cpuUsage();
-  await inspector.inspect({ name: `oci:${layout}:${TAGS[1]}`, pathLookups: true, onProgress: (line) => secondLines.push(line) });
-  const secondMs = performance.now() - started;
-  const figures: ChildFigures = {
-    firstMs,
-    secondMs,
-    firstCpuMs,
-    secondCpuMs: cpuMs(cpu),
-    // kilobytes on Linux
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-    found: inspectedTitle(first.installations) ?? 'nothing',
-    secondLines,
-  };
-  process.stdout.write(JSON.stringify(figures));
-}
 
 /* ---------------------------------------------------------------- building the image */
 
@@ -378,8 +334,29 @@ function baseline(layout: string, layers: readonly Descriptor[]): { ms: number; 
   return { ms, cpuMs: ((userMinutes + systemMinutes) * 60 + userSeconds + systemSeconds) * 1000 };
 }
 
-async function inspectInChild(layout: string): Promise<ChildFigures> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', layout], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * The measured process's code, bundled as tools/build-server.ts bundles the server: run through a
+ * TypeScript loader instead, a third of its memory would be the loader's.
+ */
+async function bundleChild(folder: string): Promise<string> {
+  const outfile = path.join(folder, 'inspect-child.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('lib/inspect-child.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['@envdesk/source'],
+    external: ['better-sqlite3', 'pg'],
+    banner: { js: "import { createRequire as __envdeskCreateRequire } from 'node:module'; const require = __envdeskCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function inspectInChild(bundle: string, layout: string): Promise<ChildFigures> {
+  const child = spawn(process.execPath, [bundle, layout, ...TAGS], { stdio: ['ignore', 'pipe', 'inherit'] });
   const pieces: Buffer[] = [];
   child.stdout.on('data', (piece: Buffer) => pieces.push(piece));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -390,7 +367,9 @@ async function inspectInChild(layout: string): Promise<ChildFigures> {
 async function main(): Promise<void> {
   const kept = options.layout ? path.resolve(options.layout) : null;
   const layout = kept ?? mkdtempSync(path.join(os.tmpdir(), 'envdesk-bench-inspect-'));
+  const code = mkdtempSync(path.join(os.tmpdir(), 'envdesk-bench-inspect-code-'));
   const cleanup = () => {
+    rmSync(code, { recursive: true, force: true });
     if (!kept) rmSync(layout, { recursive: true, force: true });
   };
   process.on('SIGINT', () => {
@@ -414,12 +393,13 @@ async function main(): Promise<void> {
       `image 1: ${built.layers.length} gzip layers, ${(built.storedBytes / 1e6).toFixed(1)} MB stored, ${built.entries.toLocaleString('en-US')} tar entries over both images; image 2 shares its first ${built.layers.length - 1}`,
     );
 
+    const bundle = await bundleChild(code);
     const baselines: Array<{ ms: number; cpuMs: number }> = [];
     const children: ChildFigures[] = [];
     for (let round = 0; round < rounds; round += 1) {
       const reading = baseline(layout, built.layers);
       baselines.push(reading);
-      children.push(await inspectInChild(layout));
+      children.push(await inspectInChild(bundle, layout));
       const last = children[children.length - 1]!;
       say(
         `  round ${round + 1}: gzip -dc | tar -t ${reading.ms.toFixed(0)} ms (CPU ${reading.cpuMs.toFixed(0)}), inspect image 1 ${last.firstMs.toFixed(0)} ms (CPU ${last.firstCpuMs.toFixed(0)}), image 2 ${last.secondMs.toFixed(0)} ms (CPU ${last.secondCpuMs.toFixed(0)}), peak RSS ${last.maxRssMb.toFixed(0)} MB`,
@@ -457,5 +437,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (options.child) await runChild(options.child);
-else await main();
+await main();
