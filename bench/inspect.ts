@@ -21,7 +21,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -383,7 +383,10 @@ async function main(): Promise<void> {
       built = (JSON.parse(readFileSync(marker, 'utf8')) as { built: BuiltLayout }).built;
       say(`reusing the image in ${layout}`);
     } else {
-      if (kept) rmSync(layout, { recursive: true, force: true });
+      if (kept && existsSync(marker)) rmSync(layout, { recursive: true, force: true });
+      else if (kept && existsSync(layout) && readdirSync(layout).length > 0) {
+        throw new Error(`--layout ${options.layout} holds files this bench did not write; name a new or empty folder`);
+      }
       const started = performance.now();
       built = await buildLayout(layout);
       writeFileSync(marker, JSON.stringify({ megabytes, built }));
