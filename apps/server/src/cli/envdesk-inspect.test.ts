@@ -11,6 +11,7 @@ import {
   folder,
   pythonInstallation,
   writeDockerSave,
+  writeOciArchive,
   writeOciLayout,
 } from '../inspection/testing/image-builders.js';
 import { imageFolder } from '../inspection/testing/inspect-for-tests.js';
@@ -60,10 +61,19 @@ describe('envdesk environments inspect', () => {
     const { code, out, err } = await inspect(layout.folder, saved);
     expect(code).toBe(0);
     const document = yaml.load(out) as { executionEnvironments: unknown[] };
+    // The tarball names its image (RepoTags); the layout's index gives a bare tag (`latest`), which names none.
     expect(document.executionEnvironments).toEqual(
-      [layout.folder, saved].map((name) => ({ name, title: 'R 4.4.1 / Python 3.11.9 / Quarto 1.5.57', matching: 'any', python: PYTHON, quarto: QUARTO, r: R_441 })),
+      [layout.folder, 'example.test/data-science:latest'].map((name) => ({
+        name,
+        title: 'R 4.4.1 / Python 3.11.9 / Quarto 1.5.57',
+        matching: 'any',
+        python: PYTHON,
+        quarto: QUARTO,
+        r: R_441,
+      })),
     );
-    expect(err).toContain(`warning: ${saved} is not an image reference; write the image's reference`);
+    expect(err).toContain(`warning: ${layout.folder} is not an image reference; write the image's reference`);
+    expect(err).not.toContain(`warning: ${saved} is not`);
     expect(err).toMatch(/manifest sha256:[0-9a-f]{64} \(linux\/amd64\)/);
     expect(err).toContain('layer 4/4');
     expect(out).not.toContain('layer');
@@ -91,6 +101,20 @@ describe('envdesk environments inspect', () => {
     expect(legacy.out.indexOf('path:')).toBeLessThan(legacy.out.indexOf('version:'));
   });
 
+  it('names the environment of a saved image by the reference the image gives itself, in YAML and JSON', async () => {
+    const named = await writeOciLayout(temp.place('named'), [aDataScienceImage()], { tag: 'ghcr.io/my-org/data-science:2026.01' });
+    const archive = await writeOciArchive(named, temp.place('named-oci.tar'));
+    // Docker 25: a layout whose index names the image by tag alone, and manifest.json with its RepoTags.
+    const docker25 = await writeDockerSave(layout, temp.place('docker25.tar'), { format: 'oci', repoTag: 'registry.example.org/team/r:4.4' });
+    const yamlRun = await inspect(named.folder, archive, `oci:${named.folder}:2026.01`, docker25);
+    expect(yamlRun.code).toBe(0);
+    const names = (yaml.load(yamlRun.out) as { executionEnvironments: Array<{ name: string }> }).executionEnvironments.map((entry) => entry.name);
+    expect(names).toEqual(['ghcr.io/my-org/data-science:2026.01', 'ghcr.io/my-org/data-science:2026.01', 'ghcr.io/my-org/data-science:2026.01', 'registry.example.org/team/r:4.4']);
+    expect(yamlRun.err).not.toContain('is not an image reference');
+    const jsonRun = await inspect(`docker-archive:${saved}`, '--format', 'json');
+    expect(JSON.parse(jsonRun.out)[0].name).toBe('example.test/data-science:latest');
+  });
+
   it('reads the platform asked for from a multi-platform layout', async () => {
     const arm = yaml.load((await inspect(multiPlatform.folder, '--platform', 'linux/arm64')).out) as { executionEnvironments: Array<{ r: unknown }> };
     expect(arm.executionEnvironments[0]!.r).toEqual({ installations: [{ version: '4.5.0', path: '/opt/R/4.5.0/bin/R' }] });
@@ -103,7 +127,9 @@ describe('envdesk environments inspect', () => {
     const onPath = await writeOciLayout(temp.place('on-path'), [onlyOnPath]);
     const looked = await inspect(onPath.folder, '--format', 'json');
     expect(looked.code).toBe(0);
-    expect(looked.err).toContain(`warning: ${onPath.folder}: R at /usr/bin/R has no version to be found, so it is left out`);
+    expect(looked.err).toContain(
+      `warning: ${onPath.folder}: R at /usr/bin/R has no version the image tells (no version file, no version in its folder's name), so it is left out: to keep it, add it to the environment with its version typed in (for example 4.4.1).`,
+    );
     const found = JSON.parse(looked.out)[0];
     expect([found.python, found.r]).toEqual([{ installations: [{ version: '3.12.4', path: '/usr/local/bin/python3' }] }, { installations: [] }]);
     const notLooked = await inspect(onPath.folder, '--format', 'json', '--no-path-lookups');

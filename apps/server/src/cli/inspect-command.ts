@@ -1,7 +1,5 @@
 import {
   type InspectedImage,
-  INSPECTED_LANGUAGES,
-  LANGUAGE_LABELS,
   imageReferenceProblem,
   installationsFromInspection,
   inspectedTitle,
@@ -58,7 +56,7 @@ function toApiJson(image: InspectedImage): Record<string, unknown> {
 
 /**
  * Inspects each image in turn (sharing one layer cache) and prints one document with them all.
- * Progress and installations left out for lack of a version go to `errOut`; a failure stops at
+ * Progress and warnings (installations left out for lack of a version) go to `errOut`; a failure stops at
  * the first image that cannot be read, its message naming it.
  */
 export async function inspectCommand(parsed: InspectArguments, out: Output, errOut: Output, env: Env): Promise<number> {
@@ -74,15 +72,13 @@ export async function inspectCommand(parsed: InspectArguments, out: Output, errO
     } catch (error) {
       throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    for (const language of INSPECTED_LANGUAGES) {
-      for (const found of image.installations[language]) {
-        if (found.version === null) errOut(`warning: ${name}: ${LANGUAGE_LABELS[language]} at ${found.path} has no version to be found, so it is left out\n`);
-      }
+    for (const warning of image.warnings) errOut(`warning: ${name}: ${warning}\n`);
+    // A saved image names the environment by the reference it gives itself; the legacy shape prints what was typed, as the scripts do.
+    const named = parsed.format !== 'legacy' && image.imageName !== null ? image.imageName : name;
+    if (imageReferenceProblem(named) !== null) {
+      errOut(`warning: ${named} is not an image reference; write the image's reference (ghcr.io/org/image:tag) as its name before using the output\n`);
     }
-    if (imageReferenceProblem(name) !== null) {
-      errOut(`warning: ${name} is not an image reference; write the image's reference (ghcr.io/org/image:tag) as its name before using the output\n`);
-    }
-    inspected.push({ name, digest: image.digest, platform: image.platform, installations: image.installations });
+    inspected.push({ name: named, digest: image.digest, platform: image.platform, installations: image.installations });
   }
   if (parsed.format === 'json') out(`${JSON.stringify(inspected.map(toApiJson), null, 2)}\n`);
   else out(toYaml(parsed.format === 'legacy' ? toLegacyClusterDefinitions(inspected) : toEnvironmentsFileDocument(inspected)));

@@ -21,6 +21,12 @@ export interface BlobSource {
   readBlob(descriptor: Descriptor, signal: AbortSignal): Promise<Buffer>;
   /** A layer blob as stored (compressed or not), streamed; it is never held whole. */
   openBlob(descriptor: Descriptor, signal: AbortSignal): Promise<Readable>;
+  /**
+   * The reference a saved image gives itself (`docker save`'s `RepoTags`, a layout's name
+   * annotation), once `readRoot` has picked the image; null when it gives none. Registry sources,
+   * named by their reference already, have none.
+   */
+  imageName?(): string | null;
 }
 
 /** An image that cannot be read as asked: a 400 whose message says what is wrong with it. */

@@ -1,4 +1,4 @@
-import { type FoundInstallations, detectInstallations, holdsVersion } from '@envdesk/domain';
+import { type FoundInstallations, detectInstallations, holdsVersion, inspectionWarnings } from '@envdesk/domain';
 import { openImageSource } from './image-source.js';
 import { inspectImage } from './inspect-image.js';
 import { type LayerCache, createLayerCache } from './layer-cache.js';
@@ -28,6 +28,10 @@ export interface ImageInspection {
   readonly platform: string;
   readonly platforms: readonly string[];
   readonly installations: FoundInstallations;
+  /** Installations found that an environment cannot take as they are (no version): each says what to type in. */
+  readonly warnings: readonly string[];
+  /** The reference a saved image gives itself (`docker save`'s RepoTags); null for a registry reference. */
+  readonly imageName: string | null;
 }
 
 /**
@@ -49,12 +53,15 @@ export function createImageInspector(deps: ImageInspectorDeps, layerCache: Layer
         layerCache,
         maxBytes: deps.maxBytes,
       });
+      const installations = detectInstallations(image.tree, image.config, { pathLookups: request.pathLookups });
       return {
         name: request.name,
         digest: image.digest,
         platform: image.platform,
         platforms: image.platforms,
-        installations: detectInstallations(image.tree, image.config, { pathLookups: request.pathLookups }),
+        installations,
+        warnings: inspectionWarnings(installations),
+        imageName: image.imageName,
       };
     },
   };

@@ -79,6 +79,15 @@ describe('inspectImage: layer rules', () => {
     expect(tree.children('/opt/quarto')).toEqual(['bin']);
   });
 
+  it('unpacks one layer as written when a file takes a folder’s place and a folder the file’s again', async () => {
+    const { tree } = await inspectForTest(
+      await layers({ entries: [executable('opt/a/x'), executable('opt/a/z'), file('opt/a', 'now a file'), executable('opt/a/y'), file('opt/b', 'b')] }),
+    );
+    expect(tree.entry('/opt/a')).toMatchObject({ kind: 'directory' });
+    expect(tree.children('/opt/a')).toEqual(['y']);
+    expect(tree.children('/opt')).toEqual(['a', 'b']);
+  });
+
   it('keeps the content only of files holdsVersion picks, and only up to the size cap', async () => {
     const big = `Version: 9.9.9\n${'x'.repeat(2000)}`;
     const folderPath = await layers({ entries: [file('opt/R/4.4.1/lib/R/library/base/DESCRIPTION', big), file('opt/R/4.4.1/NEWS', 'Version: 4.4.1'), file('opt/quarto/share/version', '1.5.57')] });

@@ -50,6 +50,8 @@ export interface InspectedImage {
   readonly platform: string;
   /** The digest of the manifest read (the chosen platform's); for a docker-archive, the image ID (its config's digest). */
   readonly digest: string;
+  /** The reference a saved image gives itself (see `BlobSource.imageName`), or null. */
+  readonly imageName: string | null;
 }
 
 export const DEFAULT_MAX_ENTRIES = 2_000_000;
@@ -192,5 +194,12 @@ export async function inspectImage(source: BlobSource, options: InspectImageOpti
     options.layerCache?.set(descriptor.digest, changes);
     tree.apply(changes);
   }
-  return { tree, config: { path: pathFromConfig(chosen.config) }, platforms: chosen.platforms, platform, digest: chosen.digest };
+  return {
+    tree,
+    config: { path: pathFromConfig(chosen.config) },
+    platforms: chosen.platforms,
+    platform,
+    digest: chosen.digest,
+    imageName: source.imageName?.() ?? null,
+  };
 }

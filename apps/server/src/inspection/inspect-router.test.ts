@@ -9,7 +9,8 @@ import { type TestServer, type TestUser, startTestServer } from '../test/test-se
 import { DEFAULT_INSPECT_MAX_BYTES } from '../settings.js';
 import { pushLayout } from './registry/testing/push-layout.js';
 import { type TestRegistry, startTestRegistry } from './registry/testing/registry-process.js';
-import { type BuiltLayout, aDataScienceImage, writeOciLayout } from './testing/image-builders.js';
+import { INSPECTION_OPENING } from '../tasks/task-runner.js';
+import { type BuiltLayout, aDataScienceImage, executable, folder, rInstallation, writeOciLayout } from './testing/image-builders.js';
 
 const INSPECT = '/__api__/v1/environments/inspect';
 const PASSWORD = 'registry-secret-Pa55';
@@ -27,6 +28,11 @@ beforeAll(async () => {
     aDataScienceImage({ platform: { os: 'linux', architecture: 'arm64' }, rVersion: '4.5.0' }),
   ], { tag: '2026.01' });
   await pushLayout({ host: open.host, repository: 'team/data-science' }, layout, '2026.01');
+  // R built from source into a folder named for no version, and with no base DESCRIPTION: nothing in the image tells its version.
+  const unversioned = await writeOciLayout(files.path('unversioned'), [
+    { layers: [{ entries: [folder('opt'), folder('opt/R'), folder('opt/R/devel'), executable('opt/R/devel/bin/R'), ...rInstallation('opt/R/4.4.1', '4.4.1')] }] },
+  ]);
+  await pushLayout({ host: open.host, repository: 'team/r-devel' }, unversioned, 'latest');
   // The credentials the server reads for the guarded registry are wrong: it answers every read with a 401.
   writeFileSync(files.path('config.json'), JSON.stringify({ auths: { [guarded.host]: { username: 'alice', password: WRONG } } }));
 }, 60_000);
@@ -90,6 +96,8 @@ describeEachDialect('inspecting a registry image through the API on %s', (dialec
     expect(layers).toHaveLength(4);
     expect(layers[0]).toMatch(/^layer 1\/4 \S+ \d/);
     expect(task.output.at(-1)).toBe('Found R 4.4.1 / Python 3.11.9 / Quarto 1.5.57.');
+    // Written with the task's row: it is what tells an interrupted inspection from a deploy.
+    expect(task.output[0]).toBe(`${INSPECTION_OPENING}${open.host}/team/data-science:2026.01.`);
 
     const result = ImageInspectionSchema.parse(task.result);
     expect(result).toMatchObject({ name: `${open.host}/team/data-science:2026.01`, digest, platform: 'linux/amd64', platforms: ['linux/amd64', 'linux/arm64'] });
@@ -97,6 +105,19 @@ describeEachDialect('inspecting a registry image through the API on %s', (dialec
     expect(result.installations.python.map((found) => found.version)).toContain('3.11.9');
     expect(result.installations.python.map((found) => found.version)).not.toContain('3.12.4');
     expect(result.installations.quarto).toEqual([expect.objectContaining({ version: '1.5.57' })]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('warns, in the result and the task’s lines, of an installation whose version must be typed in', async () => {
+    const task = await inspected({ name: `${open.host}/team/r-devel:latest` });
+    expect(task).toMatchObject({ code: 0, error: '' });
+    const result = ImageInspectionSchema.parse(task.result);
+    expect(result.installations.r.map((found) => [found.path, found.version])).toEqual([
+      ['/opt/R/4.4.1/bin/R', '4.4.1'],
+      ['/opt/R/devel/bin/R', null],
+    ]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^R at \/opt\/R\/devel\/bin\/R has no version .* add it to the environment with its version typed in/)]);
+    expect(task.output.slice(-2)).toEqual(['Found R 4.4.1.', `Warning: ${result.warnings[0]}`]);
   });
 
   it('reads the platform asked for', async () => {

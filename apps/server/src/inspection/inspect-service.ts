@@ -1,6 +1,6 @@
-import { type Actor, ApiError, type InspectImageInput, inspectedTitle } from '@envdesk/domain';
+import { type Actor, ApiError, type ImageInspectionResult, type InspectImageInput, inspectedTitle } from '@envdesk/domain';
 import { authorize } from '../auth/authorize.js';
-import type { TaskContext, TaskOutcome, TaskRunner } from '../tasks/task-runner.js';
+import { INSPECTION_OPENING, type TaskContext, type TaskOutcome, type TaskRunner } from '../tasks/task-runner.js';
 import { type ImageInspection, createImageInspector } from './image-inspector.js';
 import { createLayerCache } from './layer-cache.js';
 import { registryClientFromSettings } from './registry/registry-client.js';
@@ -26,7 +26,6 @@ export function createInspectService({ tasks, settings }: InspectDeps) {
   const layerCache = createLayerCache();
 
   async function run(task: TaskContext, input: InspectImageInput): Promise<TaskOutcome> {
-    await task.say(`Inspecting ${input.name}${input.platform ? ` for ${input.platform}` : ''}.`);
     // Read now, so a rotated ENVDESK_REGISTRY_AUTH_FILE takes effect for the next inspection.
     const registry = await registryClientFromSettings(settings);
     const inspector = createImageInspector({ registry, allowLocalPaths: false, maxBytes: settings.inspectMaxBytes, timeoutMs: settings.inspectTimeoutMs }, layerCache);
@@ -35,7 +34,6 @@ export function createInspectService({ tasks, settings }: InspectDeps) {
     const say = (line: string) => {
       saved = saved.then(() => task.say(line)).catch(() => undefined);
     };
-    // As ImageInspectionSchema describes it: GET /v1/tasks/{id} answers it as the task's `result`.
     let result: ImageInspection;
     try {
       result = await inspector.inspect({ name: input.name, platform: input.platform, pathLookups: input.path_lookups !== false, onProgress: say, signal: task.signal });
@@ -47,11 +45,14 @@ export function createInspectService({ tasks, settings }: InspectDeps) {
     }
     await saved;
     const found = inspectedTitle(result.installations);
+    const { name, digest, platform, platforms, installations, warnings } = result;
+    // As ImageInspectionSchema describes it: GET /v1/tasks/{id} answers it as the task's `result`.
+    const answer: ImageInspectionResult = { name, digest, platform, platforms: [...platforms], installations, warnings: [...warnings] };
     return {
       code: 0,
       error: '',
-      result,
-      lines: [found === null ? 'Found no installation with a version.' : `Found ${found}.`],
+      result: answer,
+      lines: [found === null ? 'Found no installation with a version.' : `Found ${found}.`, ...result.warnings.map((warning) => `Warning: ${warning}`)],
     };
   }
 
@@ -59,7 +60,9 @@ export function createInspectService({ tasks, settings }: InspectDeps) {
     /** Starts an inspection and answers its task's id at once (clients poll GET /v1/tasks/{id}). */
     async inspect(actor: Actor, userId: number, input: InspectImageInput): Promise<string> {
       authorize(actor, 'environments:inspect');
-      return tasks.start({ userId, contentId: null }, (task) => run(task, input));
+      // The opening line marks the task as an inspection, so that one interrupted says to run it again, not to deploy.
+      const firstLine = `${INSPECTION_OPENING}${input.name}${input.platform ? ` for ${input.platform}` : ''}.`;
+      return tasks.start({ userId, contentId: null }, (task) => run(task, input), { firstLine });
     },
   };
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, Transform, type TransformCallback, pipeline as pipeStreams } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback, Writable, pipeline as pipeStreams } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ApiError, type ImageTreeEntry } from '@envdesk/domain';
 import { Decompress } from 'fzstd';
-import { type Header, extract } from 'tar-stream';
 import { type Descriptor, imageProblem, parseDigest, shortDigest } from './blob-source.js';
+import { HeaderLimitError, type TarEntryHeader, TarHeaderReader } from './tar-headers.js';
 
 /**
  * What one layer does to the file system below it, in tar order. Whiteouts and opaque folders
@@ -98,8 +98,17 @@ function zstdDecompressor(): Transform {
   return transform;
 }
 
+/** A name needing no tidying, told without splitting it: relative, no empty, `.` or `..` segment, no NUL (most of a layer's names). */
+function isTidy(name: string): boolean {
+  if (name === '' || name.charCodeAt(0) === 0x2f || name.includes('\0')) return false;
+  const bare = name.endsWith('/') ? name.slice(0, -1) : name;
+  if (bare === '.' || bare === '..' || bare.startsWith('./') || bare.startsWith('../') || bare.endsWith('/.') || bare.endsWith('/..')) return false;
+  return !bare.includes('//') && !bare.includes('/./') && !bare.includes('/../');
+}
+
 /** `./opt/R/` → `/opt/R`; a name that is absolute, climbs with `..` or holds a NUL is refused. */
 export function layerPath(name: string, layer: string): string {
+  if (isTidy(name)) return name.endsWith('/') ? `/${name.slice(0, -1)}` : `/${name}`;
   const shown = name.replace(/\0/g, '\\0').slice(0, 200);
   if (name.includes('\0')) throw imageProblem(`Layer ${layer} holds the entry "${shown}", which contains a NUL character.`);
   if (name.startsWith('/')) throw imageProblem(`Layer ${layer} holds the entry "${shown}", which is an absolute path.`);
@@ -112,7 +121,7 @@ const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
 /** The change one tar entry makes, or null for entries that change nothing inspection sees. */
-function changeOf(header: Header, layer: string): LayerChange | null {
+function changeOf(header: TarEntryHeader, layer: string): LayerChange | null {
   const path = layerPath(header.name, layer);
   const slash = path.lastIndexOf('/');
   const folder = slash === 0 ? '/' : path.slice(0, slash);
@@ -143,6 +152,15 @@ function changeOf(header: Header, layer: string): LayerChange | null {
     default:
       return null;
   }
+}
+
+/** What the tar reader threw, as the inspection's error: a refusal as it is, a record past the limit said so, anything else left to the caller. */
+function readerError(error: unknown, layer: string, limits: LayerLimits): Error {
+  if (error instanceof HeaderLimitError) {
+    return imageProblem(`Layer ${layer} holds more than ${limits.maxHeaderBytes} bytes of tar headers between two entries (an oversized PAX or long-name record).`);
+  }
+  if (error instanceof ApiError) return error;
+  return imageProblem(`Layer ${layer} cannot be read: ${(error as Error).message} (the blob is truncated or corrupt).`);
 }
 
 /** The first `count` bytes of a stream, and the stream again from its start. */
@@ -226,59 +244,59 @@ export async function readLayer(
   signal.addEventListener('abort', onAbort, { once: true });
   pipeStreams(blob, meter, () => undefined);
 
-  let inEntry = false;
-  let betweenEntries = 0;
-  const guard = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+  const changes: LayerChange[] = [];
+  /** The change whose file's content was asked for, to be given it once read. */
+  let awaitingContent: (LayerChange & { kind: 'put' }) | null = null;
+  const reader = new TarHeaderReader(
+    {
+      entry(header) {
+        const change = changeOf(header, layer);
+        budget.entriesLeft -= 1;
+        if (budget.entriesLeft < 0) throw imageProblem(`The image holds more than ${budget.maxEntries} files, the most inspection reads.`);
+        if (!change) return false;
+        changes.push(change);
+        if (change.kind !== 'put' || change.entry.kind !== 'file' || (header.type !== 'file' && header.type !== 'contiguous-file')) return false;
+        if (change.entry.size > limits.maxContentBytes || !options.holdsVersion(change.path)) return false;
+        awaitingContent = change;
+        return true;
+      },
+      content(data) {
+        const change = awaitingContent!;
+        awaitingContent = null;
+        if (change.entry.kind !== 'file') return;
+        changes[changes.length - 1] = { kind: 'put', path: change.path, entry: { ...change.entry, content: data.toString('utf8') } };
+      },
+    },
+    { maxHeaderBytes: limits.maxHeaderBytes },
+  );
+  // The tar is read as it is inflated, a chunk at a time and synchronously: no stream per entry.
+  const tar = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
       expanded += chunk.length;
-      betweenEntries = inEntry ? 0 : betweenEntries + chunk.length;
-      if (betweenEntries > limits.maxHeaderBytes) {
-        return callback(fail(imageProblem(`Layer ${layer} holds more than ${limits.maxHeaderBytes} bytes of tar headers between two entries (an oversized PAX or long-name record).`)));
-      }
       if (expanded > limits.ratioGraceBytes && expanded > limits.maxRatio * stored) {
         return callback(fail(imageProblem(`Layer ${layer} expands more than ${limits.maxRatio} times its stored size (a decompression bomb?).`)));
       }
-      callback(null, chunk);
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        return callback(fail(readerError(error, layer, limits)));
+      }
+      callback();
     },
-  });
-
-  const changes: LayerChange[] = [];
-  const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
-  tar.on('entry', (header: Header, stream, next) => {
-    inEntry = true;
-    // A refused entry destroys the extractor and with it this stream: the error is the extractor's to report.
-    stream.on('error', () => undefined);
-    stream.on('end', () => {
-      inEntry = false;
-    });
-    let change: LayerChange | null;
-    try {
-      change = changeOf(header, layer);
-      budget.entriesLeft -= 1;
-      if (budget.entriesLeft < 0) throw imageProblem(`The image holds more than ${budget.maxEntries} files, the most inspection reads.`);
-    } catch (error) {
-      stream.resume();
-      next(fail(error as Error));
-      return;
-    }
-    if (change) changes.push(change);
-    const entry = change?.kind === 'put' ? change.entry : null;
-    if (entry?.kind === 'file' && (header.type === 'file' || header.type === 'contiguous-file') && entry.size <= limits.maxContentBytes && options.holdsVersion(change!.path)) {
-      const pieces: Buffer[] = [];
-      stream.on('data', (piece: unknown) => pieces.push(piece as Buffer));
-      stream.on('end', () => {
-        changes[changes.length - 1] = { kind: 'put', path: change!.path, entry: { ...entry, content: Buffer.concat(pieces).toString('utf8') } };
-        next();
-      });
-      return;
-    }
-    stream.on('end', () => next());
-    stream.resume();
+    final(callback) {
+      try {
+        reader.end();
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
   });
 
   try {
     const { head, whole } = await peek(meter, 4);
-    if (head.length > 0) await pipeline(whole, decompressorFor(head), guard, tar, { signal });
+    if (head.length > 0) await pipeline(whole, decompressorFor(head), tar, { signal });
     else await pipeline(whole, new PassThrough(), { signal });
   } catch (error) {
     if (failure) throw failure;

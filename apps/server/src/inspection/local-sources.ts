@@ -3,12 +3,15 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DockerArchiveManifestSchema, type OciDescriptor, OciImageConfigSchema, OciIndexSchema } from '@envdesk/domain';
+import { type DockerArchiveManifest, DockerArchiveManifestSchema, type OciDescriptor, OciImageConfigSchema, OciIndexSchema, imageReferenceProblem } from '@envdesk/domain';
 import { type BlobSource, type Descriptor, imageProblem, parseDigest } from './blob-source.js';
 import { type TarMember, findMember, indexTar } from './tar-index.js';
 
 /** An index, manifest or config larger than this is not one. */
 export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+/** Layers are read in large pieces: each piece is a round trip to the inflating thread, and 64 kB ones cost a tenth of inflating. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** The files of a saved image, wherever they sit: a folder, or members of a tar. */
 interface ImageFiles {
@@ -33,7 +36,7 @@ function folderFiles(folder: string): ImageFiles {
     },
     read: (path) => readFile(full(path)),
     async open(path) {
-      const stream = createReadStream(full(path));
+      const stream = createReadStream(full(path), { highWaterMark: READ_CHUNK_BYTES });
       await new Promise<void>((resolve, reject) => {
         stream.once('open', () => resolve());
         stream.once('error', reject);
@@ -70,7 +73,7 @@ async function tarFiles(file: string, name: string): Promise<ImageFiles> {
       const member = findMember(members, path);
       if (!member) throw imageProblem(`${name} has no ${path}.`);
       if (member.size === 0) return Readable.from([]);
-      return createReadStream(file, { start: member.offset, end: member.offset + member.size - 1 });
+      return createReadStream(file, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: READ_CHUNK_BYTES });
     },
   };
 }
@@ -100,10 +103,24 @@ const namesOf = (entry: OciDescriptor) =>
   [entry.annotations?.['org.opencontainers.image.ref.name'], entry.annotations?.['io.containerd.image.name']].filter((name): name is string => !!name);
 const nameMatches = (names: readonly string[], tag: string) => names.some((name) => name === tag || name.endsWith(`:${tag}`));
 
+/**
+ * The first of `names` that is a whole image reference (`ghcr.io/org/image:4.4`, `ubuntu:24.04`),
+ * or null. Tools often annotate a layout's image with its tag alone (`latest`, `4.4`), which names
+ * no image, so a name with neither a registry path nor a tag is not taken for one.
+ */
+const wholeReference = (names: readonly string[]): string | null =>
+  names.find((name) => /[/:]/.test(name) && imageReferenceProblem(name) === null) ?? null;
+
+/** The docker-archive image `tag` picks, or the only one; undefined when there is no telling. */
+const savedImage = (saved: DockerArchiveManifest, tag: string | undefined) =>
+  tag !== undefined ? saved.find((candidate) => nameMatches(candidate.RepoTags ?? [], tag)) : saved.length === 1 ? saved[0] : undefined;
+
 /** An OCI image layout (image-spec `image-layout.md`): `oci-layout`, `index.json` and `blobs/<alg>/<hex>`. */
 function layoutSource(files: ImageFiles, tag: string | undefined): BlobSource {
+  let imageName: string | null = null;
   const source: BlobSource = {
     describe: () => files.name,
+    imageName: () => imageName,
     async readRoot(signal) {
       if ((await files.size('oci-layout')) === null) throw imageProblem(`${files.name} is not an OCI image layout (it has no oci-layout file).`);
       const bytes = await readDocument(files, 'index.json', 'index');
@@ -120,6 +137,7 @@ function layoutSource(files: ImageFiles, tag: string | undefined): BlobSource {
       } else if (entries.length === 1) {
         chosen = entries[0];
       }
+      imageName = wholeReference(chosen ? namesOf(chosen) : named.length === 1 ? named : []) ?? (await repoTagOf(files, tag));
       if (!chosen) return { bytes, digest: null };
       return { bytes: await source.readBlob(chosen, signal), digest: chosen.digest };
     },
@@ -135,6 +153,21 @@ function layoutSource(files: ImageFiles, tag: string | undefined): BlobSource {
   return source;
 }
 
+/** Docker 25's `docker save` writes a layout whose index names the image by tag alone, and a manifest.json with its `RepoTags`. */
+async function repoTagOf(files: ImageFiles, tag: string | undefined): Promise<string | null> {
+  if ((await files.size('manifest.json')) === null) return null;
+  let document: unknown;
+  try {
+    document = parseJson(await readDocument(files, 'manifest.json', 'manifest.json'), `The manifest.json of ${files.name}`);
+  } catch {
+    // The layout is what is read; a manifest.json beside it that cannot be read only names nothing.
+    return null;
+  }
+  const parsed = DockerArchiveManifestSchema.safeParse(document);
+  if (!parsed.success) return null;
+  return wholeReference(savedImage(parsed.data, tag)?.RepoTags ?? []);
+}
+
 /**
  * A `docker save` / `podman save` archive in the docker-archive format: `manifest.json` names each
  * image's config and its layers (`<id>/layer.tar`, uncompressed). The layers have no descriptors
@@ -143,14 +176,15 @@ function layoutSource(files: ImageFiles, tag: string | undefined): BlobSource {
  */
 function dockerArchiveSource(files: ImageFiles, tag: string | undefined): BlobSource {
   const pathByDigest = new Map<string, string>();
+  let imageName: string | null = null;
   return {
     describe: () => files.name,
+    imageName: () => imageName,
     async readRoot() {
       const parsed = DockerArchiveManifestSchema.safeParse(parseJson(await readDocument(files, 'manifest.json', 'manifest.json'), `The manifest.json of ${files.name}`));
       if (!parsed.success || parsed.data.length === 0) throw imageProblem(`The manifest.json of ${files.name} does not list saved images.`);
       const tags = parsed.data.flatMap((image) => image.RepoTags ?? []);
-      const image =
-        tag !== undefined ? parsed.data.find((candidate) => nameMatches(candidate.RepoTags ?? [], tag)) : parsed.data.length === 1 ? parsed.data[0] : undefined;
+      const image = savedImage(parsed.data, tag);
       if (!image) {
         throw imageProblem(
           tag !== undefined
@@ -158,6 +192,7 @@ function dockerArchiveSource(files: ImageFiles, tag: string | undefined): BlobSo
             : `${files.name} holds several images (${tags.join(', ')}); name one with a tag.`,
         );
       }
+      imageName = wholeReference(image.RepoTags ?? []);
       const configBytes = await readDocument(files, image.Config, 'image config');
       const config = OciImageConfigSchema.safeParse(parseJson(configBytes, `The image config of ${files.name}`));
       const diffIds = config.success ? (config.data.rootfs?.diff_ids ?? []) : [];

@@ -20,8 +20,12 @@ const MAX_LINK_HOPS = 40;
  */
 export class MergedTree implements ImageTree {
   private readonly root = folder();
+  /** The folder the last entry was put in, by the path written: a layer lists a folder's entries together. */
+  private lastFolder: { readonly path: string; readonly node: Node } | null = null;
 
   apply(changes: readonly LayerChange[]): void {
+    // Whiteouts and opaque folders below may take the remembered folder out of the tree.
+    this.lastFolder = null;
     // A whiteout hides only lower layers' files, whatever its place in the tar.
     for (const change of changes) {
       if (change.kind === 'whiteout') this.remove(change.path);
@@ -88,9 +92,30 @@ export class MergedTree implements ImageTree {
   }
 
   private put(path: string, entry: ImageTreeEntry): void {
-    const segments = segmentsOf(path);
+    const slash = path.lastIndexOf('/');
+    const folderPath = slash === -1 ? '' : path.slice(0, slash);
+    const name = path.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return this.putBySegments(segmentsOf(path), entry);
+    let parent: Node;
+    if (this.lastFolder?.path === folderPath) parent = this.lastFolder.node;
+    else {
+      parent = this.folderFor(segmentsOf(folderPath));
+      this.lastFolder = { path: folderPath, node: parent };
+    }
+    // The remembered folder stays in the tree: what is put here is its child, never it or a folder above it.
+    this.putIn(parent, name, entry);
+  }
+
+  private putBySegments(segments: readonly string[], entry: ImageTreeEntry): void {
+    if (segments.length === 0) return;
+    this.lastFolder = null;
+    this.putIn(this.folderFor(segments.slice(0, -1)), segments[segments.length - 1]!, entry);
+  }
+
+  /** The folder at these segments, made where missing. */
+  private folderFor(segments: readonly string[]): Node {
     let parent = this.root;
-    for (const segment of segments.slice(0, -1)) {
+    for (const segment of segments) {
       let next = parent.children!.get(segment);
       // A layer's folder whose lower-layer namesake is not a folder replaces it (the tar is unpacked as written).
       if (!next?.children) {
@@ -99,7 +124,10 @@ export class MergedTree implements ImageTree {
       }
       parent = next;
     }
-    const name = segments[segments.length - 1]!;
+    return parent;
+  }
+
+  private putIn(parent: Node, name: string, entry: ImageTreeEntry): void {
     const existing = parent.children!.get(name);
     if (entry.kind === 'directory') {
       if (!existing?.children) parent.children!.set(name, folder());

@@ -7,7 +7,16 @@ import { newGuid, systemClock } from '../clock.js';
 import { type Store, createStore } from '../db/store.js';
 import { backendWaitingOnLock } from '../test/deploy-in-flight.js';
 import { type TestDatabase, openTestDatabase, describeEachDialect } from '../test/test-database.js';
-import { INTERRUPTED_BY_RESTART, INTERRUPTED_LINE, type TaskRunner, createTaskRunner } from './task-runner.js';
+import {
+  INTERRUPTED_BY_RESTART,
+  INTERRUPTED_BY_SHUTDOWN,
+  INTERRUPTED_INSPECTION_LINE,
+  INTERRUPTED_LINE,
+  type TaskRunner,
+  createTaskRunner,
+  inspectionShutdownLine,
+  shutdownLine,
+} from './task-runner.js';
 
 /** Waits for `check` to hold, polling; fails with `what` after `timeoutMs`. */
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
@@ -123,6 +132,59 @@ describeEachDialect('the task runner on %s', (dialect) => {
     }
     expect((await store.tasks.find('stale-0'))!.output).toEqual(['Deploying bundle 1 of "x".', 'Bundle "quoted" \\ line', INTERRUPTED_LINE]);
     expect(await a.reapStale()).toBe(0);
+  });
+
+  it('tells the user of an inspection its server stopped running to run the inspection again, and of a deploy to deploy again', async () => {
+    const staleMs = 300;
+    const dead = runner('replica-dead', staleMs);
+    const work = gate();
+    const inspection = await dead.start({ userId, contentId: null }, async (task) => {
+      await task.say('layer 1/3 sha256:0123456789ab 104.9 MB');
+      await work.opened;
+      return { code: 0, error: '' };
+    }, { firstLine: 'Inspecting ghcr.io/org/r:4.4.' });
+    const deploy = await dead.start({ userId, contentId: null }, async (task) => {
+      await task.say('Deploying bundle 1 of "x".');
+      await work.opened;
+      return { code: 0, error: '' };
+    });
+    await until('the layer line is saved', async () => (await store.tasks.find(inspection))?.output.length === 2);
+    // `dead` never heartbeats (no housekeeping): to the other replica, its server is gone.
+    await new Promise((resolve) => setTimeout(resolve, 2 * staleMs));
+    expect(await runner('replica-b', staleMs).reapStale()).toBe(2);
+    work.open();
+    await dead.settle();
+
+    expect(await store.tasks.find(inspection)).toMatchObject({
+      code: 1,
+      error: INTERRUPTED_BY_RESTART,
+      output: ['Inspecting ghcr.io/org/r:4.4.', 'layer 1/3 sha256:0123456789ab 104.9 MB', INTERRUPTED_INSPECTION_LINE],
+    });
+    expect(INTERRUPTED_INSPECTION_LINE).toContain('Run the inspection again.');
+    expect(INTERRUPTED_INSPECTION_LINE).not.toContain('Deploy');
+    expect((await store.tasks.find(deploy))!.output).toEqual(['Deploying bundle 1 of "x".', INTERRUPTED_LINE]);
+  });
+
+  it('tells the user of an inspection still running when a shutdown’s grace period ends to run it again', async () => {
+    const owner = runner('replica-a', 30_000);
+    const work = gate();
+    const id = await owner.start({ userId, contentId: null }, async () => {
+      await work.opened;
+      return { code: 0, error: '' };
+    }, { firstLine: 'Inspecting ghcr.io/org/r:4.4 for linux/arm64.' });
+    const deploy = await owner.start({ userId, contentId: null }, async () => {
+      await work.opened;
+      return { code: 0, error: '' };
+    });
+    await owner.drain(50);
+    work.open();
+    expect(await store.tasks.find(id)).toMatchObject({
+      code: 1,
+      error: INTERRUPTED_BY_SHUTDOWN,
+      output: ['Inspecting ghcr.io/org/r:4.4 for linux/arm64.', inspectionShutdownLine(50)],
+    });
+    expect(inspectionShutdownLine(50)).toMatch(/this inspection did not finish .* Run the inspection again\.$/);
+    expect((await store.tasks.find(deploy))!.output).toEqual([shutdownLine(50)]);
   });
 
   it('retries the final write of a task through a transient database failure, and records the real outcome', async () => {

@@ -14,6 +14,19 @@ export const INTERRUPTED_BY_SHUTDOWN = 'interrupted: the server shut down';
 export const shutdownLine = (graceMs: number) =>
   `Interrupted: the server was asked to stop and this deploy did not finish within its ${Math.round(graceMs / 100) / 10} s grace period. Deploy again.`;
 
+/**
+ * An inspection's log opens with this (`Inspecting ghcr.io/org/image:tag.`), written with the task's
+ * row. The tasks table records no kind of task, so this is how a replica reaping a dead server's
+ * tasks tells an inspection from a deploy, whose user is told something else. No `%` or `_` (it
+ * becomes a LIKE pattern).
+ */
+export const INSPECTION_OPENING = 'Inspecting ';
+export const INTERRUPTED_INSPECTION_LINE =
+  'Interrupted: the server running this inspection stopped before it finished (it was restarted, killed or lost its database). Run the inspection again.';
+export const inspectionShutdownLine = (graceMs: number) =>
+  `Interrupted: the server was asked to stop and this inspection did not finish within its ${Math.round(graceMs / 100) / 10} s grace period. Run the inspection again.`;
+const isInspection = (output: readonly string[]) => output[0]?.startsWith(INSPECTION_OPENING) === true;
+
 const failedInside = 'The task failed inside envdesk; the server log has the details.';
 
 /** Names this process among the replicas sharing a database; random, as pids repeat across containers. */
@@ -110,7 +123,11 @@ export function createTaskRunner({ store, clock, logger, replicaId, staleMs }: T
   async function reapStale(): Promise<number> {
     const now = clock.now();
     const staleBefore = new Date(now.getTime() - staleMs).toISOString();
-    const reaped = await store.tasks.finishStale(staleBefore, { error: INTERRUPTED_BY_RESTART, line: INTERRUPTED_LINE }, rfc3339(now));
+    const reaped = await store.tasks.finishStale(
+      staleBefore,
+      { error: INTERRUPTED_BY_RESTART, line: INTERRUPTED_LINE, byOpening: { opening: INSPECTION_OPENING, line: INTERRUPTED_INSPECTION_LINE } },
+      rfc3339(now),
+    );
     if (reaped.length > 0) {
       logger.warn({ tasks: reaped.map((task) => task.id), owners: [...new Set(reaped.map((task) => task.owner))] }, 'finished tasks whose server stopped heartbeating as interrupted');
     }
@@ -122,15 +139,26 @@ export function createTaskRunner({ store, clock, logger, replicaId, staleMs }: T
     /** False once a shutdown began: new tasks are refused. */
     accepting: () => accepting,
 
-    /** Records a task owned by this replica, runs `work` in the background, and answers its id at once. */
-    async start(owner: { userId: number; contentId: number | null }, work: (task: TaskContext) => Promise<TaskOutcome>): Promise<string> {
+    /**
+     * Records a task owned by this replica, runs `work` in the background, and answers its id at
+     * once. `firstLine` opens its log with the row itself (an inspection's, see INSPECTION_OPENING).
+     */
+    async start(
+      owner: { userId: number; contentId: number | null },
+      work: (task: TaskContext) => Promise<TaskOutcome>,
+      options: { readonly firstLine?: string } = {},
+    ): Promise<string> {
       if (!accepting) {
         throw new ApiError(ErrorCode.InternalFailure, 'envdesk is shutting down; try again in a few seconds.', null, 503);
       }
       const id = newSecret(12);
       const startedAt = clock.now();
-      await store.tasks.insert({ id, userId: owner.userId, contentId: owner.contentId, owner: replicaId, heartbeatTime: startedAt.toISOString() }, rfc3339(startedAt));
-      const task: LiveTask = { output: [], controller: new AbortController(), done: Promise.resolve() };
+      const output = options.firstLine === undefined ? [] : [options.firstLine];
+      await store.tasks.insert(
+        { id, userId: owner.userId, contentId: owner.contentId, owner: replicaId, heartbeatTime: startedAt.toISOString(), output },
+        rfc3339(startedAt),
+      );
+      const task: LiveTask = { output, controller: new AbortController(), done: Promise.resolve() };
       const context: TaskContext = {
         id,
         signal: task.controller.signal,
@@ -184,7 +212,10 @@ export function createTaskRunner({ store, clock, logger, replicaId, staleMs }: T
       const left = [...live.entries()];
       for (const [, task] of left) task.controller.abort();
       await Promise.all(
-        left.map(([id, task]) => writeEnd(id, { code: 1, error: INTERRUPTED_BY_SHUTDOWN }, [...task.output, shutdownLine(graceMs)], Math.min(staleMs, 5_000))),
+        left.map(([id, task]) => {
+          const line = isInspection(task.output) ? inspectionShutdownLine(graceMs) : shutdownLine(graceMs);
+          return writeEnd(id, { code: 1, error: INTERRUPTED_BY_SHUTDOWN }, [...task.output, line], Math.min(staleMs, 5_000));
+        }),
       );
       if (left.length > 0) logger.warn({ tasks: left.map(([id]) => id) }, 'finished tasks still running at the end of the grace period as interrupted');
       stop();

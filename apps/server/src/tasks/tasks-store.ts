@@ -38,6 +38,8 @@ export interface NewTask {
   /** The replica that runs it, and when it started (ISO 8601 with milliseconds). */
   readonly owner: string;
   readonly heartbeatTime: string;
+  /** The log's first lines, written with the row (see the task runner's INSPECTION_OPENING). */
+  readonly output?: readonly string[];
 }
 
 export interface TaskEnd {
@@ -58,7 +60,15 @@ export function createTasksStore(db: Kysely<Database>) {
     async insert(task: NewTask, now: string): Promise<void> {
       await db
         .insertInto('tasks')
-        .values({ id: task.id, user_id: task.userId, content_id: task.contentId, owner: task.owner, heartbeat_time: task.heartbeatTime, created_time: now })
+        .values({
+          id: task.id,
+          user_id: task.userId,
+          content_id: task.contentId,
+          owner: task.owner,
+          heartbeat_time: task.heartbeatTime,
+          created_time: now,
+          ...(task.output && task.output.length > 0 ? { output: JSON.stringify(task.output) } : {}),
+        })
         .execute();
     },
 
@@ -104,13 +114,24 @@ export function createTasksStore(db: Kysely<Database>) {
 
     /**
      * Finishes, as `error` with `line` appended to the log, every unfinished task whose owner has
-     * not heartbeated since `staleBefore` (or never did: tasks from before heartbeats existed). One
-     * conditional UPDATE, so replicas reaping at once finish each task exactly once.
+     * not heartbeated since `staleBefore` (or never did: tasks from before heartbeats existed); a
+     * task whose log opens with `byOpening.opening` gets `byOpening.line` instead. One conditional
+     * UPDATE, so replicas reaping at once finish each task exactly once.
      */
-    async finishStale(staleBefore: string, interruption: { error: string; line: string }, now: string): Promise<Array<{ id: string; owner: string | null }>> {
+    async finishStale(
+      staleBefore: string,
+      interruption: { error: string; line: string; byOpening?: { opening: string; line: string } },
+      now: string,
+    ): Promise<Array<{ id: string; owner: string | null }>> {
+      const { byOpening } = interruption;
+      if (byOpening && /[%_\\]/.test(byOpening.opening)) throw new Error('a log opening must hold no LIKE wildcard');
+      // The log is compact JSON text: `["Inspecting …",…]` opens with the opening's JSON string, less its closing quote.
+      const output = byOpening
+        ? sql<string>`case when output like ${`${JSON.stringify([byOpening.opening]).slice(0, -2)}%`} then ${withLine(byOpening.line)} else ${withLine(interruption.line)} end`
+        : withLine(interruption.line);
       return db
         .updateTable('tasks')
-        .set({ finished: 1, code: 1, error: interruption.error, output: withLine(interruption.line), finished_time: now })
+        .set({ finished: 1, code: 1, error: interruption.error, output, finished_time: now })
         .where('finished', '=', 0)
         .where((eb) => eb.or([eb('heartbeat_time', 'is', null), eb('heartbeat_time', '<', staleBefore)]))
         .returning(['id', 'owner'])

@@ -38,5 +38,7 @@ export const ImageInspectionSchema = z.object({
   /** Every platform the image offers. */
   platforms: z.array(z.string()),
   installations: FoundInstallationsSchema,
+  /** Installations found that an environment cannot take as they are, each saying what to do (a version to type in). */
+  warnings: z.array(z.string()),
 });
 export type ImageInspectionResult = z.infer<typeof ImageInspectionSchema>;

@@ -6,6 +6,7 @@ import type { FoundInstallation } from './detect-installations.js';
 import {
   type InspectedImage,
   inspectedTitle,
+  inspectionWarnings,
   installationsFromInspection,
   toEnvironmentsFileDocument,
   toLegacyClusterDefinitions,
@@ -47,6 +48,22 @@ describe('installationsFromInspection', () => {
       r: { installations: [{ version: '4.4.1', path: '/opt/R/4.4.1/bin/R' }] },
     });
     expect(CreateEnvironmentInputSchema.safeParse({ name: kitchenSink.name, ...installations }).success).toBe(true);
+  });
+});
+
+describe('inspectionWarnings', () => {
+  it('names each installation found without a version, saying to type its version in, as it is left out of the environment', () => {
+    expect(inspectionWarnings(kitchenSink.installations)).toEqual([
+      "R at /opt/R/devel/bin/R has no version the image tells (no version file, no version in its folder's name), so it is left out: to keep it, add it to the environment with its version typed in (for example 4.4.1).",
+    ]);
+    expect(inspectionWarnings(pythonOnly.installations)).toEqual([]);
+  });
+
+  it('leaves out, with a warning, an installation at a path an environment cannot hold, rather than one that fails to save', () => {
+    const hostile = { python: [found('/opt/python/3.12.4\n/bin/python3', '3.12.4')], quarto: [], r: [] };
+    expect(installationsFromInspection(hostile).python).toEqual({ installations: [] });
+    expect(inspectionWarnings(hostile)).toEqual(['Python at /opt/python/3.12.4\n/bin/python3 (version 3.12.4) is left out: an environment cannot hold an installation at that path.']);
+    expect(inspectedTitle(hostile)).toBeNull();
   });
 });
 

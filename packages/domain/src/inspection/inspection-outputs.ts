@@ -1,4 +1,4 @@
-import { CLUSTER_NAME, type Installations, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
+import { CLUSTER_NAME, type Installations, InstallationSchema, LANGUAGE_LABELS } from '../environments/environment-schemas.js';
 import { type FoundInstallation, type FoundInstallations, INSPECTED_LANGUAGES, type InspectedLanguage } from './detect-installations.js';
 
 /** One inspected image: its reference and what was found in it. */
@@ -10,12 +10,38 @@ export interface InspectedImage {
 /** An environment's installations as the API answers them (`{python: {installations: [{version, path}]}, …}`). */
 export type InspectedInstallations = Record<InspectedLanguage, Installations>;
 
-const withVersion = (found: readonly FoundInstallation[]): Array<FoundInstallation & { version: string }> =>
-  found.filter((installation): installation is FoundInstallation & { version: string } => installation.version !== null);
+/** Whether an environment can hold the installation as found: InstallationSchema asks for a version and a path it takes. */
+const saveable = (installation: FoundInstallation): installation is FoundInstallation & { version: string } =>
+  installation.version !== null && InstallationSchema.safeParse({ version: installation.version, path: installation.path }).success;
+
+const withVersion = (found: readonly FoundInstallation[]): Array<FoundInstallation & { version: string }> => found.filter(saveable);
+
+/** A version of each language, as an example of what to type. */
+const EXAMPLE_VERSIONS: Record<InspectedLanguage, string> = { python: '3.12.4', quarto: '1.5.57', r: '4.4.1' };
 
 /**
- * The installations an environment gets from what was found: those with a version (an environment
- * cannot hold one without), as `{version, path}`.
+ * One line for each installation found that an environment cannot take as it is — above all one
+ * whose version no file in the image nor its folder's name gives (an environment's installation
+ * needs a version): it is left out of what is saved, and the line names it, so that the
+ * administrator adds it with its version typed in rather than losing it unseen.
+ */
+export function inspectionWarnings(found: FoundInstallations): string[] {
+  return INSPECTED_LANGUAGES.flatMap((language) =>
+    found[language]
+      .filter((installation) => !saveable(installation))
+      .map((installation) => {
+        const label = LANGUAGE_LABELS[language];
+        if (installation.version !== null) {
+          return `${label} at ${installation.path} (version ${installation.version}) is left out: an environment cannot hold an installation at that path.`;
+        }
+        return `${label} at ${installation.path} has no version the image tells (no version file, no version in its folder's name), so it is left out: to keep it, add it to the environment with its version typed in (for example ${EXAMPLE_VERSIONS[language]}).`;
+      }),
+  );
+}
+
+/**
+ * The installations an environment gets from what was found: those it can hold (with a version;
+ * `inspectionWarnings` names the others), as `{version, path}`.
  */
 export function installationsFromInspection(found: FoundInstallations): InspectedInstallations {
   const pick = (language: InspectedLanguage): Installations => ({
