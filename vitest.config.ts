@@ -47,6 +47,8 @@ export default defineConfig({
           root: 'apps/web',
           include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
           environment: 'happy-dom',
+          setupFiles: ['src/testing/setup.ts'],
+          testTimeout: 15_000,
         },
       },
       // The lint rules' own tests: each architecture rule is shown to bite.

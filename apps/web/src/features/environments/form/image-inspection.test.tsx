@@ -28,6 +28,7 @@ const inspection = (overrides: Partial<ImageInspectionResult> = {}): ImageInspec
     quarto: [found('/opt/quarto/bin/quarto', '1.5.57', '/opt/quarto/share/version')],
     r: [found('/opt/R/4.4.1/bin/R', '4.4.1', '/opt/R/4.4.1/lib/R/library/base/DESCRIPTION')],
   },
+  warnings: [],
   ...overrides,
 });
 
@@ -189,6 +190,17 @@ describe('Inspect image on the add form', () => {
     await user.type(await screen.findByLabelText('Image name'), IMAGE);
     await user.click(screen.getByRole('button', { name: 'Inspect image' }));
     await screen.findByText(/No Python, R or Quarto installation was found in/);
+  });
+
+  it('lists what it found but could not offer: an installation whose version no file gave', async () => {
+    const warning = 'Python at /opt/python/custom/bin/python: no file gave its version; add it by hand with the version typed in.';
+    const { handlers } = inspectServer(succeeded(inspection({ warnings: [warning] })));
+    renderAppAt('/environments/new', admin, handlers);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Image name'), IMAGE);
+    await user.click(screen.getByRole('button', { name: 'Inspect image' }));
+    const warnings = await screen.findByRole('list', { name: 'Inspection warnings' });
+    expect(warnings.textContent).toBe(warning);
   });
 
   it('is not offered to a publisher', async () => {

@@ -101,6 +101,18 @@ export function ImageInspection({ mode, imageName, field, rows, onApply }: Image
   );
 }
 
+/** What the inspection found but could not offer (an installation whose version no file gave). */
+function Warnings({ result }: { result: ImageInspectionResult }) {
+  if (result.warnings.length === 0) return null;
+  return (
+    <ul className="alert alert-warning inspection-warnings" aria-label="Inspection warnings">
+      {result.warnings.map((warning) => (
+        <li key={warning}>{warning}</li>
+      ))}
+    </ul>
+  );
+}
+
 function Platforms({ result }: { result: ImageInspectionResult }) {
   const others = result.platforms.filter((platform) => platform !== result.platform);
   return (
@@ -140,6 +152,7 @@ function FoundChecklist({ result, rows, onApply }: { result: ImageInspectionResu
         <p>
           No Python, R or Quarto installation was found in <span className="mono">{result.name}</span>. Add the installations by hand.
         </p>
+        <Warnings result={result} />
       </div>
     );
   }
@@ -158,6 +171,7 @@ function FoundChecklist({ result, rows, onApply }: { result: ImageInspectionResu
       </legend>
       <p className="field-hint">Remove any detected installations that you do not want, then add the others to the installations below.</p>
       <Platforms result={result} />
+      <Warnings result={result} />
       <ul className="found-list">
         {entries.map((entry) => {
           const checkbox = `${id}-${entry.id.replace(/[^\w-]/g, '_')}`;
@@ -234,6 +248,7 @@ function Differences({ result, rows, onApply }: { result: ImageInspectionResult;
             : `The installations below match what ${result.name} holds.`}
         </p>
         <Platforms result={result} />
+      <Warnings result={result} />
       </div>
     );
   }
@@ -246,6 +261,7 @@ function Differences({ result, rows, onApply }: { result: ImageInspectionResult;
         What differs from <span className="mono">{result.name}</span>
       </h3>
       <Platforms result={result} />
+      <Warnings result={result} />
       {onlyInImage.length > 0 && (
         <>
           <h4 className="inspection-subheading">In the image, not listed here</h4>
