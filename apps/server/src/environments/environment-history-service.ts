@@ -118,16 +118,12 @@ export function createEnvironmentHistoryService({ store, clock, environmentsFile
     /** Per environment, who changed it last and how much content uses it (the list's extra columns). */
     async summary(actor: Actor): Promise<EnvironmentSummary[]> {
       authorize(actor, 'environments:read-history');
-      const [environments, authors, counts] = await Promise.all([
-        store.environments.list(),
+      const [guids, authors, counts] = await Promise.all([
+        store.environments.listGuids(),
         store.audit.latestAuthors('environment'),
         store.content.countsByEnvironment(),
       ]);
-      return environments.map((environment) => ({
-        guid: environment.guid,
-        last_changed: authors.get(environment.guid) ?? null,
-        content_count: counts.get(environment.guid) ?? 0,
-      }));
+      return guids.map((guid) => ({ guid, last_changed: authors.get(guid) ?? null, content_count: counts.get(guid) ?? 0 }));
     },
   };
 }
