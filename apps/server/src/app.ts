@@ -26,6 +26,8 @@ import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentListCache } from './environments/environment-list-cache.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
+import { createEnvironmentHistoryService } from './environments/environment-history-service.js';
+import { environmentHistoryRoutes } from './environments/environment-history-router.js';
 import { inspectRoutes } from './inspection/inspect-router.js';
 import { type InspectionSettings, createInspectService } from './inspection/inspect-service.js';
 import { authenticate } from './http/authenticate.js';
@@ -70,6 +72,8 @@ export interface AppDeps {
   /** The declarative file's sync loop, when ENVDESK_ENVIRONMENTS_FILE is set. */
   readonly fileSync?: FileSync | null;
   readonly environmentsFile?: string | null;
+  /** How long deleted environments stay restorable (ENVDESK_TOMBSTONE_DAYS; 30 when absent). */
+  readonly tombstoneDays?: number;
   /** R / Python / Quarto version matching for selection (Connect's defaults when absent). */
   readonly versionMatching?: VersionMatching;
   /** The host's own installations for local execution (none when absent: no local execution). */
@@ -141,7 +145,7 @@ export function createApp(deps: AppDeps): App {
   const environmentList = createEnvironmentListCache(store);
   const services = {
     auth: createAuthService({ store, clock, logger, signInLimits: deps.signInLimits }),
-    environments: createEnvironmentsService({ store, clock, environmentsFile, listCache: environmentList, local }),
+    environments: createEnvironmentsService({ store, clock, environmentsFile, listCache: environmentList, local, tombstoneDays: deps.tombstoneDays }),
     users: createUsersService({ store, clock }),
     content,
     contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
@@ -166,6 +170,7 @@ export function createApp(deps: AppDeps): App {
     ...syncRoutes(fileSync),
     ...selectionRoutes(selection),
     ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
+    ...environmentHistoryRoutes(createEnvironmentHistoryService({ store, clock, environmentsFile, tombstoneDays: deps.tombstoneDays })),
     ...environmentsRoutes(services.environments),
     ...contentRoutes(services.content, includes),
     ...tagsRoutes(createTagsService({ store, clock, content })),

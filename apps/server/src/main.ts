@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     version: ENVDESK_VERSION,
     fileSync,
     environmentsFile: settings.environmentsFile ?? null,
+    tombstoneDays: settings.tombstoneDays,
     versionMatching: settings.versionMatching,
     localInstallations: settings.localInstallations,
     bundleMaxBytes: settings.bundleMaxBytes,

@@ -43,3 +43,4 @@ export * from './audit/content-audit.js';
 export * from './audit/audit-actions.js';
 export * from './audit/audit-log-schemas.js';
 export * from './audit/audit-search.js';
+export * from './audit/environment-history.js';

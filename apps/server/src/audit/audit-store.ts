@@ -1,8 +1,10 @@
 import {
+  type ChangeAuthor,
   type AuditAuthor,
   type AuditEvent,
   AuditEventSchema,
   type AuditSubjectType,
+  AuditViaSchema,
   EnvironmentStateSchema,
   FieldChangeSchema,
   type NewAuditEvent,
@@ -17,6 +19,16 @@ import { createAuditLogQueries } from './audit-log-queries.js';
 /** Few enough bound values per statement for both dialects (14 columns a row). */
 const CHUNK = 200;
 const FieldChangesSchema = z.array(FieldChangeSchema);
+
+const authorColumns = ['subject_guid', 'time', 'user_guid', 'user_description', 'via'] as const;
+const toAuthors = (rows: ReadonlyArray<{ subject_guid: string | null; time: string; user_guid: string | null; user_description: string; via: string }>) => {
+  const authors = new Map<string, ChangeAuthor>();
+  for (const { subject_guid, via, ...author } of rows) {
+    // Newest first: the first row of a subject is its latest.
+    if (subject_guid !== null && !authors.has(subject_guid)) authors.set(subject_guid, { ...author, via: AuditViaSchema.parse(via) });
+  }
+  return authors;
+};
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   const where = (column: string) => `audit_events ${row.id} ${column}`;
@@ -104,6 +116,34 @@ export function createAuditStore(db: Kysely<Database>) {
         .limit(limit)
         .execute();
       return rows.map(toEvent);
+    },
+
+    /** Who made the latest change of each record of a kind, by its GUID. */
+    async latestAuthors(subjectType: AuditSubjectType): Promise<Map<string, ChangeAuthor>> {
+      const latest = db
+        .selectFrom('audit_events')
+        .select(({ fn }) => fn.max('id').as('id'))
+        .where('subject_type', '=', subjectType)
+        .groupBy('subject_guid');
+      const rows = await db.selectFrom('audit_events').select(authorColumns).where('id', 'in', latest).execute();
+      return toAuthors(rows);
+    },
+
+    /** Who made the latest event of `action` about each of these records, by GUID. */
+    async authorsOf(action: string, subjectGuids: readonly string[]): Promise<Map<string, ChangeAuthor>> {
+      const rows = [];
+      for (let start = 0; start < subjectGuids.length; start += CHUNK) {
+        rows.push(
+          ...(await db
+            .selectFrom('audit_events')
+            .select(authorColumns)
+            .where('action', '=', action)
+            .where('subject_guid', 'in', subjectGuids.slice(start, start + CHUNK))
+            .orderBy('id', 'desc')
+            .execute()),
+        );
+      }
+      return toAuthors(rows);
     },
   };
 }

@@ -258,6 +258,22 @@ export function createContentStore(db: Kysely<Database>) {
         .execute();
       return toRecords(rows);
     },
+
+    /** How much content chose or last ran on each environment (each item counted once), by GUID. */
+    async countsByEnvironment(): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('content')
+        .select(['default_environment_guid', 'environment_guid'])
+        .where((eb) => eb.or([eb('default_environment_guid', 'is not', null), eb('environment_guid', 'is not', null)]))
+        .execute();
+      const counts = new Map<string, number>();
+      for (const row of rows) {
+        for (const guid of new Set([row.default_environment_guid, row.environment_guid])) {
+          if (guid !== null) counts.set(guid, (counts.get(guid) ?? 0) + 1);
+        }
+      }
+      return counts;
+    },
   };
 }
 export type ContentStore = ReturnType<typeof createContentStore>;

@@ -443,6 +443,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_events_time').on('audit_events').column('time').execute();
       },
     },
+    '0015-deleted-environments': {
+      // A hand delete leaves a tombstone too (issue 13 § 3), so the tombstone keeps what a restore
+      // puts back: the environment's definition and manager. `managed_by` is its own column
+      // because the sync's planner reads it for every tombstone and must not parse each state.
+      // Every tombstone before this one was written by a sync, of a file-managed environment.
+      async up(db: Builder) {
+        await db.schema.alterTable('environment_tombstones').addColumn('state', 'text').execute();
+        await db.schema.alterTable('environment_tombstones').addColumn('managed_by', 'text').execute();
+        await sql`update environment_tombstones set managed_by = 'config-file'`.execute(db);
+      },
+    },
   };
 }
 

@@ -233,7 +233,7 @@ export interface TasksTable {
 }
 export type TaskRow = Selectable<TasksTable>;
 
-/** A file-managed environment a sync removed: enough to give the entry back its identity. */
+/** A removed environment (by a sync or by hand): enough to give it back its identity. */
 export interface EnvironmentTombstonesTable {
   guid: string;
   environment_id: number;
@@ -243,6 +243,10 @@ export interface EnvironmentTombstonesTable {
   permissions: string;
   removed_time: string;
   file: string | null;
+  /** JSON EnvironmentState; null on tombstones written before hand deletes kept one. */
+  state: string | null;
+  /** What managed it; null for a hand-made environment deleted by hand. */
+  managed_by: string | null;
 }
 
 /**

@@ -29,10 +29,11 @@ import { authorize } from '../auth/authorize.js';
 import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { type EnvironmentListCache, createEnvironmentListCache } from './environment-list-cache.js';
+import { DEFAULT_TOMBSTONE_DAYS, tombstoneCutoff } from '../sync/tombstones-store.js';
 import type { EnvironmentFields } from './environments-store.js';
 
 export interface EnvironmentsServiceDeps {
-  readonly store: Pick<Store, 'environments' | 'content' | 'users' | 'groups' | 'audit' | 'transaction'>;
+  readonly store: Pick<Store, 'environments' | 'content' | 'users' | 'groups' | 'audit' | 'tombstones' | 'transaction'>;
   readonly clock: Clock;
   /** The declarative file, named in the 409 that refuses edits of the environments it owns. */
   readonly environmentsFile?: string | null;
@@ -40,6 +41,21 @@ export interface EnvironmentsServiceDeps {
   readonly listCache?: EnvironmentListCache;
   /** Local execution's installations, listed by `/v1/server_settings/{language}` (none when absent). */
   readonly local?: LocalExecution | null;
+  /** How long a deleted environment stays restorable (ENVDESK_TOMBSTONE_DAYS). */
+  readonly tombstoneDays?: number;
+}
+
+/**
+ * Inside `tx`: the environment locked for writing, if the API may write it and `ifMatch` holds.
+ * A missing or file-managed environment answers 404/409 before any If-Match is looked at (RFC
+ * 9110 §13.2.1: preconditions apply only to requests that would otherwise succeed).
+ */
+export async function writableEnvironment(tx: Store, guid: string, ifMatch: IfMatch, environmentsFile: string | null): Promise<Environment> {
+  const current = await tx.environments.findForWrite(guid);
+  if (!current) throw notFound('Environment');
+  if (current.managed_by) throw configManaged(environmentsFile ?? current.managed_by, current.managed_by);
+  if (!ifMatchHolds(ifMatch, environmentEtag(current))) throw editConflict(current, await tx.environments.editorOf(guid));
+  return current;
 }
 
 /** What a create body leaves out, filled with the defaults Connect uses. */
@@ -47,7 +63,14 @@ export function fieldsForCreate(input: CreateEnvironmentInput, managedBy: string
   return { ...definitionFrom(input), managed_by: managedBy };
 }
 
-export function createEnvironmentsService({ store, clock, environmentsFile = null, listCache = createEnvironmentListCache(store), local = null }: EnvironmentsServiceDeps) {
+export function createEnvironmentsService({
+  store,
+  clock,
+  environmentsFile = null,
+  listCache = createEnvironmentListCache(store),
+  local = null,
+  tombstoneDays = DEFAULT_TOMBSTONE_DAYS,
+}: EnvironmentsServiceDeps) {
 
   /** The environment, if it exists and `actor` may see it; publishers cannot tell the two apart. */
   async function visible(actor: Actor, guid: string): Promise<Environment> {
@@ -58,18 +81,7 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
     return environment;
   }
 
-  /**
-   * Inside `tx`: the environment locked for writing, if the API may write it and `ifMatch` holds.
-   * A missing or file-managed environment answers 404/409 before any If-Match is looked at (RFC
-   * 9110 §13.2.1: preconditions apply only to requests that would otherwise succeed).
-   */
-  async function writable(tx: Store, guid: string, ifMatch: IfMatch): Promise<Environment> {
-    const current = await tx.environments.findForWrite(guid);
-    if (!current) throw notFound('Environment');
-    if (current.managed_by) throw configManaged(environmentsFile ?? current.managed_by, current.managed_by);
-    if (!ifMatchHolds(ifMatch, environmentEtag(current))) throw editConflict(current, await tx.environments.editorOf(guid));
-    return current;
-  }
+  const writable = (tx: Store, guid: string, ifMatch: IfMatch) => writableEnvironment(tx, guid, ifMatch, environmentsFile);
 
   async function permissionTarget(actor: Actor, guid: string): Promise<Environment> {
     authorize(actor, 'environment-permissions:manage');
@@ -144,8 +156,14 @@ export function createEnvironmentsService({ store, clock, environmentsFile = nul
       authorize(actor, 'environments:write');
       await store.transaction(async (tx) => {
         const current = await writable(tx, guid, ifMatch);
+        const now = timestamp(clock);
+        const deletion = environmentChange('delete', current, null);
+        // Deleted stays restorable (issue 13 § 3): the same tombstone a sync leaves, written while
+        // the permissions can still be read. Old ones go here too, for servers without a file.
+        await tx.tombstones.purge(tombstoneCutoff(clock, tombstoneDays));
+        await tx.tombstones.record([{ guid, state: deletion.state! }], null, now);
         await tx.environments.remove(guid);
-        await tx.audit.append(authorOf(actor), [environmentChange('delete', current, null)], timestamp(clock));
+        await tx.audit.append(authorOf(actor), [deletion], now);
       });
     },
 

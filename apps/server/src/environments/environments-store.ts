@@ -97,6 +97,12 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
       return rows.map(toEnvironment);
     },
 
+    /** Every environment's GUID, in creation order, without reading the rest of each record. */
+    async listGuids(): Promise<string[]> {
+      const rows = await db.selectFrom('environments').select('guid').orderBy('id').execute();
+      return rows.map((row) => row.guid);
+    },
+
     async listWithGrants(): Promise<EnvironmentWithGrants[]> {
       const [rows, grantRows] = await Promise.all([
         db.selectFrom('environments').selectAll().orderBy('id').execute(),

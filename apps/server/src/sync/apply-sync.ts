@@ -10,15 +10,16 @@ import {
   environmentChange,
   planSyncInSteps,
 } from '@envdesk/domain';
-import { type Clock, newGuid, rfc3339, timestamp } from '../clock.js';
+import { type Clock, newGuid, timestamp } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { EnvironmentFields } from '../environments/environments-store.js';
 import { type Pause, noPause } from './slicer.js';
+import { type Burial, DEFAULT_TOMBSTONE_DAYS, tombstoneCutoff } from './tombstones-store.js';
 
 /** The value of `managed_by` on file-managed environments. */
 export const FILE_MANAGER = 'config-file';
 
-export const DEFAULT_TOMBSTONE_DAYS = 30;
+export { DEFAULT_TOMBSTONE_DAYS, tombstoneCutoff } from './tombstones-store.js';
 
 /** One change a sync made, as the sync status reports it. */
 export type SyncChange = NonNullable<SyncStatus['last_changes']>[number];
@@ -36,9 +37,6 @@ export interface SyncSource {
   /** Where the sync may hand the event loop a turn (between pages, batches and updates). */
   readonly pause?: Pause;
 }
-
-/** The oldest removal time still worth a tombstone. */
-export const tombstoneCutoff = (clock: Clock, days: number): string => rfc3339(new Date(clock.now().getTime() - days * 86_400_000));
 
 /**
  * Plans and applies one sync in one transaction, under a database lock so that replicas syncing
@@ -71,7 +69,7 @@ export async function applySync(
     const events: NewAuditEvent[] = [];
     const creations: Array<{ guid: string; fields: EnvironmentFields; id?: number; created_time?: string }> = [];
     const restores = new Map<string, EnvironmentFields>();
-    const removals: string[] = [];
+    const removals: Burial[] = [];
     for (const action of planned.value.actions) {
       await pause();
       switch (action.kind) {
@@ -97,16 +95,18 @@ export async function applySync(
           changes.push({ kind: action.kind, guid: action.guid, name: was.name, fields: Object.keys(action.changes) });
           break;
         }
-        case 'delete':
-          removals.push(action.guid);
-          events.push(environmentChange('delete', before(action.guid), null));
+        case 'delete': {
+          const event = environmentChange('delete', before(action.guid), null);
+          removals.push({ guid: action.guid, state: event.state! });
+          events.push(event);
           changes.push({ kind: 'delete', guid: action.guid, name: action.name, fields: [] });
           break;
+        }
       }
     }
     // The tombstone is written while the environment and its permissions can still be read.
     await tx.tombstones.record(removals, file, now, pause);
-    await tx.environments.removeMany(removals, pause);
+    await tx.environments.removeMany(removals.map((removal) => removal.guid), pause);
     const buried = await tx.tombstones.take([...restores.keys()]);
     for (const tombstone of buried) {
       creations.push({ guid: tombstone.guid, fields: restores.get(tombstone.guid)!, id: tombstone.environment_id, created_time: tombstone.created_time });

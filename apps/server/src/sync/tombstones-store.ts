@@ -1,8 +1,9 @@
-import { EnvironmentPermissionSchema, type Tombstone } from '@envdesk/domain';
-import type { Kysely } from 'kysely';
+import { type EnvironmentState, EnvironmentPermissionSchema, EnvironmentStateSchema, type Tombstone } from '@envdesk/domain';
+import type { Kysely, Selectable } from 'kysely';
 import * as z from 'zod/mini';
+import { type Clock, rfc3339 } from '../clock.js';
 import { readJson } from '../db/columns.js';
-import type { Database } from '../db/schema.js';
+import type { Database, EnvironmentTombstonesTable } from '../db/schema.js';
 import { type Pause, noPause } from './slicer.js';
 
 /** A permission as it was on the removed environment (its grant, GUID, id and time), given back as it was. */
@@ -18,27 +19,80 @@ export interface TombstoneRecord extends Tombstone {
   readonly created_time: string;
   readonly permissions: readonly TombstonePermission[];
   readonly file: string | null;
+  /** What a restore puts back; null on tombstones from before hand deletes kept one. */
+  readonly state: Record<string, unknown> | null;
+  readonly managed_by: string | null;
 }
+
+/** What to bury: an environment about to be removed, with the state it had. */
+export interface Burial {
+  readonly guid: string;
+  readonly state: EnvironmentState;
+}
+
+export const DEFAULT_TOMBSTONE_DAYS = 30;
+
+/** The oldest removal time still worth a tombstone. */
+export const tombstoneCutoff = (clock: Clock, days: number): string => rfc3339(new Date(clock.now().getTime() - days * 86_400_000));
 
 /** Few enough bound values per statement for both dialects (PostgreSQL allows 65,535). */
 const CHUNK = 500;
 const chunks = <T>(items: readonly T[]): T[][] =>
   Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, index) => items.slice(index * CHUNK, (index + 1) * CHUNK));
 
-/** Tombstones of file-managed environments a sync removed (issue 8 § 1: identity survives removal). */
+const toRecord = (row: Selectable<EnvironmentTombstonesTable>): TombstoneRecord => ({
+  ...row,
+  hand_deleted: row.managed_by === null,
+  permissions: readJson(TombstonePermissionsSchema, row.permissions, `environment_tombstones ${row.guid} permissions`),
+  state: row.state === null ? null : readJson(EnvironmentStateSchema, row.state, `environment_tombstones ${row.guid} state`),
+});
+
+/**
+ * Tombstones of removed environments (issue 8 § 1: identity survives removal): of file-managed ones
+ * a sync removed, and of any an administrator deleted (issue 13 § 3: deleted stays restorable).
+ * One record per GUID, whoever removed it.
+ */
 export function createTombstonesStore(db: Kysely<Database>) {
   return {
     /** Planner input: tombstones removed at or after `notBefore` (older ones are past keeping). */
     async list(notBefore: string): Promise<Tombstone[]> {
-      return db.selectFrom('environment_tombstones').select(['guid', 'name', 'removed_time']).where('removed_time', '>=', notBefore).execute();
+      const rows = await db
+        .selectFrom('environment_tombstones')
+        .select(['guid', 'name', 'removed_time', 'managed_by'])
+        .where('removed_time', '>=', notBefore)
+        .execute();
+      return rows.map(({ managed_by, ...tombstone }) => ({ ...tombstone, hand_deleted: managed_by === null }));
     },
 
     /**
-     * Records what the environments with these GUIDs are — id, image, creation time, permissions —
-     * before a sync removes them. A tombstone of the same GUID is replaced.
+     * The Recently deleted list: tombstones removed at or after `notBefore`, latest first, but not
+     * those whose GUID lives again (a file entry may name a buried GUID for another image).
      */
-    async record(guids: readonly string[], file: string | null, now: string, pause: Pause = noPause): Promise<void> {
-      for (const chunk of chunks(guids)) {
+    async listDeleted(notBefore: string): Promise<TombstoneRecord[]> {
+      const rows = await db
+        .selectFrom('environment_tombstones as t')
+        .leftJoin('environments as e', 'e.guid', 't.guid')
+        .selectAll('t')
+        .where('t.removed_time', '>=', notBefore)
+        .where('e.id', 'is', null)
+        .orderBy('t.removed_time', 'desc')
+        .orderBy('t.guid')
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async find(guid: string): Promise<TombstoneRecord | null> {
+      const row = await db.selectFrom('environment_tombstones').selectAll().where('guid', '=', guid).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+
+    /**
+     * Records what these environments are — id, image, creation time, permissions, and the state a
+     * restore puts back — before they are removed. A tombstone of the same GUID is replaced.
+     */
+    async record(burials: readonly Burial[], file: string | null, now: string, pause: Pause = noPause): Promise<void> {
+      const stateOf = new Map(burials.map((burial) => [burial.guid, burial.state]));
+      for (const chunk of chunks([...stateOf.keys()])) {
         await pause();
         const environments = await db.selectFrom('environments').select(['id', 'guid', 'name', 'created_time']).where('guid', 'in', chunk).execute();
         if (environments.length === 0) continue;
@@ -64,6 +118,8 @@ export function createTombstonesStore(db: Kysely<Database>) {
               permissions: JSON.stringify(byEnvironment.get(environment.id) ?? []),
               removed_time: now,
               file,
+              state: JSON.stringify(stateOf.get(environment.guid)),
+              managed_by: stateOf.get(environment.guid)?.managed_by ?? null,
             })),
           )
           .execute();
@@ -76,9 +132,7 @@ export function createTombstonesStore(db: Kysely<Database>) {
       for (const chunk of chunks(guids)) {
         const rows = await db.selectFrom('environment_tombstones').selectAll().where('guid', 'in', chunk).execute();
         await db.deleteFrom('environment_tombstones').where('guid', 'in', chunk).execute();
-        records.push(
-          ...rows.map((row) => ({ ...row, permissions: readJson(TombstonePermissionsSchema, row.permissions, `environment_tombstones ${row.guid} permissions`) })),
-        );
+        records.push(...rows.map(toRecord));
       }
       return records;
     },

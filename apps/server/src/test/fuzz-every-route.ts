@@ -80,6 +80,12 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/environments': { body: CreateEnvironmentInputSchema },
   'PUT /v1/environments/:guid': { body: UpdateEnvironmentInputSchema },
   'POST /v1/environments/:guid/permissions': { body: CreateEnvironmentPermissionInputSchema },
+  // History and restores read only their path (and If-Match): whatever body or query comes is ignored.
+  'GET /v1/environments/summary': {},
+  'GET /v1/environments/deleted': {},
+  'POST /v1/environments/deleted/:guid/restore': {},
+  'GET /v1/environments/:guid/history': {},
+  'POST /v1/environments/:guid/history/:id/restore': {},
   'GET /v1/content': { query: ListContentQuerySchema },
   'GET /applications': { query: LegacyApplicationsQuerySchema },
   'POST /v1/content': { body: CreateContentInputSchema },
@@ -281,6 +287,9 @@ describeOnDialect(dialect, 'every API route under hostile requests on %s', (dial
     const group = (await server.request('POST', '/__api__/v1/groups', { ...admin, body: { name: `fuzz-${member.username}` } })).body;
     await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { ...admin, body: { user_guid: member.guid } });
     const permission = (await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { ...admin, body: { user_guid: publisher.guid } })).body;
+    const [event] = (await server.request('GET', `/__api__/v1/environments/${environment.guid}/history`, admin)).body;
+    const buried = (await server.request('POST', '/__api__/v1/environments', { ...admin, body: aCreateEnvironmentInput({ name: `ghcr.io/fuzz/d${Date.now()}:1` }) })).body;
+    await server.request('DELETE', `/__api__/v1/environments/${buried.guid}`, admin);
     const content = (await server.request('POST', '/__api__/v1/content', { ...as(publisher), body: {} })).body;
     const contentPermission = (
       await server.request('POST', `/__api__/v1/content/${content.guid}/permissions`, { ...as(publisher), body: { principal_guid: group.guid, principal_type: 'group', role: 'viewer' } })
@@ -298,11 +307,13 @@ describeOnDialect(dialect, 'every API route under hostile requests on %s', (dial
     await server.request('PUT', `/__api__/v1/content/${content.guid}/repository`, { ...admin, body: { repository: 'https://example.org/fuzz.git' } });
     const [job] = (await server.request('GET', `/__api__/v1/content/${content.guid}/jobs`, admin)).body;
     const [variant] = (await server.request('GET', `/__api__/applications/${content.guid}/variants`, admin)).body;
-    for (const [name, value] of Object.entries({ environment, group, permission, content, contentPermission, bundle, task, key, tag, job, variant })) {
+    for (const [name, value] of Object.entries({ environment, event, buried, group, permission, content, contentPermission, bundle, task, key, tag, job, variant })) {
       if (!value || typeof value !== 'object') throw new Error(`could not make the ${name} fixture`);
     }
     return {
       environment: environment.guid,
+      event: String(event.id),
+      deleted: buried.guid,
       user: member.guid,
       group: group.guid,
       permission: permission.guid,
@@ -323,6 +334,8 @@ describeOnDialect(dialect, 'every API route under hostile requests on %s', (dial
     if (name === 'user') return records.user!;
     if (name === 'key') return records.job!;
     if (name === 'id' && path.startsWith('/applications')) return records.content!;
+    if (name === 'id' && path.includes('/history/')) return records.event!;
+    if (path.startsWith('/v1/environments/deleted/')) return records.deleted!;
     if (name === 'id') {
       if (path.startsWith('/v1/tags') || path.startsWith('/v1/content/:guid/tags')) return records.tag!;
       return path.startsWith('/v1/user/keys') ? records.key! : path.startsWith('/v1/tasks') ? records.task! : path.startsWith('/variants') ? records.variant! : records.bundle!;

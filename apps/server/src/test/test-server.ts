@@ -94,7 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, inspection: options.inspection, secretKey: randomBytes(32) });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tombstoneDays: options.sync?.tombstoneDays, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, inspection: options.inspection, secretKey: randomBytes(32) });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
     decideContinue(listening, app.app);

@@ -16,6 +16,10 @@ import { errorMessage } from '../lib/api-client';
 const EnvironmentFormPage = lazy(() =>
   import('../features/environments/environment-form-page').then((module) => ({ default: module.EnvironmentFormPage })),
 );
+// Administrators' Recently deleted page: its own chunk, kept out of the Environments tab's first download.
+const DeletedEnvironmentsPage = lazy(() =>
+  import('../features/environments/deleted-environments-page').then((module) => ({ default: module.DeletedEnvironmentsPage })),
+);
 // The Content pages and the sign-in page load on first use too, keeping the first download small.
 const SignInPage = lazy(() => import('../features/auth/sign-in-page').then((module) => ({ default: module.SignInPage })));
 const ContentListPage = lazy(() => import('../features/content/content-list-page').then((module) => ({ default: module.ContentListPage })));
@@ -166,6 +170,18 @@ const newEnvironmentRoute = createRoute({
   },
 });
 
+const deletedEnvironmentsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/environments/deleted',
+  component: function DeletedEnvironmentsRoute() {
+    return (
+      <Lazy>
+        <DeletedEnvironmentsPage user={useSignedInUser()} />
+      </Lazy>
+    );
+  },
+});
+
 const environmentRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/environments/$guid',
@@ -221,7 +237,7 @@ const contentRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   homeRoute,
-  signedInRoute.addChildren([environmentsRoute, newEnvironmentRoute, environmentRoute, contentListRoute, contentRoute]),
+  signedInRoute.addChildren([environmentsRoute, newEnvironmentRoute, deletedEnvironmentsRoute, environmentRoute, contentListRoute, contentRoute]),
 ]);
 
 /**

@@ -127,6 +127,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'environment-sync:read': {
     'role alone':                          [Y,    _,         _],
   },
+  'environments:read-history': {
+    'role alone':                          [Y,    _,         _],
+  },
   'environment-permissions:manage': {
     'role alone':                          [Y,    _,         _],
   },

@@ -26,6 +26,11 @@ export interface EnvironmentSubjects {
   'environments:read-usage': never;
   /** What the declarative file did last (it names the file's path). */
   'environment-sync:read': never;
+  /**
+   * Who changed environments, when and how, what they were before, and which were deleted: an
+   * administrator's record (it names users and the file's path), as Connect's audit log is.
+   */
+  'environments:read-history': never;
   /** List, grant and revoke environment permissions. */
   'environment-permissions:manage': never;
   /** Which language versions the environments offer (`/v1/server_settings/python`, `rsconnect details`). */
@@ -55,6 +60,7 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   'environments:inspect': { roles: administrators },
   'environments:read-usage': { roles: administrators },
   'environment-sync:read': { roles: administrators },
+  'environments:read-history': { roles: administrators },
   // Also on file-managed environments: the file never holds access control.
   'environment-permissions:manage': { roles: administrators },
   // Connect answers publishers and administrators; each sees only the environments they may read.

@@ -188,6 +188,15 @@ describe('planSync: tombstones', () => {
     expect(plan([entry()], [unmanaged], [buried]).actions).toEqual([expect.objectContaining({ kind: 'adopt', guid: unmanaged.guid })]);
   });
 
+  it('gives a hand-deleted environment back only to an entry naming its GUID, never to a new entry of its image', () => {
+    const deleted = tombstone({ hand_deleted: true });
+    expect(plan([entry()], [], [deleted]).actions).toEqual([expect.objectContaining({ kind: 'create', guid: null })]);
+    expect(plan([entry({ guid: deleted.guid })], [], [deleted]).actions).toEqual([expect.objectContaining({ kind: 'restore', guid: deleted.guid })]);
+    // A sync's own tombstone of the image still wins over the hand-deleted one, however recent that is.
+    const removed = tombstone({ removed_time: '2026-01-01T00:00:00Z' });
+    expect(plan([entry()], [], [deleted, removed]).actions).toEqual([expect.objectContaining({ kind: 'restore', guid: removed.guid })]);
+  });
+
   it('never gives back a GUID that a living environment has', () => {
     const living = existing(false, { name: IMAGE_B });
     const buried = tombstone({ guid: living.guid });

@@ -27,6 +27,13 @@ export interface Tombstone {
   readonly name: string;
   /** RFC 3339; among several tombstones of one image, the latest removal wins. */
   readonly removed_time: string;
+  /**
+   * Deleted by an administrator rather than removed by a sync (issue 13 § 3). Such a tombstone is
+   * matched by GUID only: an entry naming that GUID asks for that environment back, but a new
+   * entry of the same image is a new environment — handing it the deleted one's identity would
+   * also hand its old grants back, and empty the Recently deleted list behind the administrator.
+   */
+  readonly hand_deleted?: boolean;
 }
 
 /**
@@ -159,6 +166,7 @@ export function* planSyncInSteps(
   // Latest removal first, so an image removed twice comes back as what it was last.
   const tombstonesByName = new Map<string, Tombstone[]>();
   for (const tombstone of [...tombstones].sort((a, b) => b.removed_time.localeCompare(a.removed_time))) {
+    if (tombstone.hand_deleted) continue;
     const named = tombstonesByName.get(tombstone.name);
     if (named) named.push(tombstone);
     else tombstonesByName.set(tombstone.name, [tombstone]);

@@ -1,7 +1,7 @@
 import { ApiError, type EditConflictPayload, type Environment, ErrorCode, type User } from '@envdesk/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { LoadError } from '../../components/load-error';
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
@@ -24,6 +24,11 @@ import { EnvironmentForm } from './form/environment-form';
 import { type EnvironmentFormValues, emptyFormValues, formValuesFrom } from './form/environment-form-values';
 import { type GrantRow, grantRowsFrom } from './form/grants';
 import { AccessControlNotSaved, useSaveEnvironment } from './form/save-environment';
+
+// Administrators only, and below the form: it loads in its own chunk after the form has shown.
+const EnvironmentHistoryPanel = lazy(() =>
+  import('./history/environment-history-panel').then((module) => ({ default: module.EnvironmentHistoryPanel })),
+);
 
 export interface EnvironmentFormPageProps {
   readonly user: User;
@@ -287,6 +292,25 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
             )
           }
         />
+        {offers(user, 'environments:read-history') && (
+          <Suspense
+            fallback={
+              <p role="status" className="muted">
+                Loading the history…
+              </p>
+            }
+          >
+            <EnvironmentHistoryPanel
+              environment={environment}
+              canRestore={canWrite}
+              onRestored={(restored) => {
+                queryClient.setQueryData(environmentQueryOptions(restored.guid).queryKey, restored);
+                startFrom(restored);
+                announce(`Restored an earlier version of “${displayTitle(restored)}”.`);
+              }}
+            />
+          </Suspense>
+        )}
       </Page>
       {conflict && (
         <EditConflictDialog

@@ -12,10 +12,11 @@ import { useListSearch } from '../../lib/list-search';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentList } from '../../lib/environments/list-environments';
 import { useSyncStatus } from './api/sync-status';
+import { useEnvironmentSummary } from './api/environment-summary';
 import { editConflictFrom } from './api/edit-conflict-error';
 import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
-import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
+import { DEFAULT_SORT, type EnvironmentSummaries, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
 import { rememberListSearch } from './environments-view';
 
@@ -40,20 +41,30 @@ export function EnvironmentsPage({ user }: { user: User }) {
     );
   }
   const canWrite = offers(user, 'environments:write');
+  const canReadHistory = offers(user, 'environments:read-history');
   return (
     <Page
       title="Environments"
       lead="Container images, and the Python, R and Quarto installations in them, that content builds and runs in."
       actions={
-        canWrite && (
-          <Link to="/environments/new" className="button button-primary">
-            Add environment
-          </Link>
+        (canWrite || canReadHistory) && (
+          <>
+            {canReadHistory && (
+              <Link to="/environments/deleted" className="button">
+                Recently deleted
+              </Link>
+            )}
+            {canWrite && (
+              <Link to="/environments/new" className="button button-primary">
+                Add environment
+              </Link>
+            )}
+          </>
         )
       }
     >
       {canWrite && <SyncProblems />}
-      <EnvironmentList canWrite={canWrite} />
+      <EnvironmentList canWrite={canWrite} canReadHistory={canReadHistory} />
     </Page>
   );
 }
@@ -71,11 +82,17 @@ function SyncProblems() {
 
 const EMPTY: Environment[] = [];
 
-function EnvironmentList({ canWrite }: { canWrite: boolean }) {
+const NO_SUMMARIES: EnvironmentSummaries = new Map();
+
+function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canReadHistory: boolean }) {
   const { query, setQuery, sort: sortParam, chooseSort, wanted } = useListSearch();
   const sort = useMemo(() => parseSort(sortParam ?? null) ?? DEFAULT_SORT, [sortParam]);
   const environments = useEnvironmentList();
   const syncStatus = useSyncStatus({ enabled: canWrite });
+  // Envdesk's own endpoint beside Connect's list: Connect's clients read `/v1/environments` with
+  // fixed shapes, and the list is one cached document shared by every caller, so per-administrator
+  // facts (audit names, content counts) would make it neither Connect's nor cacheable.
+  const summary = useEnvironmentSummary({ enabled: canReadHistory });
   const announce = useAnnounce();
   const deletion = useDeleteEnvironment();
   const [deleting, setDeleting] = useState<Environment | null>(null);
@@ -85,9 +102,10 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   useEffect(() => rememberListSearch({ q: wantedQ, sort: wantedSort }), [wantedQ, wantedSort]);
 
   const data = environments.data ?? EMPTY;
-  const { rows, sorting } = useEnvironmentSearch(data, sort, query);
+  const summaries = canReadHistory ? (summary.data ?? NO_SUMMARIES) : null;
+  const { rows, sorting } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
   const managedFile = syncStatus.data?.file ?? null;
-  const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting }), [canWrite, managedFile]);
+  const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting, summaries }), [canWrite, managedFile, summaries]);
 
   const onSortingChange = (next: SortingState) => {
     const chosen = sortFromSorting(next);

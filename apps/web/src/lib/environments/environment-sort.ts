@@ -1,8 +1,8 @@
-import { type Environment, type Language, type Version, compareVersions, parseVersion } from '@envdesk/domain';
+import { type Environment, type EnvironmentSummary, type Language, type Version, compareVersions, parseVersion } from '@envdesk/domain';
 import { type ListSort, formatListSort, parseListSort } from '../list-search';
 
 /** The columns the Environments table sorts by; also the values of `?sort=` in the URL. */
-export const SORT_COLUMNS = ['title', 'name', 'python', 'r', 'quarto', 'matching', 'managed', 'updated'] as const;
+export const SORT_COLUMNS = ['title', 'name', 'python', 'r', 'quarto', 'matching', 'managed', 'updated', 'changed', 'used'] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
 export type EnvironmentSort = ListSort<SortColumn>;
@@ -21,7 +21,13 @@ export const SORT_COLUMN_NAMES: Record<SortColumn, string> = {
   matching: 'Matching',
   managed: 'Managed',
   updated: 'Updated',
+  changed: 'Last changed by',
+  used: 'Used by',
 };
+
+/** Administrators' extra facts per environment (by GUID), which two columns show and sort by. */
+export type EnvironmentSummaries = ReadonlyMap<string, EnvironmentSummary>;
+const NO_SUMMARIES: EnvironmentSummaries = new Map();
 
 /** "Sorted by Python, descending." */
 export const describeSort = (sort: EnvironmentSort): string =>
@@ -54,7 +60,7 @@ function newestVersion(environment: Environment, language: Language): Version | 
 type SortKey = string | number | Version;
 
 /** Each column's key; `null` means "nothing to show", which sorts last in both directions. */
-const sortKeys: Record<SortColumn, (environment: Environment) => SortKey | null> = {
+const sortKeys: Record<SortColumn, (environment: Environment, summaries: EnvironmentSummaries) => SortKey | null> = {
   title: (environment) => environment.title ?? environment.name,
   name: (environment) => environment.name,
   python: (environment) => newestVersion(environment, 'python'),
@@ -63,6 +69,8 @@ const sortKeys: Record<SortColumn, (environment: Environment) => SortKey | null>
   matching: (environment) => MATCHING_ORDER[environment.matching],
   managed: (environment) => (environment.managed_by ? 1 : 0),
   updated: (environment) => environment.updated_time,
+  changed: (environment, summaries) => summaries.get(environment.guid)?.last_changed?.user_description ?? null,
+  used: (environment, summaries) => summaries.get(environment.guid)?.content_count ?? null,
 };
 
 function compareKeys(a: SortKey, b: SortKey): number {
@@ -75,9 +83,13 @@ function compareKeys(a: SortKey, b: SortKey): number {
  * A sorted copy. Ties fall back to title, then image name and GUID, so the order never depends on
  * the order the server sent. Environments without a value for the column (no R installed) go last.
  */
-export function sortEnvironments(environments: readonly Environment[], sort: EnvironmentSort): Environment[] {
+export function sortEnvironments(
+  environments: readonly Environment[],
+  sort: EnvironmentSort,
+  summaries: EnvironmentSummaries = NO_SUMMARIES,
+): Environment[] {
   const keyOf = sortKeys[sort.column];
-  const keyed = environments.map((environment) => ({ environment, key: keyOf(environment), title: environment.title ?? environment.name }));
+  const keyed = environments.map((environment) => ({ environment, key: keyOf(environment, summaries), title: environment.title ?? environment.name }));
   const present = keyed.filter((item) => item.key !== null);
   const missing = keyed.filter((item) => item.key === null);
   const direction = sort.descending ? -1 : 1;

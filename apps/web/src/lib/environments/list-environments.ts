@@ -9,6 +9,9 @@ export const environmentKeys = {
   detail: (guid: string) => [...environmentKeys.all, 'detail', guid] as const,
   permissions: (guid: string) => [...environmentKeys.all, 'permissions', guid] as const,
   syncStatus: () => [...environmentKeys.all, 'sync-status'] as const,
+  history: (guid: string) => [...environmentKeys.all, 'history', guid] as const,
+  deleted: () => [...environmentKeys.all, 'deleted'] as const,
+  summary: () => [...environmentKeys.all, 'summary'] as const,
 };
 
 const EnvironmentListSchema = z.array(EnvironmentSchema);

@@ -2,7 +2,7 @@ import type { Environment } from '@envdesk/domain';
 import type { SortingState } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
-import { type EnvironmentSort, sortEnvironments } from './environment-sort';
+import { type EnvironmentSort, type EnvironmentSummaries, sortEnvironments } from './environment-sort';
 
 /** Search entries are built once per environment object, so a new sort or search reuses them. */
 const searchEntries = new WeakMap<Environment, SearchEntry>();
@@ -27,8 +27,8 @@ export function searchCountText(shown: number, total: number): string {
  * The Environments tab's search and sort over a list, for any table of environments (the tab
  * itself, the content page's picker): sorted once per order, searched once per keystroke.
  */
-export function useEnvironmentSearch(environments: readonly Environment[], sort: EnvironmentSort, query: string) {
-  const sorted = useMemo(() => sortEnvironments(environments, sort), [environments, sort]);
+export function useEnvironmentSearch(environments: readonly Environment[], sort: EnvironmentSort, query: string, summaries?: EnvironmentSummaries) {
+  const sorted = useMemo(() => sortEnvironments(environments, sort, summaries), [environments, sort, summaries]);
   const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
   const rows = useMemo(() => searchEnvironments(entries, query), [entries, query]);
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);

@@ -30,6 +30,10 @@ export function useDeleteEnvironment() {
       queryClient.removeQueries({ queryKey: environmentKeys.detail(environment.guid) });
       queryClient.removeQueries({ queryKey: environmentKeys.permissions(environment.guid) });
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: environmentKeys.list() }),
+    onSettled: () => {
+      // A deleted environment moves to Recently deleted.
+      void queryClient.invalidateQueries({ queryKey: environmentKeys.deleted() });
+      return queryClient.invalidateQueries({ queryKey: environmentKeys.list() });
+    },
   });
 }

@@ -57,7 +57,7 @@ export function DeleteEnvironmentDialog({ environment, onConfirm, onCancel, busy
     >
       <p>
         The environment for the image <span className="mono">{environment.name}</span> will be removed, together with its access control.
-        This cannot be undone.
+        Administrators can restore it from Recently deleted for a while (30 days unless the server is set otherwise).
       </p>
       <ContentUsing environment={environment} />
     </ConfirmDialog>

@@ -1,8 +1,10 @@
 import type { Environment } from '@envdesk/domain';
+import type { EnvironmentSummaries } from '../../../lib/environments/environment-sort';
 import type { DataColumns } from '../../../components/data-table';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
 import { Link } from '@tanstack/react-router';
 import { ManagedBadge } from './managed-badge';
+import { VIA_LABELS } from '../history/via-labels';
 
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -12,11 +14,27 @@ export interface EnvironmentColumnsOptions {
   /** The declarative file, when the viewer may know its path. */
   readonly managedFile: string | null;
   readonly onDelete: (environment: Environment) => void;
+  /**
+   * Who changed each environment last and how much content uses it, for administrators (null for
+   * others: no columns). An empty map while it loads, or if it failed: the cells say "—".
+   */
+  readonly summaries: EnvironmentSummaries | null;
+}
+
+const countFormat = new Intl.NumberFormat('en');
+
+function Unknown() {
+  return (
+    <span className="muted">
+      <span aria-hidden="true">—</span>
+      <span className="visually-hidden">unknown</span>
+    </span>
+  );
 }
 
 /** The Environments table's columns; their ids are the `?sort=` values (environment-sort.ts). */
-export function environmentColumns({ canWrite, managedFile, onDelete }: EnvironmentColumnsOptions): DataColumns<Environment> {
-  const columns = helper.columns([
+export function environmentColumns({ canWrite, managedFile, onDelete, summaries }: EnvironmentColumnsOptions): DataColumns<Environment> {
+  const base = helper.columns([
     helper.accessor(displayTitle, {
       id: 'title',
       header: 'Title',
@@ -59,6 +77,7 @@ export function environmentColumns({ canWrite, managedFile, onDelete }: Environm
       meta: { width: '11.25rem' },
     }),
   ]);
+  const columns = summaries ? [...base, ...summaryColumns(summaries)] : base;
   if (!canWrite) return columns;
   return [
     ...columns,
@@ -78,4 +97,34 @@ export function environmentColumns({ canWrite, managedFile, onDelete }: Environm
       meta: { width: '5.5rem', className: 'cell-actions' },
     }),
   ];
+}
+
+/** The two columns from envdesk's summary; sorted by environment-sort.ts from the same map. */
+function summaryColumns(summaries: EnvironmentSummaries): DataColumns<Environment> {
+  return helper.columns([
+    helper.accessor((environment) => summaries.get(environment.guid)?.last_changed?.user_description ?? '', {
+      id: 'changed',
+      header: 'Last changed by',
+      cell: (info) => {
+        const changed = summaries.get(info.row.original.guid)?.last_changed;
+        if (!changed) return <Unknown />;
+        return (
+          <span className="truncate" title={`${changed.user_description} (${VIA_LABELS[changed.via]})`}>
+            {changed.user_description} <span className="muted">· {VIA_LABELS[changed.via]}</span>
+          </span>
+        );
+      },
+      meta: { width: '13rem' },
+    }),
+    helper.accessor((environment) => summaries.get(environment.guid)?.content_count ?? -1, {
+      id: 'used',
+      header: 'Used by',
+      sortDescFirst: true,
+      cell: (info) => {
+        const count = summaries.get(info.row.original.guid)?.content_count;
+        return count === undefined ? <Unknown /> : <span className="nowrap">{countFormat.format(count)} content</span>;
+      },
+      meta: { width: '8rem' },
+    }),
+  ]);
 }

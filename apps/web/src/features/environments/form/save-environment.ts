@@ -69,6 +69,8 @@ export function useSaveEnvironment() {
         // Dropped, not just marked stale: the form starts from the permissions it loads, so reopening must wait for fresh ones.
         queryClient.removeQueries({ queryKey: environmentKeys.permissions(environment.guid) });
       }
+      // Who changed it last is in the summary, not in the list.
+      void queryClient.invalidateQueries({ queryKey: environmentKeys.summary() });
       return queryClient.invalidateQueries({ queryKey: environmentKeys.list() });
     },
   });
