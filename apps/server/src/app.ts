@@ -22,6 +22,8 @@ import { deployRoutes, selectionRoutes } from './deploy/deploy-router.js';
 import { createDeployService } from './deploy/deploy-service.js';
 import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentListCache } from './environments/environment-list-cache.js';
+import { type EventHub, createEventHub } from './events/event-hub.js';
+import { eventsRoutes } from './events/events-router.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { inspectRoutes } from './inspection/inspect-router.js';
@@ -83,6 +85,8 @@ export interface AppDeps {
   readonly inspection?: InspectionSettings;
   /** The key content environment variables are sealed with (ENVDESK_SECRET_KEY or the data folder's key file). */
   readonly secretKey: Buffer;
+  /** How often open event streams get a heartbeat comment (15 s when absent). */
+  readonly eventsHeartbeatMs?: number;
 }
 
 export interface App {
@@ -97,6 +101,8 @@ export interface App {
     readonly contentEnvironment: ReturnType<typeof createContentEnvironmentService>;
     readonly deploy: ReturnType<typeof createDeployService>;
     readonly taskRunner: TaskRunner;
+    /** The open event streams: close() ends them when the server stops. */
+    readonly events: EventHub;
   };
 }
 
@@ -145,6 +151,7 @@ export function createApp(deps: AppDeps): App {
     contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
     deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner, environments: environmentList, local }),
     taskRunner,
+    events: createEventHub({ store, environments: environmentList, logger, fileSync, heartbeatMs: deps.eventsHeartbeatMs }),
   };
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
@@ -161,6 +168,7 @@ export function createApp(deps: AppDeps): App {
     ...usersRoutes(services.users),
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" (or "select", "inspect") for a GUID.
     ...syncRoutes(fileSync),
+    ...eventsRoutes(services.events),
     ...selectionRoutes(selection),
     ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
     ...environmentsRoutes(services.environments),

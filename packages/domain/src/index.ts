@@ -38,3 +38,4 @@ export * from './inspection/inspect-schemas.js';
 export * from './audit/audit-schemas.js';
 export * from './audit/field-changes.js';
 export * from './audit/environment-audit.js';
+export * from './audit/live-events.js';
