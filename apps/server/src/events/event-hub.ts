@@ -28,6 +28,8 @@ const MAX_RANGES = 100;
 interface Client {
   readonly actor: Actor;
   readonly res: Response;
+  /** An administrator: told of everything, without reading grants or owners. */
+  readonly seesAll: boolean;
   /** Messages held while the client's replay is read, so they follow it in order; null once live. */
   pending: Array<{ readonly id: number; readonly text: string }> | null;
 }
@@ -118,8 +120,16 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     return result;
   }
 
-  function fanOut(messages: readonly Message[], audience: ReadonlyMap<number, EventAudience>) {
-    for (const client of clients) {
+  /** Writes `messages` to `targets`, each getting those its caller may see (all of them, for those who see everything). */
+  function fanOut(targets: readonly Client[], messages: readonly Message[], audience: ReadonlyMap<number, EventAudience> | null) {
+    const everything = messages.map((message) => message.text).join('');
+    for (const client of targets) {
+      if (client.res.writableEnded) continue;
+      if (audience === null) {
+        if (client.pending) client.pending.push(...messages.map((message) => ({ id: message.event.id, text: message.text })));
+        else write(client, everything);
+        continue;
+      }
       let text = '';
       for (const message of messages) {
         if (!canSeeEvent(client.actor, message.event, audience.get(message.event.id) ?? {})) continue;
@@ -141,8 +151,15 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     const fresh = events.filter((event) => !delivered.has(event.id));
     if (fresh.length === 0) return;
     for (const event of fresh) remember(event.id);
-    if (clients.size === 0) return;
-    fanOut(fresh.map(messageOf), await audiences(fresh));
+    const messages = fresh.map(messageOf);
+    // Those who see everything first: they need no grants read, so they are not kept waiting for them.
+    const seeAll: Client[] = [];
+    const others: Client[] = [];
+    for (const client of clients) (client.seesAll ? seeAll : others).push(client);
+    fanOut(seeAll, messages, null);
+    // Read even with nobody else listening: the grants known now are what a later deletion is judged by.
+    const audience = await audiences(fresh);
+    fanOut(others.filter((client) => clients.has(client)), messages, audience);
   }
 
   /** Signals are handled one at a time, in the order they came. */
@@ -188,7 +205,7 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
       res.socket?.setNoDelay(true);
       // The comment makes the headers and the first bytes leave at once; `retry` paces reconnects.
       res.write('retry: 2000\n:\n\n');
-      const client: Client = { actor, res, pending: lastEventId === null ? null : [] };
+      const client: Client = { actor, res, seesAll: can(actor, 'environments:read-all'), pending: lastEventId === null ? null : [] };
       clients.add(client);
       res.on('close', () => clients.delete(client));
       if (lastEventId === null) return;
