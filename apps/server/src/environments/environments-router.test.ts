@@ -187,9 +187,12 @@ describeEachDialect('environments API on %s', (dialect) => {
     const grant = await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } });
     expect(EnvironmentPermissionSchema.parse(grant.body)).toMatchObject({ group_guid: group.guid, user_guid: null, environment_guid: environment.guid });
     expect((await listAs(publisher)).map((e) => e.guid)).toContain(environment.guid);
+    const member = (await server.request('GET', '/__api__/v1/environments', { as: publisher })).headers.get('etag')!;
 
     await server.request('DELETE', `/__api__/v1/groups/${group.guid}/members/${publisher.guid}`);
     expect((await listAs(publisher)).map((e) => e.guid)).not.toContain(environment.guid);
+    // Leaving a group changes no environment, yet the list they see: their old copy is not current.
+    expect((await server.request('GET', '/__api__/v1/environments', { as: publisher, headers: { 'if-none-match': member } })).status).toBe(200);
   });
 
   it('manages permissions: exactly one principal, no duplicates, known principals only', async () => {

@@ -146,7 +146,12 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
       const ranges: IdRanges = signal.ranges.length > MAX_RANGES ? [[signal.ranges[0]![0], signal.ranges.at(-1)![1]]] : signal.ranges;
       events = await store.audit.listInRanges(ranges);
     } else {
-      events = await store.audit.listAfter(cursor, REPLAY_LIMIT);
+      // After a reconnect: everything newer than what was delivered, however much it is.
+      events = [];
+      for (let page = await store.audit.listAfter(cursor, REPLAY_LIMIT); ; page = await store.audit.listAfter(page.at(-1)!.id, REPLAY_LIMIT)) {
+        events.push(...page);
+        if (page.length < REPLAY_LIMIT) break;
+      }
     }
     const fresh = events.filter((event) => !delivered.has(event.id));
     if (fresh.length === 0) return;
@@ -184,7 +189,11 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
         for (const client of clients) if (!client.pending) write(client, ':\n\n');
       }, heartbeatMs);
       heartbeat.unref();
-    })();
+    })().catch((error: unknown) => {
+      // The next stream tries again (the database may be back by then).
+      started = null;
+      throw error;
+    });
     return started;
   }
 

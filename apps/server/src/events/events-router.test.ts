@@ -139,8 +139,12 @@ describeEachDialect('the live event stream on %s', (dialect) => {
     expect(stream.messages).toEqual([]);
   });
 
-  it('ends every stream when the server stops, so clients reconnect elsewhere', async () => {
+  it('forgets a stream its client closed, and ends every stream when the server stops, so clients reconnect elsewhere', async () => {
     const other = await startTestServer({ dialect });
+    const gone = await streamOf(other, other.admin);
+    expect(other.app.services.events.connections()).toBe(1);
+    gone.close();
+    await expect.poll(() => other.app.services.events.connections()).toBe(0);
     const stream = await streamOf(other, other.admin);
     expect(other.app.services.events.connections()).toBe(1);
     await other.close();
