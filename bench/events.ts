@@ -97,6 +97,9 @@ async function main(): Promise<void> {
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
     ENVDESK_BOOTSTRAP_API_KEY: apiKey,
     ...(options['database-url'] ? { DATABASE_URL: options['database-url'] } : {}),
+    // A young generation of 1 MB instead of up to 16: garbage not yet collected would otherwise
+    // swing the resident size by more than 1,000 streams hold (the latencies pay the extra scavenges).
+    NODE_OPTIONS: '--max-semi-space-size=1',
   });
   const pid = server.child.pid!;
   const url = `${server.url}/__api__/v1/events`;
