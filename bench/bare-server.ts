@@ -12,7 +12,14 @@ const body = readFileSync(bodyFile);
 const app = express();
 // envdesk turns ETags off for this route too; hashing 6 MB per request would slow the baseline, not envdesk.
 app.set('etag', false);
-app.get('/list', (_req, res) => {
+// The conditional round's baseline: a fixed validator compared as a string, nothing else.
+const ETAG = 'W/"bare"';
+app.get('/list', (req, res) => {
+  res.set('ETag', ETAG);
+  if (req.get('if-none-match') === ETAG) {
+    res.status(304).end();
+    return;
+  }
   res.type('application/json').send(body);
 });
 const server = app.listen(Number(port), '127.0.0.1');

@@ -1,7 +1,9 @@
 /**
  * GET /__api__/v1/environments with 10,000 environments in the store, against a bare Express route
  * that sends the same bytes, in the same run. Goals at 10 connections: throughput ≥ 0.8× and
- * p99 ≤ 1.5× the bare route's. Both servers run in their own process, so neither shares an event
+ * p99 ≤ 1.5× the bare route's, and server CPU per request ≤ 1.1× the bare route's. A second round
+ * sends If-None-Match with the current ETag (a poller whose list has not changed): both answer 304,
+ * and the same ratios are printed for it. Both servers run in their own process, so neither shares an event
  * loop with the load tool. A MISS is a measurement, not a failure: the exit code is 0 unless a
  * request failed or the set-up broke.
  *
@@ -68,11 +70,19 @@ process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
 });
 
-/** A response body, whole; anything but 2xx is an error. */
-async function fetchList(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
+/** A response body, whole, and its ETag; anything but 2xx is an error. */
+async function fetchWithEtag(url: string, headers: Record<string, string> = {}): Promise<{ body: Buffer; etag: string }> {
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
-  return Buffer.from(await response.arrayBuffer());
+  const etag = response.headers.get('etag');
+  if (!etag) throw new Error(`GET ${url} sent no ETag`);
+  return { body: Buffer.from(await response.arrayBuffer()), etag };
+}
+
+/** Server CPU per request, envdesk over bare: the issue's goal is ≤ 1.1×. */
+function cpuGoal(envdesk: LoadFigures, bare: LoadFigures) {
+  const ratio = envdesk.serverCpuMsPerRequest / bare.serverCpuMsPerRequest;
+  return { name: 'server CPU/req envdesk/bare', ratio, target: '≤ 1.1', met: ratio <= 1.1 };
 }
 
 async function main(): Promise<void> {
@@ -100,7 +110,7 @@ async function main(): Promise<void> {
   servers.push(envdesk);
 
   const listUrl = `${envdesk.url}${LIST_PATH}`;
-  const body = await fetchList(listUrl, keyHeader);
+  const { body, etag } = await fetchWithEtag(listUrl, keyHeader);
   const items: unknown = JSON.parse(body.toString('utf8'));
   if (!Array.isArray(items) || items.length !== ENVIRONMENT_COUNT) {
     throw new Error(`expected ${ENVIRONMENT_COUNT} environments, got ${Array.isArray(items) ? items.length : typeof items}`);
@@ -120,7 +130,8 @@ async function main(): Promise<void> {
   });
   servers.push(bare);
   const bareUrl = `${bare.url}/list`;
-  if (!(await fetchList(bareUrl)).equals(body)) throw new Error('the bare route does not send the same bytes as envdesk');
+  const bareList = await fetchWithEtag(bareUrl);
+  if (!bareList.body.equals(body)) throw new Error('the bare route does not send the same bytes as envdesk');
 
   say(`response: ${items.length} environments, ${body.length} bytes (${(body.length / 1e6).toFixed(2)} MB) of JSON`);
   say(`load: autocannon, ${connections} connections over ${workers || 'no'} worker threads, ${warmupSeconds} s warm-up (discarded) then ${durationSeconds} s per run, bare and envdesk taking turns × ${rounds}; envdesk LOG_LEVEL=${logLevel}`);
@@ -146,12 +157,31 @@ async function main(): Promise<void> {
   const bareMedian = medianOf('bare (median)', bareRuns);
   const envdeskMedian = medianOf('envdesk (median)', envdeskRuns);
 
-  const goals = goalsMet(envdeskMedian, bareMedian);
+  // The conditional round: a client whose copy is current asks again and is answered 304, no body.
+  const bare304Load = { ...bareLoad, headers: { 'If-None-Match': bareList.etag }, expectStatus: 304 };
+  const envdesk304Load = { ...envdeskLoad, headers: { ...keyHeader, 'If-None-Match': etag }, expectStatus: 304 };
+  await measure('bare 304 warm-up', { ...bare304Load, durationSeconds: warmupSeconds });
+  await measure('envdesk 304 warm-up', { ...envdesk304Load, durationSeconds: warmupSeconds });
+  const bare304Runs: LoadFigures[] = [];
+  const envdesk304Runs: LoadFigures[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    bare304Runs.push(await run(`bare 304 (${round})`, bare304Load));
+    envdesk304Runs.push(await run(`envdesk 304 (${round})`, envdesk304Load));
+  }
+  const bare304Median = medianOf('bare 304 (med.)', bare304Runs);
+  const envdesk304Median = medianOf('envdesk 304 (med.)', envdesk304Runs);
+
+  const goals = [...goalsMet(envdeskMedian, bareMedian), cpuGoal(envdeskMedian, bareMedian)];
   say('');
   say(`GET ${LIST_PATH}: ${ENVIRONMENT_COUNT} environments, ${(body.length / 1e6).toFixed(2)} MB per response, ${connections} connections`);
   say(figuresTable([...bareRuns, ...envdeskRuns, bareMedian, envdeskMedian]));
   say('');
   say(goalsTable(goals));
+  say('');
+  say(`GET ${LIST_PATH} with If-None-Match (304, no body), ${connections} connections`);
+  say(figuresTable([...bare304Runs, ...envdesk304Runs, bare304Median, envdesk304Median]));
+  const ratio304 = (key: 'requestsPerSecond' | 'serverCpuMsPerRequest') => (envdesk304Median[key] / bare304Median[key]).toFixed(2);
+  say(`304 envdesk/bare: throughput ${ratio304('requestsPerSecond')}×, server CPU/req ${ratio304('serverCpuMsPerRequest')}× (envdesk ${envdesk304Median.serverCpuMsPerRequest.toFixed(3)} ms vs ${envdeskMedian.serverCpuMsPerRequest.toFixed(2)} ms for the full list)`);
   say('');
   const spread = Math.max(spreadOf(bareRuns), spreadOf(envdeskRuns));
   const disturbed = spread > NOISY_SPREAD;

@@ -27,12 +27,14 @@ export interface LoadOptions {
   readonly workers: number;
   /** The server's process, whose CPU time is read before and after the run. */
   readonly serverPid: number | undefined;
+  /** Every answer must have this status instead of a 2xx (a conditional round expects 304). */
+  readonly expectStatus?: number;
 }
 
 /** Runs the load tool against `url`; throws if any request failed, timed out or was answered non-2xx. */
 export async function measure(
   label: string,
-  { url, connections, durationSeconds, headers = {}, workers, serverPid }: LoadOptions,
+  { url, connections, durationSeconds, headers = {}, workers, serverPid, expectStatus }: LoadOptions,
 ): Promise<LoadFigures> {
   const serverCpuBefore = cpuSecondsOf(serverPid);
   const loadToolCpuBefore = process.cpuUsage();
@@ -47,9 +49,11 @@ export async function measure(
   const serverCpuAfter = cpuSecondsOf(serverPid);
   const loadToolCpu = process.cpuUsage(loadToolCpuBefore);
 
-  if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
+  const statuses = Object.keys(result.statusCodeStats ?? {});
+  const wrongStatus = expectStatus === undefined ? result.non2xx > 0 : statuses.some((status) => status !== String(expectStatus));
+  if (result.errors > 0 || result.timeouts > 0 || wrongStatus) {
     throw new Error(
-      `${label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses ` +
+      `${label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses${expectStatus ? ` (expected ${expectStatus})` : ''} ` +
         `(status counts ${JSON.stringify(result.statusCodeStats)})`,
     );
   }

@@ -24,6 +24,8 @@ import { deployRoutes, selectionRoutes } from './deploy/deploy-router.js';
 import { createDeployService } from './deploy/deploy-service.js';
 import { createSelectionService } from './deploy/selection-service.js';
 import { createEnvironmentListCache } from './environments/environment-list-cache.js';
+import { type EventHub, createEventHub } from './events/event-hub.js';
+import { eventsRoutes } from './events/events-router.js';
 import { createEnvironmentsService } from './environments/environments-service.js';
 import { environmentsRoutes } from './environments/environments-router.js';
 import { createEnvironmentHistoryService } from './environments/environment-history-service.js';
@@ -89,6 +91,8 @@ export interface AppDeps {
   readonly inspection?: InspectionSettings;
   /** The key content environment variables are sealed with (ENVDESK_SECRET_KEY or the data folder's key file). */
   readonly secretKey: Buffer;
+  /** How often open event streams get a heartbeat comment (15 s when absent). */
+  readonly eventsHeartbeatMs?: number;
 }
 
 export interface App {
@@ -103,6 +107,8 @@ export interface App {
     readonly contentEnvironment: ReturnType<typeof createContentEnvironmentService>;
     readonly deploy: ReturnType<typeof createDeployService>;
     readonly taskRunner: TaskRunner;
+    /** The open event streams: close() ends them when the server stops. */
+    readonly events: EventHub;
   };
 }
 
@@ -151,6 +157,7 @@ export function createApp(deps: AppDeps): App {
     contentEnvironment: createContentEnvironmentService({ store, clock, content, cipher: createVariableCipher(deps.secretKey) }),
     deploy: createDeployService({ store, clock, content, matching, tasks: taskRunner, environments: environmentList, local }),
     taskRunner,
+    events: createEventHub({ store, environments: environmentList, logger, fileSync, heartbeatMs: deps.eventsHeartbeatMs }),
   };
   const bundles = createBundlesService({ store, clock, content, maxBytes: bundleMaxBytes });
   const tasks = createTasksService({ store });
@@ -168,6 +175,7 @@ export function createApp(deps: AppDeps): App {
     ...auditRoutes(createAuditService({ store })),
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" (or "select", "inspect") for a GUID.
     ...syncRoutes(fileSync),
+    ...eventsRoutes(services.events),
     ...selectionRoutes(selection),
     ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
     ...environmentHistoryRoutes(createEnvironmentHistoryService({ store, clock, environmentsFile, tombstoneDays: deps.tombstoneDays })),

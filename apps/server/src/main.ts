@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     void (async () => {
       await fileSync?.stop();
       await tasks.drain(graceMs);
+      // Event streams never end by themselves: ended now, their clients reconnect to another replica.
+      services.events.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

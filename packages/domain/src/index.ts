@@ -44,3 +44,4 @@ export * from './audit/audit-actions.js';
 export * from './audit/audit-log-schemas.js';
 export * from './audit/audit-search.js';
 export * from './audit/environment-history.js';
+export * from './audit/live-events.js';

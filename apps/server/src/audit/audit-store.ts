@@ -44,7 +44,7 @@ function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
 }
 
 /** The record of every change (issue 13 § 1): appended in the change's transaction, never edited. */
-export function createAuditStore(db: Kysely<Database>) {
+export function createAuditStore(db: Kysely<Database>, announce: (ids: readonly number[]) => Promise<void> = async () => undefined) {
   /** Who the author is, as the event records it; a user who no longer exists is named by GUID. */
   async function who(author: AuditAuthor) {
     switch (author.kind) {
@@ -97,7 +97,33 @@ export function createAuditStore(db: Kysely<Database>) {
           .execute();
         ids.push(...rows.map((row) => row.id));
       }
+      // Open event streams learn of them once the change commits (events/event-hub.ts).
+      await announce(ids);
       return ids;
+    },
+
+    /** The highest id so far (0 when there is none): where a new reader of the feed starts. */
+    async latestId(): Promise<number> {
+      const row = await db.selectFrom('audit_events').select(({ fn }) => fn.max('id').as('id')).executeTakeFirst();
+      return Number(row?.id ?? 0);
+    },
+
+    /** The events with these ids, oldest first. */
+    async listInRanges(ranges: ReadonlyArray<readonly [number, number]>): Promise<AuditEvent[]> {
+      if (ranges.length === 0) return [];
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where((eb) => eb.or(ranges.map(([first, last]) => (first === last ? eb('id', '=', first) : eb.between('id', first, last)))))
+        .orderBy('id')
+        .execute();
+      return rows.map(toEvent);
+    },
+
+    /** Up to `limit` events after `id`, oldest first: what a reconnecting stream missed. */
+    async listAfter(id: number, limit: number): Promise<AuditEvent[]> {
+      const rows = await db.selectFrom('audit_events').selectAll().where('id', '>', id).orderBy('id').limit(limit).execute();
+      return rows.map(toEvent);
     },
 
     async find(id: number): Promise<AuditEvent | null> {

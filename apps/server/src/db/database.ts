@@ -15,6 +15,12 @@ export interface DatabaseConnection {
   readonly dialect: Dialect;
   /** Where the data lives, for logs: a file path or the PostgreSQL URL without its password. */
   readonly location: string;
+  /**
+   * PostgreSQL only: one dedicated connection per process LISTENing on `channel`, opened on the
+   * first call and opened again when it drops. `onReady` runs each time it is (re)connected, so
+   * the caller can read what was announced while it was not listening.
+   */
+  readonly listen?: (channel: string, onPayload: (payload: string) => void, onReady: () => void) => void;
   close(): Promise<void>;
 }
 
@@ -86,5 +92,90 @@ function openPostgres(driver: typeof pg, url: string, logger?: Logger): Database
   // The pool re-emits an idle client's error here; the client's own listener above has logged it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location, close: () => db.destroy() };
+  const listener = createListener(driver, url, location, logger);
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    listen: listener.listen,
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
+  };
+}
+
+const RECONNECT_MS = [100, 500, 1_000, 2_000, 5_000];
+
+/**
+ * The LISTEN connection: outside the pool, since a pooled client is handed to queries and would
+ * stop listening; a lost one is replaced after a short, growing wait.
+ */
+function createListener(driver: typeof pg, url: string, location: string, logger?: Logger) {
+  const channels = new Map<string, { onPayload: (payload: string) => void; onReady: () => void }>();
+  let client: pg.Client | null = null;
+  let connecting = false;
+  let closed = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | null = null;
+
+  function scheduleReconnect() {
+    if (closed || retry) return;
+    const wait = RECONNECT_MS[Math.min(failures, RECONNECT_MS.length - 1)]!;
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = null;
+      void connect();
+    }, wait);
+    retry.unref();
+  }
+
+  async function connect(): Promise<void> {
+    if (closed || connecting || client) return;
+    connecting = true;
+    const next = new driver.Client({ connectionString: url, keepAlive: true });
+    let dropped = false;
+    const drop = (error?: Error) => {
+      if (dropped) return;
+      dropped = true;
+      if (client === next) client = null;
+      if (!closed) logger?.warn({ err: error, database: location }, 'lost the PostgreSQL LISTEN connection; opening another');
+      void next.end().catch(() => undefined);
+      scheduleReconnect();
+    };
+    next.on('error', drop);
+    next.on('end', () => drop());
+    next.on('notification', (message) => channels.get(message.channel)?.onPayload(message.payload ?? ''));
+    try {
+      await next.connect();
+      for (const channel of channels.keys()) await next.query(`listen "${channel.replaceAll('"', '""')}"`);
+      if (closed) {
+        await next.end();
+        return;
+      }
+      client = next;
+      failures = 0;
+      for (const { onReady } of channels.values()) onReady();
+    } catch (error) {
+      drop(error as Error);
+    } finally {
+      connecting = false;
+    }
+  }
+
+  return {
+    listen(channel: string, onPayload: (payload: string) => void, onReady: () => void): void {
+      channels.set(channel, { onPayload, onReady });
+      if (client) {
+        void client.query(`listen "${channel.replaceAll('"', '""')}"`).then(onReady, () => undefined);
+      } else void connect();
+    },
+    async close(): Promise<void> {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const current = client;
+      client = null;
+      await current?.end().catch(() => undefined);
+    },
+  };
 }

@@ -37,6 +37,8 @@ export interface Store {
   readonly repositories: ReturnType<typeof createRepositoryStore>;
   readonly runtime: ReturnType<typeof createRuntimeStore>;
   readonly audit: ReturnType<typeof createAuditStore>;
+  /** Says which audit events were appended, once their transaction has committed (in any process on PostgreSQL). */
+  readonly feed: EventFeed;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. Nested calls join it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -51,7 +53,112 @@ export interface Store {
 /** PostgreSQL advisory lock keys (any fixed 64-bit numbers; they only need to differ). */
 const LOCK_KEYS = { 'environment-sync': 7_331_001, tags: 7_331_002, vanities: 7_331_003 } as const;
 
-function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolean): Store {
+/** Audit event ids as runs `[first, last]`: a sync appends thousands in a row. */
+export type IdRanges = ReadonlyArray<readonly [number, number]>;
+
+/**
+ * `appended`: these events are committed. `catch-up`: the feed may have missed some (it has just
+ * (re)connected to the database): read whatever is newer than what was seen.
+ */
+export type FeedSignal = { readonly kind: 'appended'; readonly ranges: IdRanges } | { readonly kind: 'catch-up' };
+
+export interface EventFeed {
+  subscribe(listener: (signal: FeedSignal) => void): () => void;
+}
+
+/** The NOTIFY channel; only ids travel on it, each process reads the events from the table. */
+const EVENTS_CHANNEL = 'envdesk_events';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD = 7_900;
+
+export function rangesOf(ids: readonly number[]): IdRanges {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const id of sorted) {
+    const last = ranges.at(-1);
+    if (last && id <= last[1] + 1) last[1] = Math.max(last[1], id);
+    else ranges.push([id, id]);
+  }
+  return ranges;
+}
+
+function encodeRanges(ranges: IdRanges): string {
+  const text = ranges.map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`)).join(',');
+  // Too many runs for one payload (interleaved writers): one run spanning them all; readers skip ids they have seen.
+  return text.length <= MAX_PAYLOAD ? text : `${ranges[0]![0]}-${ranges.at(-1)![1]}`;
+}
+
+/** Anyone who may connect to the database may NOTIFY: a payload that is not ours is ignored. */
+export function decodeRanges(payload: string): IdRanges {
+  const ranges: Array<[number, number]> = [];
+  for (const part of payload.split(',')) {
+    const match = /^(\d{1,15})(?:-(\d{1,15}))?$/.exec(part);
+    if (!match) return [];
+    const first = Number(match[1]);
+    const last = Number(match[2] ?? match[1]);
+    if (last < first) return [];
+    ranges.push([first, last]);
+  }
+  return ranges;
+}
+
+interface Feed extends EventFeed {
+  /** Whether appends are announced through PostgreSQL's NOTIFY (every process hears them) or in this process only. */
+  readonly notifies: boolean;
+  emit(signal: FeedSignal): void;
+}
+
+function createFeed(connection: Pick<DatabaseConnection, 'dialect' | 'listen'>): Feed {
+  const listeners = new Set<(signal: FeedSignal) => void>();
+  let listening = false;
+  const notifies = connection.dialect === 'postgres' && connection.listen !== undefined;
+  const emit = (signal: FeedSignal) => {
+    for (const listener of listeners) listener(signal);
+  };
+  return {
+    notifies,
+    emit,
+    subscribe(listener) {
+      listeners.add(listener);
+      if (notifies && !listening) {
+        listening = true;
+        connection.listen!(
+          EVENTS_CHANNEL,
+          (payload) => {
+            const ranges = decodeRanges(payload);
+            if (ranges.length > 0) emit({ kind: 'appended', ranges });
+          },
+          () => emit({ kind: 'catch-up' }),
+        );
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+/** What a transaction runs once it has committed (null outside a transaction: at once). */
+type AfterCommit = Array<() => void> | null;
+
+function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterCommit: AfterCommit): Store {
+  const inTransaction = afterCommit !== null;
+  /**
+   * Announces appended events: on PostgreSQL a NOTIFY in the appending transaction, which the
+   * database delivers to every listening process only if and when it commits; on SQLite (one
+   * process) the announcement waits for the commit here.
+   */
+  async function announce(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const ranges = rangesOf(ids);
+    if (feed.notifies) {
+      await sql`select pg_notify(${EVENTS_CHANNEL}, ${encodeRanges(ranges)})`.execute(db);
+    } else if (afterCommit) {
+      afterCommit.push(() => feed.emit({ kind: 'appended', ranges }));
+    } else {
+      feed.emit({ kind: 'appended', ranges });
+    }
+  }
   const store: Store = {
     dialect,
     environments: createEnvironmentsStore(db, dialect),
@@ -69,8 +176,15 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, inTransaction: boolea
     vanities: createVanitiesStore(db),
     repositories: createRepositoryStore(db),
     runtime: createRuntimeStore(db),
-    audit: createAuditStore(db),
-    transaction: (work) => (inTransaction ? work(store) : runTransaction(db, (trx) => work(storeOver(trx, dialect, true)))),
+    audit: createAuditStore(db, announce),
+    feed,
+    transaction: async (work) => {
+      if (inTransaction) return work(store);
+      const hooks: Array<() => void> = [];
+      const result = await runTransaction(db, (trx) => work(storeOver(trx, dialect, feed, hooks)));
+      for (const hook of hooks) hook();
+      return result;
+    },
     async lock(name) {
       if (!inTransaction) throw new Error('lock() is only meaningful inside a transaction');
       if (dialect === 'postgres') {
@@ -108,6 +222,6 @@ async function runTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Databa
   return result;
 }
 
-export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'>): Store {
-  return storeOver(connection.db, connection.dialect, false);
+export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'> & Partial<Pick<DatabaseConnection, 'listen'>>): Store {
+  return storeOver(connection.db, connection.dialect, createFeed(connection), null);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Actor, type EnvironmentGrant, type InstallationIndex, buildInstallationIndex, can } from '@envdesk/domain';
 import type { Store } from '../db/store.js';
 import type { EnvironmentWithGrants } from './environments-store.js';
@@ -12,14 +13,20 @@ interface Snapshot {
   readonly revision: number;
   serialised(): Serialised;
   index(): InstallationIndex;
+  grants(): ReadonlyMap<string, readonly EnvironmentGrant[]>;
 }
 
 /** One environments revision, read once; each form is made the first time it is asked for. */
 function snapshotOf(revision: number, rows: readonly EnvironmentWithGrants[]): Snapshot {
   let serialised: Serialised | null = null;
   let index: InstallationIndex | null = null;
+  let grants: Map<string, readonly EnvironmentGrant[]> | null = null;
   return {
     revision,
+    grants() {
+      grants ??= new Map(rows.map((row) => [row.environment.guid, row.grants]));
+      return grants;
+    },
     serialised() {
       if (!serialised) {
         const entries = rows.map(({ environment, grants }) => ({ json: JSON.stringify(environment), grants }));
@@ -63,13 +70,45 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
     return snapshot;
   }
 
+  /**
+   * A weak validator of what `actor` gets at `revision`: the list changes only with the revision,
+   * and who sees which entries only with the caller's role, account and groups (their grants are
+   * part of the revision).
+   */
+  function etagOf(actor: Actor, revision: number): string {
+    if (can(actor, 'environments:read-all')) return `W/"environments-${revision}"`;
+    const who = createHash('sha256').update(`${actor.role}\n${actor.guid}\n${[...actor.groupGuids].sort().join(',')}`).digest('base64url').slice(0, 16);
+    return `W/"environments-${revision}-${who}"`;
+  }
+
+  /**
+   * The list `actor` may see, with its ETag: a client whose copy has that ETag is answered 304
+   * without the list being serialised or filtered at all.
+   */
+  async function list(actor: Actor): Promise<{ readonly etag: string; body(): Buffer }> {
+    const snapshot = await current();
+    return {
+      etag: etagOf(actor, snapshot.revision),
+      body() {
+        const { all, entries } = snapshot.serialised();
+        if (can(actor, 'environments:read-all')) return all;
+        const visible = entries.filter((entry) => can(actor, 'environments:read', entry)).map((entry) => entry.json);
+        return Buffer.from(`[${visible.join(',')}]`);
+      },
+    };
+  }
+
   return {
     /** The JSON bytes of the environments `actor` may see. */
     async listJson(actor: Actor): Promise<Buffer> {
-      const { all, entries } = (await current()).serialised();
-      if (can(actor, 'environments:read-all')) return all;
-      const visible = entries.filter((entry) => can(actor, 'environments:read', entry)).map((entry) => entry.json);
-      return Buffer.from(`[${visible.join(',')}]`);
+      return (await list(actor)).body();
+    },
+
+    list,
+
+    /** Each environment's grants as of the current revision, by GUID (whom an event about it may reach). */
+    async grantsByGuid(): Promise<ReadonlyMap<string, readonly EnvironmentGrant[]>> {
+      return (await current()).grants();
     },
 
     /**

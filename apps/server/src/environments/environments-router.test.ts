@@ -151,6 +151,35 @@ describeEachDialect('environments API on %s', (dialect) => {
     expect(denied.body).toMatchObject({ code: ErrorCode.PermissionDenied });
   });
 
+  it('answers a list request whose If-None-Match still holds with an empty 304, per caller and until anything changes', async () => {
+    const list = (user: TestUser, etag?: string) => server.request('GET', '/__api__/v1/environments', { as: user, headers: etag ? { 'if-none-match': etag } : {} });
+    const first = await list(server.admin);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    expect(first.headers.get('cache-control')).toContain('no-cache');
+    const unchanged = await list(server.admin, etag);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    expect(unchanged.headers.get('etag')).toBe(etag);
+    // The strong form and a list of tags match too (clients and proxies send either).
+    expect((await list(server.admin, `"x", ${etag.slice(2)}`)).status).toBe(304);
+
+    // Another caller sees another list: the administrator's tag is no good for a publisher.
+    const asPublisher = await list(publisher, etag);
+    expect(asPublisher.status).toBe(200);
+    const publisherEtag = asPublisher.headers.get('etag')!;
+    expect(publisherEtag).not.toBe(etag);
+    expect((await list(publisher, publisherEtag)).status).toBe(304);
+
+    const created = await create({ title: 'Changes the list' });
+    const changed = await list(server.admin, etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect((changed.body as Array<{ guid: string }>).map((environment) => environment.guid)).toContain(created.guid);
+    expect((await list(publisher, publisherEtag)).status).toBe(200);
+    expect((await list(viewer, etag)).status).toBe(403);
+  });
+
   it('grants through a group reach its members, and the list follows permission changes', async () => {
     const environment = await create({ title: 'Group only' });
     const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `analysts-${dialect}` } })).body;
@@ -158,9 +187,12 @@ describeEachDialect('environments API on %s', (dialect) => {
     const grant = await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } });
     expect(EnvironmentPermissionSchema.parse(grant.body)).toMatchObject({ group_guid: group.guid, user_guid: null, environment_guid: environment.guid });
     expect((await listAs(publisher)).map((e) => e.guid)).toContain(environment.guid);
+    const member = (await server.request('GET', '/__api__/v1/environments', { as: publisher })).headers.get('etag')!;
 
     await server.request('DELETE', `/__api__/v1/groups/${group.guid}/members/${publisher.guid}`);
     expect((await listAs(publisher)).map((e) => e.guid)).not.toContain(environment.guid);
+    // Leaving a group changes no environment, yet the list they see: their old copy is not current.
+    expect((await server.request('GET', '/__api__/v1/environments', { as: publisher, headers: { 'if-none-match': member } })).status).toBe(200);
   });
 
   it('manages permissions: exactly one principal, no duplicates, known principals only', async () => {

@@ -20,6 +20,16 @@ function sendEnvironment(res: Response, environment: Environment): void {
   res.set('ETag', environmentEtag(environment)).json(environment);
 }
 
+/** RFC 9110 § 13.1.2: a weak comparison against each listed tag, or `*`. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === opaque;
+  });
+}
+
 /** The If-Match condition of a write; permission routes never read it (they are not refused as stale). */
 function ifMatchOf(req: Request) {
   const condition = parseIfMatch(req.get('if-match'));
@@ -39,7 +49,14 @@ export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
     ),
 
     route('get', '/v1/environments', 'environments:read', async (req, res) => {
-      res.type('application/json').send(await service.listJson(actorOf(req)));
+      const list = await service.list(actorOf(req));
+      // Revalidated on every use: a poller with the current list pays one revision read.
+      res.set({ ETag: list.etag, 'Cache-Control': 'private, no-cache' });
+      if (matchesIfNoneMatch(req.get('if-none-match'), list.etag)) {
+        res.status(304).end();
+        return;
+      }
+      res.type('application/json').send(list.body());
     }),
 
     route('post', '/v1/environments', 'environments:write', async (req, res) => {

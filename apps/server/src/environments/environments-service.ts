@@ -103,6 +103,12 @@ export function createEnvironmentsService({
   }
 
   return {
+    /** The list `actor` may see and its ETag (a 304 never serialises it). */
+    list(actor: Actor) {
+      authorize(actor, 'environments:read');
+      return listCache.list(actor);
+    },
+
     listJson(actor: Actor): Promise<Buffer> {
       authorize(actor, 'environments:read');
       return listCache.listJson(actor);

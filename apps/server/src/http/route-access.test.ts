@@ -1,6 +1,7 @@
 import { ErrorCode, type UserRole } from '@envdesk/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBuilders } from '../test/builders.js';
+import { openEventStream } from '../test/event-stream.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 import type { UserRecord } from '../users/users-store.js';
 
@@ -47,6 +48,7 @@ const expected: Record<string, Expectation> = {
   'GET /v1/server_settings/tensorflow': staff,
   'GET /v1/server_settings/nodejs': staff,
   'GET /v1/environments/sync': admins,
+  'GET /v1/events': staff,
   'GET /v1/environments': staff,
   'POST /v1/environments': admins,
   'GET /v1/environments/:guid': staff,
@@ -115,6 +117,9 @@ const expected: Record<string, Expectation> = {
   'POST /variants/:id/render': staff,
 };
 
+/** Routes whose answer, when allowed, is a stream that never ends: judged from its status and headers, then closed. */
+const streams = new Set(['GET /v1/events']);
+
 type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;
 const callers: Caller[] = ['anonymous', 'invalid key', 'locked user', 'viewer', 'publisher', 'administrator'];
 
@@ -166,6 +171,16 @@ describe('every API route × every kind of caller', () => {
       .replace(':id', '999999');
   }
 
+  /** A stream's status and headers; its body only when it is a refusal (JSON that ends). */
+  async function streamHead(path: string, key: string | undefined) {
+    const stream = await openEventStream(`${server.url}/__api__${path}`, key ? { authorization: `Key ${key}` } : {});
+    if (stream.status === 200) {
+      stream.close();
+      return { status: stream.status, headers: stream.headers, body: undefined };
+    }
+    return { status: stream.status, headers: stream.headers, body: JSON.parse(await stream.text()) };
+  }
+
   const cases = Object.entries(expected).flatMap(([key, rule]) => callers.map((caller) => [key, caller, rule] as const));
 
   it.each(cases)('%s as %s', async (key, caller, rule) => {
@@ -177,10 +192,12 @@ describe('every API route × every kind of caller', () => {
         : caller === 'invalid key'
           ? { key: 'not-a-real-key' }
           : { as: users[caller] };
-    const response = await server.request(method, `/__api__${path}`, { ...auth, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
+    const response = streams.has(key)
+      ? await streamHead(path, 'as' in auth ? auth.as?.key : auth.key)
+      : await server.request(method, `/__api__${path}`, { ...auth, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
 
     expect(response.status).toBeLessThan(500);
-    expect(response.headers.get('content-type') ?? 'application/json').toMatch(/application\/json/);
+    expect(response.headers.get('content-type') ?? 'application/json').toMatch(streams.has(key) && response.status === 200 ? /^text\/event-stream/ : /application\/json/);
     if (rule === 'public') {
       expect([401, 403]).not.toContain(response.status);
     } else if (caller === 'anonymous') {

@@ -106,6 +106,15 @@ export function createFileSync({
     last_error: null,
     pending_removal: null,
   };
+  const statusListeners = new Set<(status: SyncStatus) => void>();
+  /** A new status; listeners hear of it when what the banner shows (failed, removal pending) changed. */
+  function setStatus(next: SyncStatus) {
+    const before = status;
+    status = next;
+    if (Boolean(before.last_error) !== Boolean(next.last_error) || Boolean(before.pending_removal) !== Boolean(next.pending_removal)) {
+      for (const listener of statusListeners) listener(next);
+    }
+  }
   let signature: string | null = null;
   let lastHashTime = 0;
   /** The hash (or MISSING) of the content the database reflects. */
@@ -192,7 +201,7 @@ export function createFileSync({
     if (JSON.stringify(status.pending_removal) !== JSON.stringify(pending)) {
       logger.warn({ file: path, ...pending }, `the environments file is ${reason}; its environments will be removed at ${pending.at} unless it comes back`);
     }
-    status = { ...status, pending_removal: pending };
+    setStatus({ ...status, pending_removal: pending });
     scheduleFollowUp(remaining);
     return false;
   }
@@ -207,7 +216,7 @@ export function createFileSync({
     const hash = read.kind === 'read' ? read.hash : null;
     if (absence && entries.length > 0) logger.info({ file: path }, 'the environments file is back; nothing is removed');
     absence = null;
-    status = { ...status, hash, last_sync_time: timestamp(clock), last_changes: [...outcome.value.changes], last_error: null, pending_removal: null };
+    setStatus({ ...status, hash, last_sync_time: timestamp(clock), last_changes: [...outcome.value.changes], last_error: null, pending_removal: null });
     appliedKey = read.kind === 'read' ? read.hash : MISSING;
     const counts = Object.fromEntries(['create', 'update', 'adopt', 'delete', 'restore'].map((kind) => [kind, outcome.value.changes.filter((c) => c.kind === kind).length]));
     logger.info({ file: path, missing: read.kind === 'missing', ...counts, unchanged: outcome.value.unchanged }, 'environments file synced');
@@ -216,7 +225,7 @@ export function createFileSync({
   function recordFailure(error: unknown) {
     const failure = error instanceof SyncFailure ? error : new SyncFailure(`sync of ${path} failed: ${(error as Error).message}`);
     if (status.last_error?.message !== failure.message) logger.error({ file: path, problems: failure.problems }, failure.message);
-    status = { ...status, last_error: { time: timestamp(clock), message: failure.message, problems: [...failure.problems] } };
+    setStatus({ ...status, last_error: { time: timestamp(clock), message: failure.message, problems: [...failure.problems] } });
     // Force a re-read next poll: the cause may be outside the file (a database hiccup).
     signature = null;
   }
@@ -237,7 +246,7 @@ export function createFileSync({
       // Back to what is applied (the file returned within the grace period): nothing to do.
       if (absence) logger.info({ file: path }, 'the environments file is back; nothing is removed');
       absence = null;
-      if (status.pending_removal) status = { ...status, pending_removal: null };
+      if (status.pending_removal) setStatus({ ...status, pending_removal: null });
       return;
     }
     const firstSeen = streak?.since ?? now;
@@ -311,6 +320,14 @@ export function createFileSync({
     },
 
     status: (): SyncStatus => status,
+
+    /** Calls `listener` whenever the sync starts or stops failing, or a removal starts or stops pending. */
+    onStatusChange(listener: (status: SyncStatus) => void): () => void {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    },
 
     async stop(): Promise<void> {
       stopped = true;

@@ -25,16 +25,18 @@ export function createTasksService({ store }: { store: Pick<Store, 'tasks' | 'us
   return {
     /**
      * A task as Connect's clients poll it: lines from `first` on, `last` to pass back next time;
-     * with `wait`, the answer waits (up to that many seconds) for the task to finish.
+     * with `wait`, the answer waits (up to that many seconds) for the task to finish, or with
+     * `until: 'output'` for its next lines.
      */
-    async get(actor: Actor, id: string, query: { first: number; wait: number }): Promise<Task> {
+    async get(actor: Actor, id: string, query: { first: number; wait: number; until?: 'finished' | 'output' | undefined }): Promise<Task> {
       authorize(actor, 'tasks:read');
       let task = await store.tasks.find(id);
       if (!task) throw taskMissing();
       const starter = await store.users.findById(task.user_id);
       authorize(actor, 'tasks:read', { user_guid: starter?.user.guid ?? null }, taskMissing);
       const deadline = Date.now() + Math.min(query.wait, MAX_WAIT_SECONDS) * 1000;
-      while (!task.finished && Date.now() < deadline) {
+      const hasNewLines = (current: TaskRecord) => query.until === 'output' && current.output.length > query.first;
+      while (!task.finished && !hasNewLines(task) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         task = (await store.tasks.find(id)) ?? task;
       }

@@ -16,6 +16,7 @@ import {
   DeleteRuntimeCacheInputSchema,
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
+  EventsQuerySchema,
   ExplainSelectionInputSchema,
   InspectImageInputSchema,
   LegacyApplicationsQuerySchema,
@@ -72,6 +73,7 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'PUT /v1/users/:guid': { body: UpdateUserInputSchema },
   'POST /v1/users/:guid/lock': { body: LockUserInputSchema },
   'GET /v1/groups': { query: ListGroupsQuerySchema },
+  'GET /v1/events': { query: EventsQuerySchema },
   'POST /v1/groups': { body: CreateGroupInputSchema },
   'GET /v1/groups/:guid/members': { query: ListGroupsQuerySchema },
   'POST /v1/groups/:guid/members': { body: AddGroupMemberInputSchema },
@@ -401,7 +403,9 @@ describeOnDialect(dialect, 'every API route under hostile requests on %s', (dial
           headers: headersOf(request),
           body: request.body.bytes && route.method !== 'get' ? new Uint8Array(request.body.bytes) : undefined,
         });
-        const text = await response.text();
+        // An accepted event stream never ends: its status and type are the answer, the stream is closed.
+        const streaming = response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+        const text = streaming ? (await response.body?.cancel(), '') : await response.text();
         await server.app.services.taskRunner.settle();
         lastDump = await dump();
         tally.cases += 1;

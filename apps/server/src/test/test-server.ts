@@ -7,7 +7,7 @@ import { type App, createApp, decideContinue } from '../app.js';
 import { hashPassword } from '../auth/secrets.js';
 import type { SignInLimits } from '../auth/sign-in-throttle.js';
 import { type Clock, newGuid, systemClock, timestamp } from '../clock.js';
-import type { Dialect } from '../db/database.js';
+import { type Dialect, openDatabase } from '../db/database.js';
 import { type Store, createStore } from '../db/store.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { InspectionSettings } from '../inspection/inspect-service.js';
@@ -76,10 +76,20 @@ export interface TestServerOptions {
   readonly localInstallations?: LocalInstallations;
   /** Image inspection's caps and registry access (the production defaults, no credentials, https only when absent). */
   readonly inspection?: InspectionSettings;
+  /** The event streams' heartbeat interval (15 s when absent). */
+  readonly eventsHeartbeatMs?: number;
+  /** A second replica: its own connection (and LISTEN connection) to this server's database, which it leaves in place when closed. */
+  readonly replicaOf?: TestServer;
+}
+
+/** Another connection to `database`, as a second process would open it; closing it leaves the database. */
+async function replicaDatabase(database: TestDatabase): Promise<TestDatabase> {
+  const connection = await openDatabase(database.options);
+  return { connection, options: database.options, cleanup: () => connection.close() };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await openTestDatabase(options.dialect ?? 'sqlite');
+  const database = options.replicaOf ? await replicaDatabase(options.replicaOf.database) : await openTestDatabase(options.dialect ?? 'sqlite');
   const store = createStore(database.connection);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -94,7 +104,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw error;
     });
   }
-  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tombstoneDays: options.sync?.tombstoneDays, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, inspection: options.inspection, secretKey: randomBytes(32) });
+  const app = createApp({ store, logger, clock, webDir: null, version: 'test', fileSync, environmentsFile, tombstoneDays: options.sync?.tombstoneDays, tasks: { staleMs: options.taskStaleMs }, signInLimits: options.signInLimits, trustProxy: options.trustProxy, bundleMaxBytes: options.bundleMaxBytes, localInstallations: options.localInstallations, inspection: options.inspection, secretKey: randomBytes(32), eventsHeartbeatMs: options.eventsHeartbeatMs });
   const server: Server = await new Promise((resolve) => {
     const listening = app.app.listen(0, '127.0.0.1', () => resolve(listening));
     decideContinue(listening, app.app);
@@ -115,7 +125,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return { guid: record.user.guid, username, password, key, role };
   }
 
-  const admin = await addUser('administrator', { username: 'admin' });
+  const admin = options.replicaOf ? options.replicaOf.admin : await addUser('administrator', { username: 'admin' });
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> {
     const key = opts.key ?? (opts.as === null ? undefined : (opts.as ?? admin).key);
@@ -148,6 +158,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     request,
     async close() {
       await fileSync?.stop();
+      app.services.events.close();
       app.services.taskRunner.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.cleanup();

@@ -10,6 +10,7 @@ import { useLogout } from '../features/auth/api/logout';
 import { HOME_PATH, signInPath } from '../features/auth/return-path';
 import { EnvironmentsPage } from '../features/environments/environments-page';
 import { offers } from '../lib/access';
+import { useLiveEvents } from '../lib/live-events';
 import { errorMessage } from '../lib/api-client';
 
 // The form is the largest part of the app and only administrators use most of it: it loads on first use.
@@ -85,13 +86,18 @@ function SignedIn({ children }: { children: ReactNode }) {
   }
   if (!currentUser.data) return <Redirect href={signInPath(href)} />;
   return (
-    <AppFrame
-      user={currentUser.data}
-      onSignOut={() => logout.mutate()}
-      signingOut={logout.isPending}
-      signOutError={logout.isError ? `Signing out failed. ${errorMessage(logout.error)}` : null}
-    >
-      <SignedInUser.Provider value={currentUser.data}>{children}</SignedInUser.Provider>
+    <SignedInFrame user={currentUser.data} onSignOut={() => logout.mutate()} signingOut={logout.isPending} signOutError={logout.isError ? `Signing out failed. ${errorMessage(logout.error)}` : null}>
+      {children}
+    </SignedInFrame>
+  );
+}
+
+/** The frame of every signed-in page, and the one event stream that keeps them current. */
+function SignedInFrame({ user, children, ...frame }: { user: User; children: ReactNode; onSignOut: () => void; signingOut: boolean; signOutError: string | null }) {
+  useLiveEvents(user);
+  return (
+    <AppFrame user={user} {...frame}>
+      <SignedInUser.Provider value={user}>{children}</SignedInUser.Provider>
     </AppFrame>
   );
 }

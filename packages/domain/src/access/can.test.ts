@@ -136,6 +136,9 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'runtimes:read': {
     'role alone':                          [Y,    Y,         _],
   },
+  'events:read': {
+    'role alone':                          [Y,    Y,         _],
+  },
   'content:read': {
     'role alone':                          [Y,    Y,         Y],
     'they own it':                         [Y,    Y,         Y],

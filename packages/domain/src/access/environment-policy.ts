@@ -35,6 +35,8 @@ export interface EnvironmentSubjects {
   'environment-permissions:manage': never;
   /** Which language versions the environments offer (`/v1/server_settings/python`, `rsconnect details`). */
   'runtimes:read': never;
+  /** Open the live stream of changes (`/v1/events`); each event is then shown only to whoever may read its record. */
+  'events:read': never;
 }
 
 /**
@@ -65,4 +67,6 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   'environment-permissions:manage': { roles: administrators },
   // Connect answers publishers and administrators; each sees only the environments they may read.
   'runtimes:read': { roles: staff },
+  // Viewers see no environments, so a stream of their changes would carry nothing for them.
+  'events:read': { roles: staff },
 };

@@ -253,6 +253,11 @@ export const TaskQuerySchema = z.object({
   first: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
   /** Seconds to wait for the task to finish (long poll); capped by the server. */
   wait: z._default(z.coerce.number().check(z.gte(0)), 0),
+  /**
+   * envdesk: `output` answers as soon as there are lines after `first` (or the task finished),
+   * so a log follows its task line by line; `finished` (Connect's behaviour) waits for the end.
+   */
+  until: z.optional(z.enum(['finished', 'output'])),
 });
 
 export const TaskSchema = z.object({

@@ -1,4 +1,4 @@
-import { ApiError, type EditConflictPayload, type Environment, ErrorCode, type User } from '@envdesk/domain';
+import { ApiError, type EditConflictPayload, type Environment, ErrorCode, type User, environmentEtag } from '@envdesk/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { LoadError } from '../../components/load-error';
 import { Suspense, lazy, useState } from 'react';
@@ -6,6 +6,7 @@ import { useAnnounce } from '../../components/announcer';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
+import { useLastChange } from '../../lib/live-events';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useDeleteEnvironment } from './api/delete-environment';
 import { useEnvironmentPermissions } from './api/environment-permissions';
@@ -212,6 +213,21 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
   const managed = environment.managed_by !== null;
   const detailsLocked = managed || !canWrite;
   const title = displayTitle(environment);
+  // Someone else saved it while this form is open: the stream reloaded it (`loaded`), the form keeps the version it opened.
+  const lastChange = useLastChange('environment', loaded.guid);
+  const changedElsewhere = loaded.updated_time !== environment.updated_time && lastChange !== undefined && lastChange.user_guid !== user.guid;
+
+  /** The 412 dialog's comparison, opened before saving: their version next to what this form holds now. */
+  const compareWithTheirs = () => {
+    const draft = readDraft(key);
+    const updatedBy = lastChange?.user_guid ? { guid: lastChange.user_guid, username: lastChange.user_description } : null;
+    setOverwriteError(null);
+    setConflict({
+      payload: { reason: 'stale', etag: environmentEtag(loaded), environment: loaded, updated_by: updatedBy },
+      values: draft?.values ?? formValuesFrom(environment),
+      grants: draft?.grants ?? initialGrants,
+    });
+  };
 
   /** Saves `values` over `base`; a 412 opens the comparison instead of failing the form. */
   const saveOver = async (base: Environment, values: EnvironmentFormValues, grants: readonly GrantRow[]): Promise<void> => {
@@ -268,6 +284,21 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
     <>
       <BackLink />
       <Page title={detailsLocked ? title : `Edit “${title}”`} lead={lead}>
+        {changedElsewhere && (
+          <div role="status" className="notice changed-elsewhere">
+            <p>
+              Changed by <strong>{lastChange.user_description}</strong> just now.
+            </p>
+            <div className="notice-actions">
+              <button type="button" className="button" onClick={compareWithTheirs}>
+                Compare with this form
+              </button>
+              <button type="button" className="button button-quiet" onClick={() => reloadTheirs(loaded)}>
+                Show their version
+              </button>
+            </div>
+          </div>
+        )}
         <EnvironmentForm
           key={generation}
           mode="edit"

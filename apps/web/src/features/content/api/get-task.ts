@@ -3,9 +3,12 @@ import { queryOptions, skipToken, useQuery } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
 import { contentKeys } from './list-content';
 
-/** GET /v1/tasks/{id}?first=N&wait=S: the log lines from `first` on; the answer waits up to S seconds for the task to finish. */
+/**
+ * GET /v1/tasks/{id}?first=N&wait=S&until=output: the log lines from `first` on; the answer comes
+ * as soon as there is a line after them or the task ends, or after S seconds.
+ */
 export async function getTask(id: string, { first, wait }: { first: number; wait: number }, signal?: AbortSignal): Promise<Task> {
-  const path = `/v1/tasks/${encodeURIComponent(id)}?first=${first}&wait=${wait}`;
+  const path = `/v1/tasks/${encodeURIComponent(id)}?first=${first}&wait=${wait}&until=output`;
   return TaskSchema.parse(await apiClient.get(path, { signal }));
 }
 
@@ -20,8 +23,8 @@ export interface TaskLog {
   readonly error: string;
 }
 
-/** Each answer holds the server for up to this long, so polling at once after it costs nothing. */
-const WAIT_SECONDS = 1;
+/** A quiet task holds each request this long; a line written ends it at once, so the log follows line by line. */
+const WAIT_SECONDS = 10;
 /** After a failed poll (the server restarting, the network gone), wait this long before the next. */
 const AFTER_FAILURE_MS = 2_000;
 

@@ -1,0 +1,19 @@
+import { ApiError, ErrorCode, EventIdSchema, EventsQuerySchema, parseOrThrow } from '@envdesk/domain';
+import { type RouteSpec, actorOf, route } from '../http/routes.js';
+import type { EventHub } from './event-hub.js';
+
+/** `GET /v1/events` (envdesk): the changes the caller may see, as server-sent events. */
+export function eventsRoutes(hub: EventHub): RouteSpec[] {
+  return [
+    route('get', '/v1/events', 'events:read', async (req, res) => {
+      const query = parseOrThrow(EventsQuerySchema, req.query);
+      // EventSource sends the header when it reconnects; the query is for clients that cannot set headers.
+      const header = req.get('last-event-id');
+      if (header !== undefined && header !== '' && !EventIdSchema.safeParse(header).success) {
+        throw new ApiError(ErrorCode.BadRequest, 'Last-Event-ID must be an event id (digits).', { field: 'Last-Event-ID' });
+      }
+      const resumeFrom = query.lastEventId ?? (header || undefined);
+      await hub.open(actorOf(req), res, resumeFrom === undefined ? null : Number(resumeFrom));
+    }),
+  ];
+}
