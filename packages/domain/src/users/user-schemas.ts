@@ -105,7 +105,7 @@ export const CreatedApiKeySchema = z.extend(ApiKeySchema, { key: z.string() });
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 
 export const CreateApiKeyInputSchema = z.object({
-  name: lineOfText({ trim: true }).check(z.minLength(1, 'is required'), z.maxLength(100)),
+  name: lineOfText({ trim: true }).check(z.minLength(1, 'is required'), z.maxLength(100, 'must be at most 100 characters')),
 });
 
 /** Connect's paginated list shape for users, groups and members. */
