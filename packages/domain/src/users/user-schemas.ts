@@ -83,6 +83,13 @@ export const ListGroupsQuerySchema = z.object({
 });
 export type ListGroupsQuery = z.infer<typeof ListGroupsQuerySchema>;
 
+/**
+ * `GET /v1/auth/session` (envdesk): who is signed in, or null. The web app starts with it rather
+ * than with `GET /v1/user`, whose 401 for a signed-out visitor browsers log as a console error.
+ */
+export const SessionStateSchema = z.object({ user: z.nullable(UserSchema) });
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
 /** Bounded, so a sign-in attempt (recorded by the throttle before its password is checked) stays small. */
 export const LoginInputSchema = z.object({
   username: lineOfText().check(z.minLength(1, 'is required'), z.maxLength(256)),

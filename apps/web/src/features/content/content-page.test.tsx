@@ -127,7 +127,7 @@ describe('the content page’s Runtime section', () => {
       [`GET /__api__/v1/content/${fresh.guid}/bundles`]: () => json(200, []),
       [`GET /__api__/v1/content/${fresh.guid}/deployments`]: () => json(200, []),
     });
-    renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
+    const fake = renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
     const user = userEvent.setup();
     await screen.findByRole('heading', { name: 'Fresh', level: 1 });
     await screen.findByText('No bundles yet. Upload one, then deploy it to build and run the content.');
@@ -146,6 +146,8 @@ describe('the content page’s Runtime section', () => {
     await screen.findByText('Saved: “Fresh” builds and runs in “R 4.3 / Python 3.10”.');
     // Never deployed: nothing to rebuild.
     expect(screen.queryByText('Rebuilds on next deploy')).toBeNull();
+    // Without a bundle the judgement could only be refused: it is never asked for.
+    expect(fake.requests.some((request) => request.path === '/__api__/v1/environments/select')).toBe(false);
   });
 
   it('says why content an administrator cleared the package cache of rebuilds, and how to rebuild it now', async () => {
