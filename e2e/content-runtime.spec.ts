@@ -64,6 +64,12 @@ test('a publisher switches a content item from Automatic to a specific environme
   await runtime(page).getByRole('radio', { name: 'Use a specific environment' }).check();
   await expect(runtime(page).getByText('No environment chosen yet: pick one in the list below.')).toBeVisible();
   const picker = runtime(page).getByRole('table', { name: 'Environments to choose from' });
+  // Compatible first, and only those at first: the filter is on.
+  const onlyCompatible = runtime(page).getByRole('checkbox', { name: 'Only environments that can run it' });
+  await expect(onlyCompatible).toBeChecked();
+  await expect(picker.getByRole('columnheader', { name: 'Compatibility' })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(picker.getByRole('radio', { name: 'R 4.3 / Python 3.10', exact: true })).toHaveCount(0);
+  await onlyCompatible.uncheck();
   await runtime(page).getByLabel('Search environments').fill('3.1');
   await expect(runtime(page).getByText(/^\d+ of \d+ environments$/)).toBeVisible();
   // Incompatible: listed with the reason, and cannot be chosen.

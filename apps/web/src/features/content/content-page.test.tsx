@@ -64,6 +64,15 @@ describe('the content page’s Runtime section', () => {
 
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    // Those that can run it, compatible first, with the filter on: the incompatible one is hidden.
+    const filter = within(runtime()).getByRole('checkbox', { name: 'Only environments that can run it' });
+    expect(filter).toHaveProperty('checked', true);
+    const radioNames = () => within(picker).getAllByRole('radio').map((radio) => radio.getAttribute('aria-label'));
+    expect(radioNames()).toEqual(['Custom image classifier', 'R 4.4 / Python 3.11']);
+    expect(within(picker).getByRole('columnheader', { name: 'Compatibility' }).getAttribute('aria-sort')).toBe('ascending');
+    await user.click(filter);
+    // Every one, still those that can run it first (by title within each).
+    expect(radioNames()).toEqual(['Custom image classifier', 'R 4.4 / Python 3.11', 'R 4.3 / Python 3.10']);
     const olderRadio = within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement;
     expect(olderRadio.disabled).toBe(true);
     const reason = document.getElementById(olderRadio.getAttribute('aria-describedby') ?? '');
@@ -103,10 +112,26 @@ describe('the content page’s Runtime section', () => {
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    await user.click(within(runtime()).getByRole('checkbox', { name: 'Only environments that can run it' }));
     await user.type(within(runtime()).getByLabelText('Search environments'), '3.11');
     await waitFor(() => expect(window.location.search).toBe('?q=3.11'));
     await user.click(within(within(picker).getByRole('columnheader', { name: 'Python' })).getByRole('button'));
     expect(window.location.search).toBe('?q=3.11&sort=python');
+    // Compatibility sorts too, and its first click puts those that cannot run it last.
+    await user.click(within(within(picker).getByRole('columnheader', { name: 'Compatibility' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=3.11&sort=compatibility');
+    await user.click(within(within(picker).getByRole('columnheader', { name: 'Compatibility' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=3.11&sort=-compatibility');
+    await user.clear(within(runtime()).getByLabelText('Search environments'));
+    expect(within(picker).getAllByRole('radio').map((radio) => radio.getAttribute('aria-label'))).toEqual([
+      'R 4.3 / Python 3.10',
+      'Custom image classifier',
+      'R 4.4 / Python 3.11',
+    ]);
+    window.history.back();
+    await waitFor(() => expect(window.location.search).toBe('?q=3.11&sort=compatibility'));
+    window.history.back();
+    await waitFor(() => expect(window.location.search).toBe('?q=3.11&sort=python'));
 
     // A reload (here: the app started afresh at the same address) shows the same choice of environments.
     cleanup();
@@ -115,7 +140,8 @@ describe('the content page’s Runtime section', () => {
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const reloaded = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
     expect((within(runtime()).getByLabelText('Search environments') as HTMLInputElement).value).toBe('3.11');
-    within(runtime()).getByText('2 of 3 environments');
+    // The filter is not in the address: it is on again, and the search counts among those that can run it.
+    within(runtime()).getByText('2 environments');
     expect(within(reloaded).getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('ascending');
     expect(within(reloaded).queryByRole('radio', { name: 'R 4.3 / Python 3.10' })).toBeNull();
   });
@@ -168,7 +194,8 @@ describe('the content page’s Runtime section', () => {
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
-    await waitFor(() => expect((within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement).disabled).toBe(true));
+    // Judged: the incompatible one is filtered out.
+    await within(runtime()).findByRole('checkbox', { name: 'Only environments that can run it' });
     await user.click(within(picker).getByRole('radio', { name: 'R 4.4 / Python 3.11' }));
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
     expect((await within(runtime()).findByRole('alert')).textContent).toBe(
