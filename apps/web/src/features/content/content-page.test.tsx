@@ -260,6 +260,51 @@ describe('the content page’s bundles and deploys', () => {
     within(history).getByText('No environment can run this bundle.');
     expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe('Automatic selection … none qualifies.');
   });
+
+  it('shows each bundle’s app mode and versions before any deploy, from its manifest', async () => {
+    const summary = { app_mode: 'python-api', r: null, python: '3.12.1', quarto: null, r_requires: null, python_requires: '>=3.12' };
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/bundles`]: () =>
+        json(200, [aBundle(deployed.guid, { id: '2', manifest_summary: summary }), aBundle(deployed.guid, { id: '1', active: true, image_name: current.name, py_version: '3.11.3' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const bundles = await screen.findByRole('list', { name: 'Bundles, newest first' });
+    const [newest, deployedOne] = within(bundles).getAllByRole('listitem');
+    expect(newest!.textContent).toContain('python-api made with Python 3.12.1 and Python >=3.12');
+    expect(newest!.textContent).not.toContain('Built in');
+    expect(deployedOne!.textContent).toContain(`Built in ${current.name} (Python 3.11.3)`);
+  });
+
+  it.each([
+    ['a publisher is told to ask an administrator', pat, null, 'Ask an administrator to add an environment with these versions, or to give you access to one that has them'],
+    ['an administrator gets a link to add one', aUser({ user_role: 'administrator' }), 'Add an environment with these versions', 'or give Pat Publisher access to one that has them, then deploy again.'],
+  ])('after a deploy no environment could take, says which versions are missing and who can add them: %s', async (_case, user, link, advice) => {
+    const needs = aSelection([aCandidate({ guid: older.guid, accepted: false, rank: null, checks: { compatible: false } })], {
+      bundle: { r: '4.4.1', python: '3.12.1', quarto: null, rRequires: null, pythonRequires: null },
+    });
+    const server = contentServer(deployed, {
+      'POST /__api__/v1/environments/select': () => json(200, needs),
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () =>
+        json(200, [aDeployment({ task_id: 'task-2', code: 1, error: 'Automatic selection considers every environment with matching any, but none qualifies.' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, user, server.handlers);
+    const next = await screen.findByRole('group', { name: 'What to do next' });
+    const owner = user === pat ? 'you' : 'Pat Publisher';
+    expect(next.textContent).toContain(`The latest bundle needs R 4.4.1 and Python 3.12.1, and no environment ${owner} may use has them.`);
+    expect(next.textContent).toContain(advice);
+    if (link) expect(within(next).getByRole('link', { name: link }).getAttribute('href')).toBe('/environments/new');
+    else expect(within(next).queryByRole('link')).toBeNull();
+  });
+
+  it('says nothing more after a failed deploy when an environment can take the bundle now', async () => {
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () => json(200, [aDeployment({ task_id: 'task-2', code: 1, error: 'interrupted' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    await screen.findByRole('list', { name: 'Deploys, newest first' });
+    await within(runtime()).findByText('For the latest bundle that is “R 4.4 / Python 3.11”.', { exact: false });
+    expect(screen.queryByRole('group', { name: 'What to do next' })).toBeNull();
+  });
 });
 
 describe('the content page following a deploy it did not start', () => {
