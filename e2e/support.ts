@@ -18,15 +18,13 @@ export async function signInAt(page: Page, path: string, { username, password }:
 /**
  * Collects what should never happen on a healthy page: uncaught errors, console errors, and HTTP
  * failures other than the ones a journey expects (`allowed`, e.g. "403 /__api__/v1/environments").
- * A failure the journey expects is still logged by the browser ("Failed to load resource"); only
- * those are let through, so a signed-out start (which asks without a 401) logs nothing at all.
+ * The browser's own "Failed to load resource" line repeats a failed response, which is judged
+ * here by its status and path; none is expected of a signed-out start (it asks without a 401).
  */
-export function watchForProblems(page: Page, expected: readonly string[] = []): string[] {
-  const allowed = [...expected];
+export function watchForProblems(page: Page, allowed: readonly string[] = []): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
-    const expectedFailure = allowed.length > 0 && message.text().startsWith('Failed to load resource');
-    if (message.type() === 'error' && !expectedFailure) problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('response', (response) => {
