@@ -21,6 +21,26 @@ async function deployLatest(page: Page, title: string): Promise<void> {
   await expect(toast(page, `Deployed “${title}”.`)).toBeVisible({ timeout: 15_000 });
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The one toast on screen covers none of the page's actions, nor the deploy log. */
+async function expectToastClearOfActions(page: Page): Promise<void> {
+  const toastBox = await page.locator('.toast').boundingBox();
+  expect(toastBox).not.toBeNull();
+  const actions = [
+    page.getByRole('button', { name: 'Delete content…' }),
+    ...(await page.getByRole('button', { name: /^Deploy bundle/ }).all()),
+    // The deploy started here streams into a live log.
+    page.getByRole('log', { name: /^Log of deploy/ }).first(),
+  ];
+  for (const action of actions) {
+    await expect(action).toBeVisible();
+    const box = await action.boundingBox();
+    expect(overlaps(toastBox!, box!), `the toast covers ${await action.textContent()}`).toBe(false);
+  }
+}
+
 test('a publisher switches a content item from Automatic to a specific environment and back, and sees why an incompatible one cannot be chosen', async ({
   page,
 }) => {
@@ -54,6 +74,9 @@ test('a publisher switches a content item from Automatic to a specific environme
   // Upload a Python 3.11 bundle through the file input, and deploy it: Automatic picks R 4.4 / Python 3.11.
   await uploadBundle(page, '3.11.4');
   await deployLatest(page, title);
+  // One toast at a time (the "Deploying…" one was replaced), clear of Delete, Deploy and the log.
+  await expect(page.locator('.toast')).toHaveCount(1);
+  await expectToastClearOfActions(page);
   const firstLog = page.getByRole('log', { name: 'Log of deploy 1' });
   await expect(firstLog).toContainText('is compatible with environment Kubernetes::ghcr.io/my-org/connect-runtime:r4.4-py3.11');
   await expect(page.getByRole('list', { name: 'Deploys, newest first' }).getByText('Succeeded')).toBeVisible();
