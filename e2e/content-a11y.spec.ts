@@ -39,6 +39,8 @@ test('the Content list and the content page have no serious or critical accessib
   await expect(page.getByRole('region', { name: 'Log of deploy 1' })).toContainText('is compatible with environment');
   const runtime = page.getByRole('region', { name: 'Runtime' });
   await runtime.getByRole('radio', { name: 'Use a specific environment' }).check();
+  // Those that cannot run it are filtered out at first; shown, they are listed but disabled.
+  await runtime.getByRole('checkbox', { name: 'Only environments that can run it' }).uncheck();
   await expect(runtime.getByRole('radio', { name: 'R 4.4 / Python 3.11', exact: true })).toBeDisabled();
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -3,9 +3,6 @@ import { accounts } from './accounts.js';
 import { pythonApiBundle } from './bundle-archive.js';
 import { signInAt, uniqueSuffix, watchForProblems } from './support.js';
 
-/** Before its first bundle the explainer cannot judge a content item: that 400 is how the page learns it. */
-const NO_BUNDLE_YET = '400 /__api__/v1/environments/select';
-
 const runtime = (page: Page) => page.getByRole('region', { name: 'Runtime' });
 const toast = (page: Page, text: string | RegExp) => page.getByRole('status').getByText(text);
 
@@ -24,10 +21,30 @@ async function deployLatest(page: Page, title: string): Promise<void> {
   await expect(toast(page, `Deployed “${title}”.`)).toBeVisible({ timeout: 15_000 });
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The one toast on screen covers none of the page's actions, nor the deploy log. */
+async function expectToastClearOfActions(page: Page): Promise<void> {
+  const toastBox = await page.locator('.toast').boundingBox();
+  expect(toastBox).not.toBeNull();
+  const actions = [
+    page.getByRole('button', { name: 'Delete content…' }),
+    ...(await page.getByRole('button', { name: /^Deploy bundle/ }).all()),
+    // The deploy started here streams into a live log.
+    page.getByRole('log', { name: /^Log of deploy/ }).first(),
+  ];
+  for (const action of actions) {
+    await expect(action).toBeVisible();
+    const box = await action.boundingBox();
+    expect(overlaps(toastBox!, box!), `the toast covers ${await action.textContent()}`).toBe(false);
+  }
+}
+
 test('a publisher switches a content item from Automatic to a specific environment and back, and sees why an incompatible one cannot be chosen', async ({
   page,
 }) => {
-  const problems = watchForProblems(page, [NO_BUNDLE_YET]);
+  const problems = watchForProblems(page);
   const suffix = uniqueSuffix();
   const title = `Forecast API ${suffix}`;
   await signInAt(page, '/content', accounts.publisher);
@@ -57,6 +74,9 @@ test('a publisher switches a content item from Automatic to a specific environme
   // Upload a Python 3.11 bundle through the file input, and deploy it: Automatic picks R 4.4 / Python 3.11.
   await uploadBundle(page, '3.11.4');
   await deployLatest(page, title);
+  // One toast at a time (the "Deploying…" one was replaced), clear of Delete, Deploy and the log.
+  await expect(page.locator('.toast')).toHaveCount(1);
+  await expectToastClearOfActions(page);
   const firstLog = page.getByRole('log', { name: 'Log of deploy 1' });
   await expect(firstLog).toContainText('is compatible with environment Kubernetes::ghcr.io/my-org/connect-runtime:r4.4-py3.11');
   await expect(page.getByRole('list', { name: 'Deploys, newest first' }).getByText('Succeeded')).toBeVisible();
@@ -67,6 +87,12 @@ test('a publisher switches a content item from Automatic to a specific environme
   await runtime(page).getByRole('radio', { name: 'Use a specific environment' }).check();
   await expect(runtime(page).getByText('No environment chosen yet: pick one in the list below.')).toBeVisible();
   const picker = runtime(page).getByRole('table', { name: 'Environments to choose from' });
+  // Compatible first, and only those at first: the filter is on.
+  const onlyCompatible = runtime(page).getByRole('checkbox', { name: 'Only environments that can run it' });
+  await expect(onlyCompatible).toBeChecked();
+  await expect(picker.getByRole('columnheader', { name: 'Compatibility' })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(picker.getByRole('radio', { name: 'R 4.3 / Python 3.10', exact: true })).toHaveCount(0);
+  await onlyCompatible.uncheck();
   await runtime(page).getByLabel('Search environments').fill('3.1');
   await expect(runtime(page).getByText(/^\d+ of \d+ environments$/)).toBeVisible();
   // Incompatible: listed with the reason, and cannot be chosen.
@@ -118,7 +144,7 @@ test('a publisher switches a content item from Automatic to a specific environme
 });
 
 test('a broken bundle is refused with the reason, and a viewer only reads content', async ({ page, browser }) => {
-  const problems = watchForProblems(page, [NO_BUNDLE_YET]);
+  const problems = watchForProblems(page);
   const suffix = uniqueSuffix();
   const created = await page.request.post('/__api__/v1/content', {
     // Open to every signed-in user, so that the viewer below sees it.

@@ -11,6 +11,7 @@ export * from './sync/environments-file.js';
 export * from './sync/plan-sync.js';
 export * from './sync/legacy-cluster-definitions.js';
 export * from './content/content-schemas.js';
+export * from './content/bundle-manifest-summary.js';
 export * from './content/content-permission-schemas.js';
 export * from './versions/version-constraints.js';
 export * from './selection/index.js';

@@ -44,6 +44,21 @@ describe('sign-in, sessions, CSRF and API keys', () => {
     expect(response.body).toEqual({ code: ErrorCode.InvalidLogin, error: 'The username or password is not correct.', payload: null });
   });
 
+  it('says who is signed in without a 401: nobody, the session\'s user, and nobody again for a session that ended', async () => {
+    const nobody = await server.request('GET', '/__api__/v1/auth/session', { as: null });
+    expect(nobody.status).toBe(200);
+    expect(nobody.body).toEqual({ user: null });
+
+    const { session, csrf } = await signIn(publisher);
+    const signedIn = await server.request('GET', '/__api__/v1/auth/session', { as: null, headers: { cookie: session } });
+    expect(UserSchema.parse(signedIn.body.user).guid).toBe(publisher.guid);
+
+    await server.request('POST', '/__api__/v1/auth/logout', { as: null, headers: { cookie: session, 'x-csrf-token': csrf }, body: {} });
+    const ended = await server.request('GET', '/__api__/v1/auth/session', { as: null, headers: { cookie: session } });
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual({ user: null });
+  });
+
   it('names the missing field of a login body', async () => {
     const response = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: 'x' } });
     expect(response.status).toBe(400);

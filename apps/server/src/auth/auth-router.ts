@@ -1,4 +1,4 @@
-import { CreateApiKeyInputSchema, LoginInputSchema, parseOrThrow } from '@envdesk/domain';
+import { CreateApiKeyInputSchema, LoginInputSchema, type SessionState, parseOrThrow } from '@envdesk/domain';
 import type { Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { SESSION_COOKIE } from '../http/request-auth.js';
@@ -34,6 +34,13 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
     route('get', '/me', 'session:own', (req, res) => {
       const { id, user } = userOf(req);
       res.json({ ...user, id });
+    }),
+
+    // Public: being signed out is an answer here (user null), not a 401, so the web app's first
+    // request logs no error in the browser's console. Refused credentials answer null as well.
+    route('get', '/v1/auth/session', 'public', (req, res) => {
+      const state: SessionState = { user: req.auth.user?.user ?? null };
+      res.json(state);
     }),
 
     route('post', '/v1/auth/login', 'public', async (req, res) => {

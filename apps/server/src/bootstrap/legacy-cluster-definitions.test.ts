@@ -6,7 +6,7 @@ import { createStore } from '../db/store.js';
 import { tempFolder } from '../test/files.js';
 import { type ServerProcess, spawnServer } from '../test/server-process.js';
 import { type TestDatabase, openTestDatabase } from '../test/test-database.js';
-import { applyLegacyBootstrap } from './legacy-cluster-definitions.js';
+import { applyLegacyBootstrap, readLegacyFile } from './legacy-cluster-definitions.js';
 
 const LEGACY = `name: Kubernetes
 images:
@@ -22,6 +22,81 @@ images:
         - path: /opt/R/4.1.3/bin/R
           version: 4.1.3
 `;
+
+/**
+ * Values for the older Helm chart in the shape of the seed's "Launcher" example
+ * (custom-container-images-helm): other sections around it, the images under
+ * launcher.customRuntimeYaml, comments after the values.
+ */
+const HELM_VALUES = `license:
+  file:
+    secret: licenses
+    secretKey: connect.lic
+image:
+  repository: ghcr.io/rstudio/rstudio-connect
+  tag: ""
+launcher:
+  enabled: true # needed for off-host execution
+  useTemplates: true
+  customRuntimeYaml:
+    name: "Kubernetes"
+    images:
+      - name: ghcr.io/rstudio/content-base:r4.2.2-py3.11.3-ubuntu2204 # the content image
+        python:
+          installations:
+            -
+              path: /opt/python/3.11.3/bin/python3
+              version: 3.11.3
+        r:
+          installations:
+            -
+              path: /opt/R/4.2.2/bin/R
+              version: 4.2.2
+        quarto:
+          installations:
+            - path: /opt/quarto/1.3.340/bin/quarto
+              version: 1.3.340
+  defaultInitContainer:
+    repository: ghcr.io/rstudio/rstudio-connect-content-init
+`;
+
+describe('reading legacy definitions for convert-legacy', () => {
+  let folder: ReturnType<typeof tempFolder>;
+  afterEach(() => folder.cleanup());
+  const read = (text: string, maxBytes?: number) => {
+    folder = tempFolder();
+    return readLegacyFile(folder.write('values.yaml', text), maxBytes);
+  };
+
+  it("reads the older Helm chart's values, taking the images from launcher.customRuntimeYaml", async () => {
+    const { raw, entries, field } = await read(HELM_VALUES);
+    expect(field).toBe('launcher.customRuntimeYaml');
+    expect(raw).toEqual([
+      expect.objectContaining({ name: 'ghcr.io/rstudio/content-base:r4.2.2-py3.11.3-ubuntu2204', quarto: { installations: [{ path: '/opt/quarto/1.3.340/bin/quarto', version: '1.3.340' }] } }),
+    ]);
+    expect(entries[0]?.definition.r.installations).toEqual([{ path: '/opt/R/4.2.2/bin/R', version: '4.2.2' }]);
+  });
+
+  it('reads customRuntimeYaml written as a text of YAML (a `|` block)', async () => {
+    const { raw } = await read(`launcher:\n  customRuntimeYaml: |\n${LEGACY.replace(/^/gm, '    ')}`);
+    expect(raw.map((image) => image.name)).toEqual(['my-org/content-base:r4.1-py3.10']);
+  });
+
+  it.each([
+    ['not YAML', 'launcher: [unclosed', /values\.yaml is not valid YAML or JSON/],
+    ['values without the key', 'launcher:\n  enabled: true\n', /launcher\.customRuntimeYaml: is missing: these Helm values list no images of their own/],
+    ['a customRuntimeYaml that is a number', 'launcher:\n  customRuntimeYaml: 3\n', /launcher\.customRuntimeYaml: must hold the cluster definitions .*; it is the number 3/],
+    ['a customRuntimeYaml naming a built-in list', 'launcher:\n  customRuntimeYaml: base\n', /launcher\.customRuntimeYaml: must hold the cluster definitions .*; it holds the text "base"/],
+    ['a customRuntimeYaml text that is not YAML', 'launcher:\n  customRuntimeYaml: "images: [unclosed"\n', /launcher\.customRuntimeYaml is not valid YAML or JSON/],
+    ['the wrong cluster name inside', HELM_VALUES.replace('"Kubernetes"', 'Local'), /launcher\.customRuntimeYaml\.name: must be "Kubernetes"/],
+    // The second image is wrong: entries count from one, as people count them.
+    ['a bad image', HELM_VALUES.replace('  defaultInitContainer:', '      - name: ghcr.io/org/bad:1\n        matching: sometimes\n  defaultInitContainer:'), /entry 2, matching: must be one of any, exact, none/],
+    ['a file over the size limit', HELM_VALUES, /values\.yaml is \d+ bytes, over the limit of 100 bytes/],
+  ])('says what is wrong with %s', async (_case, text, message) => {
+    const maxBytes = _case === 'a file over the size limit' ? 100 : undefined;
+    await expect(read(text, maxBytes)).rejects.toThrow(message);
+  });
+});
 
 describe('legacy cluster definitions (deprecated bootstrap)', () => {
   let database: TestDatabase;

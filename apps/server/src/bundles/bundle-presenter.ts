@@ -1,4 +1,4 @@
-import { type Bundle, clusterNameOf } from '@envdesk/domain';
+import { type Bundle, clusterNameOf, summarizeManifest } from '@envdesk/domain';
 import type { BundleRecord } from './bundles-store.js';
 
 /** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
@@ -24,5 +24,6 @@ export function presentBundle(bundle: BundleRecord, contentGuid: string): Bundle
       archive_sha1: bundle.archive_sha1,
     },
     build_plan: bundle.build_plan,
+    manifest_summary: bundle.manifest.ok ? summarizeManifest(bundle.manifest.value) : null,
   };
 }

@@ -133,6 +133,9 @@ describe('bundles API', () => {
     const newer = (await upload(archive)).body;
     const listed = (await server.request('GET', `/__api__/v1/content/${contentGuid}/bundles`, { as: publisher })).body;
     expect(listed[0].id).toBe(newer.id);
+    // Before any deploy, each bundle says what its manifest holds (envdesk's manifest_summary).
+    expect(listed[1].py_version).toBeNull();
+    expect(listed[1].manifest_summary).toEqual({ app_mode: 'shiny', r: '4.2.3', python: '3.9.14', quarto: null, r_requires: null, python_requires: null });
 
     const download = await fetch(`${server.url}/__api__/v1/content/${contentGuid}/bundles/${older.id}/download`, {
       headers: { authorization: `Key ${publisher.key}` },

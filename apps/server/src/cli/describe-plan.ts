@@ -1,4 +1,4 @@
-import type { Environment, FileEntry, SyncPlan } from '@envdesk/domain';
+import { type Environment, type FileEntry, type SyncPlan, entryLabel } from '@envdesk/domain';
 
 /** A plan as a person reads it: one line per change, then a count. */
 export function describePlan(plan: SyncPlan, entries: readonly FileEntry[], current: readonly Environment[]): string {
@@ -6,17 +6,17 @@ export function describePlan(plan: SyncPlan, entries: readonly FileEntry[], curr
   const lines = plan.actions.map((action) => {
     switch (action.kind) {
       case 'create':
-        return `+ create  ${action.definition.name}${action.guid ? ` (guid ${action.guid})` : ''}  [entry ${action.entry}]`;
+        return `+ create  ${action.definition.name}${action.guid ? ` (guid ${action.guid})` : ''}  [${entryLabel(action.entry)}]`;
       case 'update':
-        return `~ update  ${nameOf.get(action.guid)} (${action.guid}): ${Object.keys(action.changes).join(', ')}  [entry ${action.entry}]`;
+        return `~ update  ${nameOf.get(action.guid)} (${action.guid}): ${Object.keys(action.changes).join(', ')}  [${entryLabel(action.entry)}]`;
       case 'adopt': {
         const fields = Object.keys(action.changes);
-        return `> adopt   ${nameOf.get(action.guid)} (${action.guid})${fields.length ? `: ${fields.join(', ')}` : ''}  [entry ${action.entry}]`;
+        return `> adopt   ${nameOf.get(action.guid)} (${action.guid})${fields.length ? `: ${fields.join(', ')}` : ''}  [${entryLabel(action.entry)}]`;
       }
       case 'delete':
         return `- delete  ${action.name} (${action.guid})`;
       case 'restore':
-        return `* restore ${action.definition.name} (${action.guid}), removed ${action.removed_time}, with its GUID and permissions  [entry ${action.entry}]`;
+        return `* restore ${action.definition.name} (${action.guid}), removed ${action.removed_time}, with its GUID and permissions  [${entryLabel(action.entry)}]`;
     }
   });
   const count = (kind: string) => plan.actions.filter((action) => action.kind === kind).length;

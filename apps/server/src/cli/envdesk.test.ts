@@ -69,7 +69,7 @@ describe('the envdesk command', () => {
     const file = folder.write('environments.yaml', [{ name: 'ghcr.io/org/x:1', matching: 'maybe' }]);
     const { code, err } = await run('environments', 'plan', file);
     expect(code).toBe(1);
-    expect(err).toContain('entry 0, matching');
+    expect(err).toContain('entry 1, matching');
     expect((await run('environments', 'plan', folder.path('missing.yaml'))).err).toContain('does not exist');
   });
 
@@ -84,6 +84,20 @@ describe('the envdesk command', () => {
       ],
     });
     expect(readEnvironmentsFile(converted).ok).toBe(true);
+  });
+
+  it("converts the older Helm chart's values (launcher.customRuntimeYaml), saying how many images, and names a bad one counting from one", async () => {
+    const image = (name: string, extra = '') => `      - name: ${name}\n        python:\n          installations:\n            - path: /opt/python/3.11.3/bin/python3\n              version: 3.11.3\n${extra}`;
+    const values = (images: string) => `image:\n  repository: ghcr.io/rstudio/rstudio-connect\nlauncher:\n  enabled: true\n  customRuntimeYaml:\n    name: "Kubernetes"\n    images:\n${images}`;
+    const good = await run('environments', 'convert-legacy', folder.write('values.yaml', values(image('ghcr.io/org/a:1') + image('ghcr.io/org/b:1'))));
+    expect(good.code).toBe(0);
+    expect(yaml.load(good.out)).toEqual({ executionEnvironments: [expect.objectContaining({ name: 'ghcr.io/org/a:1' }), expect.objectContaining({ name: 'ghcr.io/org/b:1' })] });
+    expect(good.err).toBe('envdesk: converted 2 images from launcher.customRuntimeYaml; check the result with `envdesk environments plan`.\n');
+
+    const bad = await run('environments', 'convert-legacy', folder.write('values.yaml', values(image('ghcr.io/org/a:1') + image('ghcr.io/org/b:1', '        matching: sometimes\n'))));
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    expect(bad.err).toContain('- entry 2, matching: must be one of any, exact, none');
   });
 
   it('prints its usage for help, and exits 2 on an unknown command', async () => {

@@ -16,7 +16,8 @@ const USAGE = `Usage: envdesk environments <command>
 
   plan FILE            show what syncing FILE would change in the configured database, without changing it
   export [--json]      print the current environments in the declarative file format (YAML, or JSON)
-  convert-legacy FILE  print the declarative list for a Launcher.ClusterDefinitions file
+  convert-legacy FILE  print the declarative list for a Launcher.ClusterDefinitions file, or for the
+                       Helm values of the older chart (its launcher.customRuntimeYaml)
   inspect IMAGE... [--platform P] [--no-path-lookups] [--format yaml|json|legacy]
                        find the R, Python and Quarto installations in images (a registry reference,
                        an OCI layout folder, oci:/oci-archive:/docker-archive: paths, or a docker
@@ -87,8 +88,10 @@ export async function runCli(args: readonly string[], out: Output, errOut: Outpu
       }
       case 'convert-legacy': {
         if (!argument) break;
-        const { raw } = await readLegacyFile(argument);
+        const { raw, field } = await readLegacyFile(argument);
         out(toYaml({ executionEnvironments: raw }));
+        const images = raw.length === 1 ? '1 image' : `${raw.length} images`;
+        errOut(`envdesk: converted ${images}${field ? ` from ${field}` : ''}; check the result with \`envdesk environments plan\`.\n`);
         return 0;
       }
     }

@@ -16,6 +16,7 @@ const admins: readonly UserRole[] = ['administrator'];
  */
 const expected: Record<string, Expectation> = {
   'GET /server_settings': 'public',
+  'GET /v1/auth/session': 'public',
   'POST /v1/auth/login': 'public',
   'POST /v1/auth/logout': 'public',
   'GET /v1/auth/csrf': everyone,

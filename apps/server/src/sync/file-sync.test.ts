@@ -147,7 +147,7 @@ describeEachDialect('declarative file sync on %s', (dialect) => {
     expect(await dump()).toBe(before);
     const status = (await server!.request('GET', '/__api__/v1/environments/sync')).body;
     expect(status.last_error).toMatchObject({ problems: [{ entry: 1, field: 'matching' }] });
-    expect(status.last_error.message).toContain('entry 1, matching');
+    expect(status.last_error.message).toContain('entry 2, matching');
 
     folder.write('environments.yaml', 'executionEnvironments: [unclosed');
     await server!.fileSync!.pollNow();
@@ -404,7 +404,7 @@ describeEachDialect('declarative file sync on %s', (dialect) => {
   it('refuses to start on an invalid file, naming the entry and field, with nothing written', async () => {
     folder = tempFolder();
     const file = folder.write('environments.yaml', [entry(R44), { name: R43, python: { installations: [{ version: '3.10', path: 'python' }] } }]);
-    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 1, python\.installations\[0\]\.path/);
+    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 2, python\.installations\[0\]\.path/);
     const missing = folder.path('absent.yaml');
     await expect(startTestServer({ dialect, environmentsFile: missing })).rejects.toThrow(/does not exist/);
   });
@@ -443,7 +443,7 @@ describeEachDialect('declarative file sync on %s', (dialect) => {
   it('rejects access control in the file', async () => {
     folder = tempFolder();
     const file = folder.write('environments.yaml', [entry(R44, { permissions: [{ group_guid: newGuid() }] })]);
-    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 0, permissions: access control is not supported/);
+    await expect(startTestServer({ dialect, environmentsFile: file })).rejects.toThrow(/entry 1, permissions: access control is not supported/);
   });
 
   it('reads a saved API response as the file, ignoring its read-only fields', async () => {

@@ -96,7 +96,7 @@ describe('sync across processes', () => {
     const server = spawnServer(envFor(database, file));
     processes.push(server);
     expect(await server.exited).toBe(1);
-    expect(server.lines.join('\n')).toMatch(/could not start: .*has invalid entries:\n\s+- entry 1, matching: must be one of any, exact, none/);
+    expect(server.lines.join('\n')).toMatch(/could not start: .*has invalid entries:\n\s+- entry 2, matching: must be one of any, exact, none/);
   });
 
   itEachDialect('refuses to start on a YAML alias bomb, exiting instead of hanging, on %s', async (dialect) => {

@@ -24,6 +24,8 @@ const DeletedEnvironmentsPage = lazy(() =>
 // The Content pages and the sign-in page load on first use too, keeping the first download small.
 const SignInPage = lazy(() => import('../features/auth/sign-in-page').then((module) => ({ default: module.SignInPage })));
 const ContentListPage = lazy(() => import('../features/content/content-list-page').then((module) => ({ default: module.ContentListPage })));
+// Most people open their API keys rarely: the page loads on first use.
+const ApiKeysPage = lazy(() => import('../features/api-keys/api-keys-page').then((module) => ({ default: module.ApiKeysPage })));
 const ContentPage = lazy(() => import('../features/content/content-page').then((module) => ({ default: module.ContentPage })));
 
 export interface RouterContext {
@@ -240,10 +242,27 @@ const contentRoute = createRoute({
   },
 });
 
+const apiKeysRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/keys',
+  loader: ({ context: { queryClient } }) =>
+    prefetchFor(queryClient, 'session:own', async () => {
+      const { apiKeyListQueryOptions } = await import('../features/api-keys/api/list-api-keys');
+      await queryClient.prefetchQuery(apiKeyListQueryOptions());
+    }),
+  component: function ApiKeysRoute() {
+    return (
+      <Lazy>
+        <ApiKeysPage user={useSignedInUser()} />
+      </Lazy>
+    );
+  },
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   homeRoute,
-  signedInRoute.addChildren([environmentsRoute, newEnvironmentRoute, deletedEnvironmentsRoute, environmentRoute, contentListRoute, contentRoute]),
+  signedInRoute.addChildren([environmentsRoute, newEnvironmentRoute, deletedEnvironmentsRoute, environmentRoute, contentListRoute, contentRoute, apiKeysRoute]),
 ]);
 
 /**

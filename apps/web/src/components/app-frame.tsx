@@ -70,6 +70,11 @@ export function AppFrame({ user, onSignOut, signingOut, signOutError, children }
             <span className="user-name">{displayName(user)}</span>
             <span className="user-role">{user.user_role}</span>
           </p>
+          {offers(user, 'session:own') && (
+            <Link to="/keys" className="button button-quiet" aria-current={pathname === '/keys' ? 'page' : undefined}>
+              API keys
+            </Link>
+          )}
           <button type="button" className="button button-quiet" onClick={onSignOut} disabled={signingOut}>
             Sign out
           </button>

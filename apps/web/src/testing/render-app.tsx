@@ -8,7 +8,7 @@ import { fakeLayout } from './layout';
 /** Renders the whole app at `path`, signed in as `user`, against a fake server. */
 export function renderAppAt(path: string, user: User, handlers: Record<string, FakeHandler>) {
   const server = fakeFetch({
-    'GET /__api__/v1/user': () => json(200, user),
+    'GET /__api__/v1/auth/session': () => json(200, { user }),
     'GET /__api__/v1/auth/csrf': () => json(200, { token: 'csrf-token' }),
     ...handlers,
   });

@@ -296,6 +296,18 @@ export const DeploymentSchema = z.object({
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
 /** A bundle in Connect's shape; runtime fields stay null until a deploy builds it. */
+export const BundleManifestSummarySchema = z.object({
+  app_mode: z.string(),
+  /** The version the bundle was made with (`platform`, `python.version`, `quarto.version`). */
+  r: z.nullable(z.string()),
+  python: z.nullable(z.string()),
+  quarto: z.nullable(z.string()),
+  /** The manifest's constraints (`environment.r.requires`, `environment.python.requires`). */
+  r_requires: z.nullable(z.string()),
+  python_requires: z.nullable(z.string()),
+});
+export type BundleManifestSummary = z.infer<typeof BundleManifestSummarySchema>;
+
 export const BundleSchema = z.object({
   id: z.string(),
   content_guid: z.string(),
@@ -321,6 +333,11 @@ export const BundleSchema = z.object({
   }),
   /** envdesk: what the build step handed (would hand) to Kubernetes. */
   build_plan: z.nullable(z.unknown()),
+  /**
+   * envdesk: what the bundle's manifest says, known from its upload, before any deploy: its app mode
+   * and the versions it was made with or asks for. Null when the manifest no longer passes today's rules.
+   */
+  manifest_summary: z.nullable(BundleManifestSummarySchema),
 });
 export type Bundle = z.infer<typeof BundleSchema>;
 

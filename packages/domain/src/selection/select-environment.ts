@@ -72,7 +72,7 @@ export interface SelectionResult {
 }
 
 /** rsconnect-python writes this Quarto version when `quarto inspect` reports none: it means "unknown". */
-const UNKNOWN_QUARTO_VERSION = '99.9.9';
+export const UNKNOWN_QUARTO_VERSION = '99.9.9';
 
 /** "none of the 3 environments with that image qualifies" / "the one environment with that image does not qualify" */
 const noneOf = (count: number, scope: string): string =>

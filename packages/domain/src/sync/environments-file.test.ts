@@ -46,10 +46,10 @@ describe('readEnvironmentsFile', () => {
     ]);
     expect(!result.ok && result.error.map(describeProblem)).toEqual(
       expect.arrayContaining([
-        'entry 1, name: is required',
-        'entry 2, matchng: is not an environment field',
-        'entry 2, guid: must be an RFC 4122 version 4 UUID (generate one with uuidgen)',
-        'entry 3, python.installations[0].path: must be an absolute path (starting with /)',
+        'entry 2, name: is required',
+        'entry 3, matchng: is not an environment field',
+        'entry 3, guid: must be an RFC 4122 version 4 UUID (generate one with uuidgen)',
+        'entry 4, python.installations[0].path: must be an absolute path (starting with /)',
       ]),
     );
     expect(!result.ok && result.error).toHaveLength(4);
@@ -60,13 +60,13 @@ describe('readEnvironmentsFile', () => {
     const problems = !result.ok ? result.error : [];
     expect(problems).toHaveLength(MAX_PROBLEMS_PER_ENTRY + 1);
     expect(problems.every((problem) => problem.entry === 1)).toBe(true);
-    expect(describeProblem(problems[0]!)).toMatch(/^entry 1, volume_mounts\[0\]: /);
-    expect(describeProblem(problems.at(-1)!)).toBe(`entry 1: has ${(5_000 - MAX_PROBLEMS_PER_ENTRY).toLocaleString('en')} more problems not listed`);
+    expect(describeProblem(problems[0]!)).toMatch(/^entry 2, volume_mounts\[0\]: /);
+    expect(describeProblem(problems.at(-1)!)).toBe(`entry 2: has ${(5_000 - MAX_PROBLEMS_PER_ENTRY).toLocaleString('en')} more problems not listed`);
   });
 
   it('refuses an entry wrong in more ways than can be gathered, rather than failing', () => {
     const result = readEnvironmentsFile([minimal, { ...minimal, volume_mounts: Array.from({ length: 200_000 }, () => 7) }]);
-    expect(!result.ok && result.error.map(describeProblem)).toEqual(['entry 1: holds too many wrong values to list']);
+    expect(!result.ok && result.error.map(describeProblem)).toEqual(['entry 2: holds too many wrong values to list']);
   });
 
   it('points a legacy file at the converter', () => {

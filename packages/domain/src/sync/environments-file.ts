@@ -15,8 +15,14 @@ export interface FileProblem {
   readonly message: string;
 }
 
+/**
+ * An entry as people name it: counted from one, as they count the items of a list (issue 14); the
+ * `entry` of a problem or plan action stays the index.
+ */
+export const entryLabel = (index: number): string => `entry ${index + 1}`;
+
 export function describeProblem(problem: FileProblem): string {
-  const where = [problem.entry === null ? null : `entry ${problem.entry}`, problem.field].filter(Boolean).join(', ');
+  const where = [problem.entry === null ? null : entryLabel(problem.entry), problem.field].filter(Boolean).join(', ');
   return where ? `${where}: ${problem.message}` : problem.message;
 }
 

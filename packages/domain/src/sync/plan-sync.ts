@@ -4,7 +4,7 @@ import {
   type EnvironmentDefinition,
 } from '../environments/environment-schemas.js';
 import { type Result, err, ok } from '../errors.js';
-import type { FileEntry, FileProblem } from './environments-file.js';
+import { type FileEntry, type FileProblem, entryLabel } from './environments-file.js';
 
 type DefinitionField = (typeof DEFINITION_FIELDS)[number];
 
@@ -107,7 +107,7 @@ function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, File
     if (entry.guid) {
       const first = byGuid.get(entry.guid);
       if (first !== undefined) {
-        problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of entry ${first}` });
+        problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of ${entryLabel(first)}` });
       } else byGuid.set(entry.guid, index);
     }
     const indexes = byName.get(entry.definition.name);
@@ -120,7 +120,11 @@ function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, File
     if (indexes.length < 2) continue;
     for (const index of indexes) {
       if (!entries[index]?.guid) {
-        const others = indexes.filter((other) => other !== index).join(', ');
+        const others = indexes
+          .filter((other) => other !== index)
+          // Counted from one, as entryLabel counts.
+          .map((other) => other + 1)
+          .join(', ');
         problems.push({
           entry: index,
           field: 'name',

@@ -83,6 +83,13 @@ export const ListGroupsQuerySchema = z.object({
 });
 export type ListGroupsQuery = z.infer<typeof ListGroupsQuerySchema>;
 
+/**
+ * `GET /v1/auth/session` (envdesk): who is signed in, or null. The web app starts with it rather
+ * than with `GET /v1/user`, whose 401 for a signed-out visitor browsers log as a console error.
+ */
+export const SessionStateSchema = z.object({ user: z.nullable(UserSchema) });
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
 /** Bounded, so a sign-in attempt (recorded by the throttle before its password is checked) stays small. */
 export const LoginInputSchema = z.object({
   username: lineOfText().check(z.minLength(1, 'is required'), z.maxLength(256)),
@@ -105,7 +112,7 @@ export const CreatedApiKeySchema = z.extend(ApiKeySchema, { key: z.string() });
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 
 export const CreateApiKeyInputSchema = z.object({
-  name: lineOfText({ trim: true }).check(z.minLength(1, 'is required'), z.maxLength(100)),
+  name: lineOfText({ trim: true }).check(z.minLength(1, 'is required'), z.maxLength(100, 'must be at most 100 characters')),
 });
 
 /** Connect's paginated list shape for users, groups and members. */

@@ -6,11 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App, createAppQueryClient } from '../../app/providers';
 import { type FakeHandler, fakeFetch, json } from '../../testing/fake-fetch';
 
-const signedOut = () =>
-  json(401, { code: ErrorCode.AuthRequired, error: 'You must sign in or send an API key.', payload: null });
+const signedOut = () => json(200, { user: null });
 
 function startAt(path: string, handlers: Record<string, FakeHandler>) {
-  const server = fakeFetch({ 'GET /__api__/v1/user': signedOut, ...handlers });
+  const server = fakeFetch({ 'GET /__api__/v1/auth/session': signedOut, ...handlers });
   vi.stubGlobal('fetch', server.fetch);
   window.history.replaceState(null, '', path);
   render(<App queryClient={createAppQueryClient()} />);

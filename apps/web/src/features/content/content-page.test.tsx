@@ -64,6 +64,15 @@ describe('the content page’s Runtime section', () => {
 
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    // Those that can run it, compatible first, with the filter on: the incompatible one is hidden.
+    const filter = within(runtime()).getByRole('checkbox', { name: 'Only environments that can run it' });
+    expect(filter).toHaveProperty('checked', true);
+    const radioNames = () => within(picker).getAllByRole('radio').map((radio) => radio.getAttribute('aria-label'));
+    expect(radioNames()).toEqual(['Custom image classifier', 'R 4.4 / Python 3.11']);
+    expect(within(picker).getByRole('columnheader', { name: 'Compatibility' }).getAttribute('aria-sort')).toBe('ascending');
+    await user.click(filter);
+    // Every one, still those that can run it first (by title within each).
+    expect(radioNames()).toEqual(['Custom image classifier', 'R 4.4 / Python 3.11', 'R 4.3 / Python 3.10']);
     const olderRadio = within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement;
     expect(olderRadio.disabled).toBe(true);
     const reason = document.getElementById(olderRadio.getAttribute('aria-describedby') ?? '');
@@ -103,10 +112,26 @@ describe('the content page’s Runtime section', () => {
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
+    await user.click(within(runtime()).getByRole('checkbox', { name: 'Only environments that can run it' }));
     await user.type(within(runtime()).getByLabelText('Search environments'), '3.11');
     await waitFor(() => expect(window.location.search).toBe('?q=3.11'));
     await user.click(within(within(picker).getByRole('columnheader', { name: 'Python' })).getByRole('button'));
     expect(window.location.search).toBe('?q=3.11&sort=python');
+    // Compatibility sorts too, and its first click puts those that cannot run it last.
+    await user.click(within(within(picker).getByRole('columnheader', { name: 'Compatibility' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=3.11&sort=compatibility');
+    await user.click(within(within(picker).getByRole('columnheader', { name: 'Compatibility' })).getByRole('button'));
+    expect(window.location.search).toBe('?q=3.11&sort=-compatibility');
+    await user.clear(within(runtime()).getByLabelText('Search environments'));
+    expect(within(picker).getAllByRole('radio').map((radio) => radio.getAttribute('aria-label'))).toEqual([
+      'R 4.3 / Python 3.10',
+      'Custom image classifier',
+      'R 4.4 / Python 3.11',
+    ]);
+    window.history.back();
+    await waitFor(() => expect(window.location.search).toBe('?q=3.11&sort=compatibility'));
+    window.history.back();
+    await waitFor(() => expect(window.location.search).toBe('?q=3.11&sort=python'));
 
     // A reload (here: the app started afresh at the same address) shows the same choice of environments.
     cleanup();
@@ -115,7 +140,8 @@ describe('the content page’s Runtime section', () => {
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const reloaded = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
     expect((within(runtime()).getByLabelText('Search environments') as HTMLInputElement).value).toBe('3.11');
-    within(runtime()).getByText('2 of 3 environments');
+    // The filter is not in the address: it is on again, and the search counts among those that can run it.
+    within(runtime()).getByText('2 environments');
     expect(within(reloaded).getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('ascending');
     expect(within(reloaded).queryByRole('radio', { name: 'R 4.3 / Python 3.10' })).toBeNull();
   });
@@ -127,7 +153,7 @@ describe('the content page’s Runtime section', () => {
       [`GET /__api__/v1/content/${fresh.guid}/bundles`]: () => json(200, []),
       [`GET /__api__/v1/content/${fresh.guid}/deployments`]: () => json(200, []),
     });
-    renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
+    const fake = renderAppAt(`/content/${fresh.guid}`, pat, server.handlers);
     const user = userEvent.setup();
     await screen.findByRole('heading', { name: 'Fresh', level: 1 });
     await screen.findByText('No bundles yet. Upload one, then deploy it to build and run the content.');
@@ -146,6 +172,8 @@ describe('the content page’s Runtime section', () => {
     await screen.findByText('Saved: “Fresh” builds and runs in “R 4.3 / Python 3.10”.');
     // Never deployed: nothing to rebuild.
     expect(screen.queryByText('Rebuilds on next deploy')).toBeNull();
+    // Without a bundle the judgement could only be refused: it is never asked for.
+    expect(fake.requests.some((request) => request.path === '/__api__/v1/environments/select')).toBe(false);
   });
 
   it('says why content an administrator cleared the package cache of rebuilds, and how to rebuild it now', async () => {
@@ -166,7 +194,8 @@ describe('the content page’s Runtime section', () => {
     await screen.findByRole('heading', { name: 'Forecast API', level: 1 });
     await user.click(within(runtime()).getByRole('radio', { name: 'Use a specific environment' }));
     const picker = await within(runtime()).findByRole('table', { name: 'Environments to choose from' });
-    await waitFor(() => expect((within(picker).getByRole('radio', { name: 'R 4.3 / Python 3.10' }) as HTMLInputElement).disabled).toBe(true));
+    // Judged: the incompatible one is filtered out.
+    await within(runtime()).findByRole('checkbox', { name: 'Only environments that can run it' });
     await user.click(within(picker).getByRole('radio', { name: 'R 4.4 / Python 3.11' }));
     await user.click(within(runtime()).getByRole('button', { name: 'Save runtime' }));
     expect((await within(runtime()).findByRole('alert')).textContent).toBe(
@@ -230,6 +259,51 @@ describe('the content page’s bundles and deploys', () => {
     within(history).getByText('Failed');
     within(history).getByText('No environment can run this bundle.');
     expect(within(history).getByRole('region', { name: 'Log of deploy 2' }).textContent).toBe('Automatic selection … none qualifies.');
+  });
+
+  it('shows each bundle’s app mode and versions before any deploy, from its manifest', async () => {
+    const summary = { app_mode: 'python-api', r: null, python: '3.12.1', quarto: null, r_requires: null, python_requires: '>=3.12' };
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/bundles`]: () =>
+        json(200, [aBundle(deployed.guid, { id: '2', manifest_summary: summary }), aBundle(deployed.guid, { id: '1', active: true, image_name: current.name, py_version: '3.11.3' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    const bundles = await screen.findByRole('list', { name: 'Bundles, newest first' });
+    const [newest, deployedOne] = within(bundles).getAllByRole('listitem');
+    expect(newest!.textContent).toContain('python-api made with Python 3.12.1 and Python >=3.12');
+    expect(newest!.textContent).not.toContain('Built in');
+    expect(deployedOne!.textContent).toContain(`Built in ${current.name} (Python 3.11.3)`);
+  });
+
+  it.each([
+    ['a publisher is told to ask an administrator', pat, null, 'Ask an administrator to add an environment with these versions, or to give you access to one that has them'],
+    ['an administrator gets a link to add one', aUser({ user_role: 'administrator' }), 'Add an environment with these versions', 'or give Pat Publisher access to one that has them, then deploy again.'],
+  ])('after a deploy no environment could take, says which versions are missing and who can add them: %s', async (_case, user, link, advice) => {
+    const needs = aSelection([aCandidate({ guid: older.guid, accepted: false, rank: null, checks: { compatible: false } })], {
+      bundle: { r: '4.4.1', python: '3.12.1', quarto: null, rRequires: null, pythonRequires: null },
+    });
+    const server = contentServer(deployed, {
+      'POST /__api__/v1/environments/select': () => json(200, needs),
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () =>
+        json(200, [aDeployment({ task_id: 'task-2', code: 1, error: 'Automatic selection considers every environment with matching any, but none qualifies.' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, user, server.handlers);
+    const next = await screen.findByRole('group', { name: 'What to do next' });
+    const owner = user === pat ? 'you' : 'Pat Publisher';
+    expect(next.textContent).toContain(`The latest bundle needs R 4.4.1 and Python 3.12.1, and no environment ${owner} may use has them.`);
+    expect(next.textContent).toContain(advice);
+    if (link) expect(within(next).getByRole('link', { name: link }).getAttribute('href')).toBe('/environments/new');
+    else expect(within(next).queryByRole('link')).toBeNull();
+  });
+
+  it('says nothing more after a failed deploy when an environment can take the bundle now', async () => {
+    const server = contentServer(deployed, {
+      [`GET /__api__/v1/content/${deployed.guid}/deployments`]: () => json(200, [aDeployment({ task_id: 'task-2', code: 1, error: 'interrupted' })]),
+    });
+    renderAppAt(`/content/${deployed.guid}`, pat, server.handlers);
+    await screen.findByRole('list', { name: 'Deploys, newest first' });
+    await within(runtime()).findByText('For the latest bundle that is “R 4.4 / Python 3.11”.', { exact: false });
+    expect(screen.queryByRole('group', { name: 'What to do next' })).toBeNull();
   });
 });
 

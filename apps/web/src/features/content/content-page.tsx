@@ -64,7 +64,7 @@ export function ContentPage({ user, guid }: { user: User; guid: string }) {
   }
   // Owners, collaborators and administrators may change it (PRODUCT.md §2), as its `app_role` tells.
   const manages = offers(user, 'content:update', contentSubjectFor(user, content.data));
-  return manages ? <ManagedContent content={content.data} /> : <ReadOnlyContent content={content.data} />;
+  return manages ? <ManagedContent content={content.data} user={user} /> : <ReadOnlyContent content={content.data} />;
 }
 
 function Summary({ content }: { content: Content }) {
@@ -122,7 +122,7 @@ function ReadOnlyContent({ content }: { content: Content }) {
   );
 }
 
-function ManagedContent({ content }: { content: Content }) {
+function ManagedContent({ content, user }: { content: Content; user: User }) {
   const deploy = useDeploy(content);
   const deletion = useDeleteContent();
   const announce = useAnnounce();
@@ -153,7 +153,7 @@ function ManagedContent({ content }: { content: Content }) {
           <Summary content={content} />
           <RuntimeSection content={content} />
           <BundlesSection content={content} deploy={deploy} />
-          <DeployHistory content={content} deploy={deploy} />
+          <DeployHistory content={content} deploy={deploy} user={user} />
         </div>
       </Page>
       {confirmingDelete && (

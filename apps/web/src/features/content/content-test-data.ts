@@ -65,6 +65,7 @@ export function aBundle(contentGuid: string, overrides: Partial<Bundle> = {}): B
     quarto_version: null,
     metadata: { source: null, source_repo: null, source_branch: null, source_commit: null, archive_md5: '0'.repeat(32), archive_sha1: '0'.repeat(40) },
     build_plan: null,
+    manifest_summary: null,
     ...overrides,
   };
 }

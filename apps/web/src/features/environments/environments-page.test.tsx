@@ -133,7 +133,7 @@ describe('the Environments tab', () => {
           ...syncOk,
           last_error: {
             time: '2026-01-15T10:00:00Z',
-            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 0, name: is required',
+            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 1, name: is required',
             problems: [{ entry: 0, field: 'name', message: 'is required' }],
           },
         }),
@@ -141,7 +141,7 @@ describe('the Environments tab', () => {
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toContain('The environments file could not be applied.');
     expect(banner.textContent).toContain('/etc/envdesk/environments.yaml has invalid entries.');
-    within(banner).getByText('entry 0, name: is required');
+    within(banner).getByText('entry 1, name: is required');
   });
 
   it('tells administrators that the missing file will remove its environments, and when', async () => {

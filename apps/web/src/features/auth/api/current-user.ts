@@ -1,4 +1,4 @@
-import { ApiError, type User, UserSchema } from '@envdesk/domain';
+import { type User, SessionStateSchema } from '@envdesk/domain';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiClient } from '../../../lib/api-client';
 
@@ -7,14 +7,12 @@ export const authKeys = {
   currentUser: () => [...authKeys.all, 'current-user'] as const,
 };
 
-/** The signed-in user, or `null` when nobody is: being signed out is a state here, not an error. */
+/**
+ * The signed-in user, or `null` when nobody is: being signed out is a state here, not an error, and
+ * the server says so with a 200 (a 401 would be logged in the browser's console on every start).
+ */
 export async function fetchCurrentUser(signal?: AbortSignal): Promise<User | null> {
-  try {
-    return UserSchema.parse(await apiClient.get('/v1/user', { signal }));
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
+  return SessionStateSchema.parse(await apiClient.get('/v1/auth/session', { signal })).user;
 }
 
 export const currentUserQueryOptions = () =>

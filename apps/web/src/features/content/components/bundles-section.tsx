@@ -6,6 +6,7 @@ import { FormField } from '../../../components/form-field';
 import { errorMessage } from '../../../lib/api-client';
 import { type Bundle, useBundleList } from '../api/list-bundles';
 import { useUploadBundle } from '../api/upload-bundle';
+import { bundleVersionsText } from '../runtime-choices';
 import type { DeployState } from '../use-deploy';
 import { dateTimeFormat } from './content-columns';
 
@@ -110,6 +111,16 @@ export function BundlesSection({ content, deploy }: { content: Content; deploy: 
   );
 }
 
+/** What the manifest says, known before any deploy: what kind of content, made with which versions. */
+function ManifestSummary({ summary }: { summary: NonNullable<Bundle['manifest_summary']> }) {
+  const versions = bundleVersionsText({ r: summary.r, python: summary.python, quarto: summary.quarto, rRequires: summary.r_requires, pythonRequires: summary.python_requires });
+  return (
+    <p className="bundle-detail">
+      <span className="mono">{summary.app_mode}</span> made with {versions}
+    </p>
+  );
+}
+
 function BundleItem({ bundle, deployDisabled, onDeploy }: { bundle: Bundle; deployDisabled: boolean; onDeploy: () => void }) {
   const versions = [bundle.py_version && `Python ${bundle.py_version}`, bundle.r_version && `R ${bundle.r_version}`, bundle.quarto_version && `Quarto ${bundle.quarto_version}`]
     .filter(Boolean)
@@ -123,14 +134,14 @@ function BundleItem({ bundle, deployDisabled, onDeploy }: { bundle: Bundle; depl
         </p>
         <p className="muted bundle-detail">
           Uploaded <time dateTime={bundle.created_time}>{dateTimeFormat.format(new Date(bundle.created_time))}</time> · {formatSize(bundle.size)}
-          {bundle.image_name && (
-            <>
-              {' '}
-              · Built in <span className="mono">{bundle.image_name}</span>
-              {versions && ` (${versions})`}
-            </>
-          )}
         </p>
+        {bundle.manifest_summary && <ManifestSummary summary={bundle.manifest_summary} />}
+        {bundle.image_name && (
+          <p className="muted bundle-detail">
+            Built in <span className="mono">{bundle.image_name}</span>
+            {versions && ` (${versions})`}
+          </p>
+        )}
       </div>
       {/* aria-disabled, not disabled: the button keeps focus while its deploy runs. */}
       <button

@@ -1,8 +1,13 @@
-import type { Content, Deployment } from '@envdesk/domain';
+import type { Content, Deployment, User } from '@envdesk/domain';
+import { Link } from '@tanstack/react-router';
 import { LoadError } from '../../../components/load-error';
 import { useEffect, useId, useRef, useState } from 'react';
+import { offers } from '../../../lib/access';
 import { errorMessage } from '../../../lib/api-client';
+import { useSelectionExplanation } from '../api/explain-selection';
 import { useDeploymentList } from '../api/list-deployments';
+import { ownerName } from '../content-list';
+import { bundleVersionsText } from '../runtime-choices';
 import type { DeployState } from '../use-deploy';
 import { dateTimeFormat } from './content-columns';
 
@@ -26,7 +31,7 @@ export function withLiveDeploy(deployments: readonly Deployment[], deploy: Pick<
   return [live({ task_id: taskId, created_time: now, finished_time: null, finished: false, code: 0, error: '', output: [] }), ...deployments];
 }
 
-export function DeployHistory({ content, deploy }: { content: Content; deploy: DeployState }) {
+export function DeployHistory({ content, deploy, user }: { content: Content; deploy: DeployState; user: User }) {
   const id = useId().replace(/:/g, '');
   const deployments = useDeploymentList(content.guid);
   const [startedAt] = useState(() => new Date().toISOString());
@@ -67,6 +72,7 @@ export function DeployHistory({ content, deploy }: { content: Content; deploy: D
               />
             ))}
           </ol>
+          {entries[0] && statusOf(entries[0]) === 'failed' && <NextSteps content={content} user={user} />}
           {entries.length > SHOWN_AT_FIRST && (
             <button type="button" className="button button-small button-quiet" onClick={() => setShowAll((value) => !value)}>
               {showAll ? 'Show fewer deploys' : `Show all ${entries.length} deploys`}
@@ -86,6 +92,42 @@ export function DeployHistory({ content, deploy }: { content: Content; deploy: D
       {heading}
       {body}
     </section>
+  );
+}
+
+/**
+ * After a failed deploy: when no environment the owner may use can run the latest bundle, which
+ * versions it needs and who can add an environment with them (issue 14) — an administrator gets a
+ * link to add one, anyone else is told to ask one.
+ */
+function NextSteps({ content, user }: { content: Content; user: User }) {
+  const id = useId().replace(/:/g, '');
+  const explanation = useSelectionExplanation(content.guid);
+  const judged = explanation.data;
+  if (!judged || judged.selected_guid !== null) return null;
+  const owner = content.owner.guid === user.guid ? 'you' : ownerName(content.owner);
+  const asked = judged.request.kind === 'automatic' ? null : judged.request.description;
+  return (
+    <div className="next-steps" role="group" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="subsection-title">
+        What to do next
+      </h3>
+      <p>
+        The latest bundle needs <strong>{bundleVersionsText(judged.bundle)}</strong>
+        {asked ? ` (and asks for ${asked})` : ''}, and no environment {owner} may use has {asked ? 'that' : 'them'}.
+      </p>
+      {offers(user, 'environments:write') ? (
+        <p>
+          <Link to="/environments/new">Add an environment with {asked ? 'it' : 'these versions'}</Link>
+          {owner === 'you' ? '' : `, or give ${owner} access to one that has them`}, then deploy again.
+        </p>
+      ) : (
+        <p>
+          Ask an administrator to add an environment with {asked ? 'it' : 'these versions'}, or to give {owner} access to one that has them, then deploy
+          again. You can also choose another environment under Runtime.
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -2,14 +2,44 @@ import type { Environment } from '@envdesk/domain';
 import { useId, useMemo, useState } from 'react';
 import { type DataColumns, DataTable } from '../../../components/data-table';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
-import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../../lib/environments/environment-sort';
-import { useListSearch } from '../../../lib/list-search';
+import { DEFAULT_SORT, type EnvironmentSort, describeSort, formatSort, parseSort, sortFromSorting } from '../../../lib/environments/environment-sort';
+import { type ListSort, formatListSort, parseListSort, useListSearch } from '../../../lib/list-search';
 import { searchCountText, useEnvironmentSearch } from '../../../lib/environments/use-environment-search';
-import { type EnvironmentChoice, isChoosable } from '../runtime-choices';
+import { type ChoiceStatus, type EnvironmentChoice, isChoosable } from '../runtime-choices';
 
 const ROW_HEIGHT = 60;
 
 const STATUS_LABELS = { compatible: 'Compatible', incompatible: 'Incompatible', disabled: 'Disabled', unchecked: 'Not checked' } as const;
+
+/** Those that can run the content first, then those not judged, then those that cannot, then disabled ones. */
+const STATUS_RANK: Record<ChoiceStatus, number> = { compatible: 0, unchecked: 1, incompatible: 2, disabled: 3 };
+
+const COMPATIBILITY = 'compatibility';
+type CompatibilitySort = ListSort<typeof COMPATIBILITY>;
+/** The picker's orders: by compatibility (its own column, and its default), or any of the Environments tab's. */
+type PickerSort = CompatibilitySort | EnvironmentSort;
+
+const PICKER_DEFAULT_SORT: CompatibilitySort = { column: COMPATIBILITY, descending: false };
+
+export const parsePickerSort = (value: string | undefined): PickerSort =>
+  parseListSort(value, [COMPATIBILITY] as const) ?? parseSort(value) ?? PICKER_DEFAULT_SORT;
+
+const isCompatibilitySort = (sort: PickerSort): sort is CompatibilitySort => sort.column === COMPATIBILITY;
+
+const describePickerSort = (sort: PickerSort): string =>
+  isCompatibilitySort(sort)
+    ? `Sorted by compatibility, ${sort.descending ? 'those that cannot run it first' : 'those that can run it first'}.`
+    : describeSort(sort);
+
+/**
+ * Rows in compatibility order; within one status they keep the order given (by title), since
+ * Array.prototype.sort is stable.
+ */
+export function sortByCompatibility(rows: readonly Environment[], choices: ReadonlyMap<string, EnvironmentChoice>, descending: boolean): Environment[] {
+  const rank = (environment: Environment) => STATUS_RANK[choices.get(environment.guid)?.status ?? 'unchecked'];
+  const direction = descending ? -1 : 1;
+  return [...rows].sort((a, b) => direction * (rank(a) - rank(b)));
+}
 
 interface PickerColumnsOptions {
   readonly choices: ReadonlyMap<string, EnvironmentChoice>;
@@ -68,10 +98,11 @@ function pickerColumns({ choices, selectedGuid, onSelect, idPrefix }: PickerColu
         );
       },
     }),
-    helper.display({
-      id: 'compatibility',
+    helper.accessor((environment) => STATUS_RANK[choices.get(environment.guid)?.status ?? 'unchecked'], {
+      id: COMPATIBILITY,
       header: 'Compatibility',
-      enableSorting: false,
+      // The first click shows those that can run it first.
+      sortDescFirst: false,
       cell: (info) => {
         const environment = info.row.original;
         const choice = choices.get(environment.guid);
@@ -110,15 +141,22 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
   const idPrefix = `picker${useId().replace(/:/g, '')}`;
   // The search and order live in the content page's address, as on the Environments tab.
   const { query, setQuery, sort: sortParam, chooseSort } = useListSearch();
-  const sort = useMemo(() => parseSort(sortParam) ?? DEFAULT_SORT, [sortParam]);
-  const [choosableOnly, setChoosableOnly] = useState(false);
+  const sort = useMemo(() => parsePickerSort(sortParam), [sortParam]);
+  // On at first: what cannot run the content is rarely what someone came to choose (issue 14).
+  const [choosableOnly, setChoosableOnly] = useState(true);
   const someBlocked = choices.some((choice) => !isChoosable(choice));
   const environments = useMemo(
     () => choices.filter((choice) => !choosableOnly || isChoosable(choice)).map((choice) => choice.environment),
     [choices, choosableOnly],
   );
   const choiceByGuid = useMemo(() => new Map(choices.map((choice) => [choice.environment.guid, choice])), [choices]);
-  const { rows, sorting } = useEnvironmentSearch(environments, sort, query);
+  const environmentSort = isCompatibilitySort(sort) ? DEFAULT_SORT : sort;
+  const searched = useEnvironmentSearch(environments, environmentSort, query);
+  const rows = useMemo(
+    () => (isCompatibilitySort(sort) ? sortByCompatibility(searched.rows, choiceByGuid, sort.descending) : searched.rows),
+    [sort, searched.rows, choiceByGuid],
+  );
+  const sorting = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
   const columns = useMemo(
     () => pickerColumns({ choices: choiceByGuid, selectedGuid, onSelect, idPrefix }),
     [choiceByGuid, selectedGuid, onSelect, idPrefix],
@@ -164,7 +202,7 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
           {searchCountText(rows.length, environments.length)}
         </p>
         <p className="visually-hidden" aria-live="polite">
-          {describeSort(sort)}
+          {describePickerSort(sort)}
         </p>
       </div>
       {rows.length === 0 && query.trim() === '' ? (
@@ -189,6 +227,8 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
           getRowId={(environment) => environment.guid}
           sorting={sorting}
           onSortingChange={(next) => {
+            const [first] = next;
+            if (first?.id === COMPATIBILITY) return chooseSort(formatListSort({ column: COMPATIBILITY, descending: first.desc }));
             const chosen = sortFromSorting(next);
             if (chosen) chooseSort(formatSort(chosen));
           }}

@@ -5,7 +5,7 @@ import { useAnnounce } from '../../../components/announcer';
 import { displayTitle } from '../../../components/environment-columns';
 import { errorMessage } from '../../../lib/api-client';
 import { useEnvironmentList } from '../../../lib/environments/list-environments';
-import { type SelectionExplanation, useSelectionExplanation } from '../api/explain-selection';
+import { type LatestBundleSelection, type SelectionExplanation, useSelectionExplanation } from '../api/explain-selection';
 import { useUpdateContent } from '../api/update-content';
 import { contentTitle } from '../content-list';
 import {
@@ -208,7 +208,7 @@ function ChosenSummary({ choice, chosen }: { choice: RuntimeChoice; chosen: Envi
   );
 }
 
-function CompatibilityNote({ explanation }: { explanation: ReturnType<typeof useSelectionExplanation> }) {
+function CompatibilityNote({ explanation }: { explanation: LatestBundleSelection }) {
   if (explanation.isPending) {
     return (
       <p role="status" className="muted">
@@ -235,7 +235,7 @@ function CompatibilityNote({ explanation }: { explanation: ReturnType<typeof use
       </p>
     );
   }
-  if (explanation.data === null) {
+  if (!explanation.data) {
     return (
       <p className="note">
         This content has no bundle yet, so compatibility is known only after the first upload. Until then any environment available to you can be
