@@ -108,7 +108,7 @@ describe('validating as you type, with the server schemas', () => {
     [
       'a version that is not one',
       { installations: [{ key: 'k', language: 'quarto', version: 'latest', path: '/opt/q' }] },
-      { 'installations.k.version': 'Version is not a version (expected e.g. 3.11.9).' },
+      { 'installations.k.version': 'Version must be a version like 1.5.57.' },
     ],
     [
       'an nfs mount without a host',
