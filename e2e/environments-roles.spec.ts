@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { accounts } from './accounts.js';
+import { seriousViolations } from './accessibility.js';
 import { dataRows, rowOf, signInAt, watchForProblems } from './support.js';
 
 test('a publisher sees only the environments permitted to them, and no edit controls', async ({ page }) => {
@@ -42,14 +43,22 @@ test('a publisher sees only the environments permitted to them, and no edit cont
   expect(problems).toEqual([]);
 });
 
-test('a viewer is denied the Environments tab in the interface and in the API', async ({ page }) => {
+test('a viewer lands on Content, from /environments, from / and from the logo, and the API refuses environments', async ({ page }) => {
   const problems = watchForProblems(page);
   await signInAt(page, '/environments', accounts.viewer);
 
+  await expect(page).toHaveURL(/\/content$/);
+  await expect(page.getByRole('heading', { name: 'Content', level: 1 })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' })).toHaveCount(0);
-  await expect(page.getByRole('heading', { name: 'Environments', level: 1 })).toBeVisible();
-  await expect(page.getByText('The Environments page is not available to your role.')).toBeVisible();
-  await expect(page.getByRole('table')).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/content$/);
+  await expect(page.getByRole('heading', { name: 'Content', level: 1 })).toBeVisible();
+  await page.goto('/environments?q=python');
+  await expect(page).toHaveURL(/\/content$/);
+  await page.getByRole('link', { name: 'envdesk' }).click();
+  await expect(page).toHaveURL(/\/content$/);
+  await expect(page.getByRole('heading', { name: 'Content', level: 1 })).toBeVisible();
 
   const list = await page.request.get('/__api__/v1/environments');
   expect(list.status()).toBe(403);

@@ -7,7 +7,7 @@ import { NotFoundPage } from '../components/not-found-page';
 import { Redirect } from '../components/redirect';
 import { currentUserQueryOptions, useCurrentUser } from '../features/auth/api/current-user';
 import { useLogout } from '../features/auth/api/logout';
-import { HOME_PATH, signInPath } from '../features/auth/return-path';
+import { CONTENT_PATH, HOME_PATH, signInPath } from '../features/auth/return-path';
 import { EnvironmentsPage } from '../features/environments/environments-page';
 import { offers } from '../lib/access';
 import { errorMessage } from '../lib/api-client';
@@ -124,11 +124,16 @@ const signInRoute = createRoute({
   },
 });
 
+/** Where a signed-in person starts: viewers never see environments, so they start on Content. */
+const homePathFor = (user: User): string => (offers(user, 'environments:read') ? HOME_PATH : CONTENT_PATH);
+
 const homeRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: HOME_PATH, replace: true });
+  beforeLoad: async ({ context: { queryClient } }) => {
+    // Signed out (or the server unreachable), the Environments page sends them to sign in and says why.
+    const user = await queryClient.ensureQueryData(currentUserQueryOptions()).catch(() => null);
+    throw redirect({ href: user ? homePathFor(user) : HOME_PATH, replace: true });
   },
 });
 
@@ -150,7 +155,10 @@ const environmentsRoute = createRoute({
   // No loader: the page is in the first download and asks for the list as it renders, which is as
   // soon as a loader could once the user is known (a viewer's tab must not ask at all).
   component: function EnvironmentsRoute() {
-    return <EnvironmentsPage user={useSignedInUser()} />;
+    const user = useSignedInUser();
+    // A viewer's start after signing in, an old bookmark: the tab is not theirs, Content is.
+    if (!offers(user, 'environments:read')) return <Redirect href={CONTENT_PATH} />;
+    return <EnvironmentsPage user={user} />;
   },
 });
 

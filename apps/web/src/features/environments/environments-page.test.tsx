@@ -95,10 +95,12 @@ describe('the Environments tab', () => {
     expect(screen.queryByRole('button', { name: /^Delete/ })).toBeNull();
   });
 
-  it('tells a viewer the page is not for their role, without asking the server for environments', async () => {
-    const server = renderAppAt('/environments', viewer, {});
-    await screen.findByText('The Environments page is not available to your role.');
+  it.each(['/environments', '/'])('takes a viewer from %s to the Content list, without asking the server for environments', async (path) => {
+    const server = renderAppAt(path, viewer, { 'GET /__api__/v1/content': () => json(200, []) });
+    await screen.findByRole('heading', { name: 'Content', level: 1 });
+    expect(window.location.pathname).toBe('/content');
     expect(screen.queryByRole('link', { name: 'Environments' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'envdesk' }).getAttribute('href')).toBe('/content');
     expect(server.requests.some((request) => request.path === '/__api__/v1/environments')).toBe(false);
   });
 
