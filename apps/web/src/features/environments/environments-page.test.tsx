@@ -135,15 +135,23 @@ describe('the Environments tab', () => {
           ...syncOk,
           last_error: {
             time: '2026-01-15T10:00:00Z',
-            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 0, name: is required',
-            problems: [{ entry: 0, field: 'name', message: 'is required' }],
+            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 0, matching: must be one of any, exact, none',
+            problems: [
+              { entry: 0, name: 'ghcr.io/org/py:3.12', field: 'matching', message: 'must be one of any, exact, none' },
+              { entry: 1, name: null, field: 'name', message: 'is required' },
+            ],
           },
         }),
     });
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toContain('The environments file could not be applied.');
     expect(banner.textContent).toContain('/etc/envdesk/environments.yaml has invalid entries.');
-    within(banner).getByText('entry 0, name: is required');
+    // Counted from one, as the file's reader counts, and named by the image.
+    within(banner).getByText('Entry 1 (ghcr.io/org/py:3.12), matching: must be one of any, exact, none');
+    within(banner).getByText('Entry 2, name: is required');
+    await userEvent.setup().click(within(banner).getByText('The file’s status'));
+    expect(within(banner).getByText('/etc/envdesk/environments.yaml', { selector: 'dd' })).toBeTruthy();
+    expect(within(banner).getByRole('link', { name: 'Full status (JSON)' }).getAttribute('href')).toBe('/__api__/v1/environments/sync');
   });
 
   it('tells administrators that the missing file will remove its environments, and when', async () => {
