@@ -47,6 +47,24 @@ describe('the Environments tab', () => {
     expect(screen.getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('none');
   });
 
+  it('shows the Managed column only when an environments file is configured', async () => {
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () => json(200, { enabled: false, file: null, last_error: null }),
+    });
+    expect(await rowTitles()).toHaveLength(3);
+    screen.getByRole('columnheader', { name: 'Title' });
+    expect(screen.queryByRole('columnheader', { name: 'Managed' })).toBeNull();
+  });
+
+  it('shows an administrator the Managed column when the file is configured', async () => {
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+    });
+    await screen.findByRole('columnheader', { name: 'Managed' });
+  });
+
   it('searches by version, shows "n of m", and keeps the search in the URL', async () => {
     renderAppAt('/environments', admin, {
       'GET /__api__/v1/environments': () => json(200, environments),

@@ -87,7 +87,13 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   const data = environments.data ?? EMPTY;
   const { rows, sorting } = useEnvironmentSearch(data, sort, query);
   const managedFile = syncStatus.data?.file ?? null;
-  const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting }), [canWrite, managedFile]);
+  // Administrators know from the sync status whether a file is configured; publishers, who may not
+  // read it, see the column when some environment they can see came from one.
+  const showManaged = canWrite ? syncStatus.data?.enabled === true : data.some((environment) => environment.managed_by !== null);
+  const columns = useMemo(
+    () => environmentColumns({ canWrite, managedFile, showManaged, onDelete: setDeleting }),
+    [canWrite, managedFile, showManaged],
+  );
 
   const onSortingChange = (next: SortingState) => {
     const chosen = sortFromSorting(next);
