@@ -165,10 +165,13 @@ const environmentsRoute = createRoute({
 const newEnvironmentRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/environments/new',
+  // `?from=<guid>`: *Clone*, the add form starting as a copy of that environment.
+  validateSearch: (search: Record<string, unknown>): { from?: string } => (typeof search.from === 'string' ? { from: search.from } : {}),
   component: function NewEnvironmentRoute() {
+    const { from } = newEnvironmentRoute.useSearch();
     return (
       <Lazy>
-        <EnvironmentFormPage user={useSignedInUser()} guid={null} />
+        <EnvironmentFormPage key={from ?? ''} user={useSignedInUser()} guid={null} cloneOf={from} />
       </Lazy>
     );
   },

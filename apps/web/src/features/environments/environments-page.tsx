@@ -17,7 +17,7 @@ import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
 import { DEFAULT_SORT, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
-import { rememberListSearch } from './environments-view';
+import { rememberListSearch, takeJustAdded } from './environments-view';
 
 const ROW_HEIGHT = 56;
 
@@ -80,6 +80,7 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
   const deletion = useDeleteEnvironment();
   const [deleting, setDeleting] = useState<Environment | null>(null);
   const search = useRef<HTMLInputElement>(null);
+  const [justAdded] = useState(takeJustAdded);
 
   const { q: wantedQ, sort: wantedSort } = wanted;
   useEffect(() => rememberListSearch({ q: wantedQ, sort: wantedSort }), [wantedQ, wantedSort]);
@@ -171,6 +172,7 @@ function EnvironmentList({ canWrite }: { canWrite: boolean }) {
           onSortingChange={onSortingChange}
           rowHeight={ROW_HEIGHT}
           height="max(22rem, calc(100vh - 19rem))"
+          highlightId={justAdded}
         />
       )}
       {deleting && (

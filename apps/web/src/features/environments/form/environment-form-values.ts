@@ -109,6 +109,11 @@ export function formValuesFrom(environment: Environment): EnvironmentFormValues 
   };
 }
 
+/** *Clone*: everything but the image, which must differ (one environment per image), under a title saying so. */
+export function cloneFormValuesFrom(environment: Environment): EnvironmentFormValues {
+  return { ...formValuesFrom(environment), name: '', title: `Copy of ${environment.title ?? environment.name}` };
+}
+
 const blankToNull = (text: string): string | null => (text.trim() === '' ? null : text);
 
 /** The POST (create) or PUT (edit) body; a PUT replaces every editable field and leaves `name` out. */
