@@ -126,6 +126,20 @@ describe('validating as you type, with the server schemas', () => {
       { 'volumeMounts.b.targetPath': 'Target path is already the target of another volume mount.' },
     ],
     ['a relative supervisor', { supervisor: 'run.sh' }, { supervisor: 'Supervisor must be an absolute path (starting with /).' }],
+    [
+      'a row with no language chosen, whose other fields are still checked',
+      { installations: [{ key: 'k', language: '', version: '3.1x', path: 'bin/python' }] },
+      {
+        'installations.k.language': 'Choose the language of this installation.',
+        'installations.k.version': 'Version must be a version like 3.11.9.',
+        'installations.k.path': 'Path must be an absolute path (starting with /).',
+      },
+    ],
+    [
+      'an R version that is a typo',
+      { installations: [{ key: 'k', language: 'r', version: '4.4.x', path: '/opt/R/4.4.1/bin/R' }] },
+      { 'installations.k.version': 'Version must be a version like 4.4.1.' },
+    ],
   ])('names %s on its field', (_case, change, expected) => {
     expect(validateForm({ ...values, ...change }, 'create')).toEqual(expected);
   });

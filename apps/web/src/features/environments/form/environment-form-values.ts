@@ -2,6 +2,7 @@ import {
   type ApiError,
   CreateEnvironmentInputSchema,
   type Environment,
+  InstallationSchema,
   type Language,
   LANGUAGES,
   type Matching,
@@ -251,6 +252,12 @@ export function validateForm(values: EnvironmentFormValues, mode: FormMode): Fie
   for (const row of values.installations) {
     if (row.language === '') {
       errors[`installations.${row.key}.language`] = 'Choose the language of this installation.';
+      // Left out of the request until it has a language, so its fields are checked here.
+      const parsed = InstallationSchema.safeParse({ version: row.version, path: row.path.trim() });
+      for (const issue of parsed.success ? [] : parsed.error.issues) {
+        const field = `installations.${row.key}.${String(issue.path[0])}`;
+        errors[field] ??= problemSentence(field, issue.message);
+      }
       continue;
     }
     const field = `installations.${row.key}.version`;
