@@ -29,16 +29,8 @@ const DeleteEnvironmentDialog = lazy(() =>
 const SyncStatusBanner = lazy(() => import('./components/sync-status-banner').then((module) => ({ default: module.SyncStatusBanner })));
 
 export function EnvironmentsPage({ user }: { user: User }) {
-  if (!offers(user, 'environments:read')) {
-    return (
-      <Page title="Environments">
-        <div className="notice">
-          <p>The Environments page is not available to your role.</p>
-          <p className="muted">Administrators manage environments and publishers choose them for their content. Ask an administrator if you need access.</p>
-        </div>
-      </Page>
-    );
-  }
+  // Viewers never get here: the route sends them to Content.
+  if (!offers(user, 'environments:read')) return null;
   const canWrite = offers(user, 'environments:write');
   return (
     <Page
