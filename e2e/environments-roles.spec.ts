@@ -56,6 +56,9 @@ test('a publisher sees only the environments permitted to them, and no edit cont
   await expect(main.getByText('chose it')).toBeVisible();
   await page.locator('.back-link').click();
   await expect(page).toHaveURL(/\/environments\?sort=-title$/);
+  // Gone again, so journeys after this one see pat's content as it was.
+  const contentGuid = ((await created.json()) as { guid: string }).guid;
+  expect((await page.request.delete(`/__api__/v1/content/${contentGuid}`, { headers: { 'X-CSRF-Token': csrf } })).status()).toBeLessThan(300);
 
   // The add page is refused too, whatever the address bar says.
   await page.goto('/environments/new');

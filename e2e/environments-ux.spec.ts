@@ -80,17 +80,29 @@ test('the add form at 1440×900: added rows, language warnings, versions checked
   expect(problems).toEqual([]);
 });
 
+let cleanUp: (() => Promise<void>) | null = null;
+test.afterEach(async () => {
+  await cleanUp?.();
+  cleanUp = null;
+});
+
 test('a just-added environment is highlighted and scrolled into view; its page shows its GUID and created time; Clone copies it', async ({ page, context }) => {
   const problems = watchForProblems(page);
   const suffix = uniqueSuffix();
-  // Enough environments that the new one, last by title, starts out of view in the virtualized list.
+  // Enough environments that the new one, last by title, starts out of view in the virtualized list;
+  // sorted after the demo ones and removed at the end, so other journeys find the list as it was.
+  const made: string[] = [];
   for (let i = 0; i < 30; i++) {
     const response = await page.request.post('/__api__/v1/environments', {
       headers: asAdmin,
-      data: { name: `ghcr.io/e2e/filler-${suffix}-${i}:1`, title: `A filler ${suffix} ${String(i).padStart(2, '0')}` },
+      data: { name: `ghcr.io/e2e/filler-${suffix}-${i}:1`, title: `Zy filler ${suffix} ${String(i).padStart(2, '0')}` },
     });
     expect(response.status()).toBe(200);
+    made.push(((await response.json()) as { guid: string }).guid);
   }
+  cleanUp = async () => {
+    for (const guid of made) await page.request.delete(`/__api__/v1/environments/${guid}`, { headers: asAdmin });
+  };
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signInAt(page, '/environments/new', accounts.admin);
   const title = `Zz added ${suffix}`;
@@ -105,11 +117,12 @@ test('a just-added environment is highlighted and scrolled into view; its page s
   const row = rowOf(page, title);
   await expect(row).toHaveAttribute('data-highlighted', 'true');
   await expect(row).toBeInViewport();
+  const guid = (await row.getByRole('link', { name: title }).getAttribute('href'))!.split('/').at(-1)!;
+  made.push(guid);
   expect(await seriousViolations(page)).toEqual([]);
 
   await row.getByRole('link', { name: title }).click();
   await expect(page.getByRole('heading', { name: `Edit “${title}”`, level: 1 })).toBeVisible();
-  const guid = page.url().split('/').at(-1)!;
   await expect(page.getByText(guid, { exact: true })).toBeVisible();
   await expect(page.locator('.environment-facts time').first()).toBeVisible();
   await page.getByRole('button', { name: 'Copy the GUID' }).click();
