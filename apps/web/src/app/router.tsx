@@ -124,16 +124,12 @@ const signInRoute = createRoute({
   },
 });
 
-/** Where a signed-in person starts: viewers never see environments, so they start on Content. */
-const homePathFor = (user: User): string => (offers(user, 'environments:read') ? HOME_PATH : CONTENT_PATH);
-
+// A viewer's `/` ends on Content: the Environments route sends them on.
 const homeRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
-  beforeLoad: async ({ context: { queryClient } }) => {
-    // Signed out (or the server unreachable), the Environments page sends them to sign in and says why.
-    const user = await queryClient.ensureQueryData(currentUserQueryOptions()).catch(() => null);
-    throw redirect({ href: user ? homePathFor(user) : HOME_PATH, replace: true });
+  beforeLoad: () => {
+    throw redirect({ to: HOME_PATH, replace: true });
   },
 });
 
