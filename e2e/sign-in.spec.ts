@@ -74,7 +74,7 @@ test.describe('signing in and out', () => {
     await expect(page.getByRole('banner').getByText(accounts.publisher.displayName)).toBeVisible();
   });
 
-  test('a viewer is not offered Environments and is told the page is not for their role', async ({ page }) => {
+  test('a viewer is not offered Environments and lands on Content after signing in', async ({ page }) => {
     await page.goto('/signin');
     await signIn(page, accounts.viewer);
 
@@ -82,7 +82,8 @@ test.describe('signing in and out', () => {
     await expect(nav.getByRole('link', { name: 'Content' })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'Environments' })).toHaveCount(0);
     await expect(page.getByRole('banner').getByText('viewer', { exact: true })).toBeVisible();
-    await expect(page.getByRole('main').getByText('The Environments page is not available to your role.')).toBeVisible();
+    await expect(page).toHaveURL(/\/content$/);
+    await expect(page.getByRole('heading', { name: 'Content', level: 1 })).toBeVisible();
   });
 
   test('an unknown address shows "Page not found" with a way home', async ({ page }) => {

@@ -176,7 +176,7 @@ describeEachDialect('store on %s', (dialect) => {
     const error = await store.environments.findByGuid(guid).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoredDataError);
     expect((error as Error).message).toBe(
-      `The stored environments ${environment.id} python does not match its schema: installations[0].version: is not a version (expected e.g. 3.11.9).`,
+      `The stored environments ${environment.id} python does not match its schema: installations[0].version: must be a version like 3.11.9.`,
     );
 
     await db.updateTable('environments').set({ python: '{"installations": [' }).where('guid', '=', guid).execute();

@@ -223,7 +223,28 @@ describeEachDialect('environments API on %s', (dialect) => {
     expect(using.body).toEqual([
       { guid: chosen.guid, name: `uses-it-${dialect}`, title: null, owner_guid: publisher.guid, owner_username: publisher.username, chosen: true, running: false },
     ]);
-    expect((await server.request('GET', `/__api__/v1/environments/${environment.guid}/content`, { as: publisher })).status).toBe(403);
+    expect((await server.request('GET', `/__api__/v1/environments/${environment.guid}/content`, { as: viewer })).status).toBe(403);
+  });
+
+  it("shows a publisher only their own content using an environment they may see, and nobody else's", async () => {
+    const environment = await create({ title: 'Shared' });
+    const other = await server.addUser('publisher');
+    const mine = (await server.request('POST', '/__api__/v1/content', { as: publisher, body: { name: `mine-${dialect}`, default_environment_guid: environment.guid } })).body;
+    const theirs = (await server.request('POST', '/__api__/v1/content', { as: other, body: { name: `theirs-${dialect}`, default_environment_guid: environment.guid } })).body;
+    const path = `/__api__/v1/environments/${environment.guid}/content`;
+
+    const asPublisher = await server.request('GET', path, { as: publisher });
+    expect(asPublisher.status).toBe(200);
+    expect(asPublisher.body.map((usage: { guid: string }) => usage.guid)).toEqual([mine.guid]);
+    const asAdmin = await server.request('GET', path);
+    expect(asAdmin.body.map((usage: { guid: string }) => usage.guid).sort()).toEqual([mine.guid, theirs.guid].sort());
+
+    // Granted to the other publisher only: to this one it does not exist, whatever it holds.
+    await server.request('POST', `${path.replace(/\/content$/, '')}/permissions`, { body: { user_guid: other.guid } });
+    const hidden = await server.request('GET', path, { as: publisher });
+    expect(hidden.status).toBe(404);
+    expect((await server.request('GET', path, { as: other })).body.map((usage: { guid: string }) => usage.guid)).toEqual([theirs.guid]);
+    expect((await server.request('GET', '/__api__/v1/environments/00000000-0000-4000-8000-000000000000/content', { as: publisher })).status).toBe(404);
   });
 
   it('answers unknown API paths with Connect JSON, not the web app', async () => {

@@ -79,7 +79,7 @@ export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
       res.status(204).end();
     }),
 
-    route('get', '/v1/environments/:guid/content', 'environments:read-usage', async (req, res) => {
+    route('get', '/v1/environments/:guid/content', 'environments:read-own-usage', async (req, res) => {
       res.json(await service.contentUsing(actorOf(req), param(req, 'guid')));
     }),
 

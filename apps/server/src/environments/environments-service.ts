@@ -173,12 +173,16 @@ export function createEnvironmentsService({
       });
     },
 
-    /** Content that chose this environment or last ran on it: what a delete would leave without it. */
+    /**
+     * Content that chose this environment or last ran on it: for administrators all of it (what a
+     * delete would leave without it), for a publisher only their own, on an environment they may see.
+     */
     async contentUsing(actor: Actor, guid: string): Promise<EnvironmentUsage[]> {
       // File-managed ones too: they cannot be deleted, but who uses them is still worth knowing.
-      authorize(actor, 'environments:read-usage');
-      if (!(await store.environments.findByGuid(guid))) throw notFound('Environment');
-      const records = await store.content.usingEnvironment(guid);
+      await visible(actor, guid);
+      authorize(actor, 'environments:read-own-usage', { grants: await store.environments.grantsOf(guid) }, () => notFound('Environment'));
+      const everyones = can(actor, 'environments:read-usage');
+      const records = (await store.content.usingEnvironment(guid)).filter((record) => everyones || record.owner.guid === actor.guid);
       return records.map((record) => ({
         guid: record.guid,
         name: record.name,

@@ -60,7 +60,7 @@ const expected: Record<string, Expectation> = {
   'POST /v1/environments/:guid/history/:id/restore': admins,
   'PUT /v1/environments/:guid': admins,
   'DELETE /v1/environments/:guid': admins,
-  'GET /v1/environments/:guid/content': admins,
+  'GET /v1/environments/:guid/content': staff,
   'GET /v1/environments/:guid/permissions': admins,
   'POST /v1/environments/:guid/permissions': admins,
   'GET /v1/environments/:guid/permissions/:permission': admins,

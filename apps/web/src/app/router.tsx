@@ -7,7 +7,7 @@ import { NotFoundPage } from '../components/not-found-page';
 import { Redirect } from '../components/redirect';
 import { currentUserQueryOptions, useCurrentUser } from '../features/auth/api/current-user';
 import { useLogout } from '../features/auth/api/logout';
-import { HOME_PATH, signInPath } from '../features/auth/return-path';
+import { CONTENT_PATH, HOME_PATH, signInPath } from '../features/auth/return-path';
 import { EnvironmentsPage } from '../features/environments/environments-page';
 import { offers } from '../lib/access';
 import { useLiveEvents } from '../lib/live-events';
@@ -136,6 +136,7 @@ const signInRoute = createRoute({
   },
 });
 
+// A viewer's `/` ends on Content: the Environments route sends them on.
 const homeRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
@@ -162,17 +163,23 @@ const environmentsRoute = createRoute({
   // No loader: the page is in the first download and asks for the list as it renders, which is as
   // soon as a loader could once the user is known (a viewer's tab must not ask at all).
   component: function EnvironmentsRoute() {
-    return <EnvironmentsPage user={useSignedInUser()} />;
+    const user = useSignedInUser();
+    // A viewer's start after signing in, an old bookmark: the tab is not theirs, Content is.
+    if (!offers(user, 'environments:read')) return <Redirect href={CONTENT_PATH} />;
+    return <EnvironmentsPage user={user} />;
   },
 });
 
 const newEnvironmentRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/environments/new',
+  // `?from=<guid>`: *Clone*, the add form starting as a copy of that environment.
+  validateSearch: (search: Record<string, unknown>): { from?: string } => (typeof search.from === 'string' ? { from: search.from } : {}),
   component: function NewEnvironmentRoute() {
+    const { from } = newEnvironmentRoute.useSearch();
     return (
       <Lazy>
-        <EnvironmentFormPage user={useSignedInUser()} guid={null} />
+        <EnvironmentFormPage key={from ?? ''} user={useSignedInUser()} guid={null} cloneOf={from} />
       </Lazy>
     );
   },

@@ -45,7 +45,7 @@ export function AppFrame({ user, onSignOut, signingOut, signOutError, children }
         Skip to content
       </a>
       <header className="frame-header">
-        <Link to="/" className="brand">
+        <Link to={offers(user, 'environments:read') ? '/environments' : '/content'} className="brand">
           envdesk
         </Link>
         <nav aria-label="Main" className="frame-nav">

@@ -11,7 +11,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 
 /**
  * The one table of the app (STYLE.md, rule 7): TanStack Table for columns, headers and sort state,
@@ -48,6 +48,8 @@ export interface DataTableProps<Row extends RowData> {
   readonly rowHeight: number;
   /** Height of the scrolling area (CSS). */
   readonly height?: string;
+  /** A row to bring into view and mark (one just added), by its id. */
+  readonly highlightId?: string | null;
 }
 
 function ariaSort(sorted: false | SortDirection): 'ascending' | 'descending' | 'none' {
@@ -63,7 +65,8 @@ function SortIndicator({ direction }: { direction: false | SortDirection }): Rea
   );
 }
 
-export function DataTable<Row extends RowData>({ label, columns, rows, getRowId, sorting, onSortingChange, rowHeight, height }: DataTableProps<Row>) {
+export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
+  const { label, columns, rows, getRowId, sorting, onSortingChange, rowHeight, height, highlightId = null } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const table = useTable({
     features: dataTableFeatures,
@@ -86,6 +89,16 @@ export function DataTable<Row extends RowData>({ label, columns, rows, getRowId,
     getItemKey: (index) => tableRows[index]?.id ?? index,
     overscan: 8,
   });
+  // Scrolled to once, when the row is first there: the person scrolls on from it afterwards.
+  const highlightIndex = highlightId === null ? -1 : tableRows.findIndex((row) => row.id === highlightId);
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (highlightId === null || highlightIndex < 0 || scrolledTo.current === highlightId) return;
+    scrolledTo.current = highlightId;
+    virtualizer.scrollToIndex(highlightIndex, { align: 'center' });
+    // The page as well: the table may start below the fold.
+    scroller.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [highlightId, highlightIndex, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
@@ -133,7 +146,13 @@ export function DataTable<Row extends RowData>({ label, columns, rows, getRowId,
             const row = tableRows[item.index];
             if (!row) return null;
             return (
-              <tr key={row.id} aria-rowindex={item.index + 2} style={{ height: rowHeight }}>
+              <tr
+                key={row.id}
+                aria-rowindex={item.index + 2}
+                style={{ height: rowHeight }}
+                className={row.id === highlightId ? 'row-highlight' : undefined}
+                data-highlighted={row.id === highlightId ? 'true' : undefined}
+              >
                 {row.getAllCells().map((cell) => (
                   <td key={cell.id} className={cell.column.columnDef.meta?.className}>
                     <table.FlexRender cell={cell} />

@@ -124,6 +124,13 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'environments:read-usage': {
     'role alone':                          [Y,    _,         _],
   },
+  'environments:read-own-usage': {
+    'role alone':                          [Y,    Y,         _],
+    'no grants':                           [Y,    Y,         _],
+    'granted to them':                     [Y,    Y,         _],
+    'granted to their group':              [Y,    Y,         _],
+    'granted to others only':              [Y,    _,         _],
+  },
   'environment-sync:read': {
     'role alone':                          [Y,    _,         _],
   },

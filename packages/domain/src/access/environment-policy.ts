@@ -24,6 +24,8 @@ export interface EnvironmentSubjects {
   'environments:inspect': never;
   /** Which content chose or runs on an environment: what a delete would leave without it. */
   'environments:read-usage': never;
+  /** Which of one's own content chose or runs on an environment one may see (a publisher's details page). */
+  'environments:read-own-usage': EnvironmentSubject;
   /** What the declarative file did last (it names the file's path). */
   'environment-sync:read': never;
   /**
@@ -61,6 +63,8 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   // Administrators only: it makes the server fetch from a registry of the caller's choosing.
   'environments:inspect': { roles: administrators },
   'environments:read-usage': { roles: administrators },
+  // Their own content only (the service filters): other people's content names are not theirs to see.
+  'environments:read-own-usage': { roles: staff, on: 'environment', allows: permitted },
   'environment-sync:read': { roles: administrators },
   'environments:read-history': { roles: administrators },
   // Also on file-managed environments: the file never holds access control.

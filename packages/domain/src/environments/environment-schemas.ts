@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from '../errors.js';
 import { type IssuePath, lineOfText, multiLineText } from '../validation.js';
-import { parseVersion } from '../versions/version.js';
+import { parseLanguageVersion } from '../versions/version-constraints.js';
 import { imageReferenceProblem } from './image-reference.js';
 
 export const CLUSTER_NAME = 'Kubernetes';
@@ -35,7 +35,10 @@ export const AbsolutePathSchema = lineOfText().check(
   z.refine((path) => !path.split('/').includes('..'), 'must not contain ".." segments'),
 );
 
-export const VersionTextSchema = lineOfText({ trim: true }).check(z.refine((text) => parseVersion(text) !== null, 'is not a version (expected e.g. 3.11.9)'));
+// A tag must be a pre-release spelling: `3.1x` is a typo, not 3.1 with the tag "x".
+export const VersionTextSchema = lineOfText({ trim: true }).check(
+  z.refine((text) => parseLanguageVersion(text) !== null, 'must be a version like 3.11.9'),
+);
 
 export const ImageNameSchema = lineOfText({ trim: true }).check(
   z.superRefine((name, ctx) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anEnvironment } from '../testing/builders.js';
-import { MAX_PROBLEMS_PER_ENTRY, describeProblem, readEnvironmentsFile } from './environments-file.js';
+import { MAX_PROBLEMS_PER_ENTRY, describeProblem, describeProblemForPeople, readEnvironmentsFile } from './environments-file.js';
 import { convertLegacyDefinitions } from './legacy-cluster-definitions.js';
 
 const minimal = { name: 'ghcr.io/my-org/connect-runtime:r4.4-py3.11' };
@@ -33,7 +33,7 @@ describe('readEnvironmentsFile', () => {
   it('rejects permissions with a pointer to the API and the tab', () => {
     const result = readEnvironmentsFile([{ ...minimal, permissions: [{ group_guid: 'x' }] }]);
     expect(!result.ok && result.error).toEqual([
-      { entry: 0, field: 'permissions', message: expect.stringContaining('through the API or the Environments tab') },
+      { entry: 0, name: minimal.name, field: 'permissions', message: expect.stringContaining('through the API or the Environments tab') },
     ]);
   });
 
@@ -91,5 +91,24 @@ describe('convertLegacyDefinitions', () => {
   it('requires the Kubernetes wrapper', () => {
     const result = convertLegacyDefinitions({ name: 'Local', images: [] });
     expect(!result.ok && result.error[0]).toMatchObject({ field: 'name' });
+  });
+});
+
+describe('describeProblemForPeople', () => {
+  it.each([
+    [{ entry: 0, name: 'ghcr.io/org/py:3.12', field: 'matching', message: 'must be one of any, exact, none' }, 'Entry 1 (ghcr.io/org/py:3.12), matching: must be one of any, exact, none'],
+    [{ entry: 1, name: null, field: 'name', message: 'is required' }, 'Entry 2, name: is required'],
+    [{ entry: 4, field: null, message: 'has 3 more problems not listed' }, 'Entry 5: has 3 more problems not listed'],
+    [{ entry: null, field: 'executionEnvironments', message: 'must be a list of environments' }, 'executionEnvironments: must be a list of environments'],
+  ])('%j → %s', (problem, text) => {
+    expect(describeProblemForPeople(problem)).toBe(text);
+  });
+
+  it('names the entry by the image it gives, cut short when the file is hostile', () => {
+    const result = readEnvironmentsFile([{ name: 'ghcr.io/org/ok:1' }, { name: 'ghcr.io/org/x:1', matching: 'sometimes' }, { name: `ghcr.io/${'a'.repeat(5_000)}:1`, matching: 1 }]);
+    const lines = !result.ok ? result.error.map(describeProblemForPeople) : [];
+    expect(lines[0]).toMatch(/^Entry 2 \(ghcr\.io\/org\/x:1\), matching: /);
+    expect(lines[1]!.length).toBeLessThan(400);
+    expect(lines[1]).toMatch(/^Entry 3 \(ghcr\.io\/a+…\), /);
   });
 });

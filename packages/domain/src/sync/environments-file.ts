@@ -11,6 +11,8 @@ import { formatPath, issueMessage, safeParseHostile } from '../validation.js';
 /** One problem in the declarative file: which entry (0-based), which field, and why. */
 export interface FileProblem {
   readonly entry: number | null;
+  /** The entry's image name when it has one: what a person finds the entry by in the file. */
+  readonly name?: string | null;
   readonly field: string | null;
   readonly message: string;
 }
@@ -24,6 +26,27 @@ export const entryLabel = (index: number): string => `entry ${index + 1}`;
 export function describeProblem(problem: FileProblem): string {
   const where = [problem.entry === null ? null : entryLabel(problem.entry), problem.field].filter(Boolean).join(', ');
   return where ? `${where}: ${problem.message}` : problem.message;
+}
+
+/** The longest image name a problem repeats: the file is hostile input, its names can be any size. */
+const MAX_NAME_SHOWN = 200;
+
+/**
+ * A problem as people count: the first entry is entry 1, named by its image when it has one
+ * ("Entry 2 (ghcr.io/org/py:3.12), matching: must be one of any, exact, none").
+ */
+export function describeProblemForPeople(problem: FileProblem): string {
+  const entry = problem.entry === null ? null : `Entry ${problem.entry + 1}${problem.name ? ` (${problem.name})` : ''}`;
+  const where = [entry, problem.field].filter(Boolean).join(', ');
+  return where ? `${where}: ${problem.message}` : problem.message;
+}
+
+/** The image name an entry gives, if it gives a text one. */
+function nameOf(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null || !('name' in raw)) return null;
+  const { name } = raw as { name: unknown };
+  if (typeof name !== 'string' || name.trim() === '') return null;
+  return name.length > MAX_NAME_SHOWN ? `${name.slice(0, MAX_NAME_SHOWN)}…` : name;
 }
 
 /** A definition from the file, and the GUID it pins when it gives one. */
@@ -99,12 +122,13 @@ export function readFileEntry(raw: unknown, index: number): Result<FileEntry, Fi
   const parsed = safeParseHostile(EntrySchema, raw);
   if (parsed.success) return ok({ guid: parsed.data.guid ?? null, definition: definitionFrom(parsed.data) });
   const problems: FileProblem[] = [];
+  const name = nameOf(raw);
   for (const issue of parsed.error.issues) {
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     if (unknownKeys.length > 0) {
-      for (const key of unknownKeys) problems.push({ entry: index, field: key, message: 'is not an environment field' });
+      for (const key of unknownKeys) problems.push({ entry: index, name, field: key, message: 'is not an environment field' });
     } else {
-      problems.push({ entry: index, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
+      problems.push({ entry: index, name, field: formatPath(issue.path) || null, message: issueMessage(issue, raw) });
     }
   }
   if (problems.length <= MAX_PROBLEMS_PER_ENTRY) return err(problems);
@@ -113,7 +137,7 @@ export function readFileEntry(raw: unknown, index: number): Result<FileEntry, Fi
   const more = problems.length - MAX_PROBLEMS_PER_ENTRY;
   return err([
     ...problems.slice(0, MAX_PROBLEMS_PER_ENTRY),
-    { entry: index, field: null, message: `has ${more.toLocaleString('en')} more problem${more === 1 ? '' : 's'} not listed` },
+    { entry: index, name, field: null, message: `has ${more.toLocaleString('en')} more problem${more === 1 ? '' : 's'} not listed` },
   ]);
 }
 

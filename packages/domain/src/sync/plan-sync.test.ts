@@ -63,7 +63,7 @@ describe('planSync: GUID matching', () => {
   it('rejects the same GUID on two entries', () => {
     const guid = aGuid();
     expect(problems([entry({ guid }), entry({ guid, name: IMAGE_B })], [])).toEqual([
-      { entry: 1, field: 'guid', message: `${guid} is also the GUID of entry 1` },
+      { entry: 1, name: IMAGE_B, field: 'guid', message: `${guid} is also the GUID of entry 1` },
     ]);
   });
 });
@@ -100,7 +100,7 @@ describe('planSync: name matching and adoption', () => {
 
   it('rejects duplicate names unless every such entry has a GUID', () => {
     expect(problems([entry(), entry({ guid: aGuid() })], [])).toEqual([
-      { entry: 0, field: 'name', message: `${IMAGE_A} is also the name of entry 2; entries that share a name each need a guid` },
+      { entry: 0, name: IMAGE_A, field: 'name', message: `${IMAGE_A} is also the name of entry 2; entries that share a name each need a guid` },
     ]);
     const both = plan([entry({ guid: aGuid() }), entry({ guid: aGuid(), title: 'second tag' })], []);
     expect(both.actions.map((action) => action.kind)).toEqual(['create', 'create']);

@@ -107,7 +107,7 @@ function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, File
     if (entry.guid) {
       const first = byGuid.get(entry.guid);
       if (first !== undefined) {
-        problems.push({ entry: index, field: 'guid', message: `${entry.guid} is also the GUID of ${entryLabel(first)}` });
+        problems.push({ entry: index, name: entry.definition.name, field: 'guid', message: `${entry.guid} is also the GUID of ${entryLabel(first)}` });
       } else byGuid.set(entry.guid, index);
     }
     const indexes = byName.get(entry.definition.name);
@@ -127,6 +127,7 @@ function* duplicateProblems(entries: readonly FileEntry[]): Generator<void, File
           .join(', ');
         problems.push({
           entry: index,
+          name,
           field: 'name',
           message: `${name} is also the name of entry ${others}; entries that share a name each need a guid`,
         });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 
 export const FileProblemSchema = z.object({
   entry: z.nullable(z.number().check(z.int())),
+  name: z.optional(z.nullable(z.string())),
   field: z.nullable(z.string()),
   message: z.string(),
 });

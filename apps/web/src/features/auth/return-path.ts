@@ -2,6 +2,8 @@
 
 export const SIGN_IN_PATH = '/signin';
 export const HOME_PATH = '/environments';
+/** Viewers' start: the Environments tab is not for them. */
+export const CONTENT_PATH = '/content';
 
 export function signInPath(returnTo: string): string {
   return returnTo === '/' ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(returnTo)}`;

@@ -125,17 +125,101 @@ describe('an existing environment', () => {
     expect(server.requests.filter((request) => request.method === 'POST').map((request) => request.body)).toEqual([{ group_guid: group.guid }]);
   });
 
-  it('shows a publisher the details read-only, without access control', async () => {
-    const environment = anEnvironment({ title: 'Shared runtime' });
+  it('shows a publisher a details page: what it holds and which of their content uses it', async () => {
+    const environment = anEnvironment({
+      title: 'Shared runtime',
+      description: 'For the reports team.',
+      matching: 'exact',
+      volume_mounts: [{ source: { volume_type: 'pvc', pvc_name: 'shared-data' }, target: { path: '/mnt/data', read_only: true } }],
+    });
+    const report = { guid: aGuid(), name: 'weekly-report', title: 'Weekly report', owner_guid: publisher.guid, owner_username: publisher.username, chosen: true, running: true };
     const server = renderAppAt(`/environments/${environment.guid}`, publisher, {
       [`GET /__api__/v1/environments/${environment.guid}`]: () => json(200, environment),
+      [`GET /__api__/v1/environments/${environment.guid}/content`]: () => json(200, [report]),
     });
     await screen.findByRole('heading', { name: 'Shared runtime', level: 1 });
-    screen.getByText('Only administrators can change environments.');
+    screen.getByText('For the reports team.');
+    screen.getByText(environment.name);
+    screen.getByText(environment.guid);
+    screen.getByRole('button', { name: 'Copy the GUID' });
+    screen.getByText(/Never chosen automatically/);
+    const installations = screen.getByRole('table');
+    within(installations).getByRole('cell', { name: '/opt/python/3.11.3/bin/python3' });
+    within(installations).getByRole('cell', { name: '4.4.2' });
+    screen.getByText('/mnt/data');
+    screen.getByText('shared-data');
+    const yours = await screen.findByRole('link', { name: 'Weekly report' });
+    expect(yours.getAttribute('href')).toBe(`/content/${report.guid}`);
+    screen.getByText('chose it, runs on it');
+    // Not the administrators' form: nothing to edit, no access control, no admin hints.
+    expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByText('Access control')).toBeNull();
-    expect(screen.queryByRole('button', { name: /Save/ })).toBeNull();
-    screen.getByRole('link', { name: 'Back to environments' });
+    expect(screen.queryByText('Only administrators can change environments.')).toBeNull();
+    expect(screen.queryByRole('link', { name: /Clone/ })).toBeNull();
     expect(server.requests.some((request) => request.path.endsWith('/permissions'))).toBe(false);
+  });
+
+  it('tells a publisher when none of their content uses it', async () => {
+    const environment = anEnvironment({ title: 'Unused' });
+    renderAppAt(`/environments/${environment.guid}`, publisher, {
+      [`GET /__api__/v1/environments/${environment.guid}`]: () => json(200, environment),
+      [`GET /__api__/v1/environments/${environment.guid}/content`]: () => json(200, []),
+    });
+    await screen.findByText('None of your content uses this environment.');
+  });
+
+  it('shows an administrator its GUID with a copy button and its created time', async () => {
+    const environment = anEnvironment({ title: 'Copyable', created_time: '2026-01-15T10:00:00Z' });
+    // user-event puts its own clipboard in place, which the app writes to as to the browser's.
+    const user = userEvent.setup();
+    renderAppAt(`/environments/${environment.guid}`, admin, {
+      [`GET /__api__/v1/environments/${environment.guid}`]: () => json(200, environment),
+      [`GET /__api__/v1/environments/${environment.guid}/permissions`]: () => json(200, []),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+    });
+    await screen.findByRole('heading', { name: 'Edit “Copyable”', level: 1 });
+    screen.getByText(environment.guid);
+    expect(document.querySelector('time[datetime="2026-01-15T10:00:00Z"]')).not.toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Copy the GUID' }));
+    expect(await navigator.clipboard.readText()).toBe(environment.guid);
+    await screen.findByText('Copied the GUID.');
+  });
+
+  it('clones into a new add form: same installations and mounts, no image, a "Copy of" title', async () => {
+    const original = anEnvironment({
+      title: 'Team runtime',
+      volume_mounts: [{ source: { volume_type: 'pvc', pvc_name: 'shared' }, target: { path: '/mnt/shared', read_only: false } }],
+    });
+    const created = anEnvironment({ title: 'Copy of Team runtime', name: 'ghcr.io/org/team:2' });
+    const server = renderAppAt(`/environments/${original.guid}`, admin, {
+      [`GET /__api__/v1/environments/${original.guid}`]: () => json(200, original),
+      [`GET /__api__/v1/environments/${original.guid}/permissions`]: () => json(200, []),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+      'GET /__api__/v1/environments': () => json(200, [original, created]),
+      'POST /__api__/v1/environments': () => json(200, created),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('link', { name: 'Clone “Team runtime”' }));
+    await screen.findByRole('heading', { name: 'Add environment', level: 1 });
+    expect(window.location.search).toBe(`?from=${original.guid}`);
+    expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('Copy of Team runtime');
+    expect(screen.getByLabelText<HTMLInputElement>('Image name').value).toBe('');
+    expect(within(screen.getByRole('group', { name: 'Installation 2' })).getByLabelText<HTMLInputElement>('Path').value).toBe('/opt/R/4.4.2/bin/R');
+
+    await user.type(screen.getByLabelText('Image name'), 'ghcr.io/org/team:2');
+    await user.click(screen.getByRole('button', { name: 'Add environment' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/environments'));
+    const post = server.requests.find((request) => request.method === 'POST' && request.path === '/__api__/v1/environments');
+    expect(post?.body).toMatchObject({
+      name: 'ghcr.io/org/team:2',
+      title: 'Copy of Team runtime',
+      python: { installations: original.python.installations },
+      r: { installations: original.r.installations },
+      volume_mounts: original.volume_mounts,
+    });
+    // Back in the list, the new one is marked.
+    const row = (await screen.findByRole('link', { name: 'Copy of Team runtime' })).closest('tr');
+    expect(row?.getAttribute('data-highlighted')).toBe('true');
   });
 
   it('says so when the environment does not exist', async () => {

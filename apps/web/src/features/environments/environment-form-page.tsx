@@ -19,10 +19,12 @@ import { editConflictFrom } from './api/edit-conflict-error';
 import { conflictRows } from './form/edit-conflict';
 import { displayTitle } from '../../components/environment-columns';
 import { ManagedBadge } from './components/managed-badge';
-import { listSearch } from './environments-view';
+import { listSearch, markJustAdded } from './environments-view';
 import { type EnvironmentDraft, clearDraft, draftKey, readDraft } from './form/environment-draft';
 import { EnvironmentForm } from './form/environment-form';
-import { type EnvironmentFormValues, emptyFormValues, formValuesFrom } from './form/environment-form-values';
+import { type EnvironmentFormValues, cloneFormValuesFrom, emptyFormValues, formValuesFrom } from './form/environment-form-values';
+import { EnvironmentDetails } from './details/environment-details';
+import { EnvironmentFacts } from './details/environment-facts';
 import { type GrantRow, grantRowsFrom } from './form/grants';
 import { AccessControlNotSaved, useSaveEnvironment } from './form/save-environment';
 
@@ -35,10 +37,12 @@ export interface EnvironmentFormPageProps {
   readonly user: User;
   /** The environment to show; null for a new one. */
   readonly guid: string | null;
+  /** A new one: the environment it starts as a copy of (*Clone*). */
+  readonly cloneOf?: string | undefined;
 }
 
 /** `/environments/new` and `/environments/{guid}`: add, edit, or (file-managed, publishers) view. */
-export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
+export function EnvironmentFormPage({ user, guid, cloneOf }: EnvironmentFormPageProps) {
   if (!offers(user, 'environments:read') || (guid === null && !offers(user, 'environments:write'))) {
     return (
       <Page title={guid === null ? 'Add environment' : 'Environment'}>
@@ -53,7 +57,8 @@ export function EnvironmentFormPage({ user, guid }: EnvironmentFormPageProps) {
       </Page>
     );
   }
-  return guid === null ? <NewEnvironment user={user} /> : <ExistingEnvironment user={user} guid={guid} />;
+  if (guid === null) return cloneOf ? <CloneEnvironment user={user} guid={cloneOf} /> : <NewEnvironment user={user} original={null} />;
+  return <ExistingEnvironment user={user} guid={guid} />;
 }
 
 function BackLink() {
@@ -64,18 +69,46 @@ function BackLink() {
   );
 }
 
-function NewEnvironment({ user }: { user: User }) {
+/** *Clone*: the add form, once the environment it copies is loaded. */
+function CloneEnvironment({ user, guid }: { user: User; guid: string }) {
+  const original = useEnvironment(guid);
+  if (original.data) return <NewEnvironment user={user} original={original.data} />;
+  return (
+    <>
+      <BackLink />
+      <Page title="Add environment">
+        {original.isError ? (
+          <LoadError what="The environment to copy" error={original.error} onRetry={() => void original.refetch()} panel />
+        ) : (
+          <p role="status" className="muted">
+            Loading the environment to copy…
+          </p>
+        )}
+      </Page>
+    </>
+  );
+}
+
+function NewEnvironment({ user, original }: { user: User; original: Environment | null }) {
   const save = useSaveEnvironment();
   const announce = useAnnounce();
   const navigate = useNavigate();
   const key = draftKey(user.guid, null);
-  const [restoredDraft, setRestoredDraft] = useState(() => readDraft(key));
+  // A copy starts from the original, not from an unsaved add form left earlier.
+  const [restoredDraft, setRestoredDraft] = useState(() => (original ? null : readDraft(key)));
   const [generation, setGeneration] = useState(0);
-  const [initialValues] = useState(emptyFormValues);
+  const [initialValues] = useState(() => (original ? cloneFormValuesFrom(original) : emptyFormValues()));
   return (
     <>
       <BackLink />
-      <Page title="Add environment" lead="Describe a container image so content can be built and run in it.">
+      <Page
+        title="Add environment"
+        lead={
+          original
+            ? `A copy of “${displayTitle(original)}”: give it its own image, then check what differs.`
+            : 'Describe a container image so content can be built and run in it.'
+        }
+      >
         <EnvironmentForm
           key={generation}
           mode="create"
@@ -98,6 +131,7 @@ function NewEnvironment({ user }: { user: User }) {
             try {
               const saved = await save.mutateAsync({ mode: 'create', environment: null, values, accessOnly: false, initialGrants: [], grants });
               clearDraft(key);
+              markJustAdded(saved.guid);
               announce(`Added “${displayTitle(saved)}”.`);
               void navigate({ to: '/environments', search: listSearch(), ignoreBlocker: true });
             } catch (error) {
@@ -160,6 +194,15 @@ function ExistingEnvironment({ user, guid }: { user: User; guid: string }) {
             Loading the environment…
           </p>
         </Page>
+      </>
+    );
+  }
+  // Publishers read: what the environment holds and which of their content uses it.
+  if (!canWrite) {
+    return (
+      <>
+        <BackLink />
+        <EnvironmentDetails environment={environment.data} />
       </>
     );
   }
@@ -283,7 +326,17 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
   return (
     <>
       <BackLink />
-      <Page title={detailsLocked ? title : `Edit “${title}”`} lead={lead}>
+      <Page
+        title={detailsLocked ? title : `Edit “${title}”`}
+        lead={lead}
+        actions={
+          canWrite && (
+            <Link to="/environments/new" search={{ from: environment.guid }} className="button">
+              Clone<span className="visually-hidden"> “{title}”</span>
+            </Link>
+          )
+        }
+      >
         {changedElsewhere && (
           <div role="status" className="notice changed-elsewhere">
             <p>
@@ -299,6 +352,7 @@ function EditEnvironment({ user, environment: loaded, initialGrants, canWrite, c
             </div>
           </div>
         )}
+        <EnvironmentFacts environment={environment} />
         <EnvironmentForm
           key={generation}
           mode="edit"

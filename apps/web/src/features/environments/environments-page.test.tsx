@@ -47,6 +47,24 @@ describe('the Environments tab', () => {
     expect(screen.getByRole('columnheader', { name: 'Python' }).getAttribute('aria-sort')).toBe('none');
   });
 
+  it('shows the Managed column only when an environments file is configured', async () => {
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () => json(200, { enabled: false, file: null, last_error: null }),
+    });
+    expect(await rowTitles()).toHaveLength(3);
+    screen.getByRole('columnheader', { name: 'Title' });
+    expect(screen.queryByRole('columnheader', { name: 'Managed' })).toBeNull();
+  });
+
+  it('shows an administrator the Managed column when the file is configured', async () => {
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+    });
+    await screen.findByRole('columnheader', { name: 'Managed' });
+  });
+
   it('searches by version, shows "n of m", and keeps the search in the URL', async () => {
     renderAppAt('/environments', admin, {
       'GET /__api__/v1/environments': () => json(200, environments),
@@ -95,10 +113,12 @@ describe('the Environments tab', () => {
     expect(screen.queryByRole('button', { name: /^Delete/ })).toBeNull();
   });
 
-  it('tells a viewer the page is not for their role, without asking the server for environments', async () => {
-    const server = renderAppAt('/environments', viewer, {});
-    await screen.findByText('The Environments page is not available to your role.');
+  it.each(['/environments', '/'])('takes a viewer from %s to the Content list, without asking the server for environments', async (path) => {
+    const server = renderAppAt(path, viewer, { 'GET /__api__/v1/content': () => json(200, []) });
+    await screen.findByRole('heading', { name: 'Content', level: 1 });
+    expect(window.location.pathname).toBe('/content');
     expect(screen.queryByRole('link', { name: 'Environments' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'envdesk' }).getAttribute('href')).toBe('/content');
     expect(server.requests.some((request) => request.path === '/__api__/v1/environments')).toBe(false);
   });
 
@@ -133,15 +153,23 @@ describe('the Environments tab', () => {
           ...syncOk,
           last_error: {
             time: '2026-01-15T10:00:00Z',
-            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 1, name: is required',
-            problems: [{ entry: 0, field: 'name', message: 'is required' }],
+            message: '/etc/envdesk/environments.yaml has invalid entries:\n  - entry 1, matching: must be one of any, exact, none',
+            problems: [
+              { entry: 0, name: 'ghcr.io/org/py:3.12', field: 'matching', message: 'must be one of any, exact, none' },
+              { entry: 1, name: null, field: 'name', message: 'is required' },
+            ],
           },
         }),
     });
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toContain('The environments file could not be applied.');
     expect(banner.textContent).toContain('/etc/envdesk/environments.yaml has invalid entries.');
-    within(banner).getByText('entry 1, name: is required');
+    // Counted from one, as the file's reader counts, and named by the image.
+    within(banner).getByText('Entry 1 (ghcr.io/org/py:3.12), matching: must be one of any, exact, none');
+    within(banner).getByText('Entry 2, name: is required');
+    await userEvent.setup().click(within(banner).getByText('The file’s status'));
+    expect(within(banner).getByText('/etc/envdesk/environments.yaml', { selector: 'dd' })).toBeTruthy();
+    expect(within(banner).getByRole('link', { name: 'Full status (JSON)' }).getAttribute('href')).toBe('/__api__/v1/environments/sync');
   });
 
   it('tells administrators that the missing file will remove its environments, and when', async () => {

@@ -18,7 +18,7 @@ import { displayTitle } from '../../components/environment-columns';
 import { environmentColumns } from './components/environment-columns';
 import { DEFAULT_SORT, type EnvironmentSummaries, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
-import { rememberListSearch } from './environments-view';
+import { rememberListSearch, takeJustAdded } from './environments-view';
 
 const ROW_HEIGHT = 56;
 
@@ -30,16 +30,8 @@ const DeleteEnvironmentDialog = lazy(() =>
 const SyncStatusBanner = lazy(() => import('./components/sync-status-banner').then((module) => ({ default: module.SyncStatusBanner })));
 
 export function EnvironmentsPage({ user }: { user: User }) {
-  if (!offers(user, 'environments:read')) {
-    return (
-      <Page title="Environments">
-        <div className="notice">
-          <p>The Environments page is not available to your role.</p>
-          <p className="muted">Administrators manage environments and publishers choose them for their content. Ask an administrator if you need access.</p>
-        </div>
-      </Page>
-    );
-  }
+  // Viewers never get here: the route sends them to Content.
+  if (!offers(user, 'environments:read')) return null;
   const canWrite = offers(user, 'environments:write');
   const canReadHistory = offers(user, 'environments:read-history');
   return (
@@ -97,6 +89,7 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
   const deletion = useDeleteEnvironment();
   const [deleting, setDeleting] = useState<Environment | null>(null);
   const search = useRef<HTMLInputElement>(null);
+  const [justAdded] = useState(takeJustAdded);
 
   const { q: wantedQ, sort: wantedSort } = wanted;
   useEffect(() => rememberListSearch({ q: wantedQ, sort: wantedSort }), [wantedQ, wantedSort]);
@@ -105,7 +98,13 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
   const summaries = canReadHistory ? (summary.data ?? NO_SUMMARIES) : null;
   const { rows, sorting } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
   const managedFile = syncStatus.data?.file ?? null;
-  const columns = useMemo(() => environmentColumns({ canWrite, managedFile, onDelete: setDeleting, summaries }), [canWrite, managedFile, summaries]);
+  // Administrators know from the sync status whether a file is configured; publishers, who may not
+  // read it, see the column when some environment they can see came from one.
+  const showManaged = canWrite ? syncStatus.data?.enabled === true : data.some((environment) => environment.managed_by !== null);
+  const columns = useMemo(
+    () => environmentColumns({ canWrite, managedFile, showManaged, onDelete: setDeleting, summaries }),
+    [canWrite, managedFile, showManaged, summaries],
+  );
 
   const onSortingChange = (next: SortingState) => {
     const chosen = sortFromSorting(next);
@@ -183,6 +182,7 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
           onSortingChange={onSortingChange}
           rowHeight={ROW_HEIGHT}
           height="max(22rem, calc(100vh - 19rem))"
+          highlightId={justAdded}
         />
       )}
       {deleting && (

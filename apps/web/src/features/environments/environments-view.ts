@@ -8,3 +8,16 @@ export function rememberListSearch(search: ListSearch): void {
 }
 
 export const listSearch = (): ListSearch => lastListSearch;
+
+let justAdded: string | null = null;
+
+/** The environment just added: the list shows it highlighted and scrolled into view, once. */
+export function markJustAdded(guid: string): void {
+  justAdded = guid;
+}
+
+export function takeJustAdded(): string | null {
+  const guid = justAdded;
+  justAdded = null;
+  return guid;
+}

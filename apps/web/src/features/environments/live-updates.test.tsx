@@ -70,10 +70,10 @@ describe('the Environments tab follows changes as they happen', () => {
     expect(streams.all()).toHaveLength(1);
   });
 
-  it('opens no stream for a viewer, who may see no environments', async () => {
+  it('opens no stream for a viewer, who may see no environments (and lands on Content)', async () => {
     const streams = fakeEventSource();
-    renderAppAt('/environments', aUser({ user_role: 'viewer' }), {});
-    await screen.findByRole('heading', { name: 'Environments' });
+    renderAppAt('/environments', aUser({ user_role: 'viewer' }), { 'GET /__api__/v1/content': () => json(200, []) });
+    await screen.findByRole('heading', { name: 'Content' });
     expect(streams.all()).toEqual([]);
   });
 

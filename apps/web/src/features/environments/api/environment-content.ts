@@ -5,8 +5,9 @@ import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
 
 /**
- * `GET /v1/environments/{guid}/content` (envdesk, administrators): the content that chose an
- * environment or last ran on it. The server shapes it in its environments service; this reads it.
+ * `GET /v1/environments/{guid}/content` (envdesk): the content that chose an environment or last ran
+ * on it; administrators get all of it, a publisher only their own. The server shapes it in its
+ * environments service; this reads it.
  */
 const ContentUsingEnvironmentSchema = z.array(EnvironmentUsageSchema);
 export type ContentUsingEnvironment = z.infer<typeof ContentUsingEnvironmentSchema>;

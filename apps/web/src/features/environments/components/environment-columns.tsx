@@ -13,6 +13,8 @@ export interface EnvironmentColumnsOptions {
   readonly canWrite: boolean;
   /** The declarative file, when the viewer may know its path. */
   readonly managedFile: string | null;
+  /** The Managed column: only where an environments file is configured (otherwise every row would say no). */
+  readonly showManaged: boolean;
   readonly onDelete: (environment: Environment) => void;
   /**
    * Who changed each environment last and how much content uses it, for administrators (null for
@@ -33,7 +35,7 @@ function Unknown() {
 }
 
 /** The Environments table's columns; their ids are the `?sort=` values (environment-sort.ts). */
-export function environmentColumns({ canWrite, managedFile, onDelete, summaries }: EnvironmentColumnsOptions): DataColumns<Environment> {
+export function environmentColumns({ canWrite, managedFile, showManaged, onDelete, summaries }: EnvironmentColumnsOptions): DataColumns<Environment> {
   const base = helper.columns([
     helper.accessor(displayTitle, {
       id: 'title',
@@ -59,12 +61,16 @@ export function environmentColumns({ canWrite, managedFile, onDelete, summaries 
     versionColumn('r'),
     versionColumn('quarto'),
     matchingColumn(),
-    helper.accessor((environment) => (environment.managed_by ? 'file' : ''), {
-      id: 'managed',
-      header: 'Managed',
-      cell: (info) => <ManagedBadge environment={info.row.original} file={managedFile} />,
-      meta: { width: '10rem' },
-    }),
+    ...(showManaged
+      ? [
+          helper.accessor((environment) => (environment.managed_by ? 'file' : ''), {
+            id: 'managed',
+            header: 'Managed',
+            cell: (info) => <ManagedBadge environment={info.row.original} file={managedFile} />,
+            meta: { width: '10rem' },
+          }),
+        ]
+      : []),
     helper.accessor('updated_time', {
       id: 'updated',
       header: 'Updated',

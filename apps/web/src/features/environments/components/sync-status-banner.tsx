@@ -1,4 +1,4 @@
-import { type PendingRemoval, describeProblem } from '@envdesk/domain';
+import { type FileProblem, type PendingRemoval, type SyncStatus, describeProblemForPeople } from '@envdesk/domain';
 import { useSyncStatus } from '../api/sync-status';
 
 /**
@@ -13,12 +13,12 @@ export function SyncStatusBanner() {
   return (
     <>
       {pendingRemoval && <PendingRemovalBanner file={status.data?.file ?? null} pending={pendingRemoval} />}
-      {lastError && <FailedSyncBanner message={lastError.message} problems={lastError.problems} />}
+      {lastError && status.data && <FailedSyncBanner message={lastError.message} problems={lastError.problems} status={status.data} />}
     </>
   );
 }
 
-function FailedSyncBanner({ message, problems }: { message: string; problems: Parameters<typeof describeProblem>[0][] }) {
+function FailedSyncBanner({ message, problems, status }: { message: string; problems: readonly FileProblem[]; status: SyncStatus }) {
   const [summary] = message.split('\n');
   return (
     <div role="alert" className="alert alert-error sync-banner">
@@ -26,15 +26,47 @@ function FailedSyncBanner({ message, problems }: { message: string; problems: Pa
       <p>{summary?.replace(/:$/, '.')}</p>
       {problems.length > 0 && (
         <ul className="sync-banner-problems">
-          {problems.map((problem) => (
-            <li key={describeProblem(problem)}>{describeProblem(problem)}</li>
+          {problems.map((problem, index) => (
+            // Two problems can read alike (one field, two messages cut short): the position keeps them apart.
+            <li key={index}>{describeProblemForPeople(problem)}</li>
           ))}
         </ul>
       )}
       <p className="sync-banner-note">
         File-managed environments keep their last good definitions until the file is fixed; envdesk tries again on every change.
       </p>
+      <FileStatus status={status} />
     </div>
+  );
+}
+
+const when = (time: string | null | undefined) => (time ? <time dateTime={time}>{new Date(time).toLocaleString()}</time> : 'never');
+
+/** The file's status in short, and the full record the server keeps (`GET /v1/environments/sync`). */
+function FileStatus({ status }: { status: SyncStatus }) {
+  return (
+    <details className="sync-file-status" id="environments-file-status">
+      <summary>The file’s status</summary>
+      <dl>
+        <dt>File</dt>
+        <dd className="mono">{status.file ?? 'none configured'}</dd>
+        <dt>Last applied</dt>
+        <dd>{when(status.last_sync_time)}</dd>
+        <dt>Last failed</dt>
+        <dd>{when(status.last_error?.time)}</dd>
+        {status.poll_ms !== undefined && (
+          <>
+            <dt>Checked</dt>
+            <dd>every {Math.max(1, Math.round(status.poll_ms / 1000))} s</dd>
+          </>
+        )}
+      </dl>
+      <p>
+        <a href="/__api__/v1/environments/sync" target="_blank" rel="noreferrer">
+          Full status (JSON)
+        </a>
+      </p>
+    </details>
   );
 }
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { FormField, fieldId } from '../../../components/form-field';
 
 /** One line each, from the seed's "Matching strategy". */
-const MATCHING_CHOICES: ReadonlyArray<{ value: Matching; label: string; explanation: string }> = [
+export const MATCHING_CHOICES: ReadonlyArray<{ value: Matching; label: string; explanation: string }> = [
   { value: 'any', label: 'Any', explanation: 'Chosen automatically for compatible content, or when content asks for it.' },
   { value: 'exact', label: 'Exact', explanation: 'Never chosen automatically; used only when content asks for it.' },
   { value: 'none', label: 'None', explanation: 'Disabled: never used to build or run content.' },

@@ -27,7 +27,7 @@ export function foundEntries(found: FoundInstallations): FoundEntry[] {
   );
 }
 
-const isInspected = (language: Language): language is InspectedLanguage => (INSPECTED_LANGUAGES as readonly string[]).includes(language);
+const isInspected = (language: Language | ''): language is InspectedLanguage => (INSPECTED_LANGUAGES as readonly string[]).includes(language);
 
 /** A row nothing was typed into: the add form starts with one, and a finding replaces it. */
 export const isBlankRow = (row: InstallationRow): boolean => row.version.trim() === '' && row.path.trim() === '';

@@ -10,7 +10,7 @@ import { type GrantRow, grantChanges } from './grants';
  * on save and on discard. sessionStorage, not localStorage: it dies with the tab, as a draft should.
  */
 
-const InstallationRowSchema = z.object({ key: z.string(), language: z.enum(LANGUAGES), version: z.string(), path: z.string() });
+const InstallationRowSchema = z.object({ key: z.string(), language: z.union([z.enum(LANGUAGES), z.literal('')]), version: z.string(), path: z.string() });
 const VolumeMountRowSchema = z.object({
   key: z.string(),
   sourceType: z.enum(['nfs', 'pvc']),

@@ -108,7 +108,7 @@ describe('validating as you type, with the server schemas', () => {
     [
       'a version that is not one',
       { installations: [{ key: 'k', language: 'quarto', version: 'latest', path: '/opt/q' }] },
-      { 'installations.k.version': 'Version is not a version (expected e.g. 3.11.9).' },
+      { 'installations.k.version': 'Version must be a version like 1.5.57.' },
     ],
     [
       'an nfs mount without a host',
@@ -126,6 +126,20 @@ describe('validating as you type, with the server schemas', () => {
       { 'volumeMounts.b.targetPath': 'Target path is already the target of another volume mount.' },
     ],
     ['a relative supervisor', { supervisor: 'run.sh' }, { supervisor: 'Supervisor must be an absolute path (starting with /).' }],
+    [
+      'a row with no language chosen, whose other fields are still checked',
+      { installations: [{ key: 'k', language: '', version: '3.1x', path: 'bin/python' }] },
+      {
+        'installations.k.language': 'Choose the language of this installation.',
+        'installations.k.version': 'Version must be a version like 3.11.9.',
+        'installations.k.path': 'Path must be an absolute path (starting with /).',
+      },
+    ],
+    [
+      'an R version that is a typo',
+      { installations: [{ key: 'k', language: 'r', version: '4.4.x', path: '/opt/R/4.4.1/bin/R' }] },
+      { 'installations.k.version': 'Version must be a version like 4.4.1.' },
+    ],
   ])('names %s on its field', (_case, change, expected) => {
     expect(validateForm({ ...values, ...change }, 'create')).toEqual(expected);
   });

@@ -2,6 +2,7 @@ import {
   type ApiError,
   CreateEnvironmentInputSchema,
   type Environment,
+  InstallationSchema,
   type Language,
   LANGUAGES,
   type Matching,
@@ -9,6 +10,7 @@ import {
   type VolumeMount,
   environmentErrorCode,
   parseInput,
+  versionProblem,
 } from '@envdesk/domain';
 
 /**
@@ -19,7 +21,8 @@ import {
 
 export interface InstallationRow {
   readonly key: string;
-  readonly language: Language;
+  /** '' until someone chooses: an added row does not guess (a Python path saved as R goes unnoticed). */
+  readonly language: Language | '';
   readonly version: string;
   readonly path: string;
 }
@@ -58,7 +61,7 @@ let keyCounter = 0;
 /** Row keys keep React's identity and the error mapping stable while rows are added and removed. */
 export const newRowKey = (): string => `row${++keyCounter}`;
 
-export const emptyInstallation = (language: Language = 'python'): InstallationRow => ({
+export const emptyInstallation = (language: Language | '' = 'python'): InstallationRow => ({
   key: newRowKey(),
   language,
   version: '',
@@ -105,6 +108,11 @@ export function formValuesFrom(environment: Environment): EnvironmentFormValues 
     matching: environment.matching,
     supervisor: environment.supervisor ?? '',
   };
+}
+
+/** *Clone*: everything but the image, which must differ (one environment per image), under a title saying so. */
+export function cloneFormValuesFrom(environment: Environment): EnvironmentFormValues {
+  return { ...formValuesFrom(environment), name: '', title: `Copy of ${environment.title ?? environment.name}` };
 }
 
 const blankToNull = (text: string): string | null => (text.trim() === '' ? null : text);
@@ -232,9 +240,29 @@ export function fieldErrorsFrom(error: ApiError, values: EnvironmentFormValues):
   return errors;
 }
 
-/** Checks the form as the server will, with the server's schema for this kind of request. */
+/**
+ * Checks the form as the server will, with the server's schema for this kind of request; a row's
+ * version problem says what a version of its language looks like, and a row without a language
+ * (which the request would leave out) is a problem of its own.
+ */
 export function validateForm(values: EnvironmentFormValues, mode: FormMode): FieldErrors {
   const schema = mode === 'create' ? CreateEnvironmentInputSchema : UpdateEnvironmentInputSchema;
   const result = parseInput(schema, requestBodyFrom(values, mode), environmentErrorCode);
-  return result.ok ? {} : fieldErrorsFrom(result.error, values);
+  const errors: Record<FieldName, string> = result.ok ? {} : { ...fieldErrorsFrom(result.error, values) };
+  for (const row of values.installations) {
+    if (row.language === '') {
+      errors[`installations.${row.key}.language`] = 'Choose the language of this installation.';
+      // Left out of the request until it has a language, so its fields are checked here.
+      const parsed = InstallationSchema.safeParse({ version: row.version, path: row.path.trim() });
+      for (const issue of parsed.success ? [] : parsed.error.issues) {
+        const field = `installations.${row.key}.${String(issue.path[0])}`;
+        errors[field] ??= problemSentence(field, issue.message);
+      }
+      continue;
+    }
+    const field = `installations.${row.key}.version`;
+    const problem = versionProblem(row.language, row.version);
+    if (errors[field] !== undefined && problem !== null) errors[field] = problemSentence(field, problem);
+  }
+  return errors;
 }

@@ -82,6 +82,16 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
   const errorOf = (field: string): string | undefined =>
     serverErrors[field] ?? (submitted || edited.has(field) ? clientErrors[field] : undefined);
 
+  // A version is checked when its field is left: `3.` is on its way to `3.11`, not a mistake.
+  const setChecked = (field: string, checked: boolean) =>
+    setEdited((current) => {
+      if (current.has(field) === checked) return current;
+      const next = new Set(current);
+      if (checked) next.add(field);
+      else next.delete(field);
+      return next;
+    });
+
   const edit = (change: Partial<EnvironmentFormValues>, field: string | null) => {
     setValues((current) => ({ ...current, ...change }));
     if (field === null) return;
@@ -198,6 +208,8 @@ export function EnvironmentForm(props: EnvironmentFormProps) {
         readOnly={detailsLocked}
         errorOf={errorOf}
         onChange={(installations, field) => edit({ installations }, field)}
+        onTypeVersion={(field) => setChecked(field, false)}
+        onLeaveVersion={(field) => setChecked(field, true)}
       />
       <VolumeMountsFields
         formId={formId}
