@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { reactViaPreact } from './preact-aliases.js';
 
 // The dev server forwards API calls to a locally running envdesk server (`npm run dev`).
 const apiServer = 'http://127.0.0.1:3939';
@@ -7,7 +8,11 @@ const apiServer = 'http://127.0.0.1:3939';
 export default defineConfig({
   plugins: [react()],
   // `@envdesk/source` makes workspace packages resolve to their TypeScript source (STACK.md §2).
-  resolve: { conditions: ['@envdesk/source', ...defaultClientConditions] },
+  resolve: {
+    conditions: ['@envdesk/source', ...defaultClientConditions],
+    // React's API on Preact's compatibility layer, for the first page's size (preact-aliases.ts).
+    alias: reactViaPreact,
+  },
   build: {
     // Every browser the app supports preloads modules itself; the polyfill would only add bytes.
     modulePreload: { polyfill: false },
