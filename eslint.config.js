@@ -70,7 +70,18 @@ export default defineConfig(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: ['**/apps/server/**', '@envdesk/server', '@envdesk/server/*', '**/server/src/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['**/apps/server/**', '@envdesk/server', '@envdesk/server/*', '**/server/src/**'],
+          // The app runs on Preact's compatibility layer (apps/web/preact-aliases.ts), which has
+          // none of React 19's newest hooks: React's types would accept them, and the page break.
+          paths: [
+            { name: 'react', importNames: ['use', 'useActionState', 'useOptimistic'], message: 'Preact’s compatibility layer, which the web app runs on, has no such export.' },
+            { name: 'react-dom', importNames: ['useFormStatus', 'useFormState'], message: 'Preact’s compatibility layer, which the web app runs on, has no such export.' },
+          ],
+        },
+      ],
       'import-x/no-restricted-paths': [
         'error',
         {

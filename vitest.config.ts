@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { reactViaPreact } from './apps/web/preact-aliases.js';
 
 const source = '@envdesk/source';
 
@@ -41,7 +42,18 @@ export default defineConfig({
         },
       },
       {
-        resolve: { conditions: [source, ...defaultClientConditions] },
+        // The web tests run on what ships: React's API on Preact's compatibility layer
+        // (apps/web/preact-aliases.ts). Vite's aliases reach only what Vite loads, so every library
+        // that imports React, and what shares state with one (preact itself, Testing Library's
+        // packages, whose configuration user-event and @testing-library/react must share), is
+        // loaded by Vite, with their ES module builds (`module` before `main`). The one CommonJS
+        // library (the selector shim TanStack Store uses) is bundled by Vite's optimizer, whose
+        // output Vite then loads, so its `react` is Preact too.
+        resolve: {
+          conditions: [source, ...defaultClientConditions],
+          alias: reactViaPreact,
+          mainFields: ['browser', 'module', 'jsnext:main', 'jsnext'],
+        },
         test: {
           name: 'web',
           root: 'apps/web',
@@ -49,6 +61,8 @@ export default defineConfig({
           environment: 'happy-dom',
           setupFiles: ['src/testing/setup.ts'],
           testTimeout: 15_000,
+          server: { deps: { inline: [/\/preact\//, /@tanstack\/react-/, /@testing-library\//, /\/\.vite\/vitest\//] } },
+          deps: { optimizer: { client: { enabled: true, include: ['use-sync-external-store/shim/with-selector'] } } },
         },
       },
       // The lint rules' own tests: each architecture rule is shown to bite.

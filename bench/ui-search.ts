@@ -5,8 +5,7 @@
  *    measured after a paint; every keystroke of 50 searches typed key by key. Goal: p95 ≤ 50 ms.
  *  - first render: from the list response's last byte to the first painted frame with rows (JSON and
  *    schema parsing, sorting, indexing and rendering).
- *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 140.7 kB, the figure
- *    before the web app moved to TanStack Router (which had to pay for itself).
+ *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 100 kB (issue 14).
  * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
  *
  *   npm run bench:ui-search [-- --searches 50 --loads 5]
@@ -27,7 +26,10 @@ import { seedEnvironments } from './lib/seed-environments.js';
 
 const ENVIRONMENT_COUNT = 10_000;
 const GOAL_P95_MS = 50;
-const GOAL_INITIAL_JS_KB = 140.7;
+// Issue 14: the first page within 100 kB gzip. It was 140.7 kB before TanStack Router, 139.4 kB with
+// it on React; the web app on Preact's compatibility layer (apps/web/preact-aliases.ts) brought it
+// under, as react-dom alone weighed 60 kB of it.
+const GOAL_INITIAL_JS_KB = 100;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = path.join(repoRoot, 'apps/web/dist');
 

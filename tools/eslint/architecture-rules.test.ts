@@ -68,6 +68,21 @@ describe('the web app never imports the server', () => {
   });
 });
 
+describe('the web app uses only the React API that Preact’s compatibility layer has', () => {
+  it.each([
+    ['use', "import { use } from 'react';\nexport const x = use;\n"],
+    ['useActionState', "import { useActionState } from 'react';\nexport const x = useActionState;\n"],
+    ['useFormStatus', "import { useFormStatus } from 'react-dom';\nexport const x = useFormStatus;\n"],
+  ])('refuses %s', async (_name, code) => {
+    expect(await problems('apps/web/src/components/lint-sample.tsx', code)).toEqual([expect.stringMatching(/^no-restricted-imports: .*Preact’s compatibility layer/)]);
+  });
+
+  it('allows the hooks it has', async () => {
+    const code = "import { useId, useState, useSyncExternalStore } from 'react';\nexport const x = [useId, useState, useSyncExternalStore];\n";
+    expect(await problems('apps/web/src/components/lint-sample.tsx', code)).toEqual([]);
+  });
+});
+
 describe("the web app's features do not import each other", () => {
   it('refuses a feature importing another, types included', async () => {
     const code = "import type { EnvironmentChoice } from '../../content/runtime-choices';\nexport type X = EnvironmentChoice;\n";

@@ -40,7 +40,8 @@ describe('the API keys page', () => {
     const row = within(table).getByRole('row', { name: /laptop/ });
     within(row).getByText('1 Mar 2026, 09:00');
     within(row).getByText('2 Mar 2026, 10:30');
-    expect(document.title).toBe('API keys · envdesk');
+    // Effects run after the paint (Preact schedules them so): the title follows shortly.
+    await waitFor(() => expect(document.title).toBe('API keys · envdesk'));
   });
 
   it('creates a key and shows its secret once, with a Copy button and a warning, and lists it', async () => {
