@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chromium } from '@playwright/test';
 import { afterAll, describe, expect } from 'vitest';
 import { COOKBOOK_IMAGE, cookbookJourney } from './test/cookbook-journey.js';
 import { tempFolder } from './test/files.js';
@@ -68,5 +69,27 @@ describe('replicas behind a load balancer', () => {
       .where('via', '=', 'file')
       .execute();
     expect(created).toHaveLength(1);
+
+    // A browser with the Environments tab open on the second replica sees a change made through
+    // the first, without a reload: the event travels through PostgreSQL's LISTEN/NOTIFY.
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${secondUrl}/environments`);
+      await page.getByLabel('Username').fill('admin');
+      await page.getByLabel('Password').fill('test-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Environments' }).waitFor();
+      await page.getByRole('link', { name: 'From the file' }).waitFor();
+      const added = await fetch(`${firstUrl}/__api__/v1/environments`, {
+        method: 'POST',
+        headers: { authorization: `Key ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'ghcr.io/org/made-on-replica-a:1', title: 'Made on replica A' }),
+      });
+      expect(added.status).toBe(200);
+      await page.getByRole('link', { name: 'Made on replica A' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await browser.close();
+    }
   }, 180_000);
 });
