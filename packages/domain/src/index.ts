@@ -18,6 +18,7 @@ export * from './versions/version-constraints.js';
 export * from './selection/index.js';
 export * from './sync/sync-status-schema.js';
 export * from './lists/list-search-schema.js';
+export * from './lists/environment-query.js';
 export * from './content/environment-variable-schemas.js';
 export * from './environments/runtime-installations.js';
 export * from './content/bundle-source.js';

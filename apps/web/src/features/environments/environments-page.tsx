@@ -19,6 +19,8 @@ import { environmentColumns } from './components/environment-columns';
 import { DEFAULT_SORT, type EnvironmentSummaries, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
 import { rememberListSearch, takeJustAdded } from './environments-view';
+import { SearchHighlightContext } from '../../lib/environments/search-highlight';
+import { SearchFilters, SearchHints } from './filters/search-filters';
 
 const ROW_HEIGHT = 56;
 
@@ -77,7 +79,7 @@ const EMPTY: Environment[] = [];
 const NO_SUMMARIES: EnvironmentSummaries = new Map();
 
 function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canReadHistory: boolean }) {
-  const { query, setQuery, sort: sortParam, chooseSort, wanted } = useListSearch();
+  const { query, setQuery, sort: sortParam, chooseSort, chooseQuery, wanted } = useListSearch();
   const sort = useMemo(() => parseSort(sortParam ?? null) ?? DEFAULT_SORT, [sortParam]);
   const environments = useEnvironmentList();
   const syncStatus = useSyncStatus({ enabled: canWrite });
@@ -96,7 +98,7 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
 
   const data = environments.data ?? EMPTY;
   const summaries = canReadHistory ? (summary.data ?? NO_SUMMARIES) : null;
-  const { rows, sorting } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
+  const { rows, sorting, parsed } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
   const managedFile = syncStatus.data?.file ?? null;
   // Administrators know from the sync status whether a file is configured; publishers, who may not
   // read it, see the column when some environment they can see came from one.
@@ -150,10 +152,10 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
             id="environment-search"
             type="search"
             value={query}
-            placeholder="Title, image, GUID, supervisor or version (e.g. 3.11)"
+            placeholder="Words, versions (3.11) or filters: python:3.11 r:>=4.3 image:ghcr.io managed:file"
             autoComplete="off"
             spellCheck={false}
-            aria-describedby="environment-count"
+            aria-describedby={parsed.hints.length > 0 ? 'environment-count environment-search-hints' : 'environment-count'}
             onChange={(event) => setQuery(event.target.value)}
           />
         </div>
@@ -164,15 +166,21 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
           {sortText}
         </p>
       </div>
+      <SearchHints id="environment-search-hints" hints={parsed.hints} />
+      <SearchFilters text={query} query={parsed} onChoose={chooseQuery} showManaged={showManaged} />
       {rows.length === 0 ? (
         <div className="state-panel">
           <p>No environments match “{query.trim()}”.</p>
-          <p className="muted">Search looks at titles, descriptions, image names, GUIDs, supervisor paths and installation versions.</p>
-          <button type="button" className="button" onClick={() => setQuery('')}>
+          <p className="muted">
+            Search looks at titles, descriptions, image names, GUIDs, supervisor paths and installation versions; terms such as
+            python:3.11, r:&gt;=4.3, image:…, managed:file and matching:exact filter.
+          </p>
+          <button type="button" className="button" onClick={() => chooseQuery('')}>
             Clear search
           </button>
         </div>
       ) : (
+        <SearchHighlightContext.Provider value={parsed}>
         <DataTable
           label="Environments"
           columns={columns}
@@ -184,6 +192,7 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
           height="max(22rem, calc(100vh - 19rem))"
           highlightId={justAdded}
         />
+        </SearchHighlightContext.Provider>
       )}
       {deleting && (
         <Suspense fallback={null}>
