@@ -10,6 +10,7 @@ export * from './users/user-schemas.js';
 export * from './access/can.js';
 export * from './sync/environments-file.js';
 export * from './sync/plan-sync.js';
+export * from './sync/plan-import.js';
 export * from './sync/legacy-cluster-definitions.js';
 export * from './content/content-schemas.js';
 export * from './content/bundle-manifest-summary.js';
