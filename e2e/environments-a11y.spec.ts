@@ -35,17 +35,29 @@ test('the Environments tab and its form have no serious or critical accessibilit
 test('the tab works with the keyboard alone', async ({ page }) => {
   await signInAt(page, '/environments', accounts.admin);
   await expect(page.getByRole('table', { name: 'Environments' })).toBeVisible();
-  // From the search box, Tab reaches the table, its sort buttons and the rows' links.
+  // From the search box, Tab reaches Export, Import and the filter chips (a chip toggles with
+  // Space), then the table, its sort buttons and the rows' links.
   await page.getByLabel('Search environments').focus();
   await page.keyboard.type('3.10');
   await expect(page.getByText(/^\d+ of \d+ environments$/)).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: /^Export/ })).toBeFocused();
+  const lastChip = page.getByRole('group', { name: 'Managed' }).getByRole('button', { name: 'Hand-made' });
+  await lastChip.focus();
+  await page.keyboard.press('Space');
+  await expect(lastChip).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Space');
+  await expect(lastChip).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByLabel('Search environments')).toHaveValue('3.10');
   await page.keyboard.press('Tab');
   await expect(page.getByRole('region', { name: 'Environments (scrollable)' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('columnheader', { name: 'Title' }).getByRole('button')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByRole('columnheader', { name: 'Title' })).toHaveAttribute('aria-sort', 'descending');
-  for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
+  // Past the other columns' sort buttons (administrators also have the summary columns), the first row's link.
+  const sortButtons = await page.getByRole('table', { name: 'Environments' }).locator('thead button').count();
+  for (let i = 0; i < sortButtons; i++) await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'R 4.3 / Python 3.10' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Edit “R 4.3 / Python 3.10”' })).toBeVisible();
