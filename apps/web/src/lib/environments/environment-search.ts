@@ -1,7 +1,6 @@
 import {
   type Environment,
   type EnvironmentQuery,
-  type QueryLanguage,
   type Version,
   type VersionFilter,
   LANGUAGES,
@@ -26,14 +25,8 @@ export interface SearchEntry {
   readonly versions: string;
   /** The image name, lower case. */
   readonly image: string;
-  /** Each query language's versions as written (lower case) and parsed (null when unreadable). */
-  readonly byLanguage: Readonly<Record<QueryLanguage, readonly LanguageVersion[]>>;
 }
 
-export interface LanguageVersion {
-  readonly text: string;
-  readonly parsed: Version | null;
-}
 
 export function searchEntryOf(environment: Environment): SearchEntry {
   const text = [environment.title, environment.description, environment.name, environment.guid, environment.supervisor]
@@ -43,18 +36,22 @@ export function searchEntryOf(environment: Environment): SearchEntry {
   const versions = LANGUAGES.flatMap((language) => environment[language].installations.map((installation) => `\n${installation.version}`))
     .join('')
     .toLowerCase();
-  const languageVersions = (language: QueryLanguage): LanguageVersion[] =>
-    environment[language].installations.map((installation) => {
-      const version = installation.version.toLowerCase();
-      return { text: version, parsed: parseVersion(version) };
-    });
-  return {
-    environment,
-    text,
-    versions,
-    image: environment.name.toLowerCase(),
-    byLanguage: { python: languageVersions('python'), r: languageVersions('r'), quarto: languageVersions('quarto') },
-  };
+  return { environment, text, versions, image: environment.name.toLowerCase() };
+}
+
+/**
+ * Parsed versions by their text: environments share a few dozen versions, so a constraint parses
+ * each once, not once per installation per keystroke.
+ */
+const parsedVersions = new Map<string, Version | null>();
+function parsedVersion(text: string): Version | null {
+  let parsed = parsedVersions.get(text);
+  if (parsed === undefined) {
+    parsed = parseVersion(text);
+    if (parsedVersions.size > 10_000) parsedVersions.clear();
+    parsedVersions.set(text, parsed);
+  }
+  return parsed;
 }
 
 /** `3.11` is 3.11 itself or a 3.11.x; `3.` (mid-typing) is any 3.x. Not 3.110. */
@@ -63,10 +60,12 @@ export function hasVersionPrefix(version: string, prefix: string): boolean {
   return version === prefix || version.startsWith(`${prefix}.`) || (version.startsWith(prefix) && /^[a-z]/.test(version.slice(prefix.length)));
 }
 
-/** The installation `version` satisfies one typed version filter. */
-export function versionMatches(version: LanguageVersion, filter: VersionFilter): boolean {
-  if (filter.prefix !== null) return hasVersionPrefix(version.text, filter.prefix);
-  return filter.constraint !== null && version.parsed !== null && satisfiesSpecifiers(version.parsed, filter.constraint);
+/** The installed version `text` satisfies one typed version filter. */
+export function versionMatches(text: string, filter: VersionFilter): boolean {
+  if (filter.prefix !== null) return hasVersionPrefix(text.toLowerCase(), filter.prefix);
+  if (filter.constraint === null) return false;
+  const parsed = parsedVersion(text);
+  return parsed !== null && satisfiesSpecifiers(parsed, filter.constraint);
 }
 
 /**
@@ -75,27 +74,38 @@ export function versionMatches(version: LanguageVersion, filter: VersionFilter):
  */
 const wordMatches = (entry: SearchEntry, word: string): boolean => entry.text.includes(word) || entry.versions.includes(`\n${word}`);
 
-export function matchesQuery(entry: SearchEntry, query: EnvironmentQuery): boolean {
-  const environment = entry.environment;
-  if (query.matching.length > 0 && !query.matching.includes(environment.matching)) return false;
-  if (query.managed.length > 0 && !query.managed.includes(environment.managed_by ? 'file' : 'hand')) return false;
-  for (const language of query.has) if (entry.byLanguage[language].length === 0) return false;
-  for (const language of query.lacks) if (entry.byLanguage[language].length > 0) return false;
-  for (const image of query.images) if (!entry.image.includes(image)) return false;
-  for (const filter of query.versions) {
-    if (!entry.byLanguage[filter.language].some((version) => versionMatches(version, filter))) return false;
+type Check = (entry: SearchEntry) => boolean;
+
+/**
+ * The query as one predicate, built once per keystroke: only the filters it uses are checked, so
+ * free words alone cost what they always did.
+ */
+export function compileQuery(query: EnvironmentQuery): Check {
+  const checks: Check[] = [];
+  const { matching, managed, has, lacks, images, versions, words } = query;
+  if (matching.length > 0) checks.push((entry) => matching.includes(entry.environment.matching));
+  if (managed.length > 0) checks.push((entry) => managed.includes(entry.environment.managed_by ? 'file' : 'hand'));
+  for (const language of has) checks.push((entry) => entry.environment[language].installations.length > 0);
+  for (const language of lacks) checks.push((entry) => entry.environment[language].installations.length === 0);
+  for (const image of images) checks.push((entry) => entry.image.includes(image));
+  for (const filter of versions) {
+    checks.push((entry) => entry.environment[filter.language].installations.some((installation) => versionMatches(installation.version, filter)));
   }
-  for (const word of query.words) if (!wordMatches(entry, word)) return false;
-  return true;
+  const wordsMatch: Check = (entry) => words.every((word) => wordMatches(entry, word));
+  if (checks.length === 0) return wordsMatch;
+  return (entry) => checks.every((check) => check(entry)) && wordsMatch(entry);
 }
+
+export const matchesQuery = (entry: SearchEntry, query: EnvironmentQuery): boolean => compileQuery(query)(entry);
 
 /** The entries that match `query`, in the order given (so a sorted list stays sorted). */
 export function searchEnvironments(entries: readonly SearchEntry[], query: string | EnvironmentQuery): Environment[] {
   const parsed = typeof query === 'string' ? parseEnvironmentQuery(query) : query;
   if (isEmptyQuery(parsed)) return entries.map((entry) => entry.environment);
+  const matches = compileQuery(parsed);
   const found: Environment[] = [];
   for (const entry of entries) {
-    if (matchesQuery(entry, parsed)) found.push(entry.environment);
+    if (matches(entry)) found.push(entry.environment);
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import { type EnvironmentQuery, type QueryLanguage, parseVersion } from '@envdesk/domain';
+import type { EnvironmentQuery, QueryLanguage } from '@envdesk/domain';
 import { type ReactNode, createContext, useContext } from 'react';
 import { versionMatches } from './environment-search';
 
@@ -37,8 +37,7 @@ export function versionRanges(text: string, language: QueryLanguage, query: Envi
   let offset = 0;
   for (const version of text.split(', ')) {
     const lower = version.toLowerCase();
-    const installed = { text: lower, parsed: parseVersion(lower) };
-    const filtered = query.versions.some((filter) => filter.language === language && versionMatches(installed, filter));
+    const filtered = query.versions.some((filter) => filter.language === language && versionMatches(version, filter));
     if (filtered) ranges.push([offset, offset + version.length]);
     else {
       const word = query.words.filter((candidate) => lower.startsWith(candidate)).sort((a, b) => b.length - a.length)[0];
