@@ -5,7 +5,7 @@ import { matchRanges, versionRanges } from './search-highlight';
 describe('marking what a search matched', () => {
   it.each([
     ['GPU training', ['gpu'], [[0, 3]]],
-    ['ghcr.io/org/gpu:1', ['g'], [[0, 1], [12, 13]]],
+    ['ghcr.io/org/gpu:1', ['g'], [[0, 1], [10, 11], [12, 13]]],
     // Overlapping and touching matches become one mark.
     ['runtime', ['run', 'unt'], [[0, 4]]],
     ['runtime', ['run', 'time'], [[0, 7]]],
