@@ -35,10 +35,20 @@ test('the Environments tab and its form have no serious or critical accessibilit
 test('the tab works with the keyboard alone', async ({ page }) => {
   await signInAt(page, '/environments', accounts.admin);
   await expect(page.getByRole('table', { name: 'Environments' })).toBeVisible();
-  // From the search box, Tab reaches the table, its sort buttons and the rows' links.
+  // From the search box, Tab reaches Export, Import and the filter chips (a chip toggles with
+  // Space), then the table, its sort buttons and the rows' links.
   await page.getByLabel('Search environments').focus();
   await page.keyboard.type('3.10');
   await expect(page.getByText(/^\d+ of \d+ environments$/)).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: /^Export/ })).toBeFocused();
+  const lastChip = page.getByRole('group', { name: 'Managed' }).getByRole('button', { name: 'Hand-made' });
+  await lastChip.focus();
+  await page.keyboard.press('Space');
+  await expect(lastChip).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Space');
+  await expect(lastChip).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByLabel('Search environments')).toHaveValue('3.10');
   await page.keyboard.press('Tab');
   await expect(page.getByRole('region', { name: 'Environments (scrollable)' })).toBeFocused();
   await page.keyboard.press('Tab');

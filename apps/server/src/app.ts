@@ -33,6 +33,8 @@ import { environmentHistoryRoutes } from './environments/environment-history-rou
 import { inspectRoutes } from './inspection/inspect-router.js';
 import { type InspectionSettings, createInspectService } from './inspection/inspect-service.js';
 import { authenticate } from './http/authenticate.js';
+import { createEnvironmentsTransferService } from './environments/environments-transfer.js';
+import { environmentsTransferRoutes } from './environments/environments-transfer-router.js';
 import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { ownOriginJsonOnly } from './http/own-origin.js';
@@ -178,6 +180,7 @@ export function createApp(deps: AppDeps): App {
     ...eventsRoutes(services.events),
     ...selectionRoutes(selection),
     ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
+    ...environmentsTransferRoutes(createEnvironmentsTransferService({ store, clock })),
     ...environmentHistoryRoutes(createEnvironmentHistoryService({ store, clock, environmentsFile, tombstoneDays: deps.tombstoneDays })),
     ...environmentsRoutes(services.environments),
     ...contentRoutes(services.content, includes),

@@ -107,6 +107,9 @@ const expected: Record<string, Expectation> = {
   'GET /v1/search/content': everyone,
   'POST /v1/environments/select': staff,
   'POST /v1/environments/inspect': admins,
+  'POST /v1/environments/export': admins,
+  'POST /v1/environments/import/plan': admins,
+  'POST /v1/environments/import': admins,
   'GET /v1/system/caches/runtime': admins,
   'DELETE /v1/system/caches/runtime': admins,
   'GET /v1/content/:guid/jobs': staff,
@@ -120,6 +123,9 @@ const expected: Record<string, Expectation> = {
 
 /** Routes whose answer, when allowed, is a stream that never ends: judged from its status and headers, then closed. */
 const streams = new Set(['GET /v1/events']);
+
+/** Routes whose answer, when allowed, is a file to save rather than JSON. */
+const downloads: Record<string, RegExp> = { 'POST /v1/environments/export': /^application\/yaml/ };
 
 type Caller = 'anonymous' | 'invalid key' | 'locked user' | UserRole;
 const callers: Caller[] = ['anonymous', 'invalid key', 'locked user', 'viewer', 'publisher', 'administrator'];
@@ -198,7 +204,8 @@ describe('every API route × every kind of caller', () => {
       : await server.request(method, `/__api__${path}`, { ...auth, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
 
     expect(response.status).toBeLessThan(500);
-    expect(response.headers.get('content-type') ?? 'application/json').toMatch(streams.has(key) && response.status === 200 ? /^text\/event-stream/ : /application\/json/);
+    const success = streams.has(key) ? /^text\/event-stream/ : (downloads[key] ?? /application\/json/);
+    expect(response.headers.get('content-type') ?? 'application/json').toMatch(response.status === 200 ? success : /application\/json/);
     if (rule === 'public') {
       expect([401, 403]).not.toContain(response.status);
     } else if (caller === 'anonymous') {

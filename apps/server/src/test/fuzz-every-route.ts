@@ -19,6 +19,8 @@ import {
   EventsQuerySchema,
   ExplainSelectionInputSchema,
   InspectImageInputSchema,
+  ExportEnvironmentsInputSchema,
+  ImportDocumentInputSchema,
   LegacyApplicationsQuerySchema,
   ListContentQuerySchema,
   ListGroupsQuerySchema,
@@ -111,6 +113,9 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'GET /v1/content/:guid/packages': { query: ContentPackagesQuerySchema },
   // The manifest as a bundle carries it, so that selection runs on most cases rather than refusing the shape.
   'POST /v1/environments/inspect': { body: InspectImageInputSchema },
+  'POST /v1/environments/export': { body: ExportEnvironmentsInputSchema },
+  'POST /v1/environments/import/plan': { body: ImportDocumentInputSchema },
+  'POST /v1/environments/import': { body: ImportDocumentInputSchema },
   'POST /v1/environments/select': { body: z.extend(ExplainSelectionInputSchema, { manifest: z.optional(ManifestSchema) }) },
 };
 

@@ -1,5 +1,6 @@
 import { type Environment, LANGUAGE_LABELS, type Language } from '@envdesk/domain';
 import { createDataColumnHelper } from './data-table';
+import { Highlighted } from '../lib/environments/search-highlight';
 
 /**
  * The columns every table of environments shares (the Environments tab, the content page's
@@ -18,7 +19,7 @@ const versionsOf = (environment: Environment, language: Language): string =>
 const MATCHING_LABELS = { any: 'Any', exact: 'Exact', none: 'None' } as const;
 
 /** Installed versions of one language, or a dash that screen readers hear as "none". */
-function Versions({ text }: { text: string }) {
+function Versions({ text, language }: { text: string; language: Language }) {
   if (!text) {
     return (
       <span className="muted">
@@ -29,7 +30,7 @@ function Versions({ text }: { text: string }) {
   }
   return (
     <span className="truncate" title={text}>
-      {text}
+      {language === 'python' || language === 'r' || language === 'quarto' ? <Highlighted text={text} field={language} /> : text}
     </span>
   );
 }
@@ -40,7 +41,7 @@ export const imageColumn = () =>
     header: 'Image',
     cell: (info) => (
       <span className="mono truncate" title={info.getValue()}>
-        {info.getValue()}
+        <Highlighted text={info.getValue()} field="image" />
       </span>
     ),
   });
@@ -49,7 +50,7 @@ export const versionColumn = (language: Language) =>
   helper.accessor((environment) => versionsOf(environment, language), {
     id: language,
     header: LANGUAGE_LABELS[language],
-    cell: (info) => <Versions text={info.getValue()} />,
+    cell: (info) => <Versions text={info.getValue()} language={language} />,
     meta: { width: '5.75rem' },
   });
 

@@ -19,6 +19,8 @@ export interface ListSearchState {
   readonly sort: string | undefined;
   /** A new order is a step Back can undo; it carries the search typed so far. */
   readonly chooseSort: (sort: string) => void;
+  /** A search chosen in one step (a filter chip): the box shows it and the address gains an entry Back can undo. */
+  readonly chooseQuery: (query: string) => void;
   /** Where the address is going: the search typed and the order chosen. */
   readonly wanted: ListSearch;
 }
@@ -52,7 +54,13 @@ export function useListSearch(): ListSearchState {
 
   const chooseSort = (sort: string) => void navigate({ to: '.', search: (previous: ListSearch) => ({ ...previous, ...listSearchOf(query, sort) }) });
 
-  return { query, setQuery, sort: search.sort, chooseSort, wanted };
+  const chooseQuery = (next: string) => {
+    setQuery(next);
+    const q = listSearchOf(next, undefined).q;
+    void navigate({ to: '.', search: (previous: ListSearch) => ({ ...previous, q }) });
+  };
+
+  return { query, setQuery, sort: search.sort, chooseSort, chooseQuery, wanted };
 }
 
 export interface ListSort<Column extends string> {

@@ -118,6 +118,12 @@ const matrix: Record<Action, Partial<Record<Relationship, Row>>> = {
   'environments:write': {
     'role alone':                          [Y,    _,         _],
   },
+  'environments:export': {
+    'role alone':                          [Y,    _,         _],
+  },
+  'environments:import': {
+    'role alone':                          [Y,    _,         _],
+  },
   'environments:inspect': {
     'role alone':                          [Y,    _,         _],
   },

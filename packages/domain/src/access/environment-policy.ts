@@ -20,6 +20,10 @@ export interface EnvironmentSubjects {
   'environments:use': EnvironmentSubject;
   /** Create, change and delete environments. */
   'environments:write': never;
+  /** Download environments as the declarative file (every field, whatever the grants). */
+  'environments:export': never;
+  /** Plan and apply a declarative file as hand-made environments. */
+  'environments:import': never;
   /** Read an image in a registry to find its installations (the server contacts the registry named). */
   'environments:inspect': never;
   /** Which content chose or runs on an environment: what a delete would leave without it. */
@@ -60,6 +64,9 @@ export const environmentRules: Rules<EnvironmentSubjects> = {
   'environments:read-all': { roles: administrators },
   'environments:use': { roles: staff, on: 'environment', allows: permitted },
   'environments:write': { roles: administrators },
+  // The file names every environment, including those granted to others only.
+  'environments:export': { roles: administrators },
+  'environments:import': { roles: administrators },
   // Administrators only: it makes the server fetch from a registry of the caller's choosing.
   'environments:inspect': { roles: administrators },
   'environments:read-usage': { roles: administrators },

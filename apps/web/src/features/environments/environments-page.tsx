@@ -19,14 +19,19 @@ import { environmentColumns } from './components/environment-columns';
 import { DEFAULT_SORT, type EnvironmentSummaries, describeSort, formatSort, parseSort, sortFromSorting } from '../../lib/environments/environment-sort';
 import { searchCountText, useEnvironmentSearch } from '../../lib/environments/use-environment-search';
 import { rememberListSearch, takeJustAdded } from './environments-view';
+import { SearchHighlightContext } from '../../lib/environments/search-highlight';
+import { SearchFilters, SearchHints } from './filters/search-filters';
 
 const ROW_HEIGHT = 56;
+
+const countFormat = new Intl.NumberFormat('en');
 
 // Neither is part of the list's first paint: the delete dialog loads when someone deletes, and the
 // file-sync banner when the last sync has something to say.
 const DeleteEnvironmentDialog = lazy(() =>
   import('./components/delete-environment-dialog').then((module) => ({ default: module.DeleteEnvironmentDialog })),
 );
+const ImportDialog = lazy(() => import('./transfer/import-dialog').then((module) => ({ default: module.ImportDialog })));
 const SyncStatusBanner = lazy(() => import('./components/sync-status-banner').then((module) => ({ default: module.SyncStatusBanner })));
 
 export function EnvironmentsPage({ user }: { user: User }) {
@@ -56,7 +61,7 @@ export function EnvironmentsPage({ user }: { user: User }) {
       }
     >
       {canWrite && <SyncProblems />}
-      <EnvironmentList canWrite={canWrite} canReadHistory={canReadHistory} />
+      <EnvironmentList canWrite={canWrite} canReadHistory={canReadHistory} canTransfer={offers(user, 'environments:import') && offers(user, 'environments:export')} />
     </Page>
   );
 }
@@ -76,8 +81,8 @@ const EMPTY: Environment[] = [];
 
 const NO_SUMMARIES: EnvironmentSummaries = new Map();
 
-function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canReadHistory: boolean }) {
-  const { query, setQuery, sort: sortParam, chooseSort, wanted } = useListSearch();
+function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: boolean; canReadHistory: boolean; canTransfer: boolean }) {
+  const { query, setQuery, sort: sortParam, chooseSort, chooseQuery, wanted } = useListSearch();
   const sort = useMemo(() => parseSort(sortParam ?? null) ?? DEFAULT_SORT, [sortParam]);
   const environments = useEnvironmentList();
   const syncStatus = useSyncStatus({ enabled: canWrite });
@@ -90,13 +95,15 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
   const [deleting, setDeleting] = useState<Environment | null>(null);
   const search = useRef<HTMLInputElement>(null);
   const [justAdded] = useState(takeJustAdded);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
 
   const { q: wantedQ, sort: wantedSort } = wanted;
   useEffect(() => rememberListSearch({ q: wantedQ, sort: wantedSort }), [wantedQ, wantedSort]);
 
   const data = environments.data ?? EMPTY;
   const summaries = canReadHistory ? (summary.data ?? NO_SUMMARIES) : null;
-  const { rows, sorting } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
+  const { rows, sorting, parsed } = useEnvironmentSearch(data, sort, query, summaries ?? undefined);
   const managedFile = syncStatus.data?.file ?? null;
   // Administrators know from the sync status whether a file is configured; publishers, who may not
   // read it, see the column when some environment they can see came from one.
@@ -129,13 +136,49 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
     });
   };
 
+  // The export's code loads on the first click: it is no part of the list's first paint.
+  const exportShown = async () => {
+    const filtered = rows.length !== data.length;
+    setExporting(true);
+    try {
+      const { exportEnvironments, saveFile } = await import('./transfer/transfer-api');
+      saveFile(await exportEnvironments(filtered ? rows.map((environment) => environment.guid) : undefined), 'environments.yaml');
+      announce(`Exported ${searchCountText(rows.length, rows.length)} as environments.yaml.`);
+    } catch (error) {
+      announce(`The environments were not exported. ${errorMessage(error)}`, 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
+
   if (environments.isPending) return <TableSkeleton />;
   if (environments.isError) {
     return (
       <LoadError what="The environments" error={environments.error} onRetry={() => void environments.refetch()} panel />
     );
   }
-  if (data.length === 0) return <EmptyState canWrite={canWrite} />;
+  const importDialog = importing && (
+    <Suspense fallback={null}>
+      <ImportDialog onClose={() => setImporting(false)} />
+    </Suspense>
+  );
+  if (data.length === 0) {
+    return (
+      <>
+        <EmptyState canWrite={canWrite} />
+        {canTransfer && (
+          <p className="muted">
+            Or{' '}
+            <button type="button" className="button button-small" onClick={() => setImporting(true)}>
+              Import a file…
+            </button>{' '}
+            written by Export or <span className="mono">envdesk environments export</span>.
+          </p>
+        )}
+        {importDialog}
+      </>
+    );
+  }
 
   const count = searchCountText(rows.length, data.length);
   const sortText = describeSort(sort);
@@ -150,10 +193,10 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
             id="environment-search"
             type="search"
             value={query}
-            placeholder="Title, image, GUID, supervisor or version (e.g. 3.11)"
+            placeholder="Words, versions (3.11) or filters: python:3.11 r:>=4.3 image:ghcr.io managed:file"
             autoComplete="off"
             spellCheck={false}
-            aria-describedby="environment-count"
+            aria-describedby={parsed.hints.length > 0 ? 'environment-count environment-search-hints' : 'environment-count'}
             onChange={(event) => setQuery(event.target.value)}
           />
         </div>
@@ -163,16 +206,32 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
         <p className="visually-hidden" aria-live="polite">
           {sortText}
         </p>
+        {canTransfer && (
+          <div className="toolbar-actions">
+            <button type="button" className="button" onClick={() => void exportShown()} disabled={exporting || rows.length === 0}>
+              {exporting ? 'Exporting…' : rows.length === data.length ? 'Export all' : `Export ${countFormat.format(rows.length)} shown`}
+            </button>
+            <button type="button" className="button" onClick={() => setImporting(true)}>
+              Import…
+            </button>
+          </div>
+        )}
       </div>
+      <SearchHints id="environment-search-hints" hints={parsed.hints} />
+      <SearchFilters text={query} query={parsed} onChoose={chooseQuery} showManaged={showManaged} />
       {rows.length === 0 ? (
         <div className="state-panel">
           <p>No environments match “{query.trim()}”.</p>
-          <p className="muted">Search looks at titles, descriptions, image names, GUIDs, supervisor paths and installation versions.</p>
-          <button type="button" className="button" onClick={() => setQuery('')}>
+          <p className="muted">
+            Search looks at titles, descriptions, image names, GUIDs, supervisor paths and installation versions; terms such as
+            python:3.11, r:&gt;=4.3, image:…, managed:file and matching:exact filter.
+          </p>
+          <button type="button" className="button" onClick={() => chooseQuery('')}>
             Clear search
           </button>
         </div>
       ) : (
+        <SearchHighlightContext.Provider value={parsed}>
         <DataTable
           label="Environments"
           columns={columns}
@@ -184,7 +243,9 @@ function EnvironmentList({ canWrite, canReadHistory }: { canWrite: boolean; canR
           height="max(22rem, calc(100vh - 19rem))"
           highlightId={justAdded}
         />
+        </SearchHighlightContext.Provider>
       )}
+      {importDialog}
       {deleting && (
         <Suspense fallback={null}>
           <DeleteEnvironmentDialog environment={deleting} onConfirm={confirmDelete} onCancel={() => setDeleting(null)} />

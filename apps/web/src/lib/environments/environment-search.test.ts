@@ -1,6 +1,6 @@
 import { anEnvironment } from '@envdesk/domain/testing';
 import { describe, expect, it } from 'vitest';
-import { searchEntryOf, searchEnvironments, searchTerms } from './environment-search';
+import { hasVersionPrefix, searchEntryOf, searchEnvironments } from './environment-search';
 
 const install = (version: string) => ({ installations: [{ version, path: `/opt/x/${version}/bin/x` }] });
 const none = { installations: [] };
@@ -72,10 +72,50 @@ describe('searching environments', () => {
   });
 
   it.each([
-    ['', []],
-    ['  R 4.4 ', ['r', '4.4']],
-    ['Python\t3.11', ['python', '3.11']],
-  ])('splits %j into the terms %j', (query, terms) => {
-    expect(searchTerms(query)).toEqual(terms);
+    ['python:3.11', ['R 4.4 / Python 3.11']],
+    ['python:3.1', []],
+    ['python:3.', ['R 4.4 / Python 3.11', 'GPU training', 'rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['python:>=3.11', ['R 4.4 / Python 3.11', 'GPU training']],
+    ['r:>=4.3', ['R 4.4 / Python 3.11']],
+    ['r:<4', ['rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['quarto:1.5', ['R 4.4 / Python 3.11']],
+    ['has:quarto', ['R 4.4 / Python 3.11']],
+    ['no:r', ['GPU training']],
+    ['image:gpu-runtime', ['GPU training']],
+    ['image:runtime training', ['GPU training']],
+    ['managed:hand', ['R 4.4 / Python 3.11', 'GPU training', 'rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['managed:file', []],
+    ['matching:any', ['R 4.4 / Python 3.11', 'GPU training', 'rstudio/content-base:r3.6.3-py3.8.8-jammy']],
+    ['matching:exact', []],
+    // A term the grammar cannot use is left out rather than emptying the list.
+    ['python:latest gpu', ['GPU training']],
+    // Unknown keys are words: image tags carry colons.
+    ['gpu-runtime:cuda12', ['GPU training']],
+  ])('the typed filter %j finds %j', (query, expected) => {
+    expect(titlesFound(query)).toEqual(expected);
+  });
+
+  it('filters on how an environment is managed and matched', () => {
+    const mixed = [
+      anEnvironment({ title: 'file exact', managed_by: 'config-file', matching: 'exact' }),
+      anEnvironment({ title: 'hand none', managed_by: null, matching: 'none' }),
+    ].map(searchEntryOf);
+    const found = (query: string) => searchEnvironments(mixed, query).map((e) => e.title);
+    expect(found('managed:file')).toEqual(['file exact']);
+    expect(found('managed:hand')).toEqual(['hand none']);
+    expect(found('matching:exact')).toEqual(['file exact']);
+    expect(found('matching:exact matching:none')).toEqual(['file exact', 'hand none']);
+    expect(found('managed:file matching:none')).toEqual([]);
+  });
+
+  it.each([
+    ['3.11.9', '3.11', true],
+    ['3.11', '3.11', true],
+    ['3.110.1', '3.11', false],
+    ['3.13.0rc1', '3.13.0', true],
+    ['4.4.2', '4.', true],
+    ['3.4.4', '4.', false],
+  ])('%s starts with the version %s: %s', (version, prefix, expected) => {
+    expect(hasVersionPrefix(version, prefix)).toBe(expected);
   });
 });

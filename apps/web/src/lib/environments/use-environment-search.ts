@@ -1,4 +1,4 @@
-import type { Environment } from '@envdesk/domain';
+import { type Environment, parseEnvironmentQuery } from '@envdesk/domain';
 import type { SortingState } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
@@ -30,7 +30,9 @@ export function searchCountText(shown: number, total: number): string {
 export function useEnvironmentSearch(environments: readonly Environment[], sort: EnvironmentSort, query: string, summaries?: EnvironmentSummaries) {
   const sorted = useMemo(() => sortEnvironments(environments, sort, summaries), [environments, sort, summaries]);
   const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
-  const rows = useMemo(() => searchEnvironments(entries, query), [entries, query]);
+  // Parsed once per keystroke and shared by the filter and the highlighted cells.
+  const parsed = useMemo(() => parseEnvironmentQuery(query), [query]);
+  const rows = useMemo(() => searchEnvironments(entries, parsed), [entries, parsed]);
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
-  return { rows, sorting };
+  return { rows, sorting, parsed };
 }

@@ -4,6 +4,7 @@ import type { DataColumns } from '../../../components/data-table';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
 import { Link } from '@tanstack/react-router';
 import { ManagedBadge } from './managed-badge';
+import { Highlighted } from '../../../lib/environments/search-highlight';
 import { VIA_LABELS } from '../history/via-labels';
 
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -45,7 +46,7 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
         return (
           <div className="title-cell">
             <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate">
-              {info.getValue()}
+              <Highlighted text={info.getValue()} field="title" />
             </Link>
             {environment.description && (
               <span className="title-description truncate" title={environment.description}>
