@@ -1,19 +1,23 @@
 /**
- * The Environments tab with 10,000 environments, in Debian's Chromium (the e2e launch options):
+ * The Environments tab with 50,000 environments (issue 14; `--environments` for another count), in
+ * Debian's Chromium (the e2e launch options):
  *  - keystroke → filtered table rendered: from the input event's timestamp to the first frame whose
  *    table shows that search (the tab marks the search its rows were rendered for in `data-search`),
- *    measured after a paint; every keystroke of 50 searches typed key by key. Goal: p95 ≤ 50 ms.
+ *    measured after a paint; every keystroke of 50 searches typed key by key. Goal: p95 ≤ 16 ms, one
+ *    frame at 60 Hz.
  *  - first render: from the list response's last byte to the first painted frame with rows (JSON and
  *    schema parsing, sorting, indexing and rendering).
  *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 100 kB (issue 14).
  * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
  *
- *   npm run bench:ui-search [-- --searches 50 --loads 5]
+ *   npm run bench:ui-search [-- --environments 50000 --searches 50 --loads 5]
+ *
+ * Seeding is part of the run: 50,000 environments take about a minute on two cores.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,8 +28,7 @@ import { chromiumLaunchOptions } from '../e2e/chromium.js';
 import { type ServerProcess, envdeskMain, freePort, startServer, stopServer } from './lib/processes.js';
 import { seedEnvironments } from './lib/seed-environments.js';
 
-const ENVIRONMENT_COUNT = 10_000;
-const GOAL_P95_MS = 50;
+const GOAL_P95_MS = 16;
 // Issue 14: the first page within 100 kB gzip. It was 140.7 kB before TanStack Router, 139.4 kB with
 // it on React; the web app on Preact's compatibility layer (apps/web/preact-aliases.ts) brought it
 // under, as react-dom alone weighed 60 kB of it.
@@ -34,13 +37,21 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const webDist = path.join(repoRoot, 'apps/web/dist');
 
 const { values: options } = parseArgs({
-  options: { searches: { type: 'string', default: '50' }, loads: { type: 'string', default: '5' } },
+  options: {
+    environments: { type: 'string', default: '50000' },
+    searches: { type: 'string', default: '50' },
+    loads: { type: 'string', default: '5' },
+  },
 });
+const ENVIRONMENT_COUNT = Number(options.environments);
 const searchCount = Number(options.searches);
 const loadCount = Number(options.loads);
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** The 1, 5 and 15 minute load averages: the machine may be shared, and the figures depend on it. */
+const loadAverage = () => loadavg().map((load) => load.toFixed(2)).join(', ');
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -179,8 +190,8 @@ async function main(): Promise<void> {
   for (const required of [envdeskMain, path.join(webDist, 'index.html')]) {
     if (!existsSync(required)) throw new Error(`${path.relative(repoRoot, required)} is missing; run \`npm run build\` first`);
   }
-  if (!Number.isInteger(searchCount) || searchCount < 1 || !Number.isInteger(loadCount) || loadCount < 1) {
-    throw new Error('--searches and --loads must be whole numbers ≥ 1');
+  if ([ENVIRONMENT_COUNT, searchCount, loadCount].some((count) => !Number.isInteger(count) || count < 1)) {
+    throw new Error('--environments, --searches and --loads must be whole numbers ≥ 1');
   }
 
   const scripts = await initialScripts();
@@ -195,6 +206,7 @@ async function main(): Promise<void> {
     await connection.close();
   }
   say(`seeded ${ENVIRONMENT_COUNT} environments in ${ms(performance.now() - seeding)}`);
+  say(`load before measuring: ${loadAverage()}`);
 
   const admin = { username: 'admin', password: randomBytes(12).toString('hex') };
   const port = await freePort();
@@ -264,6 +276,7 @@ async function main(): Promise<void> {
     { name: 'keystroke p95', value: ms(p95), target: `≤ ${GOAL_P95_MS} ms`, met: p95 <= GOAL_P95_MS },
     { name: 'initial JS gzip', value: `${initialKb.toFixed(1)} kB`, target: `≤ ${GOAL_INITIAL_JS_KB} kB`, met: initialKb <= GOAL_INITIAL_JS_KB },
   ];
+  say(`load after measuring: ${loadAverage()} (${cpus().length} cores)`);
   for (const goal of goals) say(`${goal.name.padEnd(18)} ${goal.value.padStart(10)}   goal ${goal.target}   ${goal.met ? 'PASS' : '*** MISS ***'}`);
 }
 
