@@ -5,6 +5,7 @@ import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingC
 import { Link } from '@tanstack/react-router';
 import { ManagedBadge } from './managed-badge';
 import { VIA_LABELS } from '../history/via-labels';
+import { truncatedTitleProps } from '../../../components/truncated-title';
 
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -44,7 +45,7 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
         const environment = info.row.original;
         return (
           <div className="title-cell">
-            <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate">
+            <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate" {...truncatedTitleProps}>
               {info.getValue()}
             </Link>
             {environment.description && (
@@ -55,6 +56,7 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
           </div>
         );
       },
+      meta: { card: 'full' },
     }),
     imageColumn(),
     versionColumn('python'),
