@@ -10,13 +10,13 @@
  *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 100 kB (issue 14).
  * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
  *
- *   npm run bench:ui-search [-- --environments 50000 --searches 50 --loads 5]
+ *   npm run bench:ui-search [-- --environments 50000 --searches 50 --loads 5 --profile keys.cpuprofile]
  *
  * Seeding is part of the run: 50,000 environments take about a minute on two cores.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,8 @@ const { values: options } = parseArgs({
     environments: { type: 'string', default: '50000' },
     searches: { type: 'string', default: '50' },
     loads: { type: 'string', default: '5' },
+    // A CPU profile of the keystrokes (Chrome's .cpuprofile, for DevTools), and its busiest code.
+    profile: { type: 'string' },
   },
 });
 const ENVIRONMENT_COUNT = Number(options.environments);
@@ -168,6 +170,45 @@ function searchesFor(guids: readonly string[]): string[] {
   return [...fixed, ...byGuid].slice(0, searchCount);
 }
 
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * The functions with the most self time, with a glimpse of the (minified) source where each starts,
+ * so the busy code can be found in the bundle.
+ */
+async function busiestCode(profile: CpuProfile, origin: string, top = 15): Promise<string[]> {
+  const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfTime = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  samples.forEach((id, index) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas?.[index] ?? 0)));
+  const byPlace = new Map<string, { micros: number; url: string; line: number; column: number; name: string }>();
+  for (const [id, micros] of selfTime) {
+    const frame = nodeById.get(id)?.callFrame;
+    if (!frame) continue;
+    const place = `${frame.functionName}@${frame.url}:${frame.lineNumber}:${frame.columnNumber}`;
+    const entry = byPlace.get(place) ?? { micros: 0, url: frame.url, line: frame.lineNumber, column: frame.columnNumber, name: frame.functionName || '(anonymous)' };
+    entry.micros += micros;
+    byPlace.set(place, entry);
+  }
+  const total = [...byPlace.values()].reduce((sum, entry) => sum + entry.micros, 0);
+  const sources = new Map<string, string[]>();
+  const lines: string[] = [];
+  for (const entry of [...byPlace.values()].sort((a, b) => b.micros - a.micros).slice(0, top)) {
+    let glimpse = '';
+    if (entry.url.startsWith(origin)) {
+      if (!sources.has(entry.url)) sources.set(entry.url, (await readFile(path.join(webDist, new URL(entry.url).pathname), 'utf8').catch(() => '')).split('\n'));
+      glimpse = (sources.get(entry.url)?.[entry.line] ?? '').slice(entry.column, entry.column + 70);
+    }
+    const where = entry.url ? `${path.basename(entry.url)}:${entry.line + 1}:${entry.column + 1}` : '';
+    lines.push(`${((100 * entry.micros) / total).toFixed(1).padStart(5)}%  ${entry.name} ${where} ${glimpse}`);
+  }
+  return lines;
+}
+
 let server: ServerProcess | null = null;
 let browser: Browser | null = null;
 let dataDir: string | null = null;
@@ -247,6 +288,12 @@ async function main(): Promise<void> {
   const renderedRows = await page.locator('table[aria-label="Environments"] tbody tr[aria-rowindex]').count();
   const countText = await page.locator('#environment-count').textContent();
 
+  const profiler = options.profile ? await context.newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+    await profiler.send('Profiler.start');
+  }
   const search = page.getByLabel('Search environments');
   const all: number[] = [];
   const lastKeys: number[] = [];
@@ -258,6 +305,12 @@ async function main(): Promise<void> {
     lastKeys.push(latencies.at(-1) ?? Number.NaN);
   }
   await search.fill('');
+  if (profiler && options.profile) {
+    const { profile } = await profiler.send('Profiler.stop');
+    await writeFile(options.profile, JSON.stringify(profile));
+    say(`CPU profile of the keystrokes: ${options.profile}; most time spent in:`);
+    for (const line of await busiestCode(profile, server.url)) say(`  ${line}`);
+  }
   if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join('; ')}`);
 
   const p95 = percentile(all, 95);

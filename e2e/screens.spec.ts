@@ -117,7 +117,6 @@ test('on a 390-wide phone no page scrolls sideways, tables are cards, and axe fi
   for (const { name, open } of pages(content)) {
     await test.step(name, async () => {
       await open(page);
-      if (process.env.SCREENS_SHOTS) await page.screenshot({ path: `${process.env.SCREENS_SHOTS}/${name}.png`, fullPage: true });
       expect(await sidewaysOverflow(page), `${name} scrolls sideways`).toBe(0);
       expect(await violationsInBothSchemes(page), name).toEqual([]);
     });

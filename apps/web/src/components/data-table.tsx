@@ -77,6 +77,8 @@ export interface DataTableProps<Row extends RowData> {
   readonly highlightId?: string | null;
 }
 
+const indexKey = (index: number) => index;
+
 function ariaSort(sorted: false | SortDirection): 'ascending' | 'descending' | 'none' {
   return sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
 }
@@ -93,16 +95,25 @@ function SortIndicator({ direction }: { direction: false | SortDirection }): Rea
 export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
   const { label, columns, rows, getRowId, sorting, onSortingChange, rowHeight, cardHeight = rowHeight * 3, height, highlightId = null } = props;
   const cards = useCardLayout();
+  // The virtualizer recomputes every row's position whenever its key function changes, so the key
+  // function changes only with the rows. Fixed-height rows need no key but their place; measured
+  // cards keep their size by row.
+  const rowIdOf = useRef(getRowId);
+  rowIdOf.current = getRowId;
+  const rowKey = useCallback(
+    (index: number) => {
+      const row = rows[index];
+      return row === undefined ? index : rowIdOf.current(row);
+    },
+    [rows],
+  );
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: useCallback(() => (cards ? cardHeight : rowHeight), [cards, cardHeight, rowHeight]),
-    getItemKey: (index) => {
-      const row = rows[index];
-      return row === undefined ? index : getRowId(row);
-    },
+    getItemKey: cards ? rowKey : indexKey,
     overscan: cards ? 4 : 8,
   });
   // Sizes measured in one layout are wrong in the other.

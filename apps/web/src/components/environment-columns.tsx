@@ -53,7 +53,7 @@ export const versionColumn = (language: Language) =>
     id: language,
     header: LANGUAGE_LABELS[language],
     cell: (info) => <Versions text={info.getValue()} />,
-    meta: { width: '6.5rem' },
+    meta: { width: '5.75rem' },
   });
 
 export const matchingColumn = () =>
