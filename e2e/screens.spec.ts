@@ -28,6 +28,19 @@ async function deployedContent(page: Page): Promise<{ guid: string; title: strin
   return { guid, title };
 }
 
+/** An environment made and deleted through the API, so Recently deleted lists something. */
+async function deletedEnvironment(page: Page): Promise<string> {
+  const title = `Deleted on a phone ${uniqueSuffix()}`;
+  const created = await page.request.post('/__api__/v1/environments', {
+    headers: asAdmin,
+    data: { title, name: `registry.example.com/data-science/deleted-on-a-phone-${uniqueSuffix()}:r4.4-py3.12` },
+  });
+  expect(created.status()).toBe(200);
+  const { guid } = (await created.json()) as { guid: string };
+  expect((await page.request.delete(`/__api__/v1/environments/${guid}`, { headers: asAdmin })).ok()).toBe(true);
+  return title;
+}
+
 /** Each page as a journey reaches it, ready to be judged. */
 function pages(content: { guid: string; title: string }) {
   return [
@@ -92,6 +105,7 @@ function pages(content: { guid: string; title: string }) {
 test('on a 390-wide phone no page scrolls sideways, tables are cards, and axe finds nothing in either colour scheme', async ({ page }) => {
   test.setTimeout(120_000);
   const content = await deployedContent(page);
+  const deleted = await deletedEnvironment(page);
   await page.setViewportSize(phone);
   await signInAt(page, '/environments', accounts.admin);
 
@@ -121,6 +135,14 @@ test('on a 390-wide phone no page scrolls sideways, tables are cards, and axe fi
       expect(await violationsInBothSchemes(page), name).toEqual([]);
     });
   }
+
+  // The small tables are cards too: the deleted environment's row, its time labelled.
+  await page.goto('/environments/deleted');
+  const deletedRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(deleted) }) });
+  await expect(deletedRow.locator('.middle-truncate-end')).toHaveText(':r4.4-py3.12');
+  const deletedCell = deletedRow.locator('td[data-label="Deleted"]');
+  expect(await deletedCell.evaluate((cell) => getComputedStyle(cell).display)).toBe('block');
+  expect(await deletedCell.evaluate((cell) => getComputedStyle(cell, '::before').content)).toContain('Deleted');
 
   // The forms are one column: the installation row's fields are stacked.
   await page.goto('/environments/new');
