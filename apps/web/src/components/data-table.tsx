@@ -114,7 +114,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     getScrollElement: () => scroller.current,
     estimateSize: useCallback(() => (cards ? cardHeight : rowHeight), [cards, cardHeight, rowHeight]),
     getItemKey: cards ? rowKey : indexKey,
-    overscan: cards ? 4 : 8,
+    overscan: cards ? 3 : 5,
   });
   // Sizes measured in one layout are wrong in the other.
   const shownLayout = useRef(cards);
