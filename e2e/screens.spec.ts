@@ -107,6 +107,10 @@ test('on a 390-wide phone no page scrolls sideways, tables are cards, and axe fi
   const content = await deployedContent(page);
   const deleted = await deletedEnvironment(page);
   await page.setViewportSize(phone);
+  await page.goto('/signin');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(await sidewaysOverflow(page), 'sign-in scrolls sideways').toBe(0);
+  expect(await violationsInBothSchemes(page), 'sign-in').toEqual([]);
   await signInAt(page, '/environments', accounts.admin);
 
   // A card: its title, its image with the tag visible, its versions labelled by language.
@@ -156,6 +160,9 @@ test('at desktop width every page passes axe in the light and the dark colour sc
   test.setTimeout(120_000);
   const content = await deployedContent(page);
   await page.setViewportSize(desktop);
+  await page.goto('/signin');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(await violationsInBothSchemes(page), 'sign-in').toEqual([]);
   await signInAt(page, '/environments', accounts.admin);
   for (const { name, open } of pages(content)) {
     await test.step(name, async () => {
