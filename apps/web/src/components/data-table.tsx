@@ -11,7 +11,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 
 /**
  * The one table of the app (STYLE.md, rule 7): TanStack Table for columns, headers and sort state,
@@ -19,12 +19,35 @@ import { type ReactNode, useEffect, useRef } from 'react';
  * table semantics for assistive technology; `aria-rowcount` / `aria-rowindex` give the full size.
  * Rows arrive already searched and sorted (sorting is manual): the feature owns that logic as pure,
  * tested functions, and a keystroke costs one scan instead of a re-sort.
+ *
+ * Below 640 px the same table shows each row as a card (styles.css, `[data-layout='cards']`): cells
+ * stack and wrap, each labelled with its column's header (`data-label`), while the table's roles stay
+ * what screen readers navigate. Cards differ in height, so there the virtualizer measures each one,
+ * starting from `cardHeight`; wide rows keep their one fixed height.
  */
 
 export interface DataColumnMeta {
   /** CSS width of the column (`12rem`, `18%`); the rest share what is left. */
   readonly width?: string;
   readonly className?: string;
+  /** In the card layout: `full` takes a line of its own without a label (a title, an image). */
+  readonly card?: 'full';
+}
+
+/** Where cards replace rows: phones and narrow windows (styles.css uses the same width). */
+export const CARDS_QUERY = '(max-width: 639.98px)';
+
+const subscribeToCards = (onChange: () => void) => {
+  if (typeof window.matchMedia !== 'function') return () => undefined;
+  const query = window.matchMedia(CARDS_QUERY);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
+const cardsNow = () => typeof window.matchMedia === 'function' && window.matchMedia(CARDS_QUERY).matches;
+
+/** Whether the window is narrow enough for cards; follows resizing and rotation. */
+export function useCardLayout(): boolean {
+  return useSyncExternalStore(subscribeToCards, cardsNow, () => false);
 }
 
 export const dataTableFeatures = tableFeatures({ rowSortingFeature, columnMeta: metaHelper<DataColumnMeta>() });
@@ -46,11 +69,15 @@ export interface DataTableProps<Row extends RowData> {
   readonly onSortingChange: (sorting: SortingState) => void;
   /** Fixed row height in pixels: rows are measured once, not one by one. */
   readonly rowHeight: number;
+  /** A card's usual height in pixels (narrow windows), before it is measured. */
+  readonly cardHeight?: number;
   /** Height of the scrolling area (CSS). */
   readonly height?: string;
   /** A row to bring into view and mark (one just added), by its id. */
   readonly highlightId?: string | null;
 }
+
+const indexKey = (index: number) => index;
 
 function ariaSort(sorted: false | SortDirection): 'ascending' | 'descending' | 'none' {
   return sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
@@ -66,31 +93,38 @@ function SortIndicator({ direction }: { direction: false | SortDirection }): Rea
 }
 
 export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
-  const { label, columns, rows, getRowId, sorting, onSortingChange, rowHeight, height, highlightId = null } = props;
+  const { label, columns, rows, getRowId, sorting, onSortingChange, rowHeight, cardHeight = rowHeight * 3, height, highlightId = null } = props;
+  const cards = useCardLayout();
+  // The virtualizer recomputes every row's position whenever its key function changes, so the key
+  // function changes only with the rows. Fixed-height rows need no key but their place; measured
+  // cards keep their size by row.
+  const rowIdOf = useRef(getRowId);
+  rowIdOf.current = getRowId;
+  const rowKey = useCallback(
+    (index: number) => {
+      const row = rows[index];
+      return row === undefined ? index : rowIdOf.current(row);
+    },
+    [rows],
+  );
   const scroller = useRef<HTMLDivElement>(null);
-  const table = useTable({
-    features: dataTableFeatures,
-    columns: columns as Array<ColumnDef<DataTableFeatures, Row, unknown>>,
-    data: rows,
-    getRowId,
-    state: { sorting },
-    onSortingChange: (updater) => onSortingChange(functionalUpdate(updater, sorting)),
-    manualSorting: true,
-    enableMultiSort: false,
-    enableSortingRemoval: false,
-  });
-  const tableRows = table.getRowModel().rows;
-  // The app does not use the React Compiler, which is what this rule protects; the table re-renders on each change.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: tableRows.length,
+    count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (index) => tableRows[index]?.id ?? index,
-    overscan: 8,
+    estimateSize: useCallback(() => (cards ? cardHeight : rowHeight), [cards, cardHeight, rowHeight]),
+    getItemKey: cards ? rowKey : indexKey,
+    overscan: cards ? 3 : 5,
   });
+  // Sizes measured in one layout are wrong in the other.
+  const shownLayout = useRef(cards);
+  useEffect(() => {
+    if (shownLayout.current === cards) return;
+    shownLayout.current = cards;
+    virtualizer.measure();
+  }, [cards, virtualizer]);
   // Scrolled to once, when the row is first there: the person scrolls on from it afterwards.
-  const highlightIndex = highlightId === null ? -1 : tableRows.findIndex((row) => row.id === highlightId);
+  const highlightIndex = highlightId === null ? -1 : rows.findIndex((row) => getRowId(row) === highlightId);
   const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
     if (highlightId === null || highlightIndex < 0 || scrolledTo.current === highlightId) return;
@@ -100,13 +134,38 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     scroller.current?.scrollIntoView?.({ block: 'nearest' });
   }, [highlightId, highlightIndex, virtualizer]);
   const items = virtualizer.getVirtualItems();
+  // The table's row model is built for the rows in view only: built for every row it cost a
+  // keystroke tens of milliseconds at 50,000 environments (bench:ui-search), for rows never shown.
+  const firstIndex = items[0]?.index ?? 0;
+  const endIndex = (items.at(-1)?.index ?? -1) + 1;
+  const inView = useMemo(() => rows.slice(firstIndex, endIndex), [rows, firstIndex, endIndex]);
+  const table = useTable({
+    features: dataTableFeatures,
+    columns: columns as Array<ColumnDef<DataTableFeatures, Row, unknown>>,
+    data: inView,
+    getRowId,
+    state: { sorting },
+    onSortingChange: (updater) => onSortingChange(functionalUpdate(updater, sorting)),
+    manualSorting: true,
+    enableMultiSort: false,
+    enableSortingRemoval: false,
+  });
+  const tableRows = table.getRowModel().rows;
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
   const columnCount = table.getAllLeafColumns().length;
 
   return (
-    <div ref={scroller} className="data-table" role="region" aria-label={`${label} (scrollable)`} tabIndex={0} style={{ height }}>
-      <table aria-label={label} aria-rowcount={tableRows.length + 1}>
+    <div
+      ref={scroller}
+      className="data-table"
+      data-layout={cards ? 'cards' : 'table'}
+      role="region"
+      aria-label={`${label} (scrollable)`}
+      tabIndex={0}
+      style={{ height }}
+    >
+      <table aria-label={label} aria-rowcount={rows.length + 1}>
         <colgroup>
           {table.getAllLeafColumns().map((column) => (
             <col key={column.id} style={{ width: column.columnDef.meta?.width }} />
@@ -143,21 +202,32 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
             </tr>
           )}
           {items.map((item) => {
-            const row = tableRows[item.index];
+            const row = tableRows[item.index - firstIndex];
             if (!row) return null;
             return (
               <tr
                 key={row.id}
+                ref={cards ? virtualizer.measureElement : undefined}
+                data-index={item.index}
                 aria-rowindex={item.index + 2}
-                style={{ height: rowHeight }}
+                style={cards ? undefined : { height: rowHeight }}
                 className={row.id === highlightId ? 'row-highlight' : undefined}
                 data-highlighted={row.id === highlightId ? 'true' : undefined}
               >
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={cell.column.columnDef.meta?.className}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
+                {row.getAllCells().map((cell) => {
+                  const { meta, header } = cell.column.columnDef;
+                  return (
+                    <td
+                      key={cell.id}
+                      className={meta?.className}
+                      data-column={cell.column.id}
+                      data-card={meta?.card}
+                      data-label={meta?.card !== 'full' && typeof header === 'string' ? header : undefined}
+                    >
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  );
+                })}
               </tr>
             );
           })}

@@ -191,7 +191,7 @@ function KeyList() {
         <p className="section-empty">You have no API keys yet.</p>
       ) : (
         <div className="api-key-table">
-          <table aria-labelledby={`${id}-title`}>
+          <table className="card-table" aria-labelledby={`${id}-title`}>
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -208,10 +208,10 @@ function KeyList() {
                   <th scope="row" className="api-key-name">
                     {key.name}
                   </th>
-                  <td>
+                  <td data-label="Created">
                     <Time value={key.created_time} />
                   </td>
-                  <td>{key.last_used_time ? <Time value={key.last_used_time} /> : <span className="muted">Never</span>}</td>
+                  <td data-label="Last used">{key.last_used_time ? <Time value={key.last_used_time} /> : <span className="muted">Never</span>}</td>
                   <td className="cell-actions">
                     <button type="button" className="button button-small button-quiet-danger" onClick={() => setDeleting(key)}>
                       Delete<span className="visually-hidden"> key “{key.name}”</span>

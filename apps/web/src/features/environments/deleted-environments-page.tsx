@@ -5,6 +5,7 @@ import { useAnnounce } from '../../components/announcer';
 import { ConfirmDialog } from '../../components/dialog';
 import { displayTitle } from '../../components/environment-columns';
 import { LoadError } from '../../components/load-error';
+import { MiddleTruncate } from '../../components/middle-truncate';
 import { Page } from '../../components/page';
 import { offers } from '../../lib/access';
 import { errorMessage } from '../../lib/api-client';
@@ -72,7 +73,7 @@ function DeletedList({ canRestore }: { canRestore: boolean }) {
 
   return (
     <>
-      <table className="plain-table" aria-label="Recently deleted environments">
+      <table className="plain-table card-table" aria-label="Recently deleted environments">
         <thead>
           <tr>
             <th scope="col">Environment</th>
@@ -89,15 +90,15 @@ function DeletedList({ canRestore }: { canRestore: boolean }) {
               <th scope="row">
                 <span className="title-cell">
                   <span>{displayTitle(entry)}</span>
-                  <span className="mono muted">{entry.name}</span>
+                  <MiddleTruncate value={entry.name} className="mono muted" />
                 </span>
               </th>
-              <td>
+              <td data-label="Deleted">
                 <time dateTime={entry.removed_time} className="nowrap">
                   {timeFormat.format(new Date(entry.removed_time))}
                 </time>
               </td>
-              <td>{entry.removed_by ? `${entry.removed_by.user_description} ${viaText({ via: entry.removed_by.via, file: entry.file })}` : 'Not recorded'}</td>
+              <td data-label="Deleted by">{entry.removed_by ? `${entry.removed_by.user_description} ${viaText({ via: entry.removed_by.via, file: entry.file })}` : 'Not recorded'}</td>
               <td>
                 {entry.managed_by !== null ? (
                   // The file decides what exists: putting the entry back in it restores the same environment.

@@ -3,6 +3,8 @@ import { type DataColumns, createDataColumnHelper } from '../../../components/da
 import { Link } from '@tanstack/react-router';
 import { contentTitle, ownerName, runtimeText } from '../content-list';
 import { RebuildBadge } from './rebuild-badge';
+import { MiddleTruncate } from '../../../components/middle-truncate';
+import { truncatedTitleProps } from '../../../components/truncated-title';
 
 const helper = createDataColumnHelper<Content>();
 
@@ -15,7 +17,7 @@ const titleColumn = helper.accessor(contentTitle, {
     const content = info.row.original;
     return (
       <div className="title-cell">
-        <Link to="/content/$guid" params={{ guid: content.guid }} className="title-link truncate">
+        <Link to="/content/$guid" params={{ guid: content.guid }} className="title-link truncate" {...truncatedTitleProps}>
           {info.getValue()}
         </Link>
         {content.title && (
@@ -26,6 +28,7 @@ const titleColumn = helper.accessor(contentTitle, {
       </div>
     );
   },
+  meta: { card: 'full' },
 });
 
 const ownerColumn = helper.accessor((content) => ownerName(content.owner), {
@@ -47,9 +50,13 @@ const runtimeColumn = (reader: User) => helper.accessor((content) => runtimeText
     const text = info.getValue();
     return (
       <div className="title-cell">
-        <span className={text === 'Automatic' ? 'truncate' : 'mono truncate'} title={text}>
-          {text}
-        </span>
+        {content.default_image_name === null ? (
+          <span className="truncate" {...truncatedTitleProps}>
+            {text}
+          </span>
+        ) : (
+          <MiddleTruncate value={text} className="mono" />
+        )}
         {content.needs_rebuild && <RebuildBadge />}
       </div>
     );

@@ -1,6 +1,7 @@
 import type { Environment } from '@envdesk/domain';
 import { useId, useMemo, useState } from 'react';
-import { type DataColumns, DataTable } from '../../../components/data-table';
+import { type DataColumns, DataTable, useCardLayout } from '../../../components/data-table';
+import { truncatedTitleProps } from '../../../components/truncated-title';
 import { displayTitle, environmentColumnHelper as helper, imageColumn, matchingColumn, versionColumn } from '../../../components/environment-columns';
 import { DEFAULT_SORT, type EnvironmentSort, describeSort, formatSort, parseSort, sortFromSorting } from '../../../lib/environments/environment-sort';
 import { type ListSort, formatListSort, parseListSort, useListSearch } from '../../../lib/list-search';
@@ -8,6 +9,8 @@ import { searchCountText, useEnvironmentSearch } from '../../../lib/environments
 import { type ChoiceStatus, type EnvironmentChoice, isChoosable } from '../runtime-choices';
 
 const ROW_HEIGHT = 60;
+/** A card's usual height on a phone: title, description, compatibility, image, versions. */
+const CARD_HEIGHT = 170;
 
 const STATUS_LABELS = { compatible: 'Compatible', incompatible: 'Incompatible', disabled: 'Disabled', unchecked: 'Not checked' } as const;
 
@@ -81,12 +84,12 @@ function pickerColumns({ choices, selectedGuid, onSelect, idPrefix }: PickerColu
     helper.accessor(displayTitle, {
       id: 'title',
       header: 'Title',
-      meta: { width: '14rem' },
+      meta: { width: '14rem', card: 'full' },
       cell: (info) => {
         const environment = info.row.original;
         return (
           <div className="title-cell">
-            <span className="picker-title truncate" title={info.getValue()}>
+            <span className="picker-title truncate" {...truncatedTitleProps}>
               {info.getValue()}
             </span>
             {environment.description && (
@@ -152,6 +155,7 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
   const choiceByGuid = useMemo(() => new Map(choices.map((choice) => [choice.environment.guid, choice])), [choices]);
   const environmentSort = isCompatibilitySort(sort) ? DEFAULT_SORT : sort;
   const searched = useEnvironmentSearch(environments, environmentSort, query);
+  const cards = useCardLayout();
   const rows = useMemo(
     () => (isCompatibilitySort(sort) ? sortByCompatibility(searched.rows, choiceByGuid, sort.descending) : searched.rows),
     [sort, searched.rows, choiceByGuid],
@@ -233,7 +237,8 @@ export function EnvironmentPicker({ choices, selectedGuid, onSelect }: Environme
             if (chosen) chooseSort(formatSort(chosen));
           }}
           rowHeight={ROW_HEIGHT}
-          height={`min(${(rows.length + 1) * ROW_HEIGHT + 8}px, 28rem)`}
+          cardHeight={CARD_HEIGHT}
+          height={cards ? `min(${rows.length * CARD_HEIGHT + 120}px, 32rem)` : `min(${(rows.length + 1) * ROW_HEIGHT + 8}px, 28rem)`}
         />
       )}
     </div>

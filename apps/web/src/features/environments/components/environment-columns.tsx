@@ -6,6 +6,7 @@ import { Link } from '@tanstack/react-router';
 import { ManagedBadge } from './managed-badge';
 import { Highlighted } from '../../../lib/environments/search-highlight';
 import { VIA_LABELS } from '../history/via-labels';
+import { truncatedTitleProps } from '../../../components/truncated-title';
 
 const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -45,7 +46,7 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
         const environment = info.row.original;
         return (
           <div className="title-cell">
-            <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate">
+            <Link to="/environments/$guid" params={{ guid: environment.guid }} className="title-link truncate" {...truncatedTitleProps}>
               <Highlighted text={info.getValue()} field="title" />
             </Link>
             {environment.description && (
@@ -56,6 +57,7 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
           </div>
         );
       },
+      meta: { card: 'full' },
     }),
     imageColumn(),
     versionColumn('python'),
