@@ -1,5 +1,6 @@
 import type { ApiKey } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
+import { precompiled } from '../db/precompiled.js';
 import type { Database } from '../db/schema.js';
 import { type UserRecord, toUserRecord } from '../users/users-store.js';
 
@@ -19,6 +20,17 @@ const toApiKey = (row: { id: number; name: string; created_time: string; last_us
 
 /** API keys and browser sessions; only hashes of their secrets are stored. */
 export function createCredentialsStore(db: Kysely<Database>) {
+  // Every request signed in with a key runs this one.
+  const apiKeyOwnerQuery = precompiled(
+    (keyHash: string) =>
+      db
+        .selectFrom('api_keys as k')
+        .innerJoin('users as u', 'u.id', 'k.user_id')
+        .selectAll('u')
+        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time'])
+        .where('k.key_hash', '=', keyHash),
+    '',
+  );
   return {
     async insertApiKey(userId: number, name: string, keyHash: string, now: string): Promise<ApiKey> {
       const row = await db
@@ -40,13 +52,7 @@ export function createCredentialsStore(db: Kysely<Database>) {
     },
 
     async findApiKeyOwner(keyHash: string): Promise<{ keyId: number; lastUsedTime: string | null; owner: UserRecord } | undefined> {
-      const row = await db
-        .selectFrom('api_keys as k')
-        .innerJoin('users as u', 'u.id', 'k.user_id')
-        .selectAll('u')
-        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time'])
-        .where('k.key_hash', '=', keyHash)
-        .executeTakeFirst();
+      const [row] = (await db.executeQuery(apiKeyOwnerQuery(keyHash))).rows;
       if (!row) return undefined;
       const { key_id, key_last_used_time, ...user } = row;
       return { keyId: key_id, lastUsedTime: key_last_used_time, owner: toUserRecord(user) };

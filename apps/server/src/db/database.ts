@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Dialect } from './dialect.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import { cachingStatements } from './statement-cache.js';
 
 export type { Dialect } from './dialect.js';
 
@@ -69,7 +70,7 @@ function openSqlite(dataDir: string): DatabaseConnection {
   // 32 MB of page cache: a 10,000-entry sync's transaction fits, instead of spilling pages to the
   // WAL in the middle of it (each spill a synchronous write that holds the event loop).
   sqlite.pragma('cache_size = -32000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 

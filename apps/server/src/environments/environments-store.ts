@@ -15,6 +15,7 @@ import { type Kysely, sql } from 'kysely';
 import { readJson, readValue } from '../db/columns.js';
 import type { Dialect } from '../db/database.js';
 import { unlessDuplicate } from '../db/errors.js';
+import { precompiled } from '../db/precompiled.js';
 import type { Database, EnvironmentRow } from '../db/schema.js';
 
 /** Everything about an environment that is written; `id` and times are the store's. */
@@ -70,6 +71,8 @@ function toColumns(fields: Partial<EnvironmentFields>) {
 
 export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) {
   const bumpRevision = () => sql`update revisions set value = value + 1 where name = 'environments'`.execute(db);
+  // Read by every list request, deploy and event: whether what is kept in memory is still current.
+  const revisionQuery = precompiled((name: string) => db.selectFrom('revisions').select('value').where('name', '=', name), 'environments');
 
   const toPermission = (row: {
     id: number;
@@ -88,7 +91,7 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
   return {
     /** Bumped by every write to environments or their permissions; list caches key on it. */
     async revision(): Promise<number> {
-      const row = await db.selectFrom('revisions').select('value').where('name', '=', 'environments').executeTakeFirst();
+      const [row] = (await db.executeQuery(revisionQuery('environments'))).rows;
       return Number(row?.value ?? 0);
     },
 

@@ -39,6 +39,9 @@ interface Message {
   readonly text: string;
 }
 
+/** A comment line: proxies see traffic, EventSource ignores it. The same bytes for every stream. */
+const HEARTBEAT = Buffer.from(':\n\n');
+
 const messageOf = (event: AuditEvent): Message => ({ event, text: `id: ${event.id}\ndata: ${JSON.stringify(liveEventOf(event))}\n\n` });
 
 export interface EventHubDeps {
@@ -74,7 +77,7 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     if (id > cursor) cursor = id;
   }
 
-  function write(client: Client, text: string) {
+  function write(client: Client, text: string | Buffer) {
     if (client.res.writableEnded) return;
     client.res.write(text);
     if (client.res.writableLength > MAX_QUEUED_BYTES) {
@@ -120,14 +123,27 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     return result;
   }
 
-  /** Writes `messages` to `targets`, each getting those its caller may see (all of them, for those who see everything). */
+  /**
+   * Writes `messages` to `targets`, each getting those its caller may see (all of them, for those who
+   * see everything). Callers who may see the same messages share one encoded copy: a thousand streams
+   * cost a thousand socket writes, not a thousand encodings as well.
+   */
   function fanOut(targets: readonly Client[], messages: readonly Message[], audience: ReadonlyMap<number, EventAudience> | null) {
-    const everything = messages.map((message) => message.text).join('');
+    const encoded = new Map<string, Buffer>();
+    const encode = (text: string) => {
+      let bytes = encoded.get(text);
+      if (!bytes) {
+        bytes = Buffer.from(text);
+        encoded.set(text, bytes);
+      }
+      return bytes;
+    };
+    let everything: Buffer | null = null;
     for (const client of targets) {
       if (client.res.writableEnded) continue;
       if (audience === null) {
         if (client.pending) client.pending.push(...messages.map((message) => ({ id: message.event.id, text: message.text })));
-        else write(client, everything);
+        else write(client, (everything ??= encode(messages.map((message) => message.text).join(''))));
         continue;
       }
       let text = '';
@@ -136,7 +152,7 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
         if (client.pending) client.pending.push({ id: message.event.id, text: message.text });
         else text += message.text;
       }
-      if (text) write(client, text);
+      if (text) write(client, encode(text));
     }
   }
 
@@ -186,7 +202,7 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
       stops.push(store.feed.subscribe(enqueue));
       if (fileSync) stops.push(fileSync.onStatusChange(syncStatusChanged));
       heartbeat = setInterval(() => {
-        for (const client of clients) if (!client.pending) write(client, ':\n\n');
+        for (const client of clients) if (!client.pending) write(client, HEARTBEAT);
       }, heartbeatMs);
       heartbeat.unref();
     })().catch((error: unknown) => {

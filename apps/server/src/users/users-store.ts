@@ -2,6 +2,7 @@ import { type Actor, ApiError, ErrorCode, type User, type UserRole, UserRoleSche
 import type { Kysely } from 'kysely';
 import { readFlag, readValue, writeFlag } from '../db/columns.js';
 import { unlessDuplicate } from '../db/errors.js';
+import { precompiled } from '../db/precompiled.js';
 import type { Database, UserRow } from '../db/schema.js';
 
 /** A user as the server knows them: the wire record plus what never leaves the server. */
@@ -55,6 +56,17 @@ export function toUserRecord(row: UserRow): UserRecord {
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createUsersStore(db: Kysely<Database>) {
+  // Every signed-in request runs this one.
+  const actorQuery = precompiled(
+    (id: number) =>
+      db
+        .selectFrom('users as u')
+        .leftJoin('group_members as m', 'm.user_id', 'u.id')
+        .leftJoin('groups as g', 'g.id', 'm.group_id')
+        .select(['u.id', 'u.guid', 'u.user_role', 'g.guid as group_guid'])
+        .where('u.id', '=', id),
+    0,
+  );
   const filtered = (query: Omit<UserListQuery, 'offset' | 'limit'>) => {
     let q = db.selectFrom('users');
     if (query.prefix) {
@@ -110,13 +122,7 @@ export function createUsersStore(db: Kysely<Database>) {
      * asks about (one query). Throws ObjectDoesNotExist when no user has that id.
      */
     async actorOf(id: number): Promise<Actor> {
-      const rows = await db
-        .selectFrom('users as u')
-        .leftJoin('group_members as m', 'm.user_id', 'u.id')
-        .leftJoin('groups as g', 'g.id', 'm.group_id')
-        .select(['u.id', 'u.guid', 'u.user_role', 'g.guid as group_guid'])
-        .where('u.id', '=', id)
-        .execute();
+      const { rows } = await db.executeQuery(actorQuery(id));
       const [first] = rows;
       if (!first) throw notFound('User');
       return { guid: first.guid, role: roleOf(first), groupGuids: rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid])) };
