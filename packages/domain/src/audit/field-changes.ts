@@ -26,7 +26,9 @@ export function fieldChanges<T extends object>(
   for (const field of fields) {
     const was = before?.[field] ?? null;
     const is = after?.[field] ?? null;
-    if (!sameValue(was, is)) changes.push({ field, before: was, after: is });
+    // Most fields of a creation or a deletion have a side that is missing: no JSON to compare then.
+    const differs = was === null || is === null || typeof was !== 'object' || typeof is !== 'object' ? was !== is : !sameValue(was, is);
+    if (differs) changes.push({ field, before: was, after: is });
   }
   return changes;
 }
