@@ -1,7 +1,8 @@
-import { ApiError, type ImageInspectionResult, ImageInspectionSchema, type InspectImageInput, TaskSchema } from '@envdesk/domain';
-import { queryOptions, skipToken, useMutation, useQuery } from '@tanstack/react-query';
+import { ApiError, type ImageInspectionResult, ImageInspectionSchema, type InspectImageInput } from '@envdesk/domain';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import * as z from 'zod/mini';
 import { apiClient, errorMessage } from '../../../lib/api-client';
+import { taskLogQueryOptions } from '../../../lib/task-log';
 
 const StartedSchema = z.object({ task_id: z.string() });
 
@@ -10,58 +11,14 @@ export async function startInspection(input: InspectImageInput): Promise<string>
   return StartedSchema.parse(await apiClient.post('/v1/environments/inspect', { body: input })).task_id;
 }
 
-/** An inspection task's log so far, as polling builds it up. */
-export interface InspectionTask {
-  readonly lines: readonly string[];
-  /** Lines read so far: the next poll's `first`. */
-  readonly last: number;
-  readonly finished: boolean;
-  readonly code: number;
-  readonly error: string;
-  readonly result: unknown;
-}
-
 /** Each poll holds the server for up to this long, so polling again at once costs nothing. */
 const WAIT_SECONDS = 1;
-/** After a failed poll (the server restarting), wait this long before the next. */
-const AFTER_FAILURE_MS = 2_000;
-
-function nextPollMs(data: InspectionTask | undefined, error: unknown): number | false {
-  if (data?.finished) return false;
-  if (error instanceof ApiError && error.status < 500) return false;
-  return error ? AFTER_FAILURE_MS : 10;
-}
 
 // Not under the environments' keys: saving an environment invalidates those, and must not poll a finished inspection again.
 const inspectionKey = (taskId: string) => ['image-inspection', taskId] as const;
 
 export const inspectionTaskQueryOptions = (taskId: string | null) =>
-  queryOptions({
-    queryKey: inspectionKey(taskId ?? ''),
-    queryFn:
-      taskId === null
-        ? skipToken
-        : async ({ client, queryKey, signal }): Promise<InspectionTask> => {
-            // Each poll asks only for the lines after those already read, and appends them.
-            const previous = client.getQueryData<InspectionTask>(queryKey);
-            const first = previous?.last ?? 0;
-            const path = `/v1/tasks/${encodeURIComponent(taskId)}?first=${first}&wait=${previous ? WAIT_SECONDS : 0}`;
-            const task = TaskSchema.parse(await apiClient.get(path, { signal }));
-            return {
-              lines: [...(previous?.lines ?? []), ...task.output],
-              last: task.last,
-              finished: task.finished,
-              code: task.code,
-              error: task.error,
-              result: task.result,
-            };
-          },
-    refetchInterval: (query) => nextPollMs(query.state.data, query.state.error),
-    refetchIntervalInBackground: true,
-    refetchOnWindowFocus: false,
-    staleTime: Infinity,
-    retry: false,
-  });
+  taskLogQueryOptions(inspectionKey(taskId ?? ''), taskId, { waitSeconds: WAIT_SECONDS, untilOutput: false, retry: false });
 
 export type InspectionState =
   | { readonly phase: 'idle' }
