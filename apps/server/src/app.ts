@@ -204,7 +204,8 @@ export function createApp(deps: AppDeps): App {
   const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
   app.use((req, res, next) => {
-    if (/^100-continue$/i.test(req.get('expect') ?? '') && !isBundleUpload(req)) res.writeContinue();
+    const expect = req.headers.expect;
+    if (expect !== undefined && /^100-continue$/i.test(expect) && !isBundleUpload(req)) res.writeContinue();
     next();
   });
   app.use(securityHeaders());

@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { UserRecord } from '../users/users-store.js';
-import type { SessionRecord } from './credentials-store.js';
+import type { OwnerRecord, SessionRecord } from './credentials-store.js';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, decideThrottle, waitInWords } from './sign-in-throttle.js';
 import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
@@ -59,9 +59,10 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
   // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
   void dummyPasswordHash();
 
-  async function signedIn(record: UserRecord, via: 'key' | 'session', session: SessionRecord | null): Promise<Result<Authenticated>> {
+  function signedIn(record: OwnerRecord, via: 'key' | 'session', session: SessionRecord | null): Result<Authenticated> {
     if (record.user.locked) return err(invalidLogin('This account is locked.'));
-    return ok({ actor: await store.users.actorOf(record.id), user: record, via, session });
+    const actor = { guid: record.user.guid, role: record.user.user_role, groupGuids: record.groupGuids };
+    return ok({ actor, user: record, via, session });
   }
 
   return {

@@ -1,14 +1,32 @@
 import type { ApiKey } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
-import { precompiled } from '../db/precompiled.js';
-import type { Database } from '../db/schema.js';
+import { type ReadRows, precompiled, readRows } from '../db/precompiled.js';
+import type { Database, UserRow } from '../db/schema.js';
 import { type UserRecord, toUserRecord } from '../users/users-store.js';
+
+/** A credential's owner with the GUIDs of their groups: everything a request needs to know who asks. */
+export interface OwnerRecord extends UserRecord {
+  readonly groupGuids: readonly string[];
+}
 
 export interface SessionRecord {
   readonly id: number;
   readonly csrfToken: string;
   readonly expiresTime: string;
-  readonly owner: UserRecord;
+  readonly owner: OwnerRecord;
+}
+
+/**
+ * The owner from the rows of a credential query that joins each of the owner's groups (one row per
+ * group; one row with a null GUID for none): who asks and what they may see come from one read, one
+ * snapshot, on every request.
+ */
+function ownerOf<Row extends UserRow & { group_guid: string | null }>(rows: readonly Row[]): { first: Row; owner: OwnerRecord } | undefined {
+  const [first] = rows;
+  if (!first) return undefined;
+  const { group_guid: _group, ...user } = first;
+  const groupGuids = rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid]));
+  return { first, owner: { ...toUserRecord(user), groupGuids } };
 }
 
 const toApiKey = (row: { id: number; name: string; created_time: string; last_used_time: string | null }): ApiKey => ({
@@ -19,16 +37,31 @@ const toApiKey = (row: { id: number; name: string; created_time: string; last_us
 });
 
 /** API keys and browser sessions; only hashes of their secrets are stored. */
-export function createCredentialsStore(db: Kysely<Database>) {
+export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = readRows(db)) {
   // Every request signed in with a key runs this one.
   const apiKeyOwnerQuery = precompiled(
     (keyHash: string) =>
       db
         .selectFrom('api_keys as k')
         .innerJoin('users as u', 'u.id', 'k.user_id')
+        .leftJoin('group_members as m', 'm.user_id', 'u.id')
+        .leftJoin('groups as g', 'g.id', 'm.group_id')
         .selectAll('u')
-        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time'])
+        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time', 'g.guid as group_guid'])
         .where('k.key_hash', '=', keyHash),
+    '',
+  );
+  // Every request signed in with a session runs this one.
+  const sessionOwnerQuery = precompiled(
+    (tokenHash: string) =>
+      db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .leftJoin('group_members as m', 'm.user_id', 'u.id')
+        .leftJoin('groups as g', 'g.id', 'm.group_id')
+        .selectAll('u')
+        .select(['s.id as session_id', 's.csrf_token', 's.expires_time', 'g.guid as group_guid'])
+        .where('s.token_hash', '=', tokenHash),
     '',
   );
   return {
@@ -51,11 +84,9 @@ export function createCredentialsStore(db: Kysely<Database>) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async findApiKeyOwner(keyHash: string): Promise<{ keyId: number; lastUsedTime: string | null; owner: UserRecord } | undefined> {
-      const [row] = (await db.executeQuery(apiKeyOwnerQuery(keyHash))).rows;
-      if (!row) return undefined;
-      const { key_id, key_last_used_time, ...user } = row;
-      return { keyId: key_id, lastUsedTime: key_last_used_time, owner: toUserRecord(user) };
+    async findApiKeyOwner(keyHash: string): Promise<{ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } | undefined> {
+      const found = ownerOf(await read(apiKeyOwnerQuery(keyHash)));
+      return found && { keyId: found.first.key_id, lastUsedTime: found.first.key_last_used_time, owner: found.owner };
     },
 
     async touchApiKey(id: number, now: string): Promise<void> {
@@ -70,16 +101,8 @@ export function createCredentialsStore(db: Kysely<Database>) {
     },
 
     async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
-      const row = await db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('u')
-        .select(['s.id as session_id', 's.csrf_token', 's.expires_time'])
-        .where('s.token_hash', '=', tokenHash)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const { session_id, csrf_token, expires_time, ...user } = row;
-      return { id: session_id, csrfToken: csrf_token, expiresTime: expires_time, owner: toUserRecord(user) };
+      const found = ownerOf(await read(sessionOwnerQuery(tokenHash)));
+      return found && { id: found.first.session_id, csrfToken: found.first.csrf_token, expiresTime: found.first.expires_time, owner: found.owner };
     },
 
     async removeSession(id: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Dialect } from './dialect.js';
@@ -22,6 +22,11 @@ export interface DatabaseConnection {
    * the caller can read what was announced while it was not listening.
    */
   readonly listen?: (channel: string, onPayload: (payload: string) => void, onReady: () => void) => void;
+  /**
+   * SQLite only: runs a read at once, synchronously, unless a transaction is open on the connection
+   * (undefined then: the read waits its turn through Kysely). See `readRows`.
+   */
+  readonly readAtOnce?: <Row>(query: CompiledQuery<Row>) => Row[] | undefined;
   close(): Promise<void>;
 }
 
@@ -70,8 +75,11 @@ function openSqlite(dataDir: string): DatabaseConnection {
   // 32 MB of page cache: a 10,000-entry sync's transaction fits, instead of spilling pages to the
   // WAL in the middle of it (each spill a synchronous write that holds the event loop).
   sqlite.pragma('cache_size = -32000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const statements = cachingStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  const readAtOnce = <Row>(query: CompiledQuery<Row>): Row[] | undefined =>
+    sqlite.inTransaction ? undefined : (statements.prepare(query.sql).all(query.parameters) as Row[]);
+  return { db, dialect: 'sqlite', location: file, readAtOnce, close: () => db.destroy() };
 }
 
 /** How long a request waits for a connection (a free one in the pool, or a new one) before a 503. */

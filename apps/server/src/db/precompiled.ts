@@ -23,3 +23,17 @@ export function precompiled<Row, P extends readonly unknown[]>(
     return { ...compiled, parameters };
   };
 }
+
+/** Runs a compiled read and answers its rows: the store's way to run the reads every request makes. */
+export type ReadRows = <Row>(query: CompiledQuery<Row>) => Promise<readonly Row[]>;
+
+/**
+ * Reads through Kysely, or, when `readAtOnce` can answer at once, without it. On SQLite a read
+ * outside any transaction is one synchronous call of the driver: Kysely would spend several times
+ * that queueing it behind its connection lock and passing it through its layers of promises.
+ * `readAtOnce` answers undefined when it must not run now (a transaction is open on the connection,
+ * so the read would see its uncommitted writes): Kysely then runs it once the transaction is over.
+ */
+export function readRows(db: { executeQuery<Row>(query: CompiledQuery<Row>): Promise<{ rows: Row[] }> }, readAtOnce?: <Row>(query: CompiledQuery<Row>) => Row[] | undefined): ReadRows {
+  return async <Row>(query: CompiledQuery<Row>) => readAtOnce?.(query) ?? (await db.executeQuery(query)).rows;
+}

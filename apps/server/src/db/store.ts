@@ -16,6 +16,7 @@ import { createGroupsStore } from '../users/groups-store.js';
 import { createUsersStore } from '../users/users-store.js';
 import { createVanitiesStore } from '../vanities/vanities-store.js';
 import type { DatabaseConnection, Dialect } from './database.js';
+import { type ReadRows, readRows } from './precompiled.js';
 import type { Database } from './schema.js';
 
 /** The one store interface; the same queries run on SQLite and PostgreSQL. */
@@ -141,7 +142,7 @@ function createFeed(connection: Pick<DatabaseConnection, 'dialect' | 'listen'>):
 /** What a transaction runs once it has committed (null outside a transaction: at once). */
 type AfterCommit = Array<() => void> | null;
 
-function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterCommit: AfterCommit): Store {
+function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterCommit: AfterCommit, read: ReadRows): Store {
   const inTransaction = afterCommit !== null;
   /**
    * Announces appended events: on PostgreSQL a NOTIFY in the appending transaction, which the
@@ -161,10 +162,10 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterComm
   }
   const store: Store = {
     dialect,
-    environments: createEnvironmentsStore(db, dialect),
+    environments: createEnvironmentsStore(db, dialect, read),
     users: createUsersStore(db),
     groups: createGroupsStore(db),
-    credentials: createCredentialsStore(db),
+    credentials: createCredentialsStore(db, read),
     content: createContentStore(db),
     contentEnvironment: createContentEnvironmentStore(db),
     contentPermissions: createContentPermissionsStore(db),
@@ -181,7 +182,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterComm
     transaction: async (work) => {
       if (inTransaction) return work(store);
       const hooks: Array<() => void> = [];
-      const result = await runTransaction(db, (trx) => work(storeOver(trx, dialect, feed, hooks)));
+      const result = await runTransaction(db, (trx) => work(storeOver(trx, dialect, feed, hooks, readRows(trx))));
       for (const hook of hooks) hook();
       return result;
     },
@@ -222,6 +223,6 @@ async function runTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Databa
   return result;
 }
 
-export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'> & Partial<Pick<DatabaseConnection, 'listen'>>): Store {
-  return storeOver(connection.db, connection.dialect, createFeed(connection), null);
+export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'> & Partial<Pick<DatabaseConnection, 'listen' | 'readAtOnce'>>): Store {
+  return storeOver(connection.db, connection.dialect, createFeed(connection), null, readRows(connection.db, connection.readAtOnce));
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type Actor, type EnvironmentGrant, type InstallationIndex, buildInstallationIndex, can } from '@envdesk/domain';
+import { type Actor, type Environment, type EnvironmentGrant, type InstallationIndex, buildInstallationIndex, can } from '@envdesk/domain';
 import type { Store } from '../db/store.js';
 import type { EnvironmentWithGrants } from './environments-store.js';
 
 interface Serialised {
   /** The whole list as administrators get it, serialised once. */
   readonly all: Buffer;
-  readonly entries: ReadonlyArray<{ readonly json: string; readonly grants: readonly EnvironmentGrant[] }>;
+  /** Where each environment's JSON lies in `all`: bytes `starts[i]` up to `ends[i]`. */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
 }
 
 interface Snapshot {
@@ -14,32 +16,75 @@ interface Snapshot {
   serialised(): Serialised;
   index(): InstallationIndex;
   grants(): ReadonlyMap<string, readonly EnvironmentGrant[]>;
+  /** Each environment's grants, in list order. */
+  grantsList(): ReadonlyArray<readonly EnvironmentGrant[]>;
 }
 
-/** One environments revision, read once; each form is made the first time it is asked for. */
-function snapshotOf(revision: number, rows: readonly EnvironmentWithGrants[]): Snapshot {
+function serialise(rows: readonly EnvironmentWithGrants[]): Serialised {
+  const texts = rows.map(({ environment }) => JSON.stringify(environment));
+  const starts = new Uint32Array(texts.length);
+  const ends = new Uint32Array(texts.length);
+  let offset = 1;
+  texts.forEach((text, i) => {
+    starts[i] = offset;
+    offset += Buffer.byteLength(text);
+    ends[i] = offset;
+    offset += 1;
+  });
+  return { all: Buffer.from(`[${texts.join(',')}]`), starts, ends };
+}
+
+/**
+ * One environments revision, read once; each form is made the first time it is asked for. The
+ * records themselves are let go once the list is serialised, unless selection has indexed them:
+ * 10,000 of them are some 15 MB of small objects that every full garbage collection would walk
+ * again while a list-only server never reads them. Selection then gets them back from the JSON.
+ */
+function snapshotOf(revision: number, read: readonly EnvironmentWithGrants[]): Snapshot {
+  let rows: readonly EnvironmentWithGrants[] | null = read;
+  const guids = read.map((row) => row.environment.guid);
+  const grantsOf = read.map((row) => row.grants);
   let serialised: Serialised | null = null;
   let index: InstallationIndex | null = null;
   let grants: Map<string, readonly EnvironmentGrant[]> | null = null;
+  const records = (): readonly EnvironmentWithGrants[] => {
+    if (rows) return rows;
+    const environments = JSON.parse(serialised!.all.toString('utf8')) as Environment[];
+    return environments.map((environment, i) => ({ environment, grants: grantsOf[i]! }));
+  };
   return {
     revision,
+    grantsList: () => grantsOf,
     grants() {
-      grants ??= new Map(rows.map((row) => [row.environment.guid, row.grants]));
+      grants ??= new Map(guids.map((guid, i) => [guid, grantsOf[i]!]));
       return grants;
     },
     serialised() {
       if (!serialised) {
-        const entries = rows.map(({ environment, grants }) => ({ json: JSON.stringify(environment), grants }));
-        serialised = { entries, all: Buffer.from(`[${entries.map((entry) => entry.json).join(',')}]`) };
+        serialised = serialise(rows!);
+        // The index keeps the records it was built from; without one, nothing needs them now.
+        if (!index) rows = null;
       }
       return serialised;
     },
     index() {
-      index ??= buildInstallationIndex(rows);
+      index ??= buildInstallationIndex(records());
       return index;
     },
   };
 }
+
+/** The JSON array of the entries at `positions` (in order), cut out of the serialised whole list. */
+function pick({ all, starts, ends }: Serialised, positions: readonly number[]): Buffer {
+  const parts: Buffer[] = [OPEN];
+  positions.forEach((position, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(all.subarray(starts[position], ends[position]));
+  });
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
+const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((text) => Buffer.from(text)) as [Buffer, Buffer, Buffer];
 
 /**
  * Every environment with its grants, read from the store once per environments revision (bumped in
@@ -90,10 +135,11 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
     return {
       etag: etagOf(actor, snapshot.revision),
       body() {
-        const { all, entries } = snapshot.serialised();
-        if (can(actor, 'environments:read-all')) return all;
-        const visible = entries.filter((entry) => can(actor, 'environments:read', entry)).map((entry) => entry.json);
-        return Buffer.from(`[${visible.join(',')}]`);
+        const serialised = snapshot.serialised();
+        if (can(actor, 'environments:read-all')) return serialised.all;
+        const grants = snapshot.grantsList();
+        const visible = grants.flatMap((entryGrants, position) => (can(actor, 'environments:read', { grants: entryGrants }) ? [position] : []));
+        return pick(serialised, visible);
       },
     };
   }

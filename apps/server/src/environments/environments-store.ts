@@ -15,7 +15,7 @@ import { type Kysely, sql } from 'kysely';
 import { readJson, readValue } from '../db/columns.js';
 import type { Dialect } from '../db/database.js';
 import { unlessDuplicate } from '../db/errors.js';
-import { precompiled } from '../db/precompiled.js';
+import { type ReadRows, precompiled, readRows } from '../db/precompiled.js';
 import type { Database, EnvironmentRow } from '../db/schema.js';
 
 /** Everything about an environment that is written; `id` and times are the store's. */
@@ -69,7 +69,7 @@ function toColumns(fields: Partial<EnvironmentFields>) {
   return columns as Partial<Omit<EnvironmentRow, 'id' | 'guid' | 'created_time' | 'updated_by'>>;
 }
 
-export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) {
+export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect, read: ReadRows = readRows(db)) {
   const bumpRevision = () => sql`update revisions set value = value + 1 where name = 'environments'`.execute(db);
   // Read by every list request, deploy and event: whether what is kept in memory is still current.
   const revisionQuery = precompiled((name: string) => db.selectFrom('revisions').select('value').where('name', '=', name), 'environments');
@@ -91,7 +91,7 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect) 
   return {
     /** Bumped by every write to environments or their permissions; list caches key on it. */
     async revision(): Promise<number> {
-      const [row] = (await db.executeQuery(revisionQuery('environments'))).rows;
+      const [row] = await read(revisionQuery('environments'));
       return Number(row?.value ?? 0);
     },
 

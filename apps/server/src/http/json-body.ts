@@ -4,6 +4,9 @@ import express, { type RequestHandler } from 'express';
 
 type JsonOptions = NonNullable<Parameters<typeof express.json>[0]>;
 
+/** As body-parser decides it: a request with neither Transfer-Encoding nor a numeric Content-Length has none. */
+const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(req.headers['content-length']));
+
 const contentEncoding = (req: IncomingMessage) => (req.headers['content-encoding'] ?? 'identity').toLowerCase();
 
 /**
@@ -14,6 +17,11 @@ const contentEncoding = (req: IncomingMessage) => (req.headers['content-encoding
 export function jsonBody(options: JsonOptions): RequestHandler {
   const parse = express.json(options);
   return (req, res, next) => {
+    // Most requests (every GET) have no body: body-parser would only find that out, a few calls deeper.
+    if (!hasBody(req)) {
+      req.body = undefined;
+      return next();
+    }
     parse(req, res, (error?: unknown) => {
       const typed = typeof error === 'object' && error !== null && 'type' in error;
       if (error && !typed && contentEncoding(req) !== 'identity') {

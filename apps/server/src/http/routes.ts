@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { SessionRecord } from '../auth/credentials-store.js';
 import { authorize } from '../auth/authorize.js';
 import { sameSecret } from '../auth/secrets.js';
+import { literalRoutes } from './literal-routes.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -56,10 +57,11 @@ export function guard(access: Access): RequestHandler {
 }
 
 export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
-  for (const spec of routes) {
-    router[spec.method](spec.path, guard(spec.access), async (req, res) => {
-      await spec.handler(req, res);
-    });
+  const mounted = routes.map((spec) => ({ ...spec, guard: guard(spec.access) }));
+  router.use(literalRoutes(mounted));
+  for (const route of mounted) {
+    // Express 5 passes a rejected promise (or a throw) of the handler to the error middleware.
+    router[route.method](route.path, route.guard, route.handler);
   }
 }
 
