@@ -54,6 +54,45 @@ describeEachDialect('store on %s', (dialect) => {
     expect(await store.environments.revision()).toBe(start + 5);
   });
 
+  it('answers a read made while a transaction is open with committed data only, whichever way it is run', async () => {
+    const before = await store.environments.revision();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const transaction = store.transaction(async (tx) => {
+      await tx.environments.insert(newGuid(), fields(), NOW);
+      wrote();
+      await held;
+      throw new Error('rolled back');
+    });
+    await written;
+    // On SQLite this read cannot run at once (the one connection is inside the transaction): it waits, then sees none of it.
+    const during = store.environments.revision();
+    release();
+    await expect(transaction).rejects.toThrow('rolled back');
+    expect(await during).toBe(before);
+    expect(await store.environments.revision()).toBe(before);
+  });
+
+  it("finds an API key's and a session's owner with all their groups in one read", async () => {
+    const { aUser, aGroup } = build;
+    const member = await aUser({ role: 'publisher' });
+    const groups = [await aGroup({ members: [member] }), await aGroup({ members: [member] })];
+    await store.credentials.insertApiKey(member.id, 'laptop', `hash-${member.user.guid}`, NOW);
+    await store.credentials.insertSession(member.id, `token-${member.user.guid}`, 'csrf', NOW, '2999-01-01T00:00:00Z');
+    const byKey = await store.credentials.findApiKeyOwner(`hash-${member.user.guid}`);
+    const bySession = await store.credentials.findSession(`token-${member.user.guid}`);
+    for (const owner of [byKey?.owner, bySession?.owner]) {
+      expect(owner?.user.guid).toBe(member.user.guid);
+      expect([...(owner?.groupGuids ?? [])].sort()).toEqual(groups.map((group) => group.group.guid).sort());
+    }
+    const loner = await aUser({ role: 'viewer' });
+    await store.credentials.insertApiKey(loner.id, 'laptop', `hash-${loner.user.guid}`, NOW);
+    expect((await store.credentials.findApiKeyOwner(`hash-${loner.user.guid}`))?.owner.groupGuids).toEqual([]);
+    expect(await store.credentials.findApiKeyOwner('no such hash')).toBeUndefined();
+  });
+
   it('rolls back everything a failed transaction wrote', async () => {
     const countBefore = await store.environments.count();
     const revisionBefore = await store.environments.revision();

@@ -72,6 +72,18 @@ describe('security headers, as the app is reached', () => {
     }
   });
 
+  it('answers the API with a stricter policy in fewer headers: nothing may run, frame, sniff or read it cross-origin', async () => {
+    const api = (await server.request('GET', '/__api__/server_settings', { as: null })).headers;
+    expect(api.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.get('x-content-type-options')).toBe('nosniff');
+    expect(api.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(api.get('x-frame-options')).toBe('DENY');
+    expect(api.get('origin-agent-cluster')).toBeNull();
+    expect(api.get('strict-transport-security')).toBeNull();
+    const overTls = (await server.request('GET', '/__api__/server_settings', { as: null, headers: { 'x-forwarded-proto': 'https' } })).headers;
+    expect(overTls.get('strict-transport-security')).toMatch(/max-age=\d+/);
+  });
+
   it('ignores X-Forwarded-Proto from a proxy it does not trust', async () => {
     const headers = await headersOf(untrusting, { 'x-forwarded-proto': 'https' });
     expect(headers.get('strict-transport-security')).toBeNull();
