@@ -10,7 +10,7 @@
  *  - initial JS: the gzip size of the scripts index.html loads at once. Goal: ≤ 100 kB (issue 14).
  * A MISS is a measurement, not a failure: the exit code is 0 unless the set-up broke.
  *
- *   npm run bench:ui-search [-- --environments 50000 --searches 50 --loads 5 --profile keys.cpuprofile]
+ *   npm run bench:ui-search [-- --environments 50000 --searches 50 --loads 5 --profile keys.cpuprofile --trace keys.json]
  *
  * Seeding is part of the run: 50,000 environments take about a minute on two cores.
  */
@@ -43,6 +43,8 @@ const { values: options } = parseArgs({
     loads: { type: 'string', default: '5' },
     // A CPU profile of the keystrokes (Chrome's .cpuprofile, for DevTools), and its busiest code.
     profile: { type: 'string' },
+    // A Chromium trace of the keystrokes (for chrome://tracing or Perfetto), and the renderer work it shows.
+    trace: { type: 'string' },
   },
 });
 const ENVIRONMENT_COUNT = Number(options.environments);
@@ -209,6 +211,26 @@ async function busiestCode(profile: CpuProfile, origin: string, top = 15): Promi
   return lines;
 }
 
+interface TraceFile {
+  traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }>;
+}
+
+/** Complete events summed by name on each process's busiest threads: where a keystroke's frames go. */
+function busiestEvents(trace: TraceFile, keystrokes: number, top = 20): string[] {
+  const threadNames = new Map<string, string>();
+  for (const event of trace.traceEvents) if (event.ph === 'M' && event.name === 'thread_name') threadNames.set(`${event.pid}:${event.tid}`, event.args?.name ?? '?');
+  const byName = new Map<string, number>();
+  for (const event of trace.traceEvents) {
+    if (event.ph !== 'X' || event.dur === undefined) continue;
+    const key = `${threadNames.get(`${event.pid}:${event.tid}`) ?? event.tid} ${event.name}`;
+    byName.set(key, (byName.get(key) ?? 0) + event.dur);
+  }
+  return [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, micros]) => `${(micros / 1000 / keystrokes).toFixed(2).padStart(7)} ms  ${name}`);
+}
+
 let server: ServerProcess | null = null;
 let browser: Browser | null = null;
 let dataDir: string | null = null;
@@ -294,6 +316,15 @@ async function main(): Promise<void> {
     await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
     await profiler.send('Profiler.start');
   }
+  // Where the keystrokes' main-thread time goes (Chromium's own counters, in seconds): script, style, layout, and the rest.
+  const metrics = await context.newCDPSession(page);
+  await metrics.send('Performance.enable');
+  const counters = async () => {
+    const { metrics: list } = await metrics.send('Performance.getMetrics');
+    return Object.fromEntries(list.filter((metric) => /Duration$/.test(metric.name)).map((metric) => [metric.name, metric.value]));
+  };
+  const countersBefore = await counters();
+  if (options.trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'blink', 'cc', 'gpu', 'viz'] });
   const search = page.getByLabel('Search environments');
   const all: number[] = [];
   const lastKeys: number[] = [];
@@ -305,6 +336,14 @@ async function main(): Promise<void> {
     lastKeys.push(latencies.at(-1) ?? Number.NaN);
   }
   await search.fill('');
+  const countersAfter = await counters();
+  if (options.trace) {
+    const trace = await browser.stopTracing();
+    await writeFile(options.trace, trace);
+    say(`trace of the keystrokes: ${options.trace}; the renderer's busiest events per keystroke:`);
+    for (const line of busiestEvents(JSON.parse(trace.toString('utf8')) as TraceFile, all.length)) say(`  ${line}`);
+  }
+  const perKeystroke = (name: string) => ms((1000 * ((countersAfter[name] ?? 0) - (countersBefore[name] ?? 0))) / all.length);
   if (profiler && options.profile) {
     const { profile } = await profiler.send('Profiler.stop');
     await writeFile(options.profile, JSON.stringify(profile));
@@ -321,6 +360,9 @@ async function main(): Promise<void> {
   say(`keystroke → filtered table painted, ${all.length} keystrokes of ${lastKeys.length} searches:`);
   say(`  p50 ${ms(percentile(all, 50))}   p95 ${ms(p95)}   max ${ms(Math.max(...all))}`);
   say(`  last keystroke of each search: p50 ${ms(percentile(lastKeys, 50))}   p95 ${ms(percentile(lastKeys, 95))}`);
+  say(
+    `  main thread per keystroke (mean): tasks ${perKeystroke('TaskDuration')} = script ${perKeystroke('ScriptDuration')} + style ${perKeystroke('RecalcStyleDuration')} + layout ${perKeystroke('LayoutDuration')} + other`,
+  );
   say(`first render after the list arrives (${loadCount} loads): median ${ms(percentile(afterData, 50))}   max ${ms(Math.max(...afterData))}`);
   say(`  navigation start → rows painted: median ${ms(percentile(fromNavigation, 50))}`);
   say(`initial JS (${scripts.map((script) => path.basename(script.file)).join(', ')}): ${initialKb.toFixed(1)} kB gzip (${(scripts.reduce((sum, script) => sum + script.bytes, 0) / 1000).toFixed(1)} kB raw)`);

@@ -1,6 +1,8 @@
+import { parseEnvironmentQuery } from '@envdesk/domain';
 import { anEnvironment } from '@envdesk/domain/testing';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasVersionPrefix, searchEntryOf, searchEnvironments } from './environment-search';
+import { compileQuery, createSearch, hasVersionPrefix, narrows, searchEntryOf, searchEnvironments } from './environment-search';
 
 const install = (version: string) => ({ installations: [{ version, path: `/opt/x/${version}/bin/x` }] });
 const none = { installations: [] };
@@ -119,3 +121,66 @@ describe('searching environments', () => {
     expect(hasVersionPrefix(version, prefix)).toBe(expected);
   });
 });
+
+describe('a search that narrows its last answer as letters are typed', () => {
+  const q = parseEnvironmentQuery;
+
+  it('narrows when words grow at their end or are added, and not when a filter changes', () => {
+    expect(narrows(q('gp'), q('gpu'))).toBe(true);
+    expect(narrows(q('gpu'), q('gpu 3.1'))).toBe(true);
+    expect(narrows(q('image:ghcr'), q('image:ghcr.io'))).toBe(true);
+    expect(narrows(q('gpu'), q('gp'))).toBe(false);
+    expect(narrows(q('pu'), q('gpu'))).toBe(false);
+    expect(narrows(q('python:3.1'), q('python:3.11'))).toBe(false);
+    expect(narrows(q('gpu'), q('gpu managed:file'))).toBe(false);
+  });
+
+  it('answers every keystroke as a search from scratch would, whatever is typed, deleted or pasted', () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      anEnvironment({
+        title: `${['Finance', 'GPU', 'Clinical', 'Risk'][i % 4]} ${i}`,
+        name: `${['ghcr.io/org', 'quay.io/lab', 'docker.io/rstudio'][i % 3]}/runtime-${i}:r4.${i % 5}`,
+        python: i % 2 === 0 ? install(`3.${8 + (i % 6)}.${i % 10}`) : none,
+        r: i % 3 === 0 ? none : install(`4.${i % 5}.${i % 3}`),
+        quarto: i % 4 === 0 ? install('1.5.57') : none,
+        managed_by: i % 5 === 0 ? '/etc/envdesk/environments.yaml' : null,
+      }),
+    );
+    const manyEntries = many.map(searchEntryOf);
+    const edit = fc.oneof(
+      fc.constantFrom('f', 'i', 'n', 'g', 'p', 'u', '3', '.', '1', '4', ' ', ':', 'r', 'q', 'o'),
+      fc.constantFrom('python:', 'r:>=4.', 'image:', 'managed:file', 'has:quarto', ' ', '"'),
+      fc.constant('⌫'),
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
+        const search = createSearch(manyEntries);
+        let text = '';
+        for (const typed of edits) {
+          text = typed === '⌫' ? text.slice(0, -1) : text + typed;
+          expect(search(q(text)).map((e) => e.guid)).toEqual(searchEnvironments(manyEntries, text).map((e) => e.guid));
+        }
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+  });
+});
+
+describe('one typed character', () => {
+  it('finds what a scan of the text and the versions finds, for every character, from what was worked out per environment', () => {
+    const anyText = fc.string({ unit: fc.constantFrom(...'abcxyz0123456789.-/:_@ #éK'), maxLength: 12 });
+    fc.assert(
+      fc.property(anyText, anyText, fc.array(fc.stringMatching(/^\d{1,2}(\.\d{1,2}){0,2}[a-z]?$/), { maxLength: 3 }), (title, name, versions) => {
+        const entry = searchEntryOf(
+          anEnvironment({ title, name: name || 'x', python: { installations: versions.map((version) => ({ version, path: '/opt/python/bin/python' })) } }),
+        );
+        for (const char of 'abcxyz0123456789.-/:_@#é') {
+          const scanned = entry.text.includes(char) || entry.versions.includes(`\n${char}`);
+          expect(compileQuery(parseEnvironmentQuery(char))(entry), `“${char}” in ${JSON.stringify(entry.text)} / ${JSON.stringify(entry.versions)}`).toBe(scanned);
+        }
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+  });
+});
+

@@ -25,7 +25,30 @@ export interface SearchEntry {
   readonly versions: string;
   /** The image name, lower case. */
   readonly image: string;
+  /**
+   * Which one-character words this entry matches, as bits (see `charBit`): the characters of its
+   * text and the first characters of its versions. The first letter typed into an empty box would
+   * otherwise scan the text of every environment, for an answer that is nearly all of them.
+   */
+  readonly singles: number;
 }
+
+/** Characters with a bit of their own: letters, digits and the punctuation of images and versions. */
+const CHARS_WITH_BITS = 'abcdefghijklmnopqrstuvwxyz0123456789.-/:_@';
+/** Two numbers of 21 bits each would do too; one float holds 42 exact bits as a sum of powers of two. */
+const BIT_OF = new Map([...CHARS_WITH_BITS].map((char, i) => [char, 2 ** i]));
+
+/** Bits of the characters in `text` (those that have one), added up once each. */
+function charBits(text: string, into = 0): number {
+  let bits = into;
+  for (const char of text) {
+    const bit = BIT_OF.get(char);
+    if (bit !== undefined && Math.floor(bits / bit) % 2 === 0) bits += bit;
+  }
+  return bits;
+}
+
+const hasBit = (bits: number, bit: number) => Math.floor(bits / bit) % 2 === 1;
 
 
 export function searchEntryOf(environment: Environment): SearchEntry {
@@ -36,7 +59,11 @@ export function searchEntryOf(environment: Environment): SearchEntry {
   const versions = LANGUAGES.flatMap((language) => environment[language].installations.map((installation) => `\n${installation.version}`))
     .join('')
     .toLowerCase();
-  return { environment, text, versions, image: environment.name.toLowerCase() };
+  const versionStarts = versions
+    .split('\n')
+    .map((version) => version.charAt(0))
+    .join('');
+  return { environment, text, versions, image: environment.name.toLowerCase(), singles: charBits(versionStarts, charBits(text)) };
 }
 
 /**
@@ -74,6 +101,12 @@ export function versionMatches(text: string, filter: VersionFilter): boolean {
  */
 const wordMatches = (entry: SearchEntry, word: string): boolean => entry.text.includes(word) || entry.versions.includes(`\n${word}`);
 
+/** A word as a check: one character with a bit is answered by the entry's bits, the same answer `wordMatches` gives. */
+function wordCheck(word: string): Check {
+  const bit = word.length === 1 ? BIT_OF.get(word) : undefined;
+  return bit === undefined ? (entry) => wordMatches(entry, word) : (entry) => hasBit(entry.singles, bit);
+}
+
 type Check = (entry: SearchEntry) => boolean;
 
 /**
@@ -91,7 +124,8 @@ export function compileQuery(query: EnvironmentQuery): Check {
   for (const filter of versions) {
     checks.push((entry) => entry.environment[filter.language].installations.some((installation) => versionMatches(installation.version, filter)));
   }
-  const wordsMatch: Check = (entry) => words.every((word) => wordMatches(entry, word));
+  const wordChecks = words.map(wordCheck);
+  const wordsMatch: Check = wordChecks.length === 1 ? wordChecks[0]! : (entry) => wordChecks.every((check) => check(entry));
   if (checks.length === 0) return wordsMatch;
   return (entry) => checks.every((check) => check(entry)) && wordsMatch(entry);
 }
@@ -109,3 +143,58 @@ export function searchEnvironments(entries: readonly SearchEntry[], query: strin
   }
   return found;
 }
+
+const isPrefixOfSome = (candidates: readonly string[]) => (text: string) => candidates.some((candidate) => candidate.startsWith(text));
+const isInSome = (candidates: readonly string[]) => (text: string) => candidates.some((candidate) => candidate.includes(text));
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Whether everything `next` matches, `previous` matched too: the filters are the same, each earlier
+ * word is the start of a word now (a word matches inside the text, and versions from their start)
+ * and each earlier image filter is inside one now. Typing on at the end of the box is such a
+ * change; a changed version filter is not (`python:3.1` does not find 3.11, `python:3.11` does).
+ */
+export function narrows(previous: EnvironmentQuery, next: EnvironmentQuery): boolean {
+  return (
+    sameList(previous.versions, next.versions) &&
+    sameList(previous.has, next.has) &&
+    sameList(previous.lacks, next.lacks) &&
+    sameList(previous.matching, next.matching) &&
+    sameList(previous.managed, next.managed) &&
+    previous.words.every(isPrefixOfSome(next.words)) &&
+    previous.images.every(isInSome(next.images))
+  );
+}
+
+/**
+ * A search over one list that remembers its last answer: when the query only narrows the last one
+ * (the usual keystroke), it looks among the last matches instead of the whole list, so a search
+ * costs less with every letter typed. The answer is the same either way.
+ */
+export function createSearch(entries: readonly SearchEntry[]): (query: EnvironmentQuery) => Environment[] {
+  let everything: Environment[] | null = null;
+  let last: { query: EnvironmentQuery; matched: Uint32Array } | null = null;
+  return (query) => {
+    if (isEmptyQuery(query)) {
+      last = null;
+      everything ??= entries.map((entry) => entry.environment);
+      return everything;
+    }
+    const matches = compileQuery(query);
+    const pool = last && narrows(last.query, query) ? last.matched : null;
+    const size = pool ? pool.length : entries.length;
+    const matched = new Uint32Array(size);
+    const found: Environment[] = [];
+    for (let i = 0; i < size; i++) {
+      const index = pool ? pool[i]! : i;
+      const entry = entries[index]!;
+      if (matches(entry)) {
+        matched[found.length] = index;
+        found.push(entry.environment);
+      }
+    }
+    last = { query, matched: matched.subarray(0, found.length) };
+    return found;
+  };
+}
+

@@ -1,7 +1,7 @@
 import { type Environment, parseEnvironmentQuery } from '@envdesk/domain';
 import type { SortingState } from '@tanstack/react-table';
 import { useMemo } from 'react';
-import { type SearchEntry, searchEntryOf, searchEnvironments } from './environment-search';
+import { type SearchEntry, createSearch, searchEntryOf } from './environment-search';
 import { type EnvironmentSort, type EnvironmentSummaries, sortEnvironments } from './environment-sort';
 
 /** Search entries are built once per environment object, so a new sort or search reuses them. */
@@ -29,10 +29,11 @@ export function searchCountText(shown: number, total: number): string {
  */
 export function useEnvironmentSearch(environments: readonly Environment[], sort: EnvironmentSort, query: string, summaries?: EnvironmentSummaries) {
   const sorted = useMemo(() => sortEnvironments(environments, sort, summaries), [environments, sort, summaries]);
-  const entries = useMemo(() => sorted.map(cachedSearchEntry), [sorted]);
+  // One search per sorted list: it narrows its last answer as letters are typed.
+  const search = useMemo(() => createSearch(sorted.map(cachedSearchEntry)), [sorted]);
   // Parsed once per keystroke and shared by the filter and the highlighted cells.
   const parsed = useMemo(() => parseEnvironmentQuery(query), [query]);
-  const rows = useMemo(() => searchEnvironments(entries, parsed), [entries, parsed]);
+  const rows = useMemo(() => search(parsed), [search, parsed]);
   const sorting: SortingState = useMemo(() => [{ id: sort.column, desc: sort.descending }], [sort]);
   return { rows, sorting, parsed };
 }
