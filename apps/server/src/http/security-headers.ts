@@ -71,11 +71,10 @@ export function securityHeaders(): RequestHandler {
     crossOriginOpenerPolicy: false,
   });
   const hsts = tlsHeaders.filter(([name]) => name === 'Strict-Transport-Security');
-  const apiPlainHeaders = API_HEADERS;
   const apiTlsHeaders = [...API_HEADERS, ...hsts];
   return (req, res, next) => {
     const tls = overTls(req);
-    const headers = req.url.startsWith(API_PREFIX) ? (tls ? apiTlsHeaders : apiPlainHeaders) : tls ? tlsHeaders : plainHeaders;
+    const headers = req.url.startsWith(API_PREFIX) ? (tls ? apiTlsHeaders : API_HEADERS) : tls ? tlsHeaders : plainHeaders;
     for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };

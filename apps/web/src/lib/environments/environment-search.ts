@@ -134,14 +134,7 @@ export const matchesQuery = (entry: SearchEntry, query: EnvironmentQuery): boole
 
 /** The entries that match `query`, in the order given (so a sorted list stays sorted). */
 export function searchEnvironments(entries: readonly SearchEntry[], query: string | EnvironmentQuery): Environment[] {
-  const parsed = typeof query === 'string' ? parseEnvironmentQuery(query) : query;
-  if (isEmptyQuery(parsed)) return entries.map((entry) => entry.environment);
-  const matches = compileQuery(parsed);
-  const found: Environment[] = [];
-  for (const entry of entries) {
-    if (matches(entry)) found.push(entry.environment);
-  }
-  return found;
+  return createSearch(entries)(typeof query === 'string' ? parseEnvironmentQuery(query) : query);
 }
 
 const isPrefixOfSome = (candidates: readonly string[]) => (text: string) => candidates.some((candidate) => candidate.startsWith(text));
