@@ -2,7 +2,7 @@ import type { ApiKey } from '@envdesk/domain';
 import type { Kysely } from 'kysely';
 import { type ReadRows, precompiled, readRows } from '../db/precompiled.js';
 import type { Database, UserRow } from '../db/schema.js';
-import { type UserRecord, toUserRecord } from '../users/users-store.js';
+import { type UserRecord, groupGuidsOf, toUserRecord } from '../users/users-store.js';
 
 /** A credential's owner with the GUIDs of their groups: everything a request needs to know who asks. */
 export interface OwnerRecord extends UserRecord {
@@ -25,8 +25,7 @@ function ownerOf<Row extends UserRow & { group_guid: string | null }>(rows: read
   const [first] = rows;
   if (!first) return undefined;
   const { group_guid: _group, ...user } = first;
-  const groupGuids = rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid]));
-  return { first, owner: { ...toUserRecord(user), groupGuids } };
+  return { first, owner: { ...toUserRecord(user), groupGuids: groupGuidsOf(rows) } };
 }
 
 const toApiKey = (row: { id: number; name: string; created_time: string; last_used_time: string | null }): ApiKey => ({

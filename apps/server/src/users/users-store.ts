@@ -53,6 +53,10 @@ export function toUserRecord(row: UserRow): UserRecord {
   };
 }
 
+/** The GUIDs of a user's groups from a query joining them: one row per group, one null GUID for none. */
+export const groupGuidsOf = (rows: ReadonlyArray<{ group_guid: string | null }>): string[] =>
+  rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid]));
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createUsersStore(db: Kysely<Database>) {
@@ -125,7 +129,7 @@ export function createUsersStore(db: Kysely<Database>) {
       const { rows } = await db.executeQuery(actorQuery(id));
       const [first] = rows;
       if (!first) throw notFound('User');
-      return { guid: first.guid, role: roleOf(first), groupGuids: rows.flatMap((row) => (row.group_guid === null ? [] : [row.group_guid])) };
+      return { guid: first.guid, role: roleOf(first), groupGuids: groupGuidsOf(rows) };
     },
 
     /** Throws DuplicateName when the username (in any case) is taken. */
