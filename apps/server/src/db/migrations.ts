@@ -454,6 +454,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`update environment_tombstones set managed_by = 'config-file'`.execute(db);
       },
     },
+    '0016-group-members-by-user': {
+      // Every signed-in request reads its caller's groups with the credential; the primary key
+      // starts with the group, so without this index each request scanned every membership.
+      async up(db: Builder) {
+        await db.schema.createIndex('group_members_user').on('group_members').columns(['user_id', 'group_id']).execute();
+      },
+    },
   };
 }
 
