@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
 import { type Clock, rfc3339, timestamp } from '../clock.js';
 import type { UserRecord } from '../users/users-store.js';
-import type { OwnerRecord, SessionRecord } from './credentials-store.js';
+import type { OwnerRecord, ReadAlongside, SessionRecord } from './credentials-store.js';
 import { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, decideThrottle, waitInWords } from './sign-in-throttle.js';
 import { dummyPasswordHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.js';
 
@@ -39,7 +39,7 @@ export interface AuthServiceDeps {
 }
 
 /** Credentials that hold: who sent them, and how. */
-export interface Authenticated {
+export interface Authenticated extends ReadAlongside {
   readonly actor: Actor;
   readonly user: UserRecord;
   readonly via: 'key' | 'session';
@@ -59,10 +59,10 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
   // Made now rather than on the first unknown username, whose answer would otherwise take twice as long.
   void dummyPasswordHash();
 
-  function signedIn(record: OwnerRecord, via: 'key' | 'session', session: SessionRecord | null): Result<Authenticated> {
+  function signedIn(record: OwnerRecord, via: 'key' | 'session', session: SessionRecord | null, alongside: ReadAlongside): Result<Authenticated> {
     if (record.user.locked) return err(invalidLogin('This account is locked.'));
     const actor = { guid: record.user.guid, role: record.user.user_role, groupGuids: record.groupGuids };
-    return ok({ actor, user: record, via, session });
+    return ok({ actor, user: record, via, session, environmentsRevision: alongside.environmentsRevision });
   }
 
   return {
@@ -74,7 +74,7 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
       if (!found.lastUsedTime || current.getTime() - Date.parse(found.lastUsedTime) > TOUCH_INTERVAL_MS) {
         await store.credentials.touchApiKey(found.keyId, rfc3339(current));
       }
-      return signedIn(found.owner, 'key', null);
+      return signedIn(found.owner, 'key', null, found);
     },
 
     /** The session's owner, or why the session is refused (unknown, ended, or its owner locked). */
@@ -83,7 +83,7 @@ export function createAuthService({ store, clock, logger, signInLimits = DEFAULT
       if (!session || session.expiresTime < timestamp(clock)) {
         return err(invalidLogin('Your session has ended; sign in again.'));
       }
-      return signedIn(session.owner, 'session', session);
+      return signedIn(session.owner, 'session', session, session);
     },
 
     /**

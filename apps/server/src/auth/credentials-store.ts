@@ -1,5 +1,5 @@
 import type { ApiKey } from '@envdesk/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type ReadRows, precompiled, readRows } from '../db/precompiled.js';
 import type { Database, UserRow } from '../db/schema.js';
 import { type UserRecord, groupGuidsOf, toUserRecord } from '../users/users-store.js';
@@ -8,6 +8,16 @@ import { type UserRecord, groupGuidsOf, toUserRecord } from '../users/users-stor
 export interface OwnerRecord extends UserRecord {
   readonly groupGuids: readonly string[];
 }
+
+/**
+ * Read in the same statement as every credential: the environments revision, which the list route
+ * needs next. A list request, the one clients poll, then makes one read (on PostgreSQL, one round
+ * trip) instead of two, and the revision is as fresh as if the route had read it itself.
+ */
+export interface ReadAlongside {
+  readonly environmentsRevision: number;
+}
+const environmentsRevision = sql<number | string>`(select value from revisions where name = 'environments')`.as('environments_revision');
 
 export interface SessionRecord {
   readonly id: number;
@@ -46,7 +56,7 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
         .leftJoin('group_members as m', 'm.user_id', 'u.id')
         .leftJoin('groups as g', 'g.id', 'm.group_id')
         .selectAll('u')
-        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time', 'g.guid as group_guid'])
+        .select(['k.id as key_id', 'k.last_used_time as key_last_used_time', 'g.guid as group_guid', environmentsRevision])
         .where('k.key_hash', '=', keyHash),
     '',
   );
@@ -59,7 +69,7 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
         .leftJoin('group_members as m', 'm.user_id', 'u.id')
         .leftJoin('groups as g', 'g.id', 'm.group_id')
         .selectAll('u')
-        .select(['s.id as session_id', 's.csrf_token', 's.expires_time', 'g.guid as group_guid'])
+        .select(['s.id as session_id', 's.csrf_token', 's.expires_time', 'g.guid as group_guid', environmentsRevision])
         .where('s.token_hash', '=', tokenHash),
     '',
   );
@@ -83,9 +93,16 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
       return Number(result.numDeletedRows) > 0;
     },
 
-    async findApiKeyOwner(keyHash: string): Promise<{ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } | undefined> {
+    async findApiKeyOwner(keyHash: string): Promise<({ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } & ReadAlongside) | undefined> {
       const found = ownerOf(await read(apiKeyOwnerQuery(keyHash)));
-      return found && { keyId: found.first.key_id, lastUsedTime: found.first.key_last_used_time, owner: found.owner };
+      return (
+        found && {
+          keyId: found.first.key_id,
+          lastUsedTime: found.first.key_last_used_time,
+          owner: found.owner,
+          environmentsRevision: Number(found.first.environments_revision),
+        }
+      );
     },
 
     async touchApiKey(id: number, now: string): Promise<void> {
@@ -99,9 +116,17 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
         .execute();
     },
 
-    async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    async findSession(tokenHash: string): Promise<(SessionRecord & ReadAlongside) | undefined> {
       const found = ownerOf(await read(sessionOwnerQuery(tokenHash)));
-      return found && { id: found.first.session_id, csrfToken: found.first.csrf_token, expiresTime: found.first.expires_time, owner: found.owner };
+      return (
+        found && {
+          id: found.first.session_id,
+          csrfToken: found.first.csrf_token,
+          expiresTime: found.first.expires_time,
+          owner: found.owner,
+          environmentsRevision: Number(found.first.environments_revision),
+        }
+      );
     },
 
     async removeSession(id: number): Promise<void> {

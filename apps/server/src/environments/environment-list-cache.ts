@@ -105,8 +105,9 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
     return snapshotOf(revision, await store.environments.listWithGrants());
   }
 
-  async function current(): Promise<Snapshot> {
-    const revision = await store.environments.revision();
+  /** The snapshot at the current revision: `known` when the caller has just read it, else read now. */
+  async function current(known?: number | null): Promise<Snapshot> {
+    const revision = known ?? (await store.environments.revision());
     if (snapshot?.revision === revision) return snapshot;
     building ??= build().finally(() => {
       building = null;
@@ -128,10 +129,11 @@ export function createEnvironmentListCache(store: Pick<Store, 'environments'>) {
 
   /**
    * The list `actor` may see, with its ETag: a client whose copy has that ETag is answered 304
-   * without the list being serialised or filtered at all.
+   * without the list being serialised or filtered at all. `revision`: the environments revision
+   * the request read with its credentials, if it did.
    */
-  async function list(actor: Actor): Promise<{ readonly etag: string; body(): Buffer }> {
-    const snapshot = await current();
+  async function list(actor: Actor, revision?: number | null): Promise<{ readonly etag: string; body(): Buffer }> {
+    const snapshot = await current(revision);
     return {
       etag: etagOf(actor, snapshot.revision),
       body() {

@@ -2,6 +2,8 @@ import { EditConflictPayloadSchema, EnvironmentPermissionSchema, EnvironmentSche
 import { aCreateEnvironmentInput } from '@envdesk/domain/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newGuid, rfc3339 } from '../clock.js';
+import { openDatabase } from '../db/database.js';
+import { createStore } from '../db/store.js';
 import { describeEachDialect } from '../test/test-database.js';
 import { type TestServer, type TestUser, startTestServer } from '../test/test-server.js';
 import { fieldsForCreate } from './environments-service.js';
@@ -178,6 +180,30 @@ describeEachDialect('environments API on %s', (dialect) => {
     expect((changed.body as Array<{ guid: string }>).map((environment) => environment.guid)).toContain(created.guid);
     expect((await list(publisher, publisherEtag)).status).toBe(200);
     expect((await list(viewer, etag)).status).toBe(403);
+  });
+
+  it('a held list goes stale the moment another process changes an environment, whether asked with a key or a session', async () => {
+    const signedIn = await server.request('POST', '/__api__/v1/auth/login', { as: null, body: { username: server.admin.username, password: server.admin.password } });
+    const session = { as: null, headers: { cookie: signedIn.headers.get('set-cookie')!.split(';')[0]! } };
+    const etag = (await server.request('GET', '/__api__/v1/environments')).headers.get('etag')!;
+    const conditional = (options: { as?: null; headers?: Record<string, string> } = {}) =>
+      server.request('GET', '/__api__/v1/environments', { ...options, headers: { ...options.headers, 'if-none-match': etag } });
+    expect((await conditional()).status).toBe(304);
+    expect((await conditional(session)).status).toBe(304);
+
+    // Another replica, or `envdesk environments apply`: its own connection to the same database.
+    const other = await openDatabase(server.database.options);
+    const guid = newGuid();
+    try {
+      await createStore(other).environments.insert(guid, fieldsForCreate({ name: 'ghcr.io/org/elsewhere:1', title: 'Made elsewhere' }), rfc3339(new Date()));
+    } finally {
+      await other.close();
+    }
+    for (const answer of [await conditional(), await conditional(session)]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).not.toBe(etag);
+      expect((answer.body as Array<{ guid: string }>).map((environment) => environment.guid)).toContain(guid);
+    }
   });
 
   it('grants through a group reach its members, and the list follows permission changes', async () => {

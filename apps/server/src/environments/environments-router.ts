@@ -49,8 +49,9 @@ export function environmentsRoutes(service: EnvironmentsService): RouteSpec[] {
     ),
 
     route('get', '/v1/environments', 'environments:read', async (req, res) => {
-      const list = await service.list(actorOf(req));
-      // Revalidated on every use: a poller with the current list pays one revision read.
+      // Revalidated on every use, against the revision read with the caller's credentials: a poller
+      // with the current list pays that one read.
+      const list = await service.list(actorOf(req), req.auth.environmentsRevision);
       res.setHeader('ETag', list.etag);
       res.setHeader('Cache-Control', 'private, no-cache');
       if (matchesIfNoneMatch(req.headers['if-none-match'], list.etag)) {

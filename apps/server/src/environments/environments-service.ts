@@ -103,10 +103,13 @@ export function createEnvironmentsService({
   }
 
   return {
-    /** The list `actor` may see and its ETag (a 304 never serialises it). */
-    list(actor: Actor) {
+    /**
+     * The list `actor` may see and its ETag (a 304 never serialises it); `revision`, when the request
+     * has read it already, is not read again.
+     */
+    list(actor: Actor, revision?: number | null) {
       authorize(actor, 'environments:read');
-      return listCache.list(actor);
+      return listCache.list(actor, revision);
     },
 
     listJson(actor: Actor): Promise<Buffer> {

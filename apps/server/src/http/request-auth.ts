@@ -13,9 +13,11 @@ export interface RequestAuth {
   readonly session: SessionRecord | null;
   /** Set when credentials were sent but refused (unknown key, expired session, locked account). */
   readonly rejection: ApiError | null;
+  /** The environments revision, read with the credentials (null without them): the list route's. */
+  readonly environmentsRevision: number | null;
 }
 
-export const anonymous: RequestAuth = { actor: null, user: null, via: null, session: null, rejection: null };
+export const anonymous: RequestAuth = { actor: null, user: null, via: null, session: null, rejection: null, environmentsRevision: null };
 
 declare module 'express-serve-static-core' {
   interface Request {
