@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps): App {
     ...auditRoutes(createAuditService({ store })),
     // Before the environment routes, or `/v1/environments/:guid` would take "sync" (or "select", "inspect") for a GUID.
     ...syncRoutes(fileSync),
-    ...eventsRoutes(services.events),
+    ...eventsRoutes(services.events, services.auth),
     ...selectionRoutes(selection),
     ...inspectRoutes(createInspectService({ tasks: taskRunner, settings: inspection })),
     ...environmentsTransferRoutes(createEnvironmentsTransferService({ store, clock })),

@@ -25,11 +25,16 @@ const REMEMBERED_IDS = 10_000;
 /** More runs than this in one signal are read as one span (the remembered ids filter the rest). */
 const MAX_RANGES = 100;
 
+/** Who holds a stream's credential now; null once it no longer holds (revoked, ended, its owner locked). */
+export type Recheck = () => Promise<Actor | null>;
+
 interface Client {
-  readonly actor: Actor;
+  /** Who the caller is, as last checked: their role and groups may change while the stream is open. */
+  actor: Actor;
   readonly res: Response;
   /** An administrator: told of everything, without reading grants or owners. */
-  readonly seesAll: boolean;
+  seesAll: boolean;
+  readonly recheck: Recheck | null;
   /** Messages held while the client's replay is read, so they follow it in order; null once live. */
   pending: Array<{ readonly id: number; readonly text: string }> | null;
 }
@@ -90,6 +95,32 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     clients.delete(client);
     if (!client.res.writableEnded) client.res.end();
   }
+
+  /**
+   * Asks again who holds each stream's credential. A caller who may no longer read events (demoted
+   * to viewer, locked, key revoked, signed out) has their stream ended; the reconnect is refused. One
+   * whose role or groups changed is filtered by them from now on. A check that fails ends the stream
+   * too: it reconnects with Last-Event-ID and loses nothing it may see.
+   */
+  async function recheck(targets: readonly Client[]): Promise<void> {
+    for (const client of targets) {
+      if (!client.recheck || !clients.has(client)) continue;
+      let actor: Actor | null;
+      try {
+        actor = await client.recheck();
+      } catch (error) {
+        logger.warn({ err: error, user: client.actor.guid }, 'could not check an event stream\'s credential again; closing it so it reconnects');
+        actor = null;
+      }
+      if (!actor || !can(actor, 'events:read')) {
+        drop(client);
+        continue;
+      }
+      client.actor = actor;
+      client.seesAll = can(actor, 'environments:read-all');
+    }
+  }
+  let rechecking: Promise<void> | null = null;
 
   /** Who may see each event: the environments' grants now (or before their deletion), the content's owners. */
   async function audiences(events: readonly AuditEvent[]): Promise<Map<number, EventAudience>> {
@@ -172,6 +203,9 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
     const fresh = events.filter((event) => !delivered.has(event.id));
     if (fresh.length === 0) return;
     for (const event of fresh) remember(event.id);
+    // A user's role, lock or groups changed: every stream is judged by who its caller is now, before
+    // these events go out.
+    if (fresh.some((event) => event.subject_type === 'user' || event.subject_type === 'group')) await recheck([...clients]);
     const messages = fresh.map(messageOf);
     // Those who see everything first: they need no grants read, so they are not kept waiting for them.
     const seeAll: Client[] = [];
@@ -203,6 +237,10 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
       if (fileSync) stops.push(fileSync.onStatusChange(syncStatusChanged));
       heartbeat = setInterval(() => {
         for (const client of clients) if (!client.pending) write(client, HEARTBEAT);
+        // Revoked keys and ended sessions leave no audit event: each heartbeat asks again.
+        rechecking ??= recheck([...clients]).finally(() => {
+          rechecking = null;
+        });
       }, heartbeatMs);
       heartbeat.unref();
     })().catch((error: unknown) => {
@@ -216,9 +254,10 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
   return {
     /**
      * Makes `res` an event stream for `actor`: what they missed after `lastEventId` first (when
-     * given), then every change they may see, until either side closes it.
+     * given), then every change they may see, until either side closes it. `recheckCaller` says who
+     * the caller is later on (see `recheck`).
      */
-    async open(actor: Actor, res: Response, lastEventId: number | null): Promise<void> {
+    async open(actor: Actor, res: Response, lastEventId: number | null, recheckCaller: Recheck | null = null): Promise<void> {
       await start();
       if (closed) throw new Error('the event hub is closed');
       res.writeHead(200, {
@@ -230,7 +269,7 @@ export function createEventHub({ store, environments, logger, fileSync = null, h
       res.socket?.setNoDelay(true);
       // The comment makes the headers and the first bytes leave at once; `retry` paces reconnects.
       res.write('retry: 2000\n:\n\n');
-      const client: Client = { actor, res, seesAll: can(actor, 'environments:read-all'), pending: lastEventId === null ? null : [] };
+      const client: Client = { actor, res, seesAll: can(actor, 'environments:read-all'), recheck: recheckCaller, pending: lastEventId === null ? null : [] };
       clients.add(client);
       res.on('close', () => clients.delete(client));
       if (lastEventId === null) return;

@@ -91,6 +91,49 @@ describeEachDialect('the live event stream on %s', (dialect) => {
     expect(stream.messages.some((message) => message.data.includes('Secret'))).toBe(false);
   });
 
+  it('ends the stream of a caller who may no longer read it: demoted or locked at once, a revoked key at the next heartbeat', async () => {
+    const demoted = await server.addUser('administrator');
+    const locked = await server.addUser('publisher');
+    const revoked = await server.addUser('publisher');
+    const [asDemoted, asLocked, asRevoked, bystander] = await Promise.all([open(demoted), open(locked), open(revoked), open(publisher)]);
+    expect([asDemoted, asLocked, asRevoked].map((stream) => stream.status)).toEqual([200, 200, 200]);
+
+    expect((await server.request('PUT', `/__api__/v1/users/${demoted.guid}`, { body: { user_role: 'viewer' } })).status).toBe(200);
+    await asDemoted.ended();
+    expect((await server.request('POST', `/__api__/v1/users/${locked.guid}/lock`, { body: { locked: true } })).status).toBeLessThan(300);
+    await asLocked.ended();
+    const keys = await server.request('GET', '/__api__/v1/user/keys', { as: revoked });
+    expect((await server.request('DELETE', `/__api__/v1/user/keys/${keys.body[0].id}`, { as: revoked })).status).toBe(204);
+    await asRevoked.ended(2_000);
+
+    // What comes after reaches none of them, and their EventSource's reconnect is refused.
+    const later = await create('ghcr.io/org/live-after-demotion:1');
+    await bystander.next(about(later.guid));
+    for (const stream of [asDemoted, asLocked, asRevoked]) expect(stream.messages.some(about(later.guid))).toBe(false);
+    expect((await open(demoted)).status).toBe(403);
+    expect((await open(locked)).status).toBe(401);
+    expect((await open(revoked)).status).toBe(401);
+    expect((await open(publisher)).status).toBe(200);
+  });
+
+  it("follows a publisher's groups while the stream is open: joining one brings its environments' changes, leaving it stops them", async () => {
+    const member = await server.addUser('publisher');
+    const stream = await open(member);
+    const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `live-${dialect}-${member.username}` } })).body;
+    const environment = await create('ghcr.io/org/live-group-only:1');
+    expect((await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } })).status).toBe(200);
+
+    expect((await server.request('POST', `/__api__/v1/groups/${group.guid}/members`, { body: { user_guid: member.guid } })).status).toBeLessThan(300);
+    await server.request('PUT', `/__api__/v1/environments/${environment.guid}`, { body: { title: 'Seen as a member' } });
+    await stream.next((message) => about(environment.guid, 'update_environment')(message) && message.data.includes('Seen as a member'));
+
+    expect((await server.request('DELETE', `/__api__/v1/groups/${group.guid}/members/${member.guid}`)).status).toBe(204);
+    await server.request('PUT', `/__api__/v1/environments/${environment.guid}`, { body: { title: 'Changed after leaving' } });
+    const marker = await create('ghcr.io/org/live-group-marker:1');
+    await stream.next(about(marker.guid));
+    expect(stream.messages.some((message) => message.data.includes('Changed after leaving'))).toBe(false);
+  });
+
   it('refuses viewers and anonymous callers with the usual JSON errors', async () => {
     const asViewer = await open(viewer);
     expect(asViewer.status).toBe(403);

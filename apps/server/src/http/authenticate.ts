@@ -1,5 +1,5 @@
 import type { Result } from '@envdesk/domain';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Authenticated, AuthService } from '../auth/auth-service.js';
 import { type RequestAuth, SESSION_COOKIE, anonymous } from './request-auth.js';
 
@@ -33,16 +33,25 @@ export function readCookie(header: string | undefined, name: string): string | n
 const requestAuthOf = (result: Result<Authenticated>): RequestAuth =>
   result.ok ? { ...result.value, rejection: null } : { ...anonymous, rejection: result.error };
 
+/** The credential a request carries: an API key wins over the session cookie. */
+export type Credential = { readonly kind: 'key' | 'session'; readonly secret: string };
+
+export function credentialOf(req: Request): Credential | null {
+  const key = readApiKey(req.get('authorization')) ?? readApiKey(req.get('x-rsc-authorization'));
+  if (key) return { kind: 'key', secret: key };
+  const token = readCookie(req.get('cookie'), SESSION_COOKIE);
+  return token ? { kind: 'session', secret: token } : null;
+}
+
+/** Who `credential` belongs to now, or why it no longer holds (revoked, ended, its owner locked). */
+export const authenticateCredential = (auth: AuthService, credential: Credential): Promise<Result<Authenticated>> =>
+  credential.kind === 'key' ? auth.authenticateKey(credential.secret) : auth.authenticateSession(credential.secret);
+
 /** Finds out who is asking; refusing is left to each route's guard (public routes ignore bad credentials). */
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    const key = readApiKey(req.get('authorization')) ?? readApiKey(req.get('x-rsc-authorization'));
-    if (key) {
-      req.auth = requestAuthOf(await auth.authenticateKey(key));
-      return next();
-    }
-    const token = readCookie(req.get('cookie'), SESSION_COOKIE);
-    req.auth = token ? requestAuthOf(await auth.authenticateSession(token)) : anonymous;
+    const credential = credentialOf(req);
+    req.auth = credential ? requestAuthOf(await authenticateCredential(auth, credential)) : anonymous;
     next();
   };
 }

@@ -16,6 +16,8 @@ export interface EventStream {
   next(matches: (message: StreamMessage) => boolean, timeoutMs?: number): Promise<StreamMessage>;
   /** Resolves once `count` comments have arrived. */
   waitForComments(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once the server has ended the stream. */
+  ended(timeoutMs?: number): Promise<void>;
   /** The body, when the server did not answer with a stream (a refusal's JSON). */
   text(): Promise<string>;
   close(): void;
@@ -27,6 +29,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   const messages: StreamMessage[] = [];
   let comments = 0;
+  let over = false;
   const waiters = new Set<() => void>();
   const isStream = response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
 
@@ -60,6 +63,8 @@ export async function openEventStream(url: string, headers: Record<string, strin
       } catch {
         // Aborted by close().
       }
+      over = true;
+      for (const wake of [...waiters]) wake();
     })();
   }
 
@@ -89,6 +94,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
     comments: () => comments,
     next: (matches, timeoutMs = 5_000) => waitUntil(() => messages.find(matches), timeoutMs, 'a matching message'),
     waitForComments: (count, timeoutMs = 5_000) => waitUntil(() => (comments >= count ? true : undefined), timeoutMs, `${count} comments`).then(() => undefined),
+    ended: (timeoutMs = 5_000) => waitUntil(() => (over ? true : undefined), timeoutMs, 'the end of the stream').then(() => undefined),
     text: () => response.text(),
     close: () => abort.abort(),
   };
