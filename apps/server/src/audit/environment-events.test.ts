@@ -74,6 +74,31 @@ describeEachDialect('environment changes are recorded on %s', (dialect) => {
     expect(removed).toMatchObject({ action: 'remove_environment_permission' });
   });
 
+  it('records on each environment the permission a deleted group took with it, in the same change as the deletion', async () => {
+    const first = await create('ghcr.io/org/group-granted-a:1');
+    const second = await create('ghcr.io/org/group-granted-b:1');
+    const untouched = await create('ghcr.io/org/group-not-granted:1');
+    const group = (await server.request('POST', '/__api__/v1/groups', { body: { name: `leaving-${dialect}` } })).body;
+    for (const environment of [first, second]) {
+      expect((await server.request('POST', `/__api__/v1/environments/${environment.guid}/permissions`, { body: { group_guid: group.guid } })).status).toBe(200);
+    }
+    expect((await server.request('DELETE', `/__api__/v1/groups/${group.guid}`)).status).toBe(204);
+
+    for (const environment of [first, second]) {
+      const [removed] = await historyOf(environment.guid);
+      expect(removed).toMatchObject({ action: 'remove_environment_permission', user_guid: server.admin.guid, event_description: expect.stringContaining(`group leaving-${dialect}`) });
+      expect(removed!.changes).toEqual([{ field: 'permissions', before: { user_guid: null, group_guid: group.guid }, after: null }]);
+      expect((await server.request('GET', `/__api__/v1/environments/${environment.guid}/permissions`)).body).toEqual([]);
+    }
+    expect((await historyOf(untouched.guid)).map((event) => event.action)).toEqual(['add_environment']);
+    const [deletion] = await server.store.audit.listForSubject('group', group.guid);
+    expect(deletion).toMatchObject({ action: 'delete_group' });
+    // One change: the permissions' events and the group's were written together, in that order.
+    const [removedLast] = await historyOf(second.guid);
+    expect(deletion!.id).toBeGreaterThan(removedLast!.id);
+    expect(deletion!.time).toBe(removedLast!.time);
+  });
+
   it('records nothing for a change that was refused', async () => {
     const created = await create('ghcr.io/org/refused:1');
     const stale = await server.request('PUT', `/__api__/v1/environments/${created.guid}`, { body: { title: 'Lost' }, headers: { 'if-match': '"stale"' } });

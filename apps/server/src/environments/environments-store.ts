@@ -11,7 +11,7 @@ import {
   fingerprintOf,
   nextUpdatedTime,
 } from '@envdesk/domain';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { readJson, readValue } from '../db/columns.js';
 import type { Dialect } from '../db/database.js';
 import { unlessDuplicate } from '../db/errors.js';
@@ -370,12 +370,21 @@ export function createEnvironmentsStore(db: Kysely<Database>, dialect: Dialect, 
     },
 
     /** Grants that name a deleted user or group go with it. */
-    async removeGrantsOf(principalGuid: string): Promise<void> {
-      const result = await db
-        .deleteFrom('environment_permissions')
-        .where((eb) => eb.or([eb('user_guid', '=', principalGuid), eb('group_guid', '=', principalGuid)]))
-        .executeTakeFirst();
-      if (Number(result.numDeletedRows) > 0) await bumpRevision();
+    /** Removes every permission naming the user or group, and answers what each was: an audit event apiece. */
+    async removeGrantsOf(principalGuid: string): Promise<Array<{ environment: Pick<Environment, 'guid' | 'title' | 'name'>; grant: EnvironmentGrant }>> {
+      const naming = (eb: ExpressionBuilder<Database, 'environment_permissions'>) =>
+        eb.or([eb('environment_permissions.user_guid', '=', principalGuid), eb('environment_permissions.group_guid', '=', principalGuid)]);
+      const rows = await db
+        .selectFrom('environment_permissions')
+        .innerJoin('environments as e', 'e.id', 'environment_permissions.environment_id')
+        .select(['e.guid', 'e.title', 'e.name', 'environment_permissions.user_guid', 'environment_permissions.group_guid'])
+        .where(naming)
+        .orderBy('environment_permissions.id')
+        .execute();
+      if (rows.length === 0) return [];
+      await db.deleteFrom('environment_permissions').where(naming).execute();
+      await bumpRevision();
+      return rows.map((row) => ({ environment: { guid: row.guid, title: row.title, name: row.name }, grant: { user_guid: row.user_guid, group_guid: row.group_guid } }));
     },
   };
 }

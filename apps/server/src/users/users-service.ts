@@ -11,6 +11,7 @@ import {
   type User,
   UserRoleSchema,
   authorOf,
+  environmentPermissionChange,
   groupChange,
   groupMemberChange,
   notFound,
@@ -134,13 +135,21 @@ export function createUsersService({ store, clock }: { store: Pick<Store, 'users
       return record.group;
     },
 
-    /** Deleting a group also removes the environment permissions that named it (its content permissions go by cascade). */
+    /**
+     * Deleting a group also removes the environment permissions that named it (its content
+     * permissions go by cascade), each recorded on its environment as a removed permission: the
+     * environment's history says why the group's members lost it, and their open tabs are told.
+     */
     async removeGroup(actor: Actor, guid: string): Promise<void> {
       authorize(actor, 'groups:write');
       const group = await existingGroup(guid);
       await store.transaction(async (tx) => {
-        await tx.environments.removeGrantsOf(guid);
-        if (await tx.groups.remove(guid)) await tx.audit.append(authorOf(actor), [groupChange('delete', group.group)], timestamp(clock));
+        const now = timestamp(clock);
+        const removed = await tx.environments.removeGrantsOf(guid);
+        const deleted = await tx.groups.remove(guid);
+        const events = removed.map(({ environment, grant }) => environmentPermissionChange('removePermission', environment, grant, group.group.name));
+        if (deleted) events.push(groupChange('delete', group.group));
+        if (events.length > 0) await tx.audit.append(authorOf(actor), events, now);
       });
     },
 
