@@ -19,6 +19,7 @@ export const liveKeys = {
 // Written out rather than imported, so the Content pages' code stays out of the first download.
 const CONTENT_ROOT = ['content'] as const;
 const PRINCIPALS_ROOT = ['principals'] as const;
+const CURRENT_USER = ['auth', 'current-user'] as const;
 
 /** Marks stale what `event` changed, and remembers it as its record's latest change. */
 export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void {
@@ -65,6 +66,11 @@ export function useLiveEvents(user: User): void {
     source.addEventListener('sync_status', () => void queryClient.invalidateQueries({ queryKey: environmentKeys.syncStatus() }));
     // More was missed than the server replays: everything on screen reloads.
     source.addEventListener('reset', () => void queryClient.invalidateQueries());
+    // The server ended the stream and refused it again: the user was demoted, locked or signed out
+    // elsewhere. Asking who is signed in now takes the app to what they may still see.
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) void queryClient.invalidateQueries({ queryKey: CURRENT_USER });
+    };
     return () => source.close();
   }, [allowed, user.guid, queryClient]);
 }

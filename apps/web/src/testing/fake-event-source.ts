@@ -5,8 +5,11 @@ import { vi } from 'vitest';
  * stream by hand (`emit`) and see the real hooks and pages react.
  */
 class FakeEventSource {
+  static readonly CLOSED = 2;
   static opened: FakeEventSource[] = [];
   onmessage: ((event: MessageEvent<string>) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  readyState = 1;
   closed = false;
   private readonly listeners = new Map<string, Set<(event: MessageEvent<string>) => void>>();
 
@@ -25,6 +28,13 @@ class FakeEventSource {
 
   close(): void {
     this.closed = true;
+    this.readyState = FakeEventSource.CLOSED;
+  }
+
+  /** The server ended the stream and refused the reconnect, as a browser reports it. */
+  refuse(): void {
+    this.readyState = FakeEventSource.CLOSED;
+    this.onerror?.(new Event('error'));
   }
 
   /** Delivers one server-sent message of `type` (`message` for the audit events). */

@@ -77,6 +77,22 @@ describe('the Environments tab follows changes as they happen', () => {
     expect(streams.all()).toEqual([]);
   });
 
+  it('takes a user whose stream was ended and refused to what they may still see: a demoted administrator lands on Content', async () => {
+    const streams = fakeEventSource();
+    let signedIn = admin;
+    renderAppAt('/environments', admin, {
+      'GET /__api__/v1/auth/session': () => json(200, { user: signedIn }),
+      'GET /__api__/v1/environments': () => json(200, [anEnvironment({ title: 'Seen as an administrator' })]),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+      'GET /__api__/v1/content': () => json(200, []),
+    });
+    await screen.findByRole('link', { name: 'Seen as an administrator' });
+    signedIn = { ...admin, user_role: 'viewer' };
+    act(() => streams.open()[0]!.refuse());
+    await screen.findByRole('heading', { name: 'Content' });
+    expect(screen.queryByRole('link', { name: 'Seen as an administrator' })).toBeNull();
+  });
+
   it('tells an open edit form who just changed its environment, and offers the comparison', async () => {
     const streams = fakeEventSource();
     const opened = anEnvironment({ title: 'Py 3.11', updated_time: '2026-03-01T10:00:00Z' });
