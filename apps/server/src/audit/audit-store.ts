@@ -132,15 +132,11 @@ export function createAuditStore(db: Kysely<Database>, announce: (ids: readonly 
     },
 
     /** The events about one record, newest first. */
-    async listForSubject(subjectType: AuditSubjectType, guid: string, { limit = 100 }: { limit?: number } = {}): Promise<AuditEvent[]> {
-      const rows = await db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('subject_type', '=', subjectType)
-        .where('subject_guid', '=', guid)
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
+    /** Newest first; `before`: only events older than that id (the next page of a history). */
+    async listForSubject(subjectType: AuditSubjectType, guid: string, { limit = 100, before }: { limit?: number; before?: number } = {}): Promise<AuditEvent[]> {
+      let query = db.selectFrom('audit_events').selectAll().where('subject_type', '=', subjectType).where('subject_guid', '=', guid);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toEvent);
     },
 

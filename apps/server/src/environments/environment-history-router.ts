@@ -1,4 +1,4 @@
-import { environmentEtag, malformedIfMatch, notFound, parseIfMatch } from '@envdesk/domain';
+import { EnvironmentHistoryQuerySchema, environmentEtag, malformedIfMatch, notFound, parseIfMatch, parseOrThrow } from '@envdesk/domain';
 import type { Request } from 'express';
 import { type RouteSpec, actorOf, param, route } from '../http/routes.js';
 import type { EnvironmentHistoryService } from './environment-history-service.js';
@@ -37,7 +37,7 @@ export function environmentHistoryRoutes(service: EnvironmentHistoryService): Ro
     }),
 
     route('get', '/v1/environments/:guid/history', 'environments:read-history', async (req, res) => {
-      res.json(await service.history(actorOf(req), param(req, 'guid')));
+      res.json(await service.history(actorOf(req), param(req, 'guid'), parseOrThrow(EnvironmentHistoryQuerySchema, req.query)));
     }),
 
     route('post', '/v1/environments/:guid/history/:id/restore', 'environments:write', async (req, res) => {

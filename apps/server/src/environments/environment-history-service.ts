@@ -6,6 +6,8 @@ import {
   type EnvironmentSummary,
   type IfMatch,
   ENVIRONMENT_ACTIONS,
+  type EnvironmentHistoryQuery,
+  HISTORY_PAGE_SIZE,
   authorOf,
   configManaged,
   environmentChange,
@@ -27,18 +29,15 @@ export interface EnvironmentHistoryDeps {
   readonly tombstoneDays?: number;
 }
 
-/** The newest events a history answers: more than a page shows, few enough to send at once. */
-const HISTORY_LIMIT = 200;
-
 /** Issue 13 § 3: what happened to an environment, putting it back as it was, and undeleting. */
 export function createEnvironmentHistoryService({ store, clock, environmentsFile = null, tombstoneDays = DEFAULT_TOMBSTONE_DAYS }: EnvironmentHistoryDeps) {
   const cutoff = () => tombstoneCutoff(clock, tombstoneDays);
 
   return {
-    /** Newest first; a deleted environment's history stays readable after it is gone. */
-    async history(actor: Actor, guid: string): Promise<AuditEvent[]> {
+    /** Newest first, a page at a time; a deleted environment's history stays readable after it is gone. */
+    async history(actor: Actor, guid: string, { limit, before }: EnvironmentHistoryQuery = { limit: HISTORY_PAGE_SIZE }): Promise<AuditEvent[]> {
       authorize(actor, 'environments:read-history');
-      const events = await store.audit.listForSubject('environment', guid, { limit: HISTORY_LIMIT });
+      const events = await store.audit.listForSubject('environment', guid, { limit, before });
       if (events.length === 0 && !(await store.environments.findByGuid(guid)) && !(await store.tombstones.find(guid))) throw notFound('Environment');
       return events;
     },

@@ -40,6 +40,35 @@ describeEachDialect('environment history and restore on %s', (dialect) => {
   const deleted = async (): Promise<DeletedEnvironment[]> => (await server.request('GET', '/__api__/v1/environments/deleted')).body as DeletedEnvironment[];
   const restoreDeleted = (guid: string) => server.request('POST', `/__api__/v1/environments/deleted/${guid}/restore`);
 
+  it('pages a long history, newest first: limit at a time, then older than the last one seen, until it runs out', async () => {
+    const created = await create(`ghcr.io/org/long-history-${dialect}:1`);
+    for (let n = 1; n <= 6; n += 1) {
+      expect((await server.request('PUT', `/__api__/v1/environments/${created.guid}`, { body: { title: `Version ${n}` } })).status).toBe(200);
+    }
+    const everything = await historyOf(created.guid);
+    expect(everything).toHaveLength(7);
+    const page = (query: string) => server.request('GET', `/__api__/v1/environments/${created.guid}/history?${query}`);
+
+    const seen: AuditEvent[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const answer = await page(`limit=3${before === undefined ? '' : `&before=${before}`}`);
+      expect(answer.status).toBe(200);
+      const events = answer.body as AuditEvent[];
+      seen.push(...events);
+      if (events.length < 3) break;
+      before = events.at(-1)!.id;
+    }
+    expect(seen.map((event) => event.id)).toEqual(everything.map((event) => event.id));
+    expect(seen.at(-1)).toMatchObject({ action: 'add_environment' });
+
+    for (const bad of ['limit=0', 'limit=501', 'limit=two', 'before=-1', 'before=1e3', 'before=%00']) {
+      const refused = await page(bad);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.payload?.field ?? refused.body.error, bad).toMatch(/limit|before/);
+    }
+  });
+
   it('puts a hand-made environment back as it was at an earlier event, as a new event, honouring If-Match', async () => {
     const created = await create(`ghcr.io/org/restorable-${dialect}:1`);
     const path = `/__api__/v1/environments/${created.guid}`;

@@ -16,6 +16,7 @@ import {
   DeleteRuntimeCacheInputSchema,
   DeployInputSchema,
   EnvironmentVariablesInputSchema,
+  EnvironmentHistoryQuerySchema,
   EventsQuerySchema,
   ExplainSelectionInputSchema,
   InspectImageInputSchema,
@@ -84,11 +85,11 @@ const inputs: Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }> = 
   'POST /v1/environments': { body: CreateEnvironmentInputSchema },
   'PUT /v1/environments/:guid': { body: UpdateEnvironmentInputSchema },
   'POST /v1/environments/:guid/permissions': { body: CreateEnvironmentPermissionInputSchema },
-  // History and restores read only their path (and If-Match): whatever body or query comes is ignored.
+  // Restores read only their path (and If-Match): whatever body or query comes is ignored.
   'GET /v1/environments/summary': {},
   'GET /v1/environments/deleted': {},
   'POST /v1/environments/deleted/:guid/restore': {},
-  'GET /v1/environments/:guid/history': {},
+  'GET /v1/environments/:guid/history': { query: EnvironmentHistoryQuerySchema },
   'POST /v1/environments/:guid/history/:id/restore': {},
   'GET /v1/content': { query: ListContentQuerySchema },
   'GET /applications': { query: LegacyApplicationsQuerySchema },

@@ -1,6 +1,17 @@
 import * as z from 'zod/mini';
 import { EnvironmentSchema } from '../environments/environment-schemas.js';
 import { AuditViaSchema, type EnvironmentState } from './audit-schemas.js';
+import { EventIdSchema } from './live-events.js';
+
+/** The history's longest page; its first page is this long unless `limit` says otherwise. */
+export const HISTORY_PAGE_SIZE = 200;
+
+/** `GET /v1/environments/{guid}/history`: newest first, `limit` at a time, older than event `before` when given. */
+export const EnvironmentHistoryQuerySchema = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1, 'must be at least 1'), z.lte(500, 'must be at most 500')), HISTORY_PAGE_SIZE),
+  before: z.optional(z.pipe(EventIdSchema, z.transform(Number))),
+});
+export type EnvironmentHistoryQuery = z.infer<typeof EnvironmentHistoryQuerySchema>;
 
 /**
  * A kept state read back for a restore: exactly the audited fields, each checked by the

@@ -3,7 +3,7 @@ import { aUser, anEnvironment } from '@envdesk/domain/testing';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { type RecordedRequest, json } from '../../testing/fake-fetch';
+import { type FakeAnswer, type RecordedRequest, json } from '../../testing/fake-fetch';
 import { renderAppAt, setUpPageTests } from '../../testing/render-app';
 
 const admin = aUser({ user_role: 'administrator' });
@@ -78,6 +78,38 @@ describe('the History panel', () => {
     // The newest version is the one shown: only the older one offers a restore.
     expect(within(entries[0]!).queryByRole('button', { name: /^Restore/ })).toBeNull();
     within(entries[1]!).getByRole('button', { name: /^Restore/ });
+  });
+
+  it('shows older changes on request, a page at a time, and says so when they do not load', async () => {
+    // A full first page: there may be more behind it.
+    const page = (from: number, count: number) =>
+      Array.from({ length: count }, (_, n) => event({ ...update, id: from - n, event_description: `Change number ${from - n}` }));
+    const newest = page(250, 200);
+    let older: FakeAnswer = json(200, page(50, 50));
+    const server = renderAppAt(`/environments/${now.guid}`, admin, {
+      [`GET /__api__/v1/environments/${now.guid}`]: () => json(200, now),
+      [`GET /__api__/v1/environments/${now.guid}/permissions`]: () => json(200, []),
+      [`GET /__api__/v1/environments/${now.guid}/history`]: (request) => (request.query.get('before') === '51' ? older : json(200, newest)),
+      'GET /__api__/v1/environments': () => json(200, [now]),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOk),
+    });
+    const panel = await screen.findByRole('region', { name: 'History' });
+    const list = await within(panel).findByRole('list', { name: 'History' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(200);
+    const user = userEvent.setup();
+
+    older = json(503, { code: 21, error: 'The database is not answering.', payload: null });
+    await user.click(within(panel).getByRole('button', { name: 'Show older changes' }));
+    expect((await within(panel).findByRole('alert')).textContent).toContain('The older changes did not load.');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(200);
+
+    older = json(200, page(50, 50));
+    await user.click(within(panel).getByRole('button', { name: 'Show older changes' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(250));
+    within(list).getByText('Change number 1');
+    // A short page is the start of the history: nothing more to ask for.
+    expect(within(panel).queryByRole('button', { name: 'Show older changes' })).toBeNull();
+    expect(server.requests.filter((request) => request.path.endsWith('/history')).map((request) => request.query.get('before'))).toEqual([null, '51', '51']);
   });
 
   it('restores an earlier version after a confirmation listing what changes, sending the version shown', async () => {

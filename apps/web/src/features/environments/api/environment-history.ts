@@ -1,5 +1,5 @@
-import { type AuditEvent, AuditEventSchema, type Environment, EnvironmentSchema, environmentEtag } from '@envdesk/domain';
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type AuditEvent, AuditEventSchema, type Environment, EnvironmentSchema, HISTORY_PAGE_SIZE, environmentEtag } from '@envdesk/domain';
+import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import * as z from 'zod/mini';
 import { apiClient } from '../../../lib/api-client';
 import { environmentKeys } from '../../../lib/environments/list-environments';
@@ -7,16 +7,24 @@ import { environmentKeys } from '../../../lib/environments/list-environments';
 const HistorySchema = z.array(AuditEventSchema);
 const path = (guid: string) => `/v1/environments/${encodeURIComponent(guid)}/history`;
 
-export async function getEnvironmentHistory(guid: string, signal?: AbortSignal): Promise<AuditEvent[]> {
-  return HistorySchema.parse(await apiClient.get(path(guid), { signal }));
+/** A page of the history, newest first: the latest events, or those older than event `before`. */
+export async function getEnvironmentHistory(guid: string, before?: number, signal?: AbortSignal): Promise<AuditEvent[]> {
+  return HistorySchema.parse(await apiClient.get(before === undefined ? path(guid) : `${path(guid)}?before=${before}`, { signal }));
 }
 
 // Always asked again when shown: any save, delete or sync adds to it, and none of them says so here.
+// A full page may have older events behind it; a short one is the start of the history.
 export const environmentHistoryQueryOptions = (guid: string) =>
-  queryOptions({ queryKey: environmentKeys.history(guid), queryFn: ({ signal }) => getEnvironmentHistory(guid, signal), staleTime: 0 });
+  infiniteQueryOptions({
+    queryKey: environmentKeys.history(guid),
+    queryFn: ({ signal, pageParam }) => getEnvironmentHistory(guid, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page: AuditEvent[]) => (page.length < HISTORY_PAGE_SIZE ? undefined : page.at(-1)?.id),
+    staleTime: 0,
+  });
 
 export function useEnvironmentHistory(guid: string) {
-  return useQuery(environmentHistoryQueryOptions(guid));
+  return useInfiniteQuery(environmentHistoryQueryOptions(guid));
 }
 
 /** Restores over `environment` as loaded: a version changed since answers 412 and restores nothing. */

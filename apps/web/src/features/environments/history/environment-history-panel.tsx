@@ -37,23 +37,36 @@ export function EnvironmentHistoryPanel({ environment, canRestore, onRestored }:
         Loading the history…
       </p>
     );
-  } else if (history.isError) {
+  } else if (history.isError && !history.isFetchNextPageError) {
     body = <LoadError what="The history" error={history.error} onRetry={() => void history.refetch()} />;
-  } else if (history.data.length === 0) {
+  } else if (history.data.pages[0]?.length === 0) {
     body = <p className="muted">No changes are recorded for this environment.</p>;
   } else {
+    const events = history.data.pages.flat();
     // The newest event that keeps a state is the version shown now: restoring to it changes nothing.
-    const current = history.data.find((event) => event.state !== null);
+    const current = events.find((event) => event.state !== null);
     body = (
-      <ol className="history-list" aria-labelledby={headingId}>
-        {history.data.map((event) => (
-          <HistoryEntry
-            key={event.id}
-            event={event}
-            onRestore={canRestore && !managed && event.state !== null && event !== current ? () => setConfirming(event) : null}
-          />
-        ))}
-      </ol>
+      <>
+        <ol className="history-list" aria-labelledby={headingId}>
+          {events.map((event) => (
+            <HistoryEntry
+              key={event.id}
+              event={event}
+              onRestore={canRestore && !managed && event.state !== null && event !== current ? () => setConfirming(event) : null}
+            />
+          ))}
+        </ol>
+        {history.isFetchNextPageError && (
+          <p role="alert" className="alert alert-error">
+            The older changes did not load. {errorMessage(history.error)}
+          </p>
+        )}
+        {history.hasNextPage && (
+          <button type="button" className="button button-small" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+            {history.isFetchingNextPage ? 'Loading older changes…' : 'Show older changes'}
+          </button>
+        )}
+      </>
     );
   }
 
