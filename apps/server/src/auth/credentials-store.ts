@@ -31,11 +31,13 @@ export interface SessionRecord {
  * group; one row with a null GUID for none): who asks and what they may see come from one read, one
  * snapshot, on every request.
  */
-function ownerOf<Row extends UserRow & { group_guid: string | null }>(rows: readonly Row[]): { first: Row; owner: OwnerRecord } | undefined {
+function ownerOf<Row extends UserRow & { group_guid: string | null; environments_revision: number | string }>(
+  rows: readonly Row[],
+): ({ first: Row; owner: OwnerRecord } & ReadAlongside) | undefined {
   const [first] = rows;
   if (!first) return undefined;
   const { group_guid: _group, ...user } = first;
-  return { first, owner: { ...toUserRecord(user), groupGuids: groupGuidsOf(rows) } };
+  return { first, owner: { ...toUserRecord(user), groupGuids: groupGuidsOf(rows) }, environmentsRevision: Number(first.environments_revision) };
 }
 
 const toApiKey = (row: { id: number; name: string; created_time: string; last_used_time: string | null }): ApiKey => ({
@@ -95,14 +97,7 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
 
     async findApiKeyOwner(keyHash: string): Promise<({ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } & ReadAlongside) | undefined> {
       const found = ownerOf(await read(apiKeyOwnerQuery(keyHash)));
-      return (
-        found && {
-          keyId: found.first.key_id,
-          lastUsedTime: found.first.key_last_used_time,
-          owner: found.owner,
-          environmentsRevision: Number(found.first.environments_revision),
-        }
-      );
+      return found && { keyId: found.first.key_id, lastUsedTime: found.first.key_last_used_time, owner: found.owner, environmentsRevision: found.environmentsRevision };
     },
 
     async touchApiKey(id: number, now: string): Promise<void> {
@@ -124,7 +119,7 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
           csrfToken: found.first.csrf_token,
           expiresTime: found.first.expires_time,
           owner: found.owner,
-          environmentsRevision: Number(found.first.environments_revision),
+          environmentsRevision: found.environmentsRevision,
         }
       );
     },

@@ -7,7 +7,6 @@ import {
   type IfMatch,
   ENVIRONMENT_ACTIONS,
   type EnvironmentHistoryQuery,
-  HISTORY_PAGE_SIZE,
   authorOf,
   configManaged,
   environmentChange,
@@ -35,7 +34,7 @@ export function createEnvironmentHistoryService({ store, clock, environmentsFile
 
   return {
     /** Newest first, a page at a time; a deleted environment's history stays readable after it is gone. */
-    async history(actor: Actor, guid: string, { limit, before }: EnvironmentHistoryQuery = { limit: HISTORY_PAGE_SIZE }): Promise<AuditEvent[]> {
+    async history(actor: Actor, guid: string, { limit, before }: EnvironmentHistoryQuery): Promise<AuditEvent[]> {
       authorize(actor, 'environments:read-history');
       const events = await store.audit.listForSubject('environment', guid, { limit, before });
       if (events.length === 0 && !(await store.environments.findByGuid(guid)) && !(await store.tombstones.find(guid))) throw notFound('Environment');
