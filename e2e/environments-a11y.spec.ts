@@ -36,7 +36,7 @@ test('the tab works with the keyboard alone', async ({ page }) => {
   await signInAt(page, '/environments', accounts.admin);
   await expect(page.getByRole('table', { name: 'Environments' })).toBeVisible();
   // From the search box, Tab reaches Export, Import and the filter chips (a chip toggles with
-  // Space), then the table, its sort buttons and the rows' links.
+  // Space), then the table, its select-all box and sort buttons, and each row's box and link.
   await page.getByLabel('Search environments').focus();
   await page.keyboard.type('3.10');
   await expect(page.getByText(/^\d+ of \d+ environments$/)).toBeVisible();
@@ -52,6 +52,8 @@ test('the tab works with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await expect(page.getByRole('region', { name: 'Environments (scrollable)' })).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(page.getByRole('checkbox', { name: 'Select every environment shown' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByRole('columnheader', { name: 'Title' }).getByRole('button')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByRole('columnheader', { name: 'Title' })).toHaveAttribute('aria-sort', 'descending');
@@ -60,6 +62,13 @@ test('the tab works with the keyboard alone', async ({ page }) => {
   expect(sortButtons).toBeGreaterThan(5);
   for (let i = 1; i < sortButtons; i++) await page.keyboard.press('Tab');
   await expect(page.getByRole('columnheader').getByRole('button').last()).toBeFocused();
+  await page.keyboard.press('Tab');
+  const pick = page.getByRole('checkbox', { name: 'Select R 4.3 / Python 3.10' });
+  await expect(pick).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Export 1 selected' })).toBeVisible();
+  await page.keyboard.press('Space');
+  await expect(pick).not.toBeChecked();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'R 4.3 / Python 3.10' })).toBeFocused();
   await page.keyboard.press('Enter');

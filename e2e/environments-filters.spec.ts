@@ -70,6 +70,16 @@ test('filters by typed terms and chips kept in the address, then exports and imp
   expect(exported).toContain(image('old'));
   expect(exported).toMatch(/^executionEnvironments:\n/);
 
+  // Export one row picked by hand: only it is in the file; then the pick is let go.
+  await page.getByRole('checkbox', { name: `Select Filters new ${suffix}` }).check();
+  const downloadingPicked = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export 1 selected' }).click();
+  const picked = await readFile((await (await downloadingPicked).path())!, 'utf8');
+  expect(picked).toContain(image('new'));
+  expect(picked).not.toContain(image('old'));
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+  await expect(page.getByRole('button', { name: 'Export 2 shown' })).toBeVisible();
+
   // Change one title, add an image, and import the file through its plan.
   const changed =
     exported.replace(`title: Filters old ${suffix}`, `title: Filters renamed ${suffix}`) +

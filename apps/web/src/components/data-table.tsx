@@ -11,7 +11,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { type ComponentType, type ReactNode, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 
 /**
  * The one table of the app (STYLE.md, rule 7): TanStack Table for columns, headers and sort state,
@@ -32,6 +32,8 @@ export interface DataColumnMeta {
   readonly className?: string;
   /** In the card layout: `full` takes a line of its own without a label (a title, an image). */
   readonly card?: 'full';
+  /** Drawn in the header cell before its sort button (a control of its own: a button may not hold one). */
+  readonly headerStart?: ComponentType;
 }
 
 /** Where cards replace rows: phones and narrow windows (styles.css uses the same width). */
@@ -78,6 +80,26 @@ export interface DataTableProps<Row extends RowData> {
 }
 
 const indexKey = (index: number) => index;
+
+/** The least a column without a width of its own gets (a title, an image) before the table scrolls sideways. */
+const FLEXIBLE_MIN_REM = 9;
+
+/**
+ * The table's least width: its columns' fixed widths plus a readable least for each of the others.
+ * With a fixed layout the columns without a width share what is left, which in a narrow window with
+ * many fixed columns was nothing: a title squeezed to two letters. Widths other than rem (a share of
+ * the table) are left out: they shrink with it.
+ */
+export function tableMinWidth(widths: ReadonlyArray<string | undefined>): string {
+  let fixedRem = 0;
+  let flexible = 0;
+  for (const width of widths) {
+    const rem = width === undefined ? null : /^(\d+(?:\.\d+)?)rem$/.exec(width);
+    if (width === undefined) flexible += 1;
+    else if (rem) fixedRem += Number(rem[1]);
+  }
+  return `${fixedRem + flexible * FLEXIBLE_MIN_REM}rem`;
+}
 
 function ariaSort(sorted: false | SortDirection): 'ascending' | 'descending' | 'none' {
   return sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none';
@@ -154,6 +176,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
   const columnCount = table.getAllLeafColumns().length;
+  const minWidth = useMemo(() => tableMinWidth(columns.map((column) => column.meta?.width)), [columns]);
 
   return (
     <div
@@ -165,7 +188,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
       tabIndex={0}
       style={{ height }}
     >
-      <table aria-label={label} aria-rowcount={rows.length + 1}>
+      <table aria-label={label} aria-rowcount={rows.length + 1} style={cards ? undefined : { minWidth: `max(62rem, ${minWidth})` }}>
         <colgroup>
           {table.getAllLeafColumns().map((column) => (
             <col key={column.id} style={{ width: column.columnDef.meta?.width }} />
@@ -183,8 +206,19 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
                     </th>
                   );
                 }
+                const HeaderStart = meta?.headerStart;
+                const text = header.column.columnDef.header;
+                // With a control beside it, the column's name is its header text alone, not the control's label too.
+                const name = HeaderStart && typeof text === 'string' ? text : undefined;
                 return (
-                  <th key={header.id} scope="col" className={meta?.className} aria-sort={ariaSort(header.column.getIsSorted())}>
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={HeaderStart ? `${meta?.className ?? ''} th-with-start`.trim() : meta?.className}
+                    aria-label={name}
+                    aria-sort={ariaSort(header.column.getIsSorted())}
+                  >
+                    {HeaderStart && <HeaderStart />}
                     <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
                       <table.FlexRender header={header} />
                       <SortIndicator direction={header.column.getIsSorted()} />

@@ -21,6 +21,7 @@ import { searchCountText, useEnvironmentSearch } from '../../lib/environments/us
 import { rememberListSearch, takeJustAdded } from './environments-view';
 import { SearchHighlightContext } from '../../lib/environments/search-highlight';
 import { SearchFilters, SearchHints } from './filters/search-filters';
+import { RowSelectionProvider, useRowSelection } from './components/row-selection';
 
 const ROW_HEIGHT = 56;
 
@@ -108,9 +109,10 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
   // Administrators know from the sync status whether a file is configured; publishers, who may not
   // read it, see the column when some environment they can see came from one.
   const showManaged = canWrite ? syncStatus.data?.enabled === true : data.some((environment) => environment.managed_by !== null);
+  const selection = useRowSelection(data, rows);
   const columns = useMemo(
-    () => environmentColumns({ canWrite, managedFile, showManaged, onDelete: setDeleting, summaries }),
-    [canWrite, managedFile, showManaged, summaries],
+    () => environmentColumns({ canWrite, managedFile, showManaged, onDelete: setDeleting, summaries, selectable: canTransfer }),
+    [canWrite, managedFile, showManaged, summaries, canTransfer],
   );
 
   const onSortingChange = (next: SortingState) => {
@@ -136,14 +138,19 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
     });
   };
 
+  // What Export takes: the rows picked by hand, else the rows the search shows, else every one.
+  const picked = selection.selected.size;
+  const exportGuids = picked > 0 ? [...selection.selected] : rows.length !== data.length ? rows.map((environment) => environment.guid) : undefined;
+  const exportLabel = picked > 0 ? `Export ${countFormat.format(picked)} selected` : rows.length === data.length ? 'Export all' : `Export ${countFormat.format(rows.length)} shown`;
+
   // The export's code loads on the first click: it is no part of the list's first paint.
-  const exportShown = async () => {
-    const filtered = rows.length !== data.length;
+  const exportChosen = async () => {
+    const count = exportGuids?.length ?? data.length;
     setExporting(true);
     try {
       const { exportEnvironments, saveFile } = await import('./transfer/transfer-api');
-      saveFile(await exportEnvironments(filtered ? rows.map((environment) => environment.guid) : undefined), 'environments.yaml');
-      announce(`Exported ${searchCountText(rows.length, rows.length)} as environments.yaml.`);
+      saveFile(await exportEnvironments(exportGuids), 'environments.yaml');
+      announce(`Exported ${searchCountText(count, count)} as environments.yaml.`);
     } catch (error) {
       announce(`The environments were not exported. ${errorMessage(error)}`, 'error');
     } finally {
@@ -208,8 +215,13 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
         </p>
         {canTransfer && (
           <div className="toolbar-actions">
-            <button type="button" className="button" onClick={() => void exportShown()} disabled={exporting || rows.length === 0}>
-              {exporting ? 'Exporting…' : rows.length === data.length ? 'Export all' : `Export ${countFormat.format(rows.length)} shown`}
+            {picked > 0 && (
+              <button type="button" className="button button-quiet" onClick={selection.clear}>
+                Clear selection
+              </button>
+            )}
+            <button type="button" className="button" onClick={() => void exportChosen()} disabled={exporting || (picked === 0 && rows.length === 0)}>
+              {exporting ? 'Exporting…' : exportLabel}
             </button>
             <button type="button" className="button" onClick={() => setImporting(true)}>
               Import…
@@ -232,6 +244,7 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
         </div>
       ) : (
         <SearchHighlightContext.Provider value={parsed}>
+        <RowSelectionProvider value={selection}>
         <DataTable
           label="Environments"
           columns={columns}
@@ -243,6 +256,7 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
           height="max(22rem, calc(100vh - 19rem))"
           highlightId={justAdded}
         />
+        </RowSelectionProvider>
         </SearchHighlightContext.Provider>
       )}
       {importDialog}

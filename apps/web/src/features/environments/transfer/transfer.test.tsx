@@ -1,7 +1,8 @@
 import { aUser, anEnvironment } from '@envdesk/domain/testing';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeEventSource } from '../../../testing/fake-event-source';
 import { json } from '../../../testing/fake-fetch';
 import { renderAppAt, setUpPageTests } from '../../../testing/render-app';
 
@@ -63,6 +64,65 @@ describe('exporting and importing on the Environments tab', () => {
     await user.click(await screen.findByRole('button', { name: 'Export all' }));
     await waitFor(() => expect(saved).toHaveLength(2));
     expect(server.requests.filter((request) => request.path.endsWith('/export')).at(-1)?.body).toEqual({});
+  });
+
+  it('exports the environments picked by hand, gathered over several searches, and lets the picks go', async () => {
+    const notebook = anEnvironment({ title: 'Notebook', name: 'ghcr.io/org/notebook:1' });
+    const server = renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, [runtime, gpu, notebook]),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOff),
+      'POST /__api__/v1/environments/export': () => json(200, YAML),
+    });
+    const user = userEvent.setup();
+    const search = await screen.findByLabelText('Search environments');
+    await user.type(search, 'gpu');
+    await user.click(await screen.findByRole('checkbox', { name: 'Select GPU training' }));
+    await user.clear(search);
+    await user.type(search, 'notebook');
+    await user.click(await screen.findByRole('checkbox', { name: 'Select Notebook' }));
+    await user.clear(search);
+    // Both picks survived the searches; the third row was never picked.
+    expect(await screen.findByRole('checkbox', { name: 'Select GPU training' })).toHaveProperty('checked', true);
+    expect(screen.getByRole('checkbox', { name: 'Select Runtime' })).toHaveProperty('checked', false);
+    expect(screen.getByRole('checkbox', { name: 'Select every environment shown' })).toHaveProperty('indeterminate', true);
+
+    await user.click(screen.getByRole('button', { name: 'Export 2 selected' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const exported = server.requests.find((request) => request.path.endsWith('/export'))?.body as { guids: string[] };
+    expect([...exported.guids].sort()).toEqual([gpu.guid, notebook.guid].sort());
+
+    // Every row shown, then none; then Clear selection after a single pick.
+    await user.click(screen.getByRole('checkbox', { name: 'Select every environment shown' }));
+    screen.getByRole('button', { name: 'Export 3 selected' });
+    expect(screen.getByRole('checkbox', { name: 'Select every environment shown' })).toHaveProperty('checked', true);
+    await user.click(screen.getByRole('checkbox', { name: 'Select every environment shown' }));
+    screen.getByRole('button', { name: 'Export all' });
+    await user.click(screen.getByRole('checkbox', { name: 'Select Runtime' }));
+    await user.click(screen.getByRole('button', { name: 'Clear selection' }));
+    expect(screen.getByRole('checkbox', { name: 'Select Runtime' })).toHaveProperty('checked', false);
+    screen.getByRole('button', { name: 'Export all' });
+    expect(screen.queryByRole('button', { name: 'Clear selection' })).toBeNull();
+  });
+
+  it('drops a picked environment that is deleted elsewhere from what Export takes', async () => {
+    const streams = fakeEventSource();
+    let environments = [runtime, gpu];
+    const server = renderAppAt('/environments', admin, {
+      'GET /__api__/v1/environments': () => json(200, environments),
+      'GET /__api__/v1/environments/sync': () => json(200, syncOff),
+      'POST /__api__/v1/environments/export': () => json(200, YAML),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('checkbox', { name: 'Select Runtime' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select GPU training' }));
+    screen.getByRole('button', { name: 'Export 2 selected' });
+    environments = [runtime];
+    const deletion = { id: 1, time: '2026-03-01T10:00:00Z', action: 'delete_environment', subject_type: 'environment', subject_guid: gpu.guid, subject_name: gpu.name, user_guid: 'ana', user_description: 'Ana', via: 'tab' };
+    act(() => streams.open()[0]!.emit('message', deletion, '1'));
+    await waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Select GPU training' })).toBeNull());
+    await user.click(await screen.findByRole('button', { name: 'Export 1 selected' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(server.requests.find((request) => request.path.endsWith('/export'))?.body).toEqual({ guids: [runtime.guid] });
   });
 
   it('previews the plan of a chosen file, then applies it and reloads the list', async () => {
