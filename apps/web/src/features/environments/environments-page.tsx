@@ -140,11 +140,12 @@ function EnvironmentList({ canWrite, canReadHistory, canTransfer }: { canWrite: 
 
   // What Export takes: the rows picked by hand, else the rows the search shows, else every one.
   const picked = selection.selected.size;
-  const exportGuids = picked > 0 ? [...selection.selected] : rows.length !== data.length ? rows.map((environment) => environment.guid) : undefined;
   const exportLabel = picked > 0 ? `Export ${countFormat.format(picked)} selected` : rows.length === data.length ? 'Export all' : `Export ${countFormat.format(rows.length)} shown`;
 
-  // The export's code loads on the first click: it is no part of the list's first paint.
+  // The export's code loads on the first click: it is no part of the list's first paint. The GUIDs
+  // are gathered then too, not on every keystroke.
   const exportChosen = async () => {
+    const exportGuids = picked > 0 ? [...selection.selected] : rows.length !== data.length ? rows.map((environment) => environment.guid) : undefined;
     const count = exportGuids?.length ?? data.length;
     setExporting(true);
     try {

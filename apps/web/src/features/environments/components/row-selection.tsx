@@ -26,12 +26,13 @@ const NOTHING: ReadonlySet<string> = new Set();
 /** Selection state over `data` (every environment loaded), for the `rows` the search shows. */
 export function useRowSelection(data: readonly Environment[], rows: readonly Environment[]): RowSelection {
   const [picked, setPicked] = useState<ReadonlySet<string>>(NOTHING);
-  const existing = useMemo(() => new Set(data.map((environment) => environment.guid)), [data]);
+  // Worked out only while something is picked: the list's first paint and keystrokes pay nothing.
   const selected = useMemo(() => {
     if (picked.size === 0) return NOTHING;
-    const kept = [...picked].filter((guid) => existing.has(guid));
-    return kept.length === picked.size ? picked : new Set(kept);
-  }, [picked, existing]);
+    const kept = new Set<string>();
+    for (const environment of data) if (picked.has(environment.guid)) kept.add(environment.guid);
+    return kept.size === picked.size ? picked : kept;
+  }, [picked, data]);
   // Nothing picked is the usual case: a keystroke then pays no scan of the rows shown.
   const shownState = useMemo(() => {
     if (selected.size === 0) return 'none';
