@@ -1,17 +1,9 @@
 import { type Socket, connect } from 'node:net';
-import type { LoadFigures } from './load.js';
+import type { LoadFigures, LoadOptions } from './load.js';
 import { cpuSecondsOf } from './processes.js';
 
-export interface RateOptions {
-  readonly url: string;
-  /** Requests per second, sent on a fixed schedule whatever the answers' pace. */
-  readonly rate: number;
-  readonly connections: number;
-  readonly durationSeconds: number;
-  readonly headers?: Record<string, string>;
-  /** The server's process, whose CPU time is read before and after the run. */
-  readonly serverPid: number | undefined;
-}
+/** The flat-out round's options, less its load tool's, with the requests per second to send on a fixed schedule. */
+export type RateOptions = Pick<LoadOptions, 'url' | 'connections' | 'durationSeconds' | 'headers' | 'serverPid'> & { readonly rate: number };
 
 const HEADERS_END = Buffer.from('\r\n\r\n');
 /** Where each socket's reads land: one buffer, reused, so no read allocates. */

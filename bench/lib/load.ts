@@ -29,14 +29,12 @@ export interface LoadOptions {
   readonly serverPid: number | undefined;
   /** Every answer must have this status instead of a 2xx (a conditional round expects 304). */
   readonly expectStatus?: number;
-  /** Requests per second across all connections; absent, as many as the server answers. */
-  readonly rate?: number;
 }
 
 /** Runs the load tool against `url`; throws if any request failed, timed out or was answered non-2xx. */
 export async function measure(
   label: string,
-  { url, connections, durationSeconds, headers = {}, workers, serverPid, expectStatus, rate }: LoadOptions,
+  { url, connections, durationSeconds, headers = {}, workers, serverPid, expectStatus }: LoadOptions,
 ): Promise<LoadFigures> {
   const serverCpuBefore = cpuSecondsOf(serverPid);
   const loadToolCpuBefore = process.cpuUsage();
@@ -47,8 +45,6 @@ export async function measure(
     headers,
     title: label,
     ...(workers > 0 ? { workers } : {}),
-    // Each worker thread sends the rate it is given, so it is shared among them.
-    ...(rate ? { overallRate: workers > 0 ? rate / workers : rate } : {}),
   });
   const serverCpuAfter = cpuSecondsOf(serverPid);
   const loadToolCpu = process.cpuUsage(loadToolCpuBefore);

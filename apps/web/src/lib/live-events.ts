@@ -19,6 +19,7 @@ export const liveKeys = {
 // Written out rather than imported, so the Content pages' code stays out of the first download.
 const CONTENT_ROOT = ['content'] as const;
 const PRINCIPALS_ROOT = ['principals'] as const;
+// The auth feature's key: lib/ may not import from a feature (eslint.config.js).
 const CURRENT_USER = ['auth', 'current-user'] as const;
 
 /** Marks stale what `event` changed, and remembers it as its record's latest change. */
