@@ -103,6 +103,9 @@ export async function measureAtRate(label: string, { url, rate, connections, dur
     });
     connection.socket.on('close', () => {
       if (connection.busy) failure ??= new Error(`${label}: the server closed a connection mid-answer`);
+      // An idle connection the server let go (its keep-alive timeout: bare Express's is 5 s, and at a
+      // low rate most connections wait longer than that): a request written to it would vanish.
+      else if (idle.includes(connection)) idle.splice(idle.indexOf(connection), 1);
     });
     idle.push(connection);
   }
@@ -123,6 +126,7 @@ export async function measureAtRate(label: string, { url, rate, connections, dur
   const deadline = performance.now() + 30_000;
   while (!failure && (latencies.length < total || opened.some((connection) => connection.busy))) {
     if (performance.now() > deadline) failure = new Error(`${label}: ${total - latencies.length} answers still missing after 30 s`);
+    if (due.length > 0 && opened.every((connection) => connection.socket.destroyed)) failure ??= new Error(`${label}: the server closed every connection`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const elapsedSeconds = (performance.now() - scheduleStart) / 1000;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { DEFAULT_VERSION_MATCHING, type LocalInstallations, NO_LOCAL_INSTALLATIONS, type VersionMatching, localExecution } from '@envdesk/domain';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { createAuthService } from './auth/auth-service.js';
 import { auditRoutes } from './audit/audit-router.js';
@@ -35,6 +35,7 @@ import { type InspectionSettings, createInspectService } from './inspection/insp
 import { authenticate } from './http/authenticate.js';
 import { createEnvironmentsTransferService } from './environments/environments-transfer.js';
 import { environmentsTransferRoutes } from './environments/environments-transfer-router.js';
+import { inSequence } from './http/in-sequence.js';
 import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { ownOriginJsonOnly } from './http/own-origin.js';
@@ -124,6 +125,13 @@ const readsAsJson = (req: IncomingMessage) => {
   return !type || /json|text\/plain|x-www-form-urlencoded/i.test(type);
 };
 
+/** Every request but a bundle upload is told to send its body at once (see decideContinue). */
+const continueAtOnce: RequestHandler = (req, res, next) => {
+  const expect = req.headers.expect;
+  if (expect !== undefined && /^100-continue$/i.test(expect) && !isBundleUpload(req)) res.writeContinue();
+  next();
+};
+
 /**
  * `Expect: 100-continue` (curl sends it with bodies over 1 MiB): left alone, Node answers "100
  * Continue" before the app sees the request, and the client sends the body. Handed to the app, a
@@ -203,13 +211,17 @@ export function createApp(deps: AppDeps): App {
   app.set('etag', false);
   const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
-  app.use((req, res, next) => {
-    const expect = req.headers.expect;
-    if (expect !== undefined && /^100-continue$/i.test(expect) && !isBundleUpload(req)) res.writeContinue();
-    next();
-  });
-  app.use(securityHeaders());
-  app.use(requestLog(logger));
+  app.use(inSequence(continueAtOnce, securityHeaders(), requestLog(logger)));
+
+  const api = express.Router();
+  // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
+  // would read a form post or text/plain as JSON.
+  api.post(SESSION_PATHS, ownOriginJsonOnly);
+  api.use(inSequence(jsonBody({ limit: '2mb', type: readsAsJson }), authenticate(services.auth)));
+  mountRoutes(api, routes);
+  api.use(apiNotFound);
+  // First: the API is what clients call most, and each layer before it would cost every call a look.
+  app.use('/__api__', api);
 
   // Liveness: the process answers. It never touches the database, so an outage there does not get
   // a healthy process restarted.
@@ -226,16 +238,6 @@ export function createApp(deps: AppDeps): App {
     if (!readiness.ready) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(readiness.ready ? 200 : 503).json(readiness.body);
   });
-
-  const api = express.Router();
-  // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
-  // would read a form post or text/plain as JSON.
-  api.post(SESSION_PATHS, ownOriginJsonOnly);
-  api.use(jsonBody({ limit: '2mb', type: readsAsJson }));
-  api.use(authenticate(services.auth));
-  mountRoutes(api, routes);
-  api.use(apiNotFound);
-  app.use('/__api__', api);
 
   if (webDir) app.use(webApp(webDir));
   app.use(errorMiddleware(logger));

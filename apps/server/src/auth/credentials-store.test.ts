@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.js';
 import { readRows } from '../db/precompiled.js';
 import { createStore } from '../db/store.js';
 import { databaseBuilders } from '../test/builders.js';
@@ -72,5 +73,50 @@ describeEachDialect('the credential read every request makes, on %s', (dialect) 
     expect(bySession?.owner.groupGuids).toEqual(byKey?.owner.groupGuids);
     expect(queries).toHaveLength(2);
     for (const query of queries) expect(await scansIn(database, query), query.sql).toEqual([]);
+  });
+
+  it('answers a credential from memory only while nothing is written: a revoked key, a locked owner, an ended session count at once', async () => {
+    const store = createStore(database.connection);
+    const owner = await databaseBuilders(store).aUser({ username: 'kept-owner' });
+    const key = await store.credentials.insertApiKey(owner.id, 'laptop', 'kept-key', '2026-01-01T00:00:00Z');
+    await store.credentials.insertSession(owner.id, 'kept-token', 'csrf', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
+    expect((await store.credentials.findApiKeyOwner('kept-key'))?.owner.user.locked).toBe(false);
+    const session = await store.credentials.findSession('kept-token');
+    expect(session).toBeDefined();
+
+    // Another connection to the same database: the envdesk command on the same file, or another replica.
+    const other = await openDatabase(database.options);
+    try {
+      const elsewhere = createStore(other);
+      await elsewhere.users.setLocked(owner.user.guid, true);
+      expect((await store.credentials.findApiKeyOwner('kept-key'))?.owner.user.locked).toBe(true);
+      await elsewhere.credentials.removeApiKey(owner.id, Number(key.id));
+      expect(await store.credentials.findApiKeyOwner('kept-key')).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+    // This process.
+    await store.credentials.removeSession(session!.id);
+    expect(await store.credentials.findSession('kept-token')).toBeUndefined();
+  });
+
+  it('reads a credential once between two writes where the database can say it is unchanged (SQLite), every time elsewhere', async () => {
+    const store = createStore(database.connection);
+    const owner = await databaseBuilders(store).aUser({ username: 'counted-owner' });
+    await store.credentials.insertApiKey(owner.id, 'laptop', 'counted-key', '2026-01-01T00:00:00Z');
+    let reads = 0;
+    const read = readRows(database.connection.db, database.connection.readAtOnce);
+    const credentials = createCredentialsStore(
+      database.connection.db,
+      (query) => {
+        reads += 1;
+        return read(query);
+      },
+      database.connection.changeMark,
+    );
+    for (let i = 0; i < 3; i += 1) expect((await credentials.findApiKeyOwner('counted-key'))?.owner.user.guid).toBe(owner.user.guid);
+    await store.users.setLocked(owner.user.guid, true);
+    expect((await credentials.findApiKeyOwner('counted-key'))?.owner.user.locked).toBe(true);
+    expect(reads).toBe(dialect === 'sqlite' ? 2 : 4);
   });
 });

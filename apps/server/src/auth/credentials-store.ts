@@ -1,5 +1,6 @@
 import type { ApiKey } from '@envdesk/domain';
 import { type Kysely, sql } from 'kysely';
+import { type ChangeMark, keptWhileUnchanged } from '../db/kept-reads.js';
 import { type ReadRows, precompiled, readRows } from '../db/precompiled.js';
 import type { Database, UserRow } from '../db/schema.js';
 import { type UserRecord, groupGuidsOf, toUserRecord } from '../users/users-store.js';
@@ -48,7 +49,7 @@ const toApiKey = (row: { id: number; name: string; created_time: string; last_us
 });
 
 /** API keys and browser sessions; only hashes of their secrets are stored. */
-export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = readRows(db)) {
+export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = readRows(db), changeMark?: ChangeMark) {
   // Every request signed in with a key runs this one.
   const apiKeyOwnerQuery = precompiled(
     (keyHash: string) =>
@@ -75,6 +76,24 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
         .where('s.token_hash', '=', tokenHash),
     '',
   );
+  // Every signed-in request reads its credential's owner; between two writes to the database the
+  // answer cannot change, so it is read once (SQLite; on PostgreSQL every request reads).
+  const apiKeyOwner = keptWhileUnchanged(changeMark, async (keyHash: string) => {
+    const found = ownerOf(await read(apiKeyOwnerQuery(keyHash)));
+    return found && { keyId: found.first.key_id, lastUsedTime: found.first.key_last_used_time, owner: found.owner, environmentsRevision: found.environmentsRevision };
+  });
+  const sessionOwner = keptWhileUnchanged(changeMark, async (tokenHash: string) => {
+    const found = ownerOf(await read(sessionOwnerQuery(tokenHash)));
+    return (
+      found && {
+        id: found.first.session_id,
+        csrfToken: found.first.csrf_token,
+        expiresTime: found.first.expires_time,
+        owner: found.owner,
+        environmentsRevision: found.environmentsRevision,
+      }
+    );
+  });
   return {
     async insertApiKey(userId: number, name: string, keyHash: string, now: string): Promise<ApiKey> {
       const row = await db
@@ -95,9 +114,8 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
       return Number(result.numDeletedRows) > 0;
     },
 
-    async findApiKeyOwner(keyHash: string): Promise<({ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } & ReadAlongside) | undefined> {
-      const found = ownerOf(await read(apiKeyOwnerQuery(keyHash)));
-      return found && { keyId: found.first.key_id, lastUsedTime: found.first.key_last_used_time, owner: found.owner, environmentsRevision: found.environmentsRevision };
+    findApiKeyOwner(keyHash: string): Promise<({ keyId: number; lastUsedTime: string | null; owner: OwnerRecord } & ReadAlongside) | undefined> {
+      return apiKeyOwner(keyHash);
     },
 
     async touchApiKey(id: number, now: string): Promise<void> {
@@ -111,17 +129,8 @@ export function createCredentialsStore(db: Kysely<Database>, read: ReadRows = re
         .execute();
     },
 
-    async findSession(tokenHash: string): Promise<(SessionRecord & ReadAlongside) | undefined> {
-      const found = ownerOf(await read(sessionOwnerQuery(tokenHash)));
-      return (
-        found && {
-          id: found.first.session_id,
-          csrfToken: found.first.csrf_token,
-          expiresTime: found.first.expires_time,
-          owner: found.owner,
-          environmentsRevision: found.environmentsRevision,
-        }
-      );
+    findSession(tokenHash: string): Promise<(SessionRecord & ReadAlongside) | undefined> {
+      return sessionOwner(tokenHash);
     },
 
     async removeSession(id: number): Promise<void> {

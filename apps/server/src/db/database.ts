@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Dialect } from './dialect.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import type { ChangeMark } from './kept-reads.js';
 import { cachingStatements } from './statement-cache.js';
 
 export type { Dialect } from './dialect.js';
@@ -27,6 +28,8 @@ export interface DatabaseConnection {
    * (undefined then: the read waits its turn through Kysely). See `readRows`.
    */
   readonly readAtOnce?: <Row>(query: CompiledQuery<Row>) => Row[] | undefined;
+  /** SQLite only: where the database stands now, for reads kept while it stays there (see `keptWhileUnchanged`). */
+  readonly changeMark?: ChangeMark;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,11 @@ function openSqlite(dataDir: string): DatabaseConnection {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   const readAtOnce = <Row>(query: CompiledQuery<Row>): Row[] | undefined =>
     sqlite.inTransaction ? undefined : (statements.prepare(query.sql).all(query.parameters) as Row[]);
-  return { db, dialect: 'sqlite', location: file, readAtOnce, close: () => db.destroy() };
+  // This connection's writes move total_changes(), other connections' commits (the envdesk command,
+  // a second process on the file) data_version: together they move whenever a read could differ.
+  const markNow = sqlite.prepare("select total_changes() || ':' || data_version from pragma_data_version").pluck();
+  const changeMark = () => (sqlite.inTransaction ? undefined : (markNow.get() as string));
+  return { db, dialect: 'sqlite', location: file, readAtOnce, changeMark, close: () => db.destroy() };
 }
 
 /** How long a request waits for a connection (a free one in the pool, or a new one) before a 503. */

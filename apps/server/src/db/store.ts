@@ -16,6 +16,7 @@ import { createGroupsStore } from '../users/groups-store.js';
 import { createUsersStore } from '../users/users-store.js';
 import { createVanitiesStore } from '../vanities/vanities-store.js';
 import type { DatabaseConnection, Dialect } from './database.js';
+import type { ChangeMark } from './kept-reads.js';
 import { type ReadRows, readRows } from './precompiled.js';
 import type { Database } from './schema.js';
 
@@ -142,7 +143,7 @@ function createFeed(connection: Pick<DatabaseConnection, 'dialect' | 'listen'>):
 /** What a transaction runs once it has committed (null outside a transaction: at once). */
 type AfterCommit = Array<() => void> | null;
 
-function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterCommit: AfterCommit, read: ReadRows): Store {
+function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterCommit: AfterCommit, read: ReadRows, changeMark?: ChangeMark): Store {
   const inTransaction = afterCommit !== null;
   /**
    * Announces appended events: on PostgreSQL a NOTIFY in the appending transaction, which the
@@ -165,7 +166,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect, feed: Feed, afterComm
     environments: createEnvironmentsStore(db, dialect, read),
     users: createUsersStore(db),
     groups: createGroupsStore(db),
-    credentials: createCredentialsStore(db, read),
+    credentials: createCredentialsStore(db, read, changeMark),
     content: createContentStore(db),
     contentEnvironment: createContentEnvironmentStore(db),
     contentPermissions: createContentPermissionsStore(db),
@@ -223,6 +224,6 @@ async function runTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Databa
   return result;
 }
 
-export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'> & Partial<Pick<DatabaseConnection, 'listen' | 'readAtOnce'>>): Store {
-  return storeOver(connection.db, connection.dialect, createFeed(connection), null, readRows(connection.db, connection.readAtOnce));
+export function createStore(connection: Pick<DatabaseConnection, 'db' | 'dialect'> & Partial<Pick<DatabaseConnection, 'listen' | 'readAtOnce' | 'changeMark'>>): Store {
+  return storeOver(connection.db, connection.dialect, createFeed(connection), null, readRows(connection.db, connection.readAtOnce), connection.changeMark);
 }
