@@ -217,8 +217,7 @@ export function createApp(deps: AppDeps): App {
   // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
   // would read a form post or text/plain as JSON.
   api.post(SESSION_PATHS, ownOriginJsonOnly);
-  api.use(inSequence(jsonBody({ limit: '2mb', type: readsAsJson }), authenticate(services.auth)));
-  mountRoutes(api, routes);
+  mountRoutes(api, routes, jsonBody({ limit: '2mb', type: readsAsJson }), authenticate(services.auth));
   api.use(apiNotFound);
   // First: the API is what clients call most, and each layer before it would cost every call a look.
   app.use('/__api__', api);

@@ -47,12 +47,14 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 /** One structured line per request, written when the response is finished; sets the request's log context. */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const requestId = randomUUID();
+    // Made when a line first needs it: below info most requests write none.
+    let requestId: string | undefined;
+    const idOf = () => (requestId ??= randomUUID());
     const query = req.originalUrl.indexOf('?');
     const path = query < 0 ? req.originalUrl : req.originalUrl.slice(0, query);
     // Below info (LOG_LEVEL=warn) the line would be dropped: no timer and no listener for it.
-    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, requestId, path);
-    logContext.run(() => ({ request_id: requestId, method: req.method, path, user: req.auth?.user?.user.username }), next);
+    if (logger.isLevelEnabled('info')) logWhenFinished(logger, req, res, idOf(), path);
+    logContext.run(() => ({ request_id: idOf(), method: req.method, path, user: req.auth?.user?.user.username }), next);
   };
 }
 

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type { SessionRecord } from '../auth/credentials-store.js';
 import { authorize } from '../auth/authorize.js';
 import { sameSecret } from '../auth/secrets.js';
+import { inSequence } from './in-sequence.js';
 import { literalRoutes } from './literal-routes.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -56,9 +57,13 @@ export function guard(access: Access): RequestHandler {
   };
 }
 
-export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+/**
+ * Mounts `routes` on `router`, after `before` (the middlewares every route needs first: the body,
+ * who is asking). Those and the shortcut to literal routes run as one layer (see inSequence).
+ */
+export function mountRoutes(router: Router, routes: readonly RouteSpec[], ...before: readonly RequestHandler[]): void {
   const mounted = routes.map((spec) => ({ ...spec, guard: guard(spec.access) }));
-  router.use(literalRoutes(mounted));
+  router.use(inSequence(...before, literalRoutes(mounted)));
   for (const route of mounted) {
     // Express 5 passes a rejected promise (or a throw) of the handler to the error middleware.
     router[route.method](route.path, route.guard, route.handler);
