@@ -39,7 +39,8 @@ import { inSequence } from './http/in-sequence.js';
 import { jsonBody } from './http/json-body.js';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorMiddleware } from './http/error-middleware.js';
 import { ownOriginJsonOnly } from './http/own-origin.js';
-import { type RouteSpec, mountRoutes } from './http/routes.js';
+import { literalRoutes } from './http/literal-routes.js';
+import { type RouteSpec, mountRoutes, withGuards } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { DEFAULT_TRUST_PROXY, type TrustProxy } from './http/trust-proxy.js';
 import { createApplicationsService } from './legacy/applications-service.js';
@@ -211,13 +212,22 @@ export function createApp(deps: AppDeps): App {
   app.set('etag', false);
   const trustProxy = deps.trustProxy ?? DEFAULT_TRUST_PROXY;
   app.set('trust proxy', typeof trustProxy === 'object' ? [...trustProxy] : trustProxy);
-  app.use(inSequence(continueAtOnce, securityHeaders(), requestLog(logger)));
+  const mounted = withGuards(routes);
+  const beforeRoutes = [jsonBody({ limit: '2mb', type: readsAsJson }), authenticate(services.auth)];
+  // Literal API routes are answered in this first layer, as the API router below would answer them
+  // (the same middlewares, then the route), without its dispatch; sign-in and sign-out, which that
+  // router checks for their origin first, go through it.
+  const shortcut = literalRoutes(
+    mounted.filter((route) => !(route.method === 'post' && SESSION_PATHS.includes(route.path))),
+    { path: '/__api__', before: beforeRoutes },
+  );
+  app.use(inSequence(continueAtOnce, securityHeaders(), requestLog(logger), shortcut));
 
   const api = express.Router();
   // Sign-in and sign-out: JSON from our own pages only, refused before the lenient JSON parser below
   // would read a form post or text/plain as JSON.
   api.post(SESSION_PATHS, ownOriginJsonOnly);
-  mountRoutes(api, routes, jsonBody({ limit: '2mb', type: readsAsJson }), authenticate(services.auth));
+  mountRoutes(api, mounted, ...beforeRoutes);
   api.use(apiNotFound);
   // First: the API is what clients call most, and each layer before it would cost every call a look.
   app.use('/__api__', api);

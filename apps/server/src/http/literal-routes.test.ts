@@ -46,16 +46,28 @@ const onError: ErrorRequestHandler = (error: Error & { status?: number }, _req, 
   res.status(error.status ?? 500).json({ error: error.message });
 };
 
-/** The same routes on Express alone, or behind the shortcut, under a prefix as the API router is. */
-function appWith(shortcut: boolean) {
+/** What the API router runs before its routes: it marks the answer, and refuses when asked to. */
+const before: RequestHandler = (req, res, next) => {
+  if (req.get('x-refuse-before') !== undefined) throw Object.assign(new Error('refused before the route'), { status: 401 });
+  res.set('x-before', 'ran');
+  next();
+};
+
+/**
+ * The same routes on Express alone, behind the shortcut in their router (`router`), or with the
+ * shortcut outside it, in front of the router as the app mounts the API (`outside`).
+ */
+function appWith(shortcut: 'none' | 'router' | 'outside') {
   const router: Router = express.Router();
   const routes = mountedRoutes();
-  if (shortcut) router.use(literalRoutes(routes));
+  router.use(before);
+  if (shortcut === 'router') router.use(literalRoutes(routes));
   for (const route of routes) router[route.method as Method](route.path, route.guard, route.handler);
   router.use((_req, res) => {
     res.status(404).json({ error: 'none' });
   });
   const app = express();
+  if (shortcut === 'outside') app.use(literalRoutes(routes, { path: '/__api__', before: [before] }));
   app.use('/__api__', router);
   app.use(onError);
   return app;
@@ -85,25 +97,27 @@ describe('couldMatch', () => {
 
 describe('the literal-route shortcut answers every request as Express alone does', () => {
   let plain: { server: Server; url: string };
-  let fast: { server: Server; url: string };
+  let shortcuts: Array<{ server: Server; url: string }>;
 
   beforeAll(async () => {
-    plain = await listen(appWith(false));
-    fast = await listen(appWith(true));
+    plain = await listen(appWith('none'));
+    shortcuts = [await listen(appWith('router')), await listen(appWith('outside'))];
   });
   afterAll(() => {
-    plain.server.close();
-    fast.server.close();
+    for (const { server } of [plain, ...shortcuts]) server.close();
   });
 
-  const answer = async (base: string, method: string, path: string, headers: Record<string, string>) => {
-    const response = await fetch(`${base}/__api__${path}`, { method, headers });
-    return { status: response.status, route: response.headers.get('x-route'), body: await response.text() };
+  const answer = async (base: string, method: string, path: string, headers: Record<string, string>, mount: string) => {
+    const response = await fetch(`${base}${mount}${path}`, { method, headers });
+    return { status: response.status, route: response.headers.get('x-route'), before: response.headers.get('x-before'), body: await response.text() };
   };
 
-  const same = async (method: string, path: string, headers: Record<string, string> = {}) => {
-    const expected = await answer(plain.url, method, path, headers);
-    expect({ method, path, ...(await answer(fast.url, method, path, headers)) }).toEqual({ method, path, ...expected });
+  /** Answered alike by Express alone and by both shortcuts; `mount` is how the request spells the API's path. */
+  const same = async (method: string, path: string, headers: Record<string, string> = {}, mount = '/__api__') => {
+    const expected = await answer(plain.url, method, path, headers, mount);
+    for (const shortcut of shortcuts) {
+      expect({ method, mount, path, ...(await answer(shortcut.url, method, path, headers, mount)) }).toEqual({ method, mount, path, ...expected });
+    }
     return expected;
   };
 
@@ -125,6 +139,14 @@ describe('the literal-route shortcut answers every request as Express alone does
     expect((await same('PATCH', '/v1/things')).status).toBe(404);
     await same('OPTIONS', '/v1/things');
     await same('GET', '/v1/things?x=1');
+    expect((await same('GET', '/v1/things', {}, '/__API__')).route).toBe('3');
+    expect((await same('GET', 'x/v1/things')).status).toBe(404);
+    expect((await same('GET', '', {}, '/__api__')).status).toBe(404);
+  });
+
+  it('runs what the router runs before its routes, and stops where it refuses', async () => {
+    expect(await same('GET', '/v1/things')).toMatchObject({ status: 200, before: 'ran' });
+    expect(await same('GET', '/v1/things', { 'x-refuse-before': '1' })).toMatchObject({ status: 401, before: null });
   });
 
   it("passes a guard's refusal, a throw and a rejection to the error middleware", async () => {

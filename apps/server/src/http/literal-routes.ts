@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { inSequence } from './in-sequence.js';
 
 /**
  * What the shortcut needs of a route: its method, its path, and what Express runs for it: a guard
@@ -47,8 +48,13 @@ function keyOf(method: string, pathname: string): string | null {
  * route clients poll most, comes forty routes down. It takes a route only where Express would
  * have run that same route first: no route before it could match its path with the same method.
  * Everything else (parameters, OPTIONS, unknown paths) goes on to Express's routes, mounted as before.
+ *
+ * With a `mount` (the path their router is mounted at, and the middlewares that router runs before
+ * its routes), it serves the routes from outside that router, as if the request had gone through
+ * it: Express would spend a router's dispatch on it (the path cut and put back, parsed again, a
+ * closure per layer) before reaching the same route.
  */
-export function literalRoutes(routes: readonly MountedRoute[]): RequestHandler {
+export function literalRoutes(routes: readonly MountedRoute[], mount?: { readonly path: string; readonly before: readonly RequestHandler[] }): RequestHandler {
   const shortcuts = new Map<string, MountedRoute>();
   routes.forEach((route, i) => {
     if (SYNTAX.test(route.path)) return;
@@ -59,7 +65,8 @@ export function literalRoutes(routes: readonly MountedRoute[]): RequestHandler {
   return (req, res, next) => {
     // Express answers HEAD with a GET route when none is declared for HEAD; none is here.
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const key = keyOf(method, req.path);
+    const path = mount ? pathUnder(mount.path, req.path) : req.path;
+    const key = path === null ? null : keyOf(method, path);
     const route = key === null ? undefined : shortcuts.get(key);
     if (!route) return next();
     req.params = {};
@@ -73,10 +80,17 @@ export function literalRoutes(routes: readonly MountedRoute[]): RequestHandler {
         next(thrown);
       }
     };
+    const guarded = mount ? inSequence(...mount.before, route.guard) : route.guard;
     try {
-      route.guard(req, res, answer);
+      guarded(req, res, answer);
     } catch (thrown) {
       next(thrown);
     }
   };
+}
+
+/** The rest of `path` below the mount point `mount`, matched as Express matches it (any case), or null outside it. */
+function pathUnder(mount: string, path: string): string | null {
+  if (path.length <= mount.length || path[mount.length] !== '/') return null;
+  return path.slice(0, mount.length).toLowerCase() === mount.toLowerCase() ? path.slice(mount.length) : null;
 }

@@ -57,12 +57,16 @@ export function guard(access: Access): RequestHandler {
   };
 }
 
+/** A route with the guard its access rule makes. */
+export type MountedSpec = RouteSpec & { readonly guard: RequestHandler };
+
+export const withGuards = (routes: readonly RouteSpec[]): MountedSpec[] => routes.map((spec) => ({ ...spec, guard: guard(spec.access) }));
+
 /**
  * Mounts `routes` on `router`, after `before` (the middlewares every route needs first: the body,
  * who is asking). Those and the shortcut to literal routes run as one layer (see inSequence).
  */
-export function mountRoutes(router: Router, routes: readonly RouteSpec[], ...before: readonly RequestHandler[]): void {
-  const mounted = routes.map((spec) => ({ ...spec, guard: guard(spec.access) }));
+export function mountRoutes(router: Router, mounted: readonly MountedSpec[], ...before: readonly RequestHandler[]): void {
   router.use(inSequence(...before, literalRoutes(mounted)));
   for (const route of mounted) {
     // Express 5 passes a rejected promise (or a throw) of the handler to the error middleware.
