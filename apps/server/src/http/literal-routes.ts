@@ -55,20 +55,24 @@ function keyOf(method: string, pathname: string): string | null {
  * closure per layer) before reaching the same route.
  */
 export function literalRoutes(routes: readonly MountedRoute[], mount?: { readonly path: string; readonly before: readonly RequestHandler[] }): RequestHandler {
-  const shortcuts = new Map<string, MountedRoute>();
+  // Each route with what runs before its handler: its guard, after the mount's middlewares if any
+  // (composed here once, not on every request).
+  const shortcuts = new Map<string, { readonly route: MountedRoute; readonly guarded: RequestHandler }>();
   routes.forEach((route, i) => {
     if (SYNTAX.test(route.path)) return;
     const shadowed = routes.slice(0, i).some((earlier) => earlier.method === route.method && couldMatch(earlier.path, route.path));
     const key = keyOf(route.method.toUpperCase(), route.path);
-    if (!shadowed && key && !shortcuts.has(key)) shortcuts.set(key, route);
+    const guarded = mount ? inSequence(...mount.before, route.guard) : route.guard;
+    if (!shadowed && key && !shortcuts.has(key)) shortcuts.set(key, { route, guarded });
   });
   return (req, res, next) => {
     // Express answers HEAD with a GET route when none is declared for HEAD; none is here.
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const path = mount ? pathUnder(mount.path, req.path) : req.path;
     const key = path === null ? null : keyOf(method, path);
-    const route = key === null ? undefined : shortcuts.get(key);
-    if (!route) return next();
+    const shortcut = key === null ? undefined : shortcuts.get(key);
+    if (!shortcut) return next();
+    const { route, guarded } = shortcut;
     req.params = {};
     // As Express runs them: a throw or a rejected promise goes to the error middleware.
     const answer = (error?: unknown) => {
@@ -80,7 +84,6 @@ export function literalRoutes(routes: readonly MountedRoute[], mount?: { readonl
         next(thrown);
       }
     };
-    const guarded = mount ? inSequence(...mount.before, route.guard) : route.guard;
     try {
       guarded(req, res, answer);
     } catch (thrown) {
