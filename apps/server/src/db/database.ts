@@ -78,6 +78,10 @@ function openSqlite(dataDir: string): DatabaseConnection {
   // 32 MB of page cache: a 10,000-entry sync's transaction fits, instead of spilling pages to the
   // WAL in the middle of it (each spill a synchronous write that holds the event loop).
   sqlite.pragma('cache_size = -32000');
+  // SQLite's own lower() folds A–Z alone, so a search that ignores case ("élodie" for "Élodie") would
+  // find on PostgreSQL what it misses here. Searches lower both sides; this lower() folds every
+  // letter as JavaScript does. No index or stored value is built with lower(), so none changes.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const statements = cachingStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   const readAtOnce = <Row>(query: CompiledQuery<Row>): Row[] | undefined =>
