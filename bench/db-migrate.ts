@@ -16,10 +16,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NO_BUNDLE_SOURCE } from '@envdesk/domain';
-import pg from 'pg';
 import { newGuid, systemClock, timestamp } from '../apps/server/src/clock.js';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { createStore } from '../apps/server/src/db/store.js';
+import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
 import { seedEnvironments } from './lib/seed-environments.js';
 
 const GOAL_PEAK_MB = 256;
@@ -29,16 +29,6 @@ const environmentCount = Number(options.environments);
 const megabytes = Number(options.megabytes);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const say = (text: string) => process.stdout.write(`${text}\n`);
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A SQLite envdesk with the environments, and content whose bundles weigh `megabytes` in 1 MiB pieces. */
 async function seed(dataDir: string): Promise<void> {
@@ -88,7 +78,7 @@ function migrate(dataDir: string, url: string): Promise<{ seconds: number; peakM
 }
 
 const folder = await mkdtemp(path.join(tmpdir(), 'envdesk-bench-migrate-'));
-const database = `envdesk_bench_migrate_${process.pid}`;
+let target: ScratchDatabase | null = null;
 try {
   const dataDir = path.join(folder, 'data');
   let started = performance.now();
@@ -102,14 +92,12 @@ try {
   const floor = (performance.now() - started) / 1000;
   await rm(path.join(folder, 'copy.db'));
 
-  await admin(`create database ${database}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  const moved = await migrate(dataDir, url.toString());
+  target = await createScratchDatabase(serverUrl, 'migrate');
+  const moved = await migrate(dataDir, target.url);
   say(`\nenvdesk db migrate   ${moved.seconds.toFixed(1)} s, peak memory ${moved.peakMb} MB (${moved.output.split('\n')[0]})`);
   say(`copying the SQLite file (the floor for moving its bytes on this disk): ${floor.toFixed(1)} s`);
   say(`\npeak memory          ${moved.peakMb} MB   goal ≤ ${GOAL_PEAK_MB} MB   ${moved.peakMb <= GOAL_PEAK_MB ? 'PASS' : 'MISS'}`);
 } finally {
-  await admin(`drop database if exists ${database} with (force)`).catch(() => undefined);
+  await target?.drop().catch(() => undefined);
   await rm(folder, { recursive: true, force: true });
 }

@@ -2,8 +2,9 @@
  * bench:events — 1,000 open event streams (`GET /__api__/v1/events`) on one envdesk process
  * (issue 13, goals in brackets): the server's memory per open stream [≤ 50 kB], and the time from
  * a change being sent to its event reaching every stream, p50 and p99 [p99 ≤ 200 ms]. The built
- * server runs in its own process on SQLite (or PostgreSQL with --database-url); the streams are
- * plain HTTP connections from this process.
+ * server runs in its own process on SQLite, or on PostgreSQL with --database-url (a server the
+ * bench makes a database of its own on, and drops after); the streams are plain HTTP connections
+ * from this process.
  *
  *   npm run bench:events [-- --streams 1000 --changes 30 --gap-ms 200 --database-url postgres://…]
  */
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, envdeskMain, startEnvdesk, stopServer } from './lib/processes.js';
+import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -37,6 +39,7 @@ const GOAL_P99_MS = 200;
 const say = (text: string) => process.stdout.write(`${text}\n`);
 let server: ServerProcess | null = null;
 let dataDir: string | null = null;
+let database: ScratchDatabase | null = null;
 const requests: http.ClientRequest[] = [];
 
 async function cleanUp(): Promise<void> {
@@ -45,6 +48,8 @@ async function cleanUp(): Promise<void> {
   server = null;
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
   dataDir = null;
+  await database?.drop();
+  database = null;
 }
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 
@@ -92,11 +97,12 @@ async function main(): Promise<void> {
   if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/bundle/main.js is missing; run `npm run build` first');
   dataDir = await mkdtemp(path.join(tmpdir(), 'envdesk-bench-events-'));
   const apiKey = randomBytes(24).toString('base64url');
+  if (options['database-url']) database = await createScratchDatabase(options['database-url'], 'events');
   server = await startEnvdesk(dataDir, {
     ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
     ENVDESK_BOOTSTRAP_API_KEY: apiKey,
-    ...(options['database-url'] ? { DATABASE_URL: options['database-url'] } : {}),
+    ...(database ? { DATABASE_URL: database.url } : {}),
     // A young generation of 1 MB instead of up to 16: garbage not yet collected would otherwise
     // swing the resident size by more than 1,000 streams hold (the latencies pay the extra scavenges).
     NODE_OPTIONS: '--max-semi-space-size=1',

@@ -3,7 +3,8 @@
  *   8 concurrent 190 MiB uploads by a publisher: the server's peak resident memory [< 400 MB],
  *   printed beside the same process's idle memory; `/__ping__` while a gzip bomb (800 MiB of
  *   zeros) is being refused [< 200 ms]. The bodies are generated as streams, never held whole.
- * SQLite in a temporary folder, or the empty PostgreSQL database named by BENCH_DATABASE_URL.
+ * SQLite in a temporary folder, or PostgreSQL: a database of the bench's own, made on the server
+ * BENCH_DATABASE_URL reaches and dropped after.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { TAR_END, tarHeader, tarPadding } from '../apps/server/src/test/tar.js';
 import { type ServerProcess, startEnvdesk, stopServer } from './lib/processes.js';
+import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
 
 const MiB = 1024 * 1024;
 const UPLOADS = 8;
@@ -128,14 +130,17 @@ async function slowestPingDuring<T>(base: string, work: () => Promise<T>): Promi
   return { result, slowestMs: figures.slowest, pings: figures.pings };
 }
 
+// Assigned inside main(): typed by its initial value, the finally block below would take it for null.
+let database = null as ScratchDatabase | null;
+
 async function main() {
   const adminKey = randomBytes(24).toString('base64url');
+  if (process.env.BENCH_DATABASE_URL) database = await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'uploads');
   server = await startEnvdesk(dataDir, {
     ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),
     ENVDESK_BOOTSTRAP_API_KEY: adminKey,
-    // An empty PostgreSQL database to measure there instead of SQLite in a temporary folder.
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    ...(database ? { DATABASE_URL: database.url } : {}),
   });
   const pid = server.child.pid!;
   const base = server.url;
@@ -150,7 +155,7 @@ async function main() {
   if (warm.status !== 200) throw new Error(`warm-up upload failed: ${warm.status} ${warm.text}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idle = memoryOf(pid);
-  say(`database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}`);
+  say(`database: ${database ? 'PostgreSQL' : 'SQLite'}`);
   say(`server idle: RSS ${idle.rss.toFixed(0)} MB (peak so far ${idle.peak.toFixed(0)} MB)`);
 
   let sampledPeak = idle.rss;
@@ -195,4 +200,5 @@ try {
 } finally {
   if (server) await stopServer(server);
   rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
 }
