@@ -19,7 +19,7 @@ import { NO_BUNDLE_SOURCE } from '@envdesk/domain';
 import { newGuid, systemClock, timestamp } from '../apps/server/src/clock.js';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { createStore } from '../apps/server/src/db/store.js';
-import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
+import { type ScratchDatabase, createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 import { seedEnvironments } from './lib/seed-environments.js';
 
 const GOAL_PEAK_MB = 256;
@@ -92,7 +92,7 @@ try {
   const floor = (performance.now() - started) / 1000;
   await rm(path.join(folder, 'copy.db'));
 
-  target = await createScratchDatabase(serverUrl, 'migrate');
+  target = await createScratchDatabase(serverUrl, 'envdesk_bench_migrate');
   const moved = await migrate(dataDir, target.url);
   say(`\nenvdesk db migrate   ${moved.seconds.toFixed(1)} s, peak memory ${moved.peakMb} MB (${moved.output.split('\n')[0]})`);
   say(`copying the SQLite file (the floor for moving its bytes on this disk): ${floor.toFixed(1)} s`);

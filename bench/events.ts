@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, envdeskMain, startEnvdesk, stopServer } from './lib/processes.js';
-import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
+import { type ScratchDatabase, createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   if (!existsSync(envdeskMain)) throw new Error('apps/server/dist/bundle/main.js is missing; run `npm run build` first');
   dataDir = await mkdtemp(path.join(tmpdir(), 'envdesk-bench-events-'));
   const apiKey = randomBytes(24).toString('base64url');
-  if (options['database-url']) database = await createScratchDatabase(options['database-url'], 'events');
+  if (options['database-url']) database = await createScratchDatabase(options['database-url'], 'envdesk_bench_events');
   server = await startEnvdesk(dataDir, {
     ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),

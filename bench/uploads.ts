@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { TAR_END, tarHeader, tarPadding } from '../apps/server/src/test/tar.js';
 import { type ServerProcess, startEnvdesk, stopServer } from './lib/processes.js';
-import { type ScratchDatabase, createScratchDatabase } from './lib/scratch-database.js';
+import { type ScratchDatabase, createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 
 const MiB = 1024 * 1024;
 const UPLOADS = 8;
@@ -135,7 +135,7 @@ let database = null as ScratchDatabase | null;
 
 async function main() {
   const adminKey = randomBytes(24).toString('base64url');
-  if (process.env.BENCH_DATABASE_URL) database = await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'uploads');
+  if (process.env.BENCH_DATABASE_URL) database = await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'envdesk_bench_uploads');
   server = await startEnvdesk(dataDir, {
     ENVDESK_BOOTSTRAP_USERNAME: 'bench-admin',
     ENVDESK_BOOTSTRAP_PASSWORD: randomBytes(12).toString('base64url'),

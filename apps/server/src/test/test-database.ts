@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { describe, it } from 'vitest';
 import { type DatabaseConnection, type Dialect, openDatabase } from '../db/database.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 const testDialects: readonly Dialect[] = ['sqlite', 'postgres'];
 
@@ -68,28 +68,15 @@ export async function openTestDatabase(dialect: Dialect, { migrateUpTo }: { migr
   }
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `envdesk_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const connection = await openDatabase({ databaseUrl: url.toString(), dataDir, migrateUpTo });
+  const database = await createScratchDatabase(serverUrl, 'envdesk_test');
+  const connection = await openDatabase({ databaseUrl: database.url, dataDir, migrateUpTo });
   return {
     connection,
-    options: { databaseUrl: url.toString(), dataDir },
+    options: { databaseUrl: database.url, dataDir },
     async cleanup() {
       await connection.close();
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** A database of the bench's own on a PostgreSQL server, and the way to drop it. */
+/** A database of its own on a PostgreSQL server, for one test suite or bench run, and the way to drop it. */
 export interface ScratchDatabase {
   readonly url: string;
   drop(): Promise<void>;
@@ -18,11 +18,12 @@ async function adminQuery(serverUrl: string, text: string): Promise<void> {
 }
 
 /**
- * A new, empty database on the server `serverUrl` reaches (its own database is used only to
- * connect): a bench creates tables and rows, and must never do so in a database someone uses.
+ * A new, empty database on the server `serverUrl` reaches (the database it names is used only to
+ * connect): tests and benches create tables and rows, and must never do so in a database someone
+ * uses. `prefix` says whose it is (`envdesk_test`, `envdesk_bench_events`), should one be left over.
  */
-export async function createScratchDatabase(serverUrl: string, purpose: string): Promise<ScratchDatabase> {
-  const name = `envdesk_bench_${purpose}_${process.pid}_${randomBytes(4).toString('hex')}`;
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<ScratchDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
