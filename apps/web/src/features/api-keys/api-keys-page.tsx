@@ -1,6 +1,7 @@
 import { CreateApiKeyInputSchema, type User, issueMessage } from '@envdesk/domain';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
+import { DateTime } from '../../components/date-time';
 import { ConfirmDialog } from '../../components/dialog';
 import { FormField } from '../../components/form-field';
 import { LoadError } from '../../components/load-error';
@@ -11,11 +12,6 @@ import { useDeleteApiKey } from './api/delete-api-key';
 import { type ApiKey, useApiKeyList } from './api/list-api-keys';
 import './api-keys.css';
 
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-
-function Time({ value }: { value: string }) {
-  return <time dateTime={value}>{dateTimeFormat.format(new Date(value))}</time>;
-}
 
 /**
  * `/keys`: the signed-in person's API keys, for rsconnect, the Connect SDKs and scripts. Everyone
@@ -209,9 +205,9 @@ function KeyList() {
                     {key.name}
                   </th>
                   <td data-label="Created">
-                    <Time value={key.created_time} />
+                    <DateTime value={key.created_time} />
                   </td>
-                  <td data-label="Last used">{key.last_used_time ? <Time value={key.last_used_time} /> : <span className="muted">Never</span>}</td>
+                  <td data-label="Last used">{key.last_used_time ? <DateTime value={key.last_used_time} /> : <span className="muted">Never</span>}</td>
                   <td className="cell-actions">
                     <button type="button" className="button button-small button-quiet-danger" onClick={() => setDeleting(key)}>
                       Delete<span className="visually-hidden"> key “{key.name}”</span>

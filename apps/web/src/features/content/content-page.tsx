@@ -10,7 +10,7 @@ import { errorMessage } from '../../lib/api-client';
 import { useDeleteContent } from './api/delete-content';
 import { useContent } from './api/get-content';
 import { BundlesSection } from './components/bundles-section';
-import { dateTimeFormat } from './components/content-columns';
+import { DateTime } from '../../components/date-time';
 import { DeployHistory } from './components/deploy-history';
 import { RebuildBadge } from './components/rebuild-badge';
 import { RuntimeSection } from './components/runtime-section';
@@ -91,7 +91,7 @@ function Summary({ content }: { content: Content }) {
         <dt>Last deployed</dt>
         <dd>
           {content.last_deployed_time ? (
-            <time dateTime={content.last_deployed_time}>{dateTimeFormat.format(new Date(content.last_deployed_time))}</time>
+            <DateTime value={content.last_deployed_time} />
           ) : (
             <span className="muted">Never</span>
           )}

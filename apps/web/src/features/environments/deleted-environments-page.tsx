@@ -2,6 +2,7 @@ import type { DeletedEnvironment, User } from '@envdesk/domain';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useAnnounce } from '../../components/announcer';
+import { DateTime } from '../../components/date-time';
 import { ConfirmDialog } from '../../components/dialog';
 import { displayTitle } from '../../components/environment-columns';
 import { LoadError } from '../../components/load-error';
@@ -13,8 +14,6 @@ import { useDeletedEnvironments, useRestoreDeletedEnvironment } from './api/dele
 import { listSearch } from './environments-view';
 import { viaText } from './history/describe-change';
 import './history/history.css';
-
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** `/environments/deleted`: environments deleted lately, by hand or by the file, and bringing them back. */
 export function DeletedEnvironmentsPage({ user }: { user: User }) {
@@ -94,9 +93,7 @@ function DeletedList({ canRestore }: { canRestore: boolean }) {
                 </span>
               </th>
               <td data-label="Deleted">
-                <time dateTime={entry.removed_time} className="nowrap">
-                  {timeFormat.format(new Date(entry.removed_time))}
-                </time>
+                <DateTime value={entry.removed_time} className="nowrap" />
               </td>
               <td data-label="Deleted by">{entry.removed_by ? `${entry.removed_by.user_description} ${viaText({ via: entry.removed_by.via, file: entry.file })}` : 'Not recorded'}</td>
               <td>

@@ -231,9 +231,11 @@ describe('the Last changed by and Used by columns', () => {
   const a = anEnvironment({ title: 'Alpha', name: 'ghcr.io/org/a:1' });
   const b = anEnvironment({ title: 'Beta', name: 'ghcr.io/org/b:1' });
   const c = anEnvironment({ title: 'Gamma', name: 'ghcr.io/org/c:1' });
+  const d = anEnvironment({ title: 'Delta', name: 'ghcr.io/org/d:1' });
   const summary = [
     { guid: a.guid, content_count: 2, last_changed: { time: '2026-03-01T10:00:00Z', user_guid: admin.guid, user_description: 'Ada Admin (ada)', via: 'tab' } },
     { guid: b.guid, content_count: 7, last_changed: { time: '2026-03-01T10:00:00Z', user_guid: null, user_description: 'environments file x.yaml', via: 'file' } },
+    { guid: d.guid, content_count: 0, last_changed: { time: '2026-03-01T10:00:00Z', user_guid: null, user_description: 'envdesk', via: 'system' } },
   ];
   const rowTitles = async () =>
     within(await screen.findByRole('table', { name: 'Environments' }))
@@ -243,7 +245,7 @@ describe('the Last changed by and Used by columns', () => {
 
   it('shows them to administrators and sorts by each, unknown values last', async () => {
     renderAppAt('/environments', admin, {
-      'GET /__api__/v1/environments': () => json(200, [a, b, c]),
+      'GET /__api__/v1/environments': () => json(200, [a, b, c, d]),
       'GET /__api__/v1/environments/sync': () => json(200, syncOk),
       'GET /__api__/v1/environments/summary': () => json(200, summary),
     });
@@ -251,11 +253,15 @@ describe('the Last changed by and Used by columns', () => {
     const betaRow = (await screen.findByRole('link', { name: 'Beta' })).closest('tr')!;
     await within(betaRow).findByText('7 content');
     within(betaRow).getByText('environments file x.yaml');
+    within(betaRow).getByText('· File');
+    // envdesk's own change names it once, not "envdesk · envdesk".
+    const deltaRow = screen.getByRole('link', { name: 'Delta' }).closest('tr')!;
+    expect(within(deltaRow).getByText('envdesk').textContent).toBe('envdesk');
     await user.click(within(screen.getByRole('columnheader', { name: 'Used by' })).getByRole('button'));
-    expect(await rowTitles()).toEqual(['Beta', 'Alpha', 'Gamma']);
+    expect(await rowTitles()).toEqual(['Beta', 'Alpha', 'Delta', 'Gamma']);
     expect(window.location.search).toBe('?sort=-used');
     await user.click(within(screen.getByRole('columnheader', { name: 'Last changed by' })).getByRole('button'));
-    expect(await rowTitles()).toEqual(['Alpha', 'Beta', 'Gamma']);
+    expect(await rowTitles()).toEqual(['Alpha', 'Delta', 'Beta', 'Gamma']);
     expect(window.location.search).toBe('?sort=changed');
   });
 

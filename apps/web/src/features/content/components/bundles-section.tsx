@@ -8,7 +8,7 @@ import { type Bundle, useBundleList } from '../api/list-bundles';
 import { useUploadBundle } from '../api/upload-bundle';
 import { bundleVersionsText } from '../runtime-choices';
 import type { DeployState } from '../use-deploy';
-import { dateTimeFormat } from './content-columns';
+import { DateTime } from '../../../components/date-time';
 
 /** Older bundles stay behind "Show all" so a long-lived item's page stays short. */
 const SHOWN_AT_FIRST = 5;
@@ -133,7 +133,7 @@ function BundleItem({ bundle, deployDisabled, onDeploy }: { bundle: Bundle; depl
           {bundle.active && <span className="pill pill-any">Active</span>}
         </p>
         <p className="muted bundle-detail">
-          Uploaded <time dateTime={bundle.created_time}>{dateTimeFormat.format(new Date(bundle.created_time))}</time> · {formatSize(bundle.size)}
+          Uploaded <DateTime value={bundle.created_time} /> · {formatSize(bundle.size)}
         </p>
         {bundle.manifest_summary && <ManifestSummary summary={bundle.manifest_summary} />}
         {bundle.image_name && (

@@ -3,12 +3,11 @@ import { type DataColumns, createDataColumnHelper } from '../../../components/da
 import { Link } from '@tanstack/react-router';
 import { contentTitle, ownerName, runtimeText } from '../content-list';
 import { RebuildBadge } from './rebuild-badge';
+import { DateTime } from '../../../components/date-time';
 import { MiddleTruncate } from '../../../components/middle-truncate';
 import { truncatedTitleProps } from '../../../components/truncated-title';
 
 const helper = createDataColumnHelper<Content>();
-
-export const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 const titleColumn = helper.accessor(contentTitle, {
   id: 'title',
@@ -70,11 +69,7 @@ const deployedColumn = helper.accessor('last_deployed_time', {
   cell: (info) => {
     const time = info.getValue();
     if (!time) return <span className="muted">Never deployed</span>;
-    return (
-      <time dateTime={time} className="nowrap">
-        {dateTimeFormat.format(new Date(time))}
-      </time>
-    );
+    return <DateTime value={time} className="nowrap" />;
   },
   meta: { width: '11.5rem' },
 });

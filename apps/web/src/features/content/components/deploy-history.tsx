@@ -9,7 +9,7 @@ import { useDeploymentList } from '../api/list-deployments';
 import { ownerName } from '../content-list';
 import { bundleVersionsText } from '../runtime-choices';
 import type { DeployState } from '../use-deploy';
-import { dateTimeFormat } from './content-columns';
+import { DateTime } from '../../../components/date-time';
 
 const SHOWN_AT_FIRST = 5;
 
@@ -168,7 +168,7 @@ function DeploymentItem({ deployment, number, open, live }: DeploymentItemProps)
           <span className="deployment-number">Deploy {number}</span>
           <span className={`pill pill-${status}`}>{STATUS_LABELS[status]}</span>
           <span className="muted">
-            started <time dateTime={deployment.created_time}>{dateTimeFormat.format(new Date(deployment.created_time))}</time>
+            started <DateTime value={deployment.created_time} />
             {took && `, took ${took}`}
           </span>
         </summary>

@@ -8,8 +8,7 @@ import { Highlighted } from '../../../lib/environments/search-highlight';
 import { VIA_LABELS } from '../history/via-labels';
 import { truncatedTitleProps } from '../../../components/truncated-title';
 import { SelectRow, SelectShown } from './row-selection';
-
-const updatedFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+import { DateTime } from '../../../components/date-time';
 
 export interface EnvironmentColumnsOptions {
   /** Administrators get a Delete action per row. */
@@ -92,12 +91,9 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
       id: 'updated',
       header: 'Updated',
       sortDescFirst: true,
-      cell: (info) => (
-        <time dateTime={info.getValue()} className="nowrap">
-          {updatedFormat.format(new Date(info.getValue()))}
-        </time>
-      ),
-      meta: { width: '11.25rem' },
+      // Compact (the whole time is its tooltip): the width goes to the titles and images.
+      cell: (info) => <DateTime value={info.getValue()} compact className="nowrap" />,
+      meta: { width: '8rem' },
     }),
   ]);
   const columns = summaries ? [...base, ...summaryColumns(summaries)] : base;
@@ -133,13 +129,16 @@ function summaryColumns(summaries: EnvironmentSummaries): DataColumns<Environmen
       cell: (info) => {
         const changed = summaries.get(info.row.original.guid)?.last_changed;
         if (!changed) return <Unknown />;
+        const via = VIA_LABELS[changed.via];
+        // envdesk's own changes are by envdesk: "envdesk · envdesk" would say it twice.
+        if (via === changed.user_description) return <span className="truncate">{via}</span>;
         return (
-          <span className="truncate" title={`${changed.user_description} (${VIA_LABELS[changed.via]})`}>
-            {changed.user_description} <span className="muted">· {VIA_LABELS[changed.via]}</span>
+          <span className="truncate" title={`${changed.user_description} (${via})`}>
+            {changed.user_description} <span className="muted">· {via}</span>
           </span>
         );
       },
-      meta: { width: '12rem' },
+      meta: { width: '10rem' },
     }),
     helper.accessor((environment) => summaries.get(environment.guid)?.content_count ?? -1, {
       id: 'used',

@@ -1,7 +1,6 @@
 import type { Environment } from '@envdesk/domain';
+import { DateTime } from '../../../components/date-time';
 import { CopyButton } from './copy-button';
-
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** The environment's GUID (with a copy button: the API, rsconnect and the file name it) and when it was made and changed. */
 export function EnvironmentFacts({ environment }: { environment: Environment }) {
@@ -16,13 +15,13 @@ export function EnvironmentFacts({ environment }: { environment: Environment }) 
       <div>
         <dt>Created</dt>
         <dd>
-          <time dateTime={environment.created_time}>{timeFormat.format(new Date(environment.created_time))}</time>
+          <DateTime value={environment.created_time} />
         </dd>
       </div>
       <div>
         <dt>Updated</dt>
         <dd>
-          <time dateTime={environment.updated_time}>{timeFormat.format(new Date(environment.updated_time))}</time>
+          <DateTime value={environment.updated_time} />
         </dd>
       </div>
     </dl>

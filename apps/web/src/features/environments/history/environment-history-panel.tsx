@@ -1,5 +1,6 @@
 import type { AuditEvent, Environment } from '@envdesk/domain';
 import { useId, useState } from 'react';
+import { formatDateTime } from '../../../components/date-time';
 import { ConfirmDialog } from '../../../components/dialog';
 import { displayTitle } from '../../../components/environment-columns';
 import { LoadError } from '../../../components/load-error';
@@ -10,8 +11,8 @@ import { fieldLabel, formatValue, restoreChanges, viaText } from './describe-cha
 import { VIA_LABELS } from './via-labels';
 import './history.css';
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-const formatTime = (time: string) => timeFormat.format(new Date(time));
+// With seconds: two changes may fall in one minute.
+const formatTime = (time: string) => formatDateTime(time, { seconds: true });
 
 export interface EnvironmentHistoryPanelProps {
   /** The version the page shows: a restore is sent with its ETag. */
