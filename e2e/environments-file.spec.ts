@@ -11,7 +11,8 @@ test('a file-managed environment is read-only, but its access control can change
   await signInAt(page, '/environments', accounts.admin);
 
   const row = rowOf(page, MANAGED_TITLE);
-  await expect(row.getByText('Managed by file')).toBeVisible();
+  await expect(row.getByTitle(/^Managed by .*environments\.yaml$/)).toBeVisible();
+  await expect(row.getByText('File', { exact: true })).toBeVisible();
   await expect(row).toContainText('environments.yaml');
   await expect(row.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
 

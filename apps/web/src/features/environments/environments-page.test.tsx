@@ -37,7 +37,9 @@ describe('the Environments tab', () => {
     expect(await rowTitles()).toEqual(['From the file', 'GPU training', 'R 4.4 / Python 3.11']);
     screen.getByText('3 environments');
     const fileRow = screen.getByRole('link', { name: 'From the file' }).closest('tr') as HTMLElement;
-    within(fileRow).getByText('Managed by file');
+    // A short badge (the column's header says Managed), the file named beside it and in full on hover.
+    within(fileRow).getByText('File');
+    within(fileRow).getByTitle('Managed by /etc/envdesk/environments.yaml');
     within(fileRow).getByText('/etc/envdesk/environments.yaml', { exact: false });
     // Administrators may delete what the file does not own.
     expect(within(fileRow).queryByRole('button', { name: /^Delete/ })).toBeNull();

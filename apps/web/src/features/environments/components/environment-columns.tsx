@@ -82,8 +82,8 @@ export function environmentColumns({ canWrite, managedFile, showManaged, onDelet
           helper.accessor((environment) => (environment.managed_by ? 'file' : ''), {
             id: 'managed',
             header: 'Managed',
-            cell: (info) => <ManagedBadge environment={info.row.original} file={managedFile} />,
-            meta: { width: '10rem' },
+            cell: (info) => <ManagedBadge environment={info.row.original} file={managedFile} compact />,
+            meta: { width: '7rem' },
           }),
         ]
       : []),
