@@ -99,12 +99,14 @@ export function versionMatches(text: string, filter: VersionFilter): boolean {
  * A free word matches text anywhere, and a version from its start: `4.4` finds R 4.4.2, `3.1` finds
  * Python 3.10 and 3.11 as you type, but `4.4` does not find Python 3.14.4.
  */
-const wordMatches = (entry: SearchEntry, word: string): boolean => entry.text.includes(word) || entry.versions.includes(`\n${word}`);
-
-/** A word as a check: one character with a bit is answered by the entry's bits, the same answer `wordMatches` gives. */
 function wordCheck(word: string): Check {
   const bit = word.length === 1 ? BIT_OF.get(word) : undefined;
-  return bit === undefined ? (entry) => wordMatches(entry, word) : (entry) => hasBit(entry.singles, bit);
+  // One character with a bit is answered by the entry's bits: the same answer the texts give.
+  if (bit !== undefined) return (entry) => hasBit(entry.singles, bit);
+  // Built once per keystroke, not once per environment: a string made in the loop is an allocation
+  // per entry, and one that includes() must flatten before it can search.
+  const versionStart = `\n${word}`;
+  return (entry) => entry.text.includes(word) || entry.versions.includes(versionStart);
 }
 
 type Check = (entry: SearchEntry) => boolean;
