@@ -102,10 +102,14 @@ export async function measureAtRate(label: string, { url, rate, connections, dur
       failure ??= new Error(`${label}: ${error.message}`);
     });
     connection.socket.on('close', () => {
-      if (connection.busy) failure ??= new Error(`${label}: the server closed a connection mid-answer`);
+      if (connection.busy) {
+        failure ??= new Error(`${label}: the server closed a connection mid-answer`);
+        return;
+      }
       // An idle connection the server let go (its keep-alive timeout: bare Express's is 5 s, and at a
       // low rate most connections wait longer than that): a request written to it would vanish.
-      else if (idle.includes(connection)) idle.splice(idle.indexOf(connection), 1);
+      const at = idle.indexOf(connection);
+      if (at >= 0) idle.splice(at, 1);
     });
     idle.push(connection);
   }

@@ -55,40 +55,25 @@ function keyOf(method: string, pathname: string): string | null {
  * closure per layer) before reaching the same route.
  */
 export function literalRoutes(routes: readonly MountedRoute[], mount?: { readonly path: string; readonly before: readonly RequestHandler[] }): RequestHandler {
-  // Each route with what runs before its handler: its guard, after the mount's middlewares if any
-  // (composed here once, not on every request).
-  const shortcuts = new Map<string, { readonly route: MountedRoute; readonly guarded: RequestHandler }>();
+  // Each route as everything that runs for it, composed here once rather than on every request: the
+  // mount's middlewares if any, its guard, its handler (a throw or a rejected promise of any of them
+  // goes to the error middleware, as Express runs them).
+  const shortcuts = new Map<string, RequestHandler>();
   routes.forEach((route, i) => {
     if (SYNTAX.test(route.path)) return;
     const shadowed = routes.slice(0, i).some((earlier) => earlier.method === route.method && couldMatch(earlier.path, route.path));
     const key = keyOf(route.method.toUpperCase(), route.path);
-    const guarded = mount ? inSequence(...mount.before, route.guard) : route.guard;
-    if (!shadowed && key && !shortcuts.has(key)) shortcuts.set(key, { route, guarded });
+    if (!shadowed && key && !shortcuts.has(key)) shortcuts.set(key, inSequence(...(mount?.before ?? []), route.guard, route.handler));
   });
   return (req, res, next) => {
     // Express answers HEAD with a GET route when none is declared for HEAD; none is here.
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const path = mount ? pathUnder(mount.path, req.path) : req.path;
     const key = path === null ? null : keyOf(method, path);
-    const shortcut = key === null ? undefined : shortcuts.get(key);
-    if (!shortcut) return next();
-    const { route, guarded } = shortcut;
+    const run = key === null ? undefined : shortcuts.get(key);
+    if (!run) return next();
     req.params = {};
-    // As Express runs them: a throw or a rejected promise goes to the error middleware.
-    const answer = (error?: unknown) => {
-      if (error) return next(error);
-      try {
-        const result = route.handler(req, res);
-        if (result instanceof Promise) result.catch(next);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
-    try {
-      guarded(req, res, answer);
-    } catch (thrown) {
-      next(thrown);
-    }
+    run(req, res, next);
   };
 }
 

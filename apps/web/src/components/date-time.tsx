@@ -19,16 +19,9 @@ export function formatCompactDateTime(time: string, now: Date = new Date()): str
 }
 
 export function DateTime({ value, compact = false, className }: { value: string; compact?: boolean; className?: string }) {
-  if (!compact) {
-    return (
-      <time dateTime={value} className={className}>
-        {formatDateTime(value)}
-      </time>
-    );
-  }
   return (
-    <time dateTime={value} className={className} title={formatDateTime(value)}>
-      {formatCompactDateTime(value)}
+    <time dateTime={value} className={className} title={compact ? formatDateTime(value) : undefined}>
+      {compact ? formatCompactDateTime(value) : formatDateTime(value)}
     </time>
   );
 }
